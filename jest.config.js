@@ -1,0 +1,10 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  transform: { '^.+\\.ts$': 'ts-jest' },
+  // promtool/amtool integration tests spawn processes; give them room on a 2-core machine.
+  testTimeout: 120000,
+  maxWorkers: 2,
+};

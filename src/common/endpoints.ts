@@ -1,0 +1,61 @@
+/**
+ * What a consumer needs to know about a backend: its endpoints, nothing else. An in-stack component and an external
+ * backend implement the same interface, so Grafana datasources, Prometheus alerting and collector exporters accept
+ * either (the aws-cdk `ITopic` pattern).
+ */
+
+/** A Prometheus-compatible query and remote-write endpoint. */
+export interface IPrometheus {
+  /** Base URL for queries, e.g. `http://prometheus.observability.svc:9090`. */
+  readonly queryUrl: string;
+  /** Remote-write receiver URL (`/api/v1/write`); requires `--web.enable-remote-write-receiver` in-stack. */
+  readonly remoteWriteUrl: string;
+  /** OTLP metrics receiver URL (`/api/v1/otlp/v1/metrics`); requires `--web.enable-otlp-receiver` in-stack. */
+  readonly otlpMetricsUrl: string;
+}
+
+/** An Alertmanager: `host:port` targets for Prometheus' `alerting.alertmanagers`. */
+export interface IAlertmanager {
+  /** `host:port` of every Alertmanager Prometheus should notify. */
+  readonly targets: readonly string[];
+  /** Base URL, for Grafana's Alertmanager datasource. */
+  readonly url: string;
+}
+
+/** A Loki: query base URL and push endpoints. */
+export interface ILoki {
+  /** Base URL for queries, e.g. `http://loki.observability.svc:3100`. */
+  readonly queryUrl: string;
+  /** Push API (`/loki/api/v1/push`). */
+  readonly pushUrl: string;
+  /** OTLP HTTP base (the collector's `otlphttp` exporter appends `/v1/logs`): `<base>/otlp`. */
+  readonly otlpUrl: string;
+}
+
+/** A Jaeger v2: query base URL and OTLP ingestion endpoints. */
+export interface IJaeger {
+  /** Jaeger query/UI base URL, e.g. `http://jaeger.observability.svc:16686`. */
+  readonly queryUrl: string;
+  /** OTLP gRPC `host:port` (4317). */
+  readonly otlpGrpcEndpoint: string;
+  /** OTLP HTTP base URL (4318). */
+  readonly otlpHttpUrl: string;
+}
+
+/** An OpenTelemetry Collector that accepts OTLP. */
+export interface IOtlpReceiver {
+  /** OTLP gRPC `host:port`. */
+  readonly otlpGrpcEndpoint: string;
+  /** OTLP HTTP base URL. */
+  readonly otlpHttpUrl: string;
+}
+
+/** The cluster-DNS host of a Service. */
+export function serviceHost(serviceName: string, namespace: string): string {
+  return `${serviceName}.${namespace}.svc`;
+}
+
+/** `http://<service>.<namespace>.svc:<port>` */
+export function serviceUrl(serviceName: string, namespace: string, port: number, scheme = 'http'): string {
+  return `${scheme}://${serviceHost(serviceName, namespace)}:${port}`;
+}

@@ -1,0 +1,95 @@
+/**
+ * Every metric, label and rule name the stack reads or writes, in one module. Generators import names from here and
+ * never write them inline, so a rename is one line and Sloth compatibility is checked in one place.
+ */
+
+/** The seed's application metrics (what services expose; the stack's defaults). */
+export const APP_METRICS = {
+  requestsTotal: 'http_requests_total',
+  requestDuration: 'http_request_duration_seconds',
+  activeConnections: 'active_connections',
+} as const;
+
+/** Labels on the seed's application metrics. */
+export const APP_LABELS = {
+  method: 'method',
+  endpoint: 'endpoint',
+  status: 'status',
+} as const;
+
+/** Labels attached to every scraped series by relabeling. */
+export const TARGET_LABELS = {
+  /** From the pod label `app.kubernetes.io/name`, else `app`. */
+  service: 'service',
+  namespace: 'namespace',
+  pod: 'pod',
+  container: 'container',
+  node: 'node',
+} as const;
+
+/** Kubernetes pod labels the `service` target label is derived from, in order of preference. */
+export const SERVICE_NAME_POD_LABELS = ['app.kubernetes.io/name', 'app'] as const;
+
+/** Annotations that opt pods and services into scraping (the seed's convention). */
+export const SCRAPE_ANNOTATIONS = {
+  scrape: 'prometheus.io/scrape',
+  path: 'prometheus.io/path',
+  port: 'prometheus.io/port',
+  scheme: 'prometheus.io/scheme',
+} as const;
+
+/** Metrics of the exporters the seed's rules read. */
+export const EXPORTER_METRICS = {
+  /** kube-state-metrics */
+  containerRestarts: 'kube_pod_container_status_restarts_total',
+  /** cAdvisor (kubelet) */
+  containerMemoryWorkingSet: 'container_memory_working_set_bytes',
+  containerMemoryUsage: 'container_memory_usage_bytes',
+  containerMemoryLimit: 'container_spec_memory_limit_bytes',
+  /** blackbox-exporter */
+  probeSuccess: 'probe_success',
+  up: 'up',
+} as const;
+
+/** Alert labels every alert of the stack carries. */
+export const ALERT_LABELS = {
+  severity: 'severity',
+  service: 'service',
+  slo: 'slo',
+  slothSeverity: 'sloth_severity',
+} as const;
+
+/** Severities: Alertmanager routes on these. */
+export const SEVERITY = { critical: 'critical', warning: 'warning', info: 'info' } as const;
+
+/** Sloth's tier names (`sloth_severity`). */
+export const SLOTH_SEVERITY = { page: 'page', ticket: 'ticket' } as const;
+
+/** Sloth-compatible SLO recording rule names and labels (https://sloth.dev). */
+export const SLO_METRICS = {
+  /** `slo:sli_error:ratio_rate<window>` */
+  sliErrorRatioPrefix: 'slo:sli_error:ratio_rate',
+  objectiveRatio: 'slo:objective:ratio',
+  errorBudgetRatio: 'slo:error_budget:ratio',
+  timePeriodDays: 'slo:time_period:days',
+  currentBurnRate: 'slo:current_burn_rate:ratio',
+  periodBurnRate: 'slo:period_burn_rate:ratio',
+  periodErrorBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
+  info: 'sloth_slo_info',
+} as const;
+
+export const SLO_LABELS = {
+  id: 'sloth_id',
+  service: 'sloth_service',
+  slo: 'sloth_slo',
+  window: 'sloth_window',
+  mode: 'sloth_mode',
+  spec: 'sloth_spec',
+  version: 'sloth_version',
+  objective: 'sloth_objective',
+} as const;
+
+/** `slo:sli_error:ratio_rate5m` for window `5m`. */
+export function sliErrorRatioRecord(window: string): string {
+  return `${SLO_METRICS.sliErrorRatioPrefix}${window}`;
+}
