@@ -93,3 +93,11 @@ export const SLO_LABELS = {
 export function sliErrorRatioRecord(window: string): string {
   return `${SLO_METRICS.sliErrorRatioPrefix}${window}`;
 }
+
+/** Stable Grafana datasource uids: dashboards and correlations reference these, never generated ids. */
+export const DATASOURCE_UIDS = {
+  prometheus: 'prometheus',
+  loki: 'loki',
+  jaeger: 'jaeger',
+  alertmanager: 'alertmanager',
+} as const;
