@@ -7,4 +7,5 @@ module.exports = {
   // promtool/amtool integration tests spawn processes; give them room on a 2-core machine.
   testTimeout: 120000,
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
