@@ -222,6 +222,8 @@ function finish(workload: kplus.Workload, w: WorkloadSpec): void {
   const api = ApiObject.of(workload);
   for (const [k, v] of Object.entries(recommendedLabels(w.identity))) api.metadata.addLabel(k, v);
   workload.select(kplus.LabelSelector.of({ labels: selectorLabels(w.identity) }));
+  // cdk8s-plus labels every pod with its construct address; the stable selector labels make it redundant noise.
+  api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
   api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
   if (w.hostAccess?.hostPID) api.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
   if (w.tolerateAllTaints) api.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ operator: 'Exists' }]));
@@ -264,8 +266,7 @@ export function secureStatefulSet(scope: Construct, id: string, spec: StatefulSe
     select: false,
   });
   finish(s, spec);
-  // cdk8s-plus binds the governing Service through a generated address label; select by the stable labels instead.
-  ApiObject.of(s).addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
+  // cdk8s-plus binds the governing Service through its address label; select by the stable labels instead.
   ApiObject.of(spec.service).addJsonPatch(JsonPatch.replace('/spec/selector', selectorLabels(spec.identity)));
   const claims = spec.claims ?? [];
   if (claims.length > 0) {

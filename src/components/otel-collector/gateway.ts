@@ -1,0 +1,132 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { IJaeger, ILoki, IOtlpReceiver, IPrometheus, serviceHost } from '../../common/endpoints';
+import { ConfigError } from '../../common/errors';
+import { ComponentIdentity } from '../../common/labels';
+import { stackService } from '../../common/service';
+import { ResourceSpec, secureDeployment } from '../../common/workload';
+import { ImageVersion, VERSIONS } from '../../versions';
+import { batchProcessor, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { CollectorConfig, ExporterConfig, PipelineConfig, SignalType } from './config';
+import { COLLECTOR_APP_NAME, GATEWAY_DEFAULTS, OTEL_PORTS } from './defaults';
+
+export interface OtelCollectorGatewayProps {
+  /** Traces go to this Jaeger's OTLP/gRPC endpoint (plaintext in-cluster). @default - no traces pipeline */
+  readonly jaeger?: IJaeger;
+  /** Logs go to this Loki's OTLP endpoint (`otlphttp`). @default - no logs pipeline */
+  readonly loki?: ILoki;
+  /** Metrics go to this Prometheus's OTLP receiver (`otlphttp` `metrics_endpoint`). @default - no metrics pipeline */
+  readonly prometheus?: IPrometheus;
+  /** @default observability */
+  readonly namespace?: string;
+  /** Name of the Deployment, Service and ConfigMap prefix. @default otel-gateway */
+  readonly name?: string;
+  /** @default 2 (a rollout or a node loss never stops ingestion) */
+  readonly replicas?: number;
+  /** @default VERSIONS.otelCollector (the contrib distribution) */
+  readonly image?: ImageVersion;
+  /**
+   * memory_limiter and GOMEMLIMIT follow the memory limit.
+   * @default { cpuRequest: '250m', memoryRequest: '1Gi' } (limit = request)
+   */
+  readonly resources?: ResourceSpec;
+}
+
+/**
+ * The collector gateway: a Deployment behind a ClusterIP Service that receives OTLP (from the agents or directly
+ * from applications), applies memory_limiter and batch, and exports each signal to the backend given by reference.
+ * A pipeline exists only for the backends given; at least one is required.
+ */
+export class OtelCollectorGateway extends Construct implements IOtlpReceiver {
+  public readonly otlpGrpcEndpoint: string;
+  public readonly otlpHttpUrl: string;
+  public readonly serviceName: string;
+  public readonly namespace: string;
+  /** The signals this gateway has a pipeline for (an agent should only send these). */
+  public readonly signals: readonly SignalType[];
+  /** The validated collector configuration (`config.yaml`). */
+  public readonly config: CollectorConfig;
+  public readonly deployment: kplus.Deployment;
+  public readonly service: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
+    super(scope, id);
+    this.namespace = props.namespace ?? GATEWAY_DEFAULTS.namespace;
+    const name = props.name ?? GATEWAY_DEFAULTS.name;
+    const image = props.image ?? VERSIONS.otelCollector;
+    const resources = props.resources ?? GATEWAY_DEFAULTS.resources;
+    this.serviceName = name;
+    const host = serviceHost(this.serviceName, this.namespace);
+    this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
+    this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
+
+    this.config = gatewayConfig(props, this.node.path);
+    this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
+
+    const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'gateway', version: image };
+    const parts = collectorPodParts(this, {
+      identity,
+      namespace: this.namespace,
+      image,
+      resources,
+      config: this.config,
+      propsPath: this.node.path,
+    });
+    this.deployment = secureDeployment(this, 'Resource', {
+      identity,
+      namespace: this.namespace,
+      replicas: props.replicas ?? GATEWAY_DEFAULTS.replicas,
+      containers: [parts.container],
+      podAnnotations: parts.podAnnotations,
+    });
+    this.service = stackService(this, 'Service', {
+      identity,
+      namespace: this.namespace,
+      name: this.serviceName,
+      ports: [
+        { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
+        { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
+      ],
+    });
+  }
+}
+
+/** The gateway's pipelines: one per backend given, each OTLP → memory_limiter → batch → that backend. */
+export function gatewayConfig(props: OtelCollectorGatewayProps, path: string): CollectorConfig {
+  const exporters: Record<string, ExporterConfig> = {};
+  const pipelines: Record<string, PipelineConfig> = {};
+  const pipeline = (exporter: string): PipelineConfig => ({
+    receivers: ['otlp'],
+    processors: ['memory_limiter', 'batch'],
+    exporters: [exporter],
+  });
+  if (props.jaeger) {
+    // Jaeger v2 is itself a collector: OTLP/gRPC, plaintext inside the cluster.
+    exporters['otlp/jaeger'] = { type: 'otlp', endpoint: props.jaeger.otlpGrpcEndpoint, tls: { insecure: true } };
+    pipelines.traces = pipeline('otlp/jaeger');
+  }
+  if (props.loki) {
+    // Loki's native OTLP ingestion; otlphttp appends /v1/logs to the base URL.
+    exporters['otlphttp/loki'] = { type: 'otlphttp', endpoint: props.loki.otlpUrl };
+    pipelines.logs = pipeline('otlphttp/loki');
+  }
+  if (props.prometheus) {
+    // Prometheus's OTLP receiver takes metrics only, at a full URL.
+    exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: props.prometheus.otlpMetricsUrl };
+    pipelines.metrics = pipeline('otlphttp/prometheus');
+  }
+  if (Object.keys(pipelines).length === 0) {
+    throw new ConfigError({
+      path,
+      message: 'has no backend, so it would have no pipeline and the collector would refuse to start',
+      fix: 'pass at least one of jaeger (traces), loki (logs) or prometheus (metrics).',
+    });
+  }
+  return {
+    extensions: { health_check: healthCheck() },
+    receivers: { otlp: otlpReceiver() },
+    processors: { memory_limiter: memoryLimiter(), batch: batchProcessor() },
+    exporters,
+    service: { extensions: ['health_check'], pipelines, telemetry: telemetry() },
+  };
+}
