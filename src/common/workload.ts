@@ -225,7 +225,7 @@ function finish(workload: kplus.Workload, w: WorkloadSpec): void {
   // cdk8s-plus labels every pod with its construct address; the stable selector labels make it redundant noise.
   api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
   api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
-  if (w.hostAccess?.hostPID) api.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPID', true));
+  if (w.hostAccess?.hostPID) api.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPid', true) /* L1 prop name: patches apply before the L1 toJson mapping */);
   if (w.tolerateAllTaints) api.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ operator: 'Exists' }]));
 }
 

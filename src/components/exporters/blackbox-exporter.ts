@@ -1,0 +1,336 @@
+import { ApiObject, JsonPatch } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { parseDuration } from '../../common/duration';
+import { serviceHost } from '../../common/endpoints';
+import { ConfigError, ProblemCollector } from '../../common/errors';
+import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { checksum, toYaml } from '../../common/serialize';
+import { stackService } from '../../common/service';
+import { MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
+import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
+import { ImageVersion, VERSIONS } from '../../versions';
+import { ScrapeConfig } from '../prometheus/scrape-config';
+import {
+  BLACKBOX_SECRETS_DIR,
+  BlackboxModule,
+  DEFAULT_BLACKBOX_MODULES,
+  renderBlackboxConfig,
+  validateBlackboxModules,
+} from './blackbox-config';
+import { DEFAULT_NAMESPACE, DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS, LINUX_NODE_SELECTOR } from './defaults';
+import { checkDnsLabel, checkImage, checkPort } from './validation';
+
+/**
+ * Prometheus blackbox_exporter: probes endpoints from outside (HTTP, TCP, gRPC health) for the availability SLIs
+ * (`probe_success`). Config file `blackbox.yml` from a typed modules model (./blackbox-config.ts); health endpoint
+ * `/-/healthy`; port 9115 (https://github.com/prometheus/blackbox_exporter#readme).
+ *
+ * Probing follows the multi-target exporter pattern: Prometheus scrapes `/probe?module=<m>&target=<t>` on the
+ * exporter, one scrape job per module, built by `probeScrapeConfig` with upstream's documented relabeling
+ * (https://github.com/prometheus/blackbox_exporter#prometheus-configuration,
+ * https://prometheus.io/docs/guides/multi-target-exporter/). The exporter's own `/metrics` is scraped by the generic
+ * pod job through the `prometheus.io/scrape` annotations.
+ */
+
+export interface ProbeTarget {
+  /** The `service` label of the probe's series (the SLO's service). */
+  readonly service: string;
+  /** What to probe: a URL for http modules (`http://order-service.shop.svc:8080/healthz`), `host:port` otherwise. */
+  readonly url: string;
+}
+
+export interface ProbeScrapeConfigSpec {
+  /** Unique Prometheus job name, e.g. `blackbox-http`. */
+  readonly jobName: string;
+  /** A module of this exporter's config, e.g. `http_2xx`. */
+  readonly module: string;
+  readonly targets: readonly ProbeTarget[];
+  /** @default - the global scrape_interval */
+  readonly interval?: string;
+  /** Also bounds the probe's timeout (the exporter uses it, slightly reduced). @default - the global scrape_timeout */
+  readonly scrapeTimeout?: string;
+}
+
+export interface IBlackboxExporter {
+  readonly namespace: string;
+  readonly serviceName: string;
+  readonly port: number;
+  /** `host:port` Prometheus sends probe requests to. */
+  readonly probeAddress: string;
+  /** Names of the configured modules, sorted. */
+  readonly moduleNames: readonly string[];
+  probeScrapeConfig(spec: ProbeScrapeConfigSpec): ScrapeConfig;
+}
+
+export interface BlackboxExporterProps {
+  /** @default 'observability' */
+  readonly namespace?: string;
+  /** Name of the Deployment, Service and ConfigMap prefix (`app.kubernetes.io/instance`). @default 'blackbox-exporter' */
+  readonly name?: string;
+  /** @default VERSIONS.blackboxExporter */
+  readonly image?: ImageVersion;
+  /** @default 9115 */
+  readonly port?: number;
+  /** @default 1 */
+  readonly replicas?: number;
+  /** @default - 25m CPU, 32Mi memory request, 64Mi memory limit */
+  readonly resources?: ResourceSpec;
+  /**
+   * The modules of `blackbox.yml`. Replaces the defaults; extend them with `{ ...DEFAULT_BLACKBOX_MODULES, ... }`.
+   * @default DEFAULT_BLACKBOX_MODULES (http_2xx, http_post_2xx, tcp_connect, grpc, grpc_tls)
+   */
+  readonly modules?: Readonly<Record<string, BlackboxModule>>;
+  /**
+   * An existing Secret (in the namespace) holding the credentials modules reference by key (`passwordSecretKey`,
+   * `bearerTokenSecretKey`, `caSecretKey`); mounted read-only at /etc/blackbox_exporter/secrets.
+   * @default - none (modules may not reference Secret keys)
+   */
+  readonly secretName?: string;
+}
+
+export interface BlackboxExporterModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly image: ImageVersion;
+  readonly port: number;
+  readonly replicas: number;
+  readonly resources: ResourceSpec;
+  readonly modules: Readonly<Record<string, BlackboxModule>>;
+  readonly secretName?: string;
+}
+
+/** The config file's name, as upstream names it, and where it is mounted. */
+export const BLACKBOX_CONFIG_FILE = 'blackbox.yml';
+export const BLACKBOX_CONFIG_DIR = '/etc/blackbox_exporter';
+
+export function blackboxExporterModel(props: BlackboxExporterProps = {}): BlackboxExporterModel {
+  const model: BlackboxExporterModel = {
+    namespace: props.namespace ?? DEFAULT_NAMESPACE,
+    name: props.name ?? EXPORTER_NAMES.blackboxExporter,
+    image: props.image ?? VERSIONS.blackboxExporter,
+    port: props.port ?? EXPORTER_PORTS.blackboxExporter.port,
+    replicas: props.replicas ?? 1,
+    resources: props.resources ?? DEFAULT_RESOURCES.blackboxExporter,
+    modules: props.modules ?? DEFAULT_BLACKBOX_MODULES,
+    secretName: props.secretName,
+  };
+  const problems = new ProblemCollector();
+  checkDnsLabel(problems, 'BlackboxExporter.namespace', model.namespace);
+  checkDnsLabel(problems, 'BlackboxExporter.name', model.name);
+  checkImage(problems, 'BlackboxExporter.image', model.image);
+  checkPort(problems, 'BlackboxExporter.port', model.port);
+  if (!Number.isInteger(model.replicas) || model.replicas < 1) {
+    problems.add({
+      path: 'BlackboxExporter.replicas',
+      message: 'must be a positive integer',
+      value: model.replicas,
+      fix: 'use 1 or more.',
+    });
+  }
+  if (model.secretName !== undefined) checkDnsLabel(problems, 'BlackboxExporter.secretName', model.secretName);
+  problems.check(() => validateBlackboxModules(model.modules, model.secretName !== undefined));
+  problems.throwIfAny();
+  return model;
+}
+
+/** blackbox_exporter's command line (pure). */
+export function blackboxExporterArgs(model: BlackboxExporterModel): string[] {
+  return [`--config.file=${BLACKBOX_CONFIG_DIR}/${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${model.port}`];
+}
+
+const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):\d{1,5}$/;
+
+/**
+ * A probe job (pure): one static target per probed endpoint, labelled with its `service`, relabeled as upstream
+ * documents: the address becomes the `target` URL parameter and the `instance` label, and the scrape goes to the
+ * exporter (`exporterAddress`). `modules` is the exporter's config, to check the module exists and fits the targets.
+ */
+export function blackboxProbeScrapeConfig(
+  exporterAddress: string,
+  modules: Readonly<Record<string, BlackboxModule>>,
+  spec: ProbeScrapeConfigSpec,
+): ScrapeConfig {
+  const problems = new ProblemCollector();
+  const path = `probeScrapeConfig(${spec.jobName})`;
+  if (typeof spec.jobName !== 'string' || spec.jobName.trim() === '') {
+    problems.add({
+      path: 'probeScrapeConfig.jobName',
+      message: 'must not be empty',
+      value: spec.jobName,
+      fix: 'name the job, e.g. "blackbox-http".',
+    });
+  }
+  const mod = modules[spec.module];
+  if (!mod) {
+    problems.add({
+      path: `${path}.module`,
+      message: 'is not a module of this blackbox exporter',
+      value: spec.module,
+      fix: `use one of ${Object.keys(modules).sort().join(', ')}, or add the module to the exporter's modules.`,
+    });
+  }
+  if (spec.targets.length === 0) {
+    problems.add({
+      path: `${path}.targets`,
+      message: 'must list at least one target',
+      value: [],
+      fix: 'add { service, url } entries.',
+    });
+  }
+  const seen = new Set<string>();
+  spec.targets.forEach((t, i) => {
+    const tpath = `${path}.targets[${i}]`;
+    if (typeof t.service !== 'string' || t.service.trim() === '') {
+      problems.add({
+        path: `${tpath}.service`,
+        message: 'must name the service the probe measures',
+        value: t.service,
+        fix: 'e.g. "order-service".',
+      });
+    }
+    if (seen.has(t.url)) {
+      problems.add({
+        path: `${tpath}.url`,
+        message: 'is listed twice in this job',
+        value: t.url,
+        fix: 'list each endpoint once.',
+      });
+    }
+    seen.add(t.url);
+    if (mod?.prober === 'http') {
+      let ok = false;
+      try {
+        const u = new URL(t.url);
+        ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+      } catch {
+        ok = false;
+      }
+      if (!ok) {
+        problems.add({
+          path: `${tpath}.url`,
+          message: `is not an http(s) URL (module "${spec.module}" uses the http prober)`,
+          value: t.url,
+          fix: 'write e.g. "http://order-service.shop.svc:8080/healthz".',
+        });
+      }
+    } else if (mod && !HOST_PORT.test(t.url)) {
+      problems.add({
+        path: `${tpath}.url`,
+        message: `is not host:port (module "${spec.module}" uses the ${mod.prober} prober)`,
+        value: t.url,
+        fix: 'write e.g. "order-service.shop.svc:9090".',
+      });
+    }
+  });
+  let intervalSeconds: number | undefined;
+  if (spec.interval !== undefined) {
+    problems.check(() => (intervalSeconds = parseDuration(spec.interval!, `${path}.interval`)));
+  }
+  if (spec.scrapeTimeout !== undefined) {
+    problems.check(() => {
+      const timeout = parseDuration(spec.scrapeTimeout!, `${path}.scrapeTimeout`);
+      if (intervalSeconds !== undefined && timeout > intervalSeconds) {
+        throw new ConfigError({
+          path: `${path}.scrapeTimeout`,
+          message: `must not exceed the interval (${spec.interval})`,
+          value: spec.scrapeTimeout,
+          fix: 'shorten the timeout or lengthen the interval.',
+        });
+      }
+    });
+  }
+  problems.throwIfAny();
+
+  return {
+    jobName: spec.jobName,
+    scrapeInterval: spec.interval,
+    scrapeTimeout: spec.scrapeTimeout,
+    metricsPath: '/probe',
+    params: { module: [spec.module] },
+    staticConfigs: spec.targets.map((t) => ({ targets: [t.url], labels: { [TARGET_LABELS.service]: t.service } })),
+    relabelConfigs: [
+      { sourceLabels: ['__address__'], targetLabel: '__param_target' },
+      { sourceLabels: ['__param_target'], targetLabel: 'instance' },
+      { targetLabel: '__address__', replacement: exporterAddress },
+    ],
+  };
+}
+
+export class BlackboxExporter extends Construct implements IBlackboxExporter {
+  public readonly namespace: string;
+  public readonly serviceName: string;
+  public readonly port: number;
+  public readonly probeAddress: string;
+  public readonly moduleNames: readonly string[];
+  public readonly model: BlackboxExporterModel;
+  /** The rendered `blackbox.yml`. */
+  public readonly configText: string;
+  public readonly configMap: kplus.ConfigMap;
+  public readonly deployment: kplus.Deployment;
+  public readonly service: kplus.Service;
+
+  constructor(scope: Construct, id: string, props: BlackboxExporterProps = {}) {
+    super(scope, id);
+    const model = blackboxExporterModel(props);
+    this.model = model;
+    this.namespace = model.namespace;
+    this.serviceName = model.name;
+    this.port = model.port;
+    this.probeAddress = `${serviceHost(model.name, model.namespace)}:${model.port}`;
+    this.moduleNames = Object.keys(model.modules).sort();
+    this.configText = toYaml(renderBlackboxConfig(model.modules));
+
+    const identity: ComponentIdentity = {
+      name: EXPORTER_NAMES.blackboxExporter,
+      instance: model.name,
+      component: EXPORTER_COMPONENT,
+      version: model.image,
+    };
+
+    this.configMap = new kplus.ConfigMap(this, 'Config', {
+      metadata: { name: `${model.name}-config`, namespace: model.namespace, labels: recommendedLabels(identity) },
+      data: { [BLACKBOX_CONFIG_FILE]: this.configText },
+    });
+    const mounts: MountSpec[] = [
+      { volume: kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' }), path: BLACKBOX_CONFIG_DIR },
+    ];
+    if (model.secretName !== undefined) {
+      const secret = kplus.Secret.fromSecretName(this, 'SecretRef', model.secretName);
+      mounts.push({ volume: kplus.Volume.fromSecret(this, 'SecretVolume', secret, { name: 'secrets' }), path: BLACKBOX_SECRETS_DIR });
+    }
+
+    const ports = [{ name: EXPORTER_PORTS.blackboxExporter.name, port: model.port }];
+    this.deployment = secureDeployment(this, 'Resource', {
+      identity,
+      namespace: model.namespace,
+      replicas: model.replicas,
+      podAnnotations: {
+        'checksum/config': checksum(this.configText),
+        // The exporter's own /metrics (probe durations, config reloads) through the generic pod job.
+        [SCRAPE_ANNOTATIONS.scrape]: 'true',
+        [SCRAPE_ANNOTATIONS.port]: String(model.port),
+      },
+      containers: [
+        {
+          name: EXPORTER_NAMES.blackboxExporter,
+          image: model.image,
+          args: blackboxExporterArgs(model),
+          ports,
+          resources: model.resources,
+          mounts,
+          readiness: { path: '/-/healthy', port: model.port },
+          liveness: { path: '/-/healthy', port: model.port },
+        },
+      ],
+    });
+    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...LINUX_NODE_SELECTOR }));
+
+    this.service = stackService(this, 'Service', { identity, namespace: model.namespace, ports });
+  }
+
+  /** A probe job against this exporter; see `blackboxProbeScrapeConfig`. */
+  public probeScrapeConfig(spec: ProbeScrapeConfigSpec): ScrapeConfig {
+    return blackboxProbeScrapeConfig(this.probeAddress, this.model.modules, spec);
+  }
+}
