@@ -1,0 +1,3 @@
+export * from './grafana';
+export * from './config';
+export * from './defaults';

@@ -1,0 +1,4 @@
+export * from './queries';
+export * from './variables';
+export * from './panels';
+export * from './service-overview';

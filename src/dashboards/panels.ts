@@ -1,0 +1,182 @@
+import * as common from '@grafana/grafana-foundation-sdk/common';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
+import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import * as stat from '@grafana/grafana-foundation-sdk/stat';
+import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import { ConfigError } from '../common/errors';
+import { PROMETHEUS_DATASOURCE } from './queries';
+
+/**
+ * Panel factories shared by every dashboard of the stack: current Grafana visualizations only (`timeseries`, `stat`,
+ * `heatmap`; the retired `graph` and `singlestat` are never produced), bound to the Prometheus datasource, with a
+ * unit on every panel. Each returns the SDK builder so a dashboard can still adjust it.
+ *
+ * Units are Grafana unit ids; use the constants of `@grafana/grafana-foundation-sdk/units` (`RequestsPerSecond`
+ * = `reqps`, `Percent` = `percent` for 0-100, `PercentUnit` = `percentunit` for 0-1, `Seconds` = `s`, `Short`).
+ */
+
+/** A colour step: the colour applies from `value` up. The base step (below the first value) is green. */
+export interface ThresholdStep {
+  readonly value: number;
+  readonly color: string;
+}
+
+export interface PanelOptions {
+  readonly title: string;
+  /** @default - none */
+  readonly description?: string;
+  /** Grafana unit id (see the module doc). */
+  readonly unit: string;
+  /** The queries; their refIds are assigned by position (`A`, `B`, ...). */
+  readonly targets: readonly prometheus.DataqueryBuilder[];
+  /** Width in grid columns (the grid is 24 wide). @default 12 */
+  readonly width?: number;
+  /** Height in grid rows. @default 8 */
+  readonly height?: number;
+  /** Panel id, stable so `viewPanel=<id>` links keep working. @default - assigned by Grafana on load */
+  readonly id?: number;
+  /** @default - automatic */
+  readonly min?: number;
+  /** @default - automatic */
+  readonly max?: number;
+  /** @default - automatic */
+  readonly decimals?: number;
+  /** Colour steps (ascending values). @default - a single green step */
+  readonly thresholds?: readonly ThresholdStep[];
+}
+
+/** The panel options every factory accepts, applied to any SDK panel builder. */
+interface CommonPanelBuilder<T> {
+  title(title: string): T;
+  description(description: string): T;
+  datasource(datasource: common.DataSourceRef): T;
+  targets(targets: prometheus.DataqueryBuilder[]): T;
+  span(w: number): T;
+  height(h: number): T;
+  id(id: number): T;
+  unit(unit: string): T;
+  min(min: number): T;
+  max(max: number): T;
+  decimals(decimals: number): T;
+  thresholds(thresholds: dashboard.ThresholdsConfigBuilder): T;
+}
+
+function refId(index: number): string {
+  return index < 26 ? String.fromCharCode(65 + index) : `Q${index}`;
+}
+
+function checkGrid(o: PanelOptions): void {
+  const width = o.width ?? 12;
+  if (!Number.isInteger(width) || width < 1 || width > 24) {
+    throw new ConfigError({ path: `panel "${o.title}".width`, message: 'must be a whole number of grid columns from 1 to 24', value: width, fix: 'use e.g. 12 for half the dashboard width.' });
+  }
+  const height = o.height ?? 8;
+  if (!Number.isInteger(height) || height < 1) {
+    throw new ConfigError({ path: `panel "${o.title}".height`, message: 'must be a positive whole number of grid rows', value: height, fix: 'use e.g. 8.' });
+  }
+  if (o.targets.length === 0) {
+    throw new ConfigError({ path: `panel "${o.title}".targets`, message: 'must hold at least one query', value: [], fix: 'pass promQuery(...) targets.' });
+  }
+}
+
+/** Applies the common options; `fieldUnit` is the unit of the field values when it differs from `o.unit`. */
+function applyCommon<T extends CommonPanelBuilder<T>>(builder: T, o: PanelOptions, fieldUnit: string = o.unit): T {
+  checkGrid(o);
+  o.targets.forEach((t, i) => t.refId(refId(i)));
+  builder
+    .title(o.title)
+    .datasource(PROMETHEUS_DATASOURCE)
+    .targets([...o.targets])
+    .span(o.width ?? 12)
+    .height(o.height ?? 8)
+    .unit(fieldUnit);
+  if (o.description !== undefined) builder.description(o.description);
+  if (o.id !== undefined) builder.id(o.id);
+  if (o.min !== undefined) builder.min(o.min);
+  if (o.max !== undefined) builder.max(o.max);
+  if (o.decimals !== undefined) builder.decimals(o.decimals);
+  const steps: dashboard.Threshold[] = [{ value: null, color: 'green' }, ...(o.thresholds ?? []).map((s) => ({ value: s.value, color: s.color }))];
+  builder.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps));
+  return builder;
+}
+
+export interface TimeseriesPanelOptions extends PanelOptions {
+  /** Area fill under the lines, 0-100. @default 10 */
+  readonly fillOpacity?: number;
+  /** Stack the series (e.g. per-status request rates). @default false */
+  readonly stacked?: boolean;
+}
+
+/**
+ * A time series panel: lines over time, legend as a list below, tooltip listing every series; thresholds, when given,
+ * are drawn as dashed lines.
+ */
+export function timeseriesPanel(o: TimeseriesPanelOptions): timeseries.PanelBuilder {
+  const p = applyCommon(new timeseries.PanelBuilder(), o)
+    .lineWidth(1)
+    .fillOpacity(o.fillOpacity ?? 10)
+    .showPoints(common.VisibilityMode.Never)
+    .legend(
+      new common.VizLegendOptionsBuilder()
+        .showLegend(true)
+        .displayMode(common.LegendDisplayMode.List)
+        .placement(common.LegendPlacement.Bottom),
+    )
+    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
+  if (o.stacked) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+  if ((o.thresholds ?? []).length > 0) {
+    p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+  }
+  return p;
+}
+
+export interface StatPanelOptions extends PanelOptions {
+  /** How the series is reduced to one value (a Grafana reducer id). @default 'lastNotNull' */
+  readonly reducer?: 'lastNotNull' | 'last' | 'mean' | 'max' | 'min' | 'sum';
+  /** Draw the series behind the value. @default true */
+  readonly sparkline?: boolean;
+}
+
+/** A stat panel: one big value per series, coloured by the thresholds. */
+export function statPanel(o: StatPanelOptions): stat.PanelBuilder {
+  return applyCommon(new stat.PanelBuilder(), o)
+    .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs([o.reducer ?? 'lastNotNull']))
+    .graphMode((o.sparkline ?? true) ? common.BigValueGraphMode.Area : common.BigValueGraphMode.None)
+    .colorMode(common.BigValueColorMode.Value)
+    .textMode(common.BigValueTextMode.Auto)
+    .justifyMode(common.BigValueJustifyMode.Auto)
+    .orientation(common.VizOrientation.Auto);
+}
+
+export interface HeatmapPanelOptions extends PanelOptions {
+  /** Unit of the cell values (e.g. `reqps` for rates of bucket counters). @default 'short' */
+  readonly cellUnit?: string;
+}
+
+/**
+ * A heatmap of pre-bucketed data (Prometheus histogram buckets queried with `format: 'heatmap'`): Grafana does not
+ * re-bucket (`calculate: false`); rows are the `le` buckets; `unit` is the unit of the bucket bounds (the y axis) and
+ * `cellUnit` the unit of the cell values (also the field unit).
+ */
+export function heatmapPanel(o: HeatmapPanelOptions): heatmap.PanelBuilder {
+  const cellUnit = o.cellUnit ?? 'short';
+  return applyCommon(new heatmap.PanelBuilder(), o, cellUnit)
+    .calculate(false)
+    .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Le))
+    .yAxis(new heatmap.YAxisConfigBuilder().unit(o.unit))
+    .cellValues(new heatmap.CellValuesBuilder().unit(cellUnit))
+    .color(
+      new heatmap.HeatmapColorOptionsBuilder()
+        .mode(heatmap.HeatmapColorMode.Scheme)
+        .scheme('Spectral')
+        .fill('dark-orange')
+        .scale(heatmap.HeatmapColorScale.Exponential)
+        .exponent(0.5)
+        .steps(64),
+    )
+    .showValue(common.VisibilityMode.Never)
+    .cellGap(1)
+    .showLegend()
+    .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(true));
+}
