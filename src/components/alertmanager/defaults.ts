@@ -1,0 +1,118 @@
+import { SEVERITY, ALERT_LABELS } from '../../conventions';
+import { ResourceSpec } from '../../common/workload';
+
+/**
+ * Defaults of the Alertmanager component, in one place. The construct resolves its props against these once, in its
+ * constructor; the default routing tree and receivers are built by `defaultReceivers()` / `defaultRoute()` /
+ * `defaultInhibitRules()` in alertmanager.ts from these names.
+ */
+
+/** `app.kubernetes.io/name`: the upstream program. */
+export const ALERTMANAGER_APP_NAME = 'alertmanager';
+
+/** `app.kubernetes.io/component`, as kube-prometheus labels Alertmanager. */
+export const ALERTMANAGER_COMPONENT = 'alert-router';
+
+/**
+ * Upstream ports: 9093 is the web/API port (`--web.listen-address` default), 9094 the gossip port
+ * (`--cluster.listen-address` default), used over both TCP and UDP
+ * (https://github.com/prometheus/alertmanager#high-availability).
+ */
+export const ALERTMANAGER_PORTS = {
+  web: { name: 'web', port: 9093 },
+  meshTcp: { name: 'mesh-tcp', port: 9094, protocol: 'TCP' },
+  meshUdp: { name: 'mesh-udp', port: 9094, protocol: 'UDP' },
+} as const;
+
+/** Health endpoints on the web port (https://prometheus.io/docs/alerting/latest/management_api/). */
+export const ALERTMANAGER_HEALTH = { ready: '/-/ready', healthy: '/-/healthy' } as const;
+
+/** Where things live inside the pod. */
+export const ALERTMANAGER_PATHS = {
+  /** The ConfigMap holding `alertmanager.yml` is mounted here. */
+  configDir: '/etc/alertmanager/config',
+  /** The user's credentials Secret is mounted here; every `*_file` field points into it. */
+  secretsDir: '/etc/alertmanager/secrets',
+  /** `--storage.path`: silences and the notification log, on the PVC. */
+  storage: '/alertmanager',
+} as const;
+
+/** The ConfigMap key, named as upstream names the file. */
+export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
+
+export const ALERTMANAGER_DEFAULTS = {
+  namespace: 'observability',
+  name: 'alertmanager',
+  replicas: 1,
+  /** Silences and the notification log are small: a few MiB even for large installations. */
+  storageSize: '2Gi',
+  /** The Secret the user creates (the stack never holds secret values). */
+  credentialsSecretName: 'alertmanager-credentials',
+  /** Alertmanager's own default (https://prometheus.io/docs/alerting/latest/configuration/#file-layout-and-global-settings). */
+  resolveTimeout: '5m',
+  /** kube-prometheus runs Alertmanager with a few millicores and ~100Mi; leave headroom for large alert volumes. */
+  resources: { cpuRequest: '50m', memoryRequest: '128Mi', memoryLimit: '256Mi' } satisfies ResourceSpec,
+} as const;
+
+/** Names of the default receivers (the seed's): PagerDuty pages, Slack informs, email is the catch-all. */
+export const DEFAULT_RECEIVER_NAMES = { pagerDuty: 'pagerduty', slack: 'slack', email: 'email' } as const;
+
+/**
+ * Keys the default receivers read from the credentials Secret. Create it with e.g.
+ * `kubectl -n observability create secret generic alertmanager-credentials --from-literal=pagerduty-routing-key=...
+ * --from-literal=slack-api-url=https://hooks.slack.com/services/... --from-literal=smtp-password=...`.
+ */
+export const DEFAULT_SECRET_KEYS = {
+  pagerDutyRoutingKey: 'pagerduty-routing-key',
+  slackApiUrl: 'slack-api-url',
+  smtpPassword: 'smtp-password',
+} as const;
+
+/** The seed's Slack channel and (placeholder) email settings; override them with the `receivers` prop. */
+export const DEFAULT_SLACK_CHANNEL = '#alerts';
+export const DEFAULT_EMAIL = {
+  to: 'oncall@example.com',
+  from: 'alertmanager@example.com',
+  smarthost: 'smtp.example.com:587',
+  authUsername: 'alertmanager@example.com',
+} as const;
+
+/** Alerts are grouped per alert and service: one notification per failing thing, not per pod. */
+export const DEFAULT_GROUP_BY = ['alertname', ALERT_LABELS.service] as const;
+
+/**
+ * Root-route timing: Alertmanager's documented defaults (group_wait 30s, group_interval 5m, repeat_interval 4h).
+ * Pages wait less and repeat more often.
+ */
+export const DEFAULT_TIMING = {
+  groupWait: '30s',
+  groupInterval: '5m',
+  repeatInterval: '4h',
+  pageGroupWait: '10s',
+  pageRepeatInterval: '1h',
+} as const;
+
+/** The severities the default routes and inhibit rule use (the same the SLO alerts carry). */
+export const ROUTED_SEVERITIES = { page: SEVERITY.critical, ticket: SEVERITY.warning } as const;
+
+/**
+ * Slack title: `[FIRING:2] HighErrorRate (order-service)`. Go templates, rendered by Alertmanager
+ * (https://prometheus.io/docs/alerting/latest/notifications/).
+ */
+export const SLACK_TITLE_TEMPLATE =
+  '[{{ .Status | toUpper }}{{ if eq .Status "firing" }}:{{ .Alerts.Firing | len }}{{ end }}] ' +
+  '{{ .CommonLabels.alertname }}{{ if .CommonLabels.service }} ({{ .CommonLabels.service }}){{ end }}';
+
+/** Slack body: one block per alert with its severity, summary, description and runbook link when present. */
+export const SLACK_TEXT_TEMPLATE =
+  '{{ range .Alerts }}*{{ .Labels.severity | toUpper }}* {{ if .Annotations.summary }}{{ .Annotations.summary }}{{ else }}{{ .Labels.alertname }}{{ end }}\n' +
+  '{{ if .Annotations.description }}{{ .Annotations.description }}\n{{ end }}' +
+  '{{ if .Annotations.runbook_url }}Runbook: {{ .Annotations.runbook_url }}\n{{ end }}' +
+  '{{ end }}';
+
+/**
+ * PagerDuty severity from the alerts' `severity` label when it is one PagerDuty accepts (critical, error, warning,
+ * info: our severities map 1:1), else `error` (PagerDuty rejects other values).
+ */
+export const PAGERDUTY_SEVERITY_TEMPLATE =
+  '{{ if eq .CommonLabels.severity "critical" "error" "warning" "info" }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}';
