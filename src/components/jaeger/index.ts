@@ -1,0 +1,4 @@
+export * from './defaults';
+export * from './storage';
+export * from './config';
+export * from './jaeger';
