@@ -58,8 +58,27 @@ export interface ScrapeConfig {
   readonly honorLabels?: boolean;
   readonly kubernetesSdConfigs?: readonly KubernetesSdConfig[];
   readonly staticConfigs?: readonly StaticConfig[];
-  /** Read a bearer token from this file (e.g. the pod's service-account token). */
+  /**
+   * Read a bearer token from this file (e.g. the pod's service-account token). Deprecated upstream in favour of
+   * `authorization.credentialsFile`; prefer that.
+   */
   readonly bearerTokenFile?: string;
+  /**
+   * The `Authorization` header (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config,
+   * `authorization`). Both promtool 2.42 and Prometheus 3 accept it.
+   */
+  readonly authorization?: {
+    /** @default Bearer */
+    readonly type?: string;
+    /** Read the credentials from this file (a mounted Secret or the service-account token), never inline. */
+    readonly credentialsFile?: string;
+  };
+  /**
+   * Use the timestamps the target exposes. cAdvisor exposes stale ones for idle containers, so the stack's `cadvisor`
+   * job sets it to false (as kube-prometheus does).
+   * @default true
+   */
+  readonly honorTimestamps?: boolean;
   readonly tlsConfig?: {
     readonly caFile?: string;
     readonly serverName?: string;

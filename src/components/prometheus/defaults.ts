@@ -1,0 +1,86 @@
+import { ResourceSpec } from '../../common/workload';
+
+/**
+ * Prometheus defaults, in one place. The construct resolves its props against these once, in its constructor.
+ * Ports, paths and endpoints follow the official image and docs
+ * (https://prometheus.io/docs/prometheus/latest/command-line/prometheus/,
+ * https://prometheus.io/docs/prometheus/latest/management_api/).
+ */
+export const PROMETHEUS_DEFAULTS = {
+  namespace: 'observability',
+  name: 'prometheus',
+  /** Where node-exporter runs (the stack's privileged agents namespace). */
+  agentNamespace: 'observability-agents',
+  replicas: 1,
+  /** `--web.listen-address` default. */
+  port: 9090,
+  /** The container port's name; the self-scrape job keeps it. */
+  portName: 'web',
+  /** Prometheus' own default retention time. */
+  retentionTime: '15d',
+  storageSize: '50Gi',
+  /** The default `retentionSize` is this share of `storageSize`, so size-based retention acts before the disk fills. */
+  retentionSizeShareOfStorage: 0.9,
+  /** The seed's global intervals. */
+  scrapeInterval: '15s',
+  evaluationInterval: '15s',
+  /** Prometheus' default `scrape_timeout`. */
+  scrapeTimeout: '10s',
+  /**
+   * Accept samples up to this old (`storage.tsdb.out_of_order_time_window`): OTLP pushes from several collector
+   * replicas arrive out of order, as Prometheus' OpenTelemetry guide warns
+   * (https://prometheus.io/docs/guides/opentelemetry/). Accepted by promtool 2.42 (added in 2.39).
+   */
+  outOfOrderTimeWindow: '30m',
+  /**
+   * Resources: Prometheus' memory grows with active series (roughly 4-8 KiB per series); 2Gi holds a few hundred
+   * thousand series, a platform of 100+ services should size this from `prometheus_tsdb_head_series`.
+   */
+  resources: { cpuRequest: '500m', memoryRequest: '2Gi', memoryLimit: '4Gi' } satisfies ResourceSpec,
+  /** The image runs as `nobody`. */
+  uid: 65534,
+  gid: 65534,
+  /** Let the TSDB head flush cleanly on shutdown (kube-prometheus gives it 600s). */
+  terminationGracePeriodSeconds: 300,
+  /**
+   * Bytes of rule files per ConfigMap: the API server rejects objects over 1 MiB (etcd's request limit), so keep room
+   * for metadata.
+   */
+  maxRuleConfigMapBytes: 900 * 1024,
+  /** `app.kubernetes.io/name` of the node-exporter pods the `node-exporter` job keeps. */
+  nodeExporterAppName: 'node-exporter',
+} as const;
+
+/** Where things live in the container. */
+export const PROMETHEUS_PATHS = {
+  /** The config ConfigMap is mounted as a directory (no subPath, so updates reach the pod). */
+  configDir: '/etc/prometheus/config',
+  configFile: '/etc/prometheus/config/prometheus.yml',
+  /** Every rule ConfigMap is projected into this one directory. */
+  rulesDir: '/etc/prometheus/rules',
+  /** The image's default `--storage.tsdb.path`. */
+  data: '/prometheus',
+  /** The pod's service-account credentials (Kubernetes SD and the kubelet scrape use them). */
+  serviceAccountToken: '/var/run/secrets/kubernetes.io/serviceaccount/token',
+  serviceAccountCa: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
+} as const;
+
+/** Rule files are mounted under `PROMETHEUS_PATHS.rulesDir` with names ending this way; `rule_files` globs them. */
+export const RULE_FILE_SUFFIX = '.rules.yml';
+
+/** HTTP endpoints (https://prometheus.io/docs/prometheus/latest/management_api/, .../querying/api/). */
+export const PROMETHEUS_ENDPOINTS = {
+  ready: '/-/ready',
+  healthy: '/-/healthy',
+  remoteWrite: '/api/v1/write',
+  otlpMetrics: '/api/v1/otlp/v1/metrics',
+} as const;
+
+/** Names of the default scrape jobs. */
+export const DEFAULT_JOB_NAMES = {
+  prometheus: 'prometheus',
+  pods: 'kubernetes-pods',
+  services: 'kubernetes-services',
+  nodeExporter: 'node-exporter',
+  cadvisor: 'cadvisor',
+} as const;
