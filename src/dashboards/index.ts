@@ -2,3 +2,4 @@ export * from './queries';
 export * from './variables';
 export * from './panels';
 export * from './service-overview';
+export * from './slo';
