@@ -1,0 +1,120 @@
+import { Construct } from 'constructs';
+import { ConfigError } from '../common/errors';
+import { RuleFile } from '../common/rules';
+import { Alertmanager } from '../components/alertmanager';
+import { BlackboxExporter } from '../components/exporters';
+import { Grafana } from '../components/grafana';
+import { Prometheus } from '../components/prometheus';
+import { sloDashboards, SloDashboardSlo } from '../dashboards/slo';
+import { allSlos, buildSloModel, SloDefinition, SloModel, SloModelOptions } from './model';
+import { generateSloRuleFiles, renderAlertMatcher, sloInhibitRules } from './rules';
+import { ServiceSpec } from './spec';
+
+/** Options of SLO generation, as the stack takes them. */
+export type SloCatalogOptions = Omit<SloModelOptions, 'evaluationInterval'> & {
+  /** Provision the SLO dashboards into Grafana (folder `SLOs`). @default true */
+  readonly dashboards?: boolean;
+  /** The blackbox module probe-based availability SLIs use. @default 'http_2xx' */
+  readonly probeModule?: string;
+};
+
+export interface ServiceLevelObjectivesProps extends SloCatalogOptions {
+  /** The service catalog. */
+  readonly services: readonly ServiceSpec[];
+  /** Receives the generated rule files; its evaluation interval is the one the rules are proven at. */
+  readonly prometheus: Prometheus;
+  /** Receives the page-inhibits-ticket rule. @default - no inhibition */
+  readonly alertmanager?: Alertmanager;
+  /** Receives the SLO dashboards. @default - no dashboards */
+  readonly grafana?: Grafana;
+  /** Probes services whose availability SLI is `probe`. @default - probe-based SLIs fail synth */
+  readonly blackboxExporter?: BlackboxExporter;
+}
+
+/** Grafana folder of the SLO dashboards. */
+export const SLO_DASHBOARD_FOLDER = 'SLOs';
+/** Prometheus job probing services for probe-based availability SLIs. */
+export const SLO_PROBE_JOB = 'slo-probes';
+
+/** The dashboards' view of one SLO. */
+export function sloDashboardInput(slo: SloDefinition): SloDashboardSlo {
+  const tiers = [slo.page, slo.ticket].filter((t) => t.enabled);
+  return {
+    service: slo.service,
+    slo: slo.name,
+    sloId: slo.id,
+    description: slo.description,
+    objectivePercent: slo.objective,
+    periodDays: slo.periodDays,
+    periodWindow: slo.period,
+    alertWindows: tiers.flatMap((t) =>
+      [t.windows.quick, t.windows.slow].map((w) => ({
+        tier: w.tier,
+        longWindow: w.longWindow,
+        shortWindow: w.shortWindow,
+        burnRateFactor: w.factor,
+      })),
+    ),
+  };
+}
+
+/**
+ * SLOs as code, wired into the stack: builds the validated SLO model from the catalog and hands its outputs to the
+ * components that use them — rule files to Prometheus, the page-inhibits-ticket rule to Alertmanager, probe jobs to
+ * Prometheus through the blackbox exporter, dashboards to Grafana.
+ */
+export class ServiceLevelObjectives extends Construct {
+  public readonly model: SloModel;
+  public readonly ruleFiles: readonly RuleFile[];
+
+  constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
+    super(scope, id);
+    const { services, prometheus, alertmanager, grafana, blackboxExporter, dashboards, probeModule, ...options } = props;
+    this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval });
+
+    this.ruleFiles = generateSloRuleFiles(this.model);
+    for (const file of this.ruleFiles) prometheus.addRuleFile(file);
+
+    for (const rule of sloInhibitRules(this.model)) {
+      alertmanager?.addInhibitRule({
+        sourceMatchers: rule.sourceMatchers.map(renderAlertMatcher),
+        targetMatchers: rule.targetMatchers.map(renderAlertMatcher),
+        equal: rule.equal,
+      });
+    }
+
+    const probed = services.filter((s) =>
+      this.model.services.find((m) => m.name === s.name)?.slos.some((slo) => slo.sli.kind === 'availability' && slo.sli.source === 'probe'),
+    );
+    if (probed.length > 0) {
+      const missing = probed.filter((s) => !s.probeUrl);
+      if (!blackboxExporter || missing.length > 0) {
+        throw new ConfigError(
+          (missing.length > 0 ? missing : probed).map((s) => ({
+            path: `services.${s.name}.${blackboxExporter ? 'probeUrl' : 'slos'}`,
+            message: blackboxExporter
+              ? "is required: the service has a probe-based availability SLO ('sli.source: probe')"
+              : 'has a probe-based availability SLO but the stack has no blackbox exporter',
+            value: blackboxExporter ? s.probeUrl : 'probe',
+            fix: blackboxExporter
+              ? "set 'probeUrl' to the URL the blackbox exporter should probe, e.g. \"http://order-service.shop.svc:8080/healthz\"."
+              : "keep the blackbox exporter enabled, or use 'source: up'.",
+          })),
+        );
+      }
+      prometheus.addScrapeConfig(
+        blackboxExporter.probeScrapeConfig({
+          jobName: SLO_PROBE_JOB,
+          module: probeModule ?? 'http_2xx',
+          targets: probed.map((s) => ({ service: s.name, url: s.probeUrl as string })),
+        }),
+      );
+    }
+
+    if (grafana && (dashboards ?? true)) {
+      for (const dashboard of sloDashboards(allSlos(this.model).map(sloDashboardInput))) {
+        grafana.addDashboard(dashboard, { folder: SLO_DASHBOARD_FOLDER });
+      }
+    }
+  }
+}

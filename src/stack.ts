@@ -1,0 +1,150 @@
+import { Chart, ChartProps } from 'cdk8s';
+import { Construct } from 'constructs';
+import { stackNamespace } from './common/namespace';
+import { Alertmanager, AlertmanagerProps } from './components/alertmanager';
+import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMetricsProps, NodeExporter, NodeExporterProps } from './components/exporters';
+import { Grafana, GrafanaProps } from './components/grafana';
+import { Jaeger, JaegerProps } from './components/jaeger';
+import { Loki, LokiProps } from './components/loki';
+import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
+import { platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
+import { serviceOverviewDashboard } from './dashboards';
+import { ServiceSpec } from './slo';
+import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
+
+/** A component's props without what the stack sets itself (namespace and the wiring to other components). */
+type Tuning<P, Wired extends keyof P = never> = Omit<P, 'namespace' | Wired>;
+
+export interface ObservabilityStackProps extends ChartProps {
+  /**
+   * Namespace of every component except the node-level collectors. Labelled Pod Security `restricted`.
+   * @default 'observability'
+   */
+  readonly namespace?: string;
+  /**
+   * Namespace of the node-level collectors that need host access (node-exporter, the log-reading collector agent).
+   * Labelled Pod Security `privileged` (hostPath, hostNetwork, hostPID), warning and auditing at `restricted`.
+   * @default 'observability-agents'
+   */
+  readonly agentNamespace?: string;
+  /** Tune Prometheus. @default - defaults of `Prometheus` */
+  readonly prometheus?: Tuning<PrometheusProps, 'alertmanagers' | 'agentNamespace'>;
+  /** Tune Alertmanager, or `false` to leave it out (Prometheus then sends no alerts). @default - the seed's routing */
+  readonly alertmanager?: Tuning<AlertmanagerProps> | false;
+  /** Tune Grafana, or `false` to leave it out. */
+  readonly grafana?: Tuning<GrafanaProps, 'prometheus' | 'loki' | 'jaeger' | 'alertmanager'> | false;
+  /** Tune Loki, or `false` to leave it out (no logs pipeline). */
+  readonly loki?: Tuning<LokiProps> | false;
+  /** Tune Jaeger, or `false` to leave it out (no traces pipeline). */
+  readonly jaeger?: Tuning<JaegerProps> | false;
+  /** Tune the collector gateway, or `false` to leave out both collector tiers. */
+  readonly otelGateway?: Tuning<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'> | false;
+  /** Tune the collector node agent, or `false` to leave it out (applications then send OTLP to the gateway). */
+  readonly otelAgent?: Tuning<OtelCollectorAgentProps, 'gateway'> | false;
+  /** Tune node-exporter, or `false` to leave it out. */
+  readonly nodeExporter?: Tuning<NodeExporterProps> | false;
+  /** Tune kube-state-metrics, or `false` to leave it out (PodCrashLooping then never fires). */
+  readonly kubeStateMetrics?: Tuning<KubeStateMetricsProps> | false;
+  /** Tune blackbox-exporter, or `false` to leave it out (probe-based availability SLOs then fail synth). */
+  readonly blackboxExporter?: Tuning<BlackboxExporterProps> | false;
+  /** The seed's platform alerts (HighErrorRate, HighLatency, PodCrashLooping, HighMemoryUsage). @default true */
+  readonly platformAlerts?: boolean;
+  /** The service catalog with its SLOs: rules, alerts, inhibitions, probes and dashboards are generated from it. */
+  readonly services?: readonly ServiceSpec[];
+  /** Options of SLO generation (period, classes, ...). */
+  readonly slo?: SloCatalogOptions;
+}
+
+/**
+ * The whole observability stack in one chart: Prometheus, Alertmanager, Grafana, Loki, Jaeger, the OpenTelemetry
+ * Collector (node agent + gateway) and the exporters, wired to each other by reference, plus the SLOs of a service
+ * catalog. `new ObservabilityStack(app, 'observability')` alone is a working stack.
+ */
+export class ObservabilityStack extends Chart {
+  public readonly namespace: string;
+  public readonly agentNamespace: string;
+  public readonly prometheus: Prometheus;
+  public readonly alertmanager?: Alertmanager;
+  public readonly grafana?: Grafana;
+  public readonly loki?: Loki;
+  public readonly jaeger?: Jaeger;
+  public readonly otelGateway?: OtelCollectorGateway;
+  public readonly otelAgent?: OtelCollectorAgent;
+  public readonly nodeExporter?: NodeExporter;
+  public readonly kubeStateMetrics?: KubeStateMetrics;
+  public readonly blackboxExporter?: BlackboxExporter;
+  public readonly slos?: ServiceLevelObjectives;
+
+  constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
+    const namespace = props.namespace ?? 'observability';
+    super(scope, id, { ...props, namespace });
+    this.namespace = namespace;
+    this.agentNamespace = props.agentNamespace ?? 'observability-agents';
+
+    stackNamespace(this, 'Namespace', { name: this.namespace, enforce: 'restricted' });
+    stackNamespace(this, 'AgentNamespace', { name: this.agentNamespace, enforce: 'privileged' });
+
+    const ns = { namespace: this.namespace };
+    const agentNs = { namespace: this.agentNamespace };
+
+    if (props.alertmanager !== false) {
+      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager, ...ns });
+    }
+    this.prometheus = new Prometheus(this, 'Prometheus', {
+      ...props.prometheus,
+      ...ns,
+      agentNamespace: this.agentNamespace,
+      alertmanagers: this.alertmanager ? [this.alertmanager] : [],
+    });
+    if (props.platformAlerts ?? true) this.prometheus.addRuleGroup(platformAlertRules(), 'platform.rules.yml');
+
+    if (props.loki !== false) this.loki = new Loki(this, 'Loki', { ...props.loki, ...ns });
+    if (props.jaeger !== false) this.jaeger = new Jaeger(this, 'Jaeger', { ...props.jaeger, ...ns });
+
+    if (props.otelGateway !== false) {
+      this.otelGateway = new OtelCollectorGateway(this, 'OtelGateway', {
+        ...props.otelGateway,
+        ...ns,
+        jaeger: this.jaeger,
+        loki: this.loki,
+        prometheus: this.prometheus,
+      });
+      if (props.otelAgent !== false) {
+        this.otelAgent = new OtelCollectorAgent(this, 'OtelAgent', { ...props.otelAgent, ...agentNs, gateway: this.otelGateway });
+      }
+    }
+
+    if (props.nodeExporter !== false) this.nodeExporter = new NodeExporter(this, 'NodeExporter', { ...props.nodeExporter, ...agentNs });
+    if (props.kubeStateMetrics !== false) {
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { ...props.kubeStateMetrics, ...ns });
+      for (const job of this.kubeStateMetrics.scrapeConfigs()) this.prometheus.addScrapeConfig(job);
+    }
+    if (props.blackboxExporter !== false) {
+      this.blackboxExporter = new BlackboxExporter(this, 'BlackboxExporter', { ...props.blackboxExporter, ...ns });
+    }
+
+    if (props.grafana !== false) {
+      this.grafana = new Grafana(this, 'Grafana', {
+        prometheusScrapeInterval: this.prometheus.model.global.scrapeInterval,
+        ...props.grafana,
+        ...ns,
+        prometheus: this.prometheus,
+        loki: this.loki,
+        jaeger: this.jaeger,
+        alertmanager: this.alertmanager,
+      });
+      this.grafana.addDashboard(serviceOverviewDashboard());
+    }
+
+    if (props.services && props.services.length > 0) {
+      this.slos = new ServiceLevelObjectives(this, 'Slos', {
+        ...props.slo,
+        services: props.services,
+        prometheus: this.prometheus,
+        alertmanager: this.alertmanager,
+        grafana: this.grafana,
+        blackboxExporter: this.blackboxExporter,
+      });
+    }
+  }
+}
