@@ -101,3 +101,51 @@ export const DATASOURCE_UIDS = {
   jaeger: 'jaeger',
   alertmanager: 'alertmanager',
 } as const;
+
+/**
+ * Intermediate SLI recordings of the SLO generator (not Sloth names; the Sloth-named `slo:sli_error:ratio_rate<w>`
+ * series are derived from them). One series per SLO, labelled like the ratio recordings.
+ * - `slo:sli_error_events:rate<w>` / `slo:sli_total_events:rate<w>`: bad / all events per second over `<w>`, from the
+ *   raw source series, for the short windows (evaluated every cycle).
+ * - `slo:sli_error_events:increase<tile>` / `slo:sli_total_events:increase<tile>`: bad / all events in the last tile,
+ *   recorded once per tile by a slow group; the long windows (2h ... period) are traffic-weighted sums over them.
+ */
+export const SLO_EVENT_METRICS = {
+  errorRatePrefix: 'slo:sli_error_events:rate',
+  totalRatePrefix: 'slo:sli_total_events:rate',
+  errorIncreasePrefix: 'slo:sli_error_events:increase',
+  totalIncreasePrefix: 'slo:sli_total_events:increase',
+} as const;
+
+/** Rule-group name prefixes of the SLO rule files (`<prefix>-<service>`). */
+export const SLO_RULE_GROUPS = {
+  sli: 'slo-sli-recordings',
+  tiles: 'slo-sli-tiles',
+  longWindows: 'slo-sli-long-windows',
+  meta: 'slo-meta-recordings',
+  alerts: 'slo-alerts',
+} as const;
+
+/** Alert names of the SLO rules. */
+export const SLO_ALERT_NAMES = {
+  /** Multiwindow multi-burn-rate alert; page and ticket tiers share the name, as Sloth's do. */
+  burnRate: 'SLOErrorBudgetBurn',
+  /** The SLI's source series disappeared. */
+  sourceAbsent: 'SLOSourceMetricAbsent',
+  /** The seed's alert: the SLI over the whole period is below the objective. */
+  breach: 'SLOBreach',
+} as const;
+
+/** Annotation keys of the SLO alerts. */
+export const SLO_ANNOTATIONS = {
+  summary: 'summary',
+  description: 'description',
+  runbookUrl: 'runbook_url',
+} as const;
+
+/** Values of the `sloth_mode`/`sloth_spec`/`sloth_version` labels of `sloth_slo_info` for rules this stack generates. */
+export const SLO_INFO_VALUES = {
+  mode: 'observability-stack',
+  spec: 'observability-stack/slo/v1',
+  version: 'v1',
+} as const;

@@ -1,0 +1,351 @@
+import { parseDuration } from '../common/duration';
+import { errorRatioThreshold } from './burn-rate';
+import { SloDefinition, SloSettings, TierModel } from './model';
+
+/**
+ * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules`
+ * (Prometheus 2.42, Debian's) evaluates them: every group at every evaluation step in the proof's group order, range
+ * selectors closed on both ends, `rate`/`increase` extrapolated as promql/functions.go `extrapolatedRate` does, and
+ * floating-point operations in the same order as the PromQL, so values match bit for bit.
+ *
+ * The proof (proof.ts) uses it to predict exactly which alerts fire when, then `promtool test rules` checks the real
+ * rules agree. It knows the SLI kinds this package generates (not raw SLIs, whose queries are arbitrary PromQL).
+ */
+
+/** A synthetic input series: value `i` is at `i × stepSeconds`; `undefined` is a missing sample. */
+export interface SimSeries {
+  readonly labels: Readonly<Record<string, string>>;
+  readonly values: readonly (number | undefined)[];
+  readonly stepSeconds: number;
+}
+
+interface Point {
+  readonly t: number; // ms
+  readonly v: number;
+}
+
+/** Samples of a series within [startMs, endMs] (Prometheus 2.x ranges include both ends). */
+function pointsIn(s: SimSeries, startMs: number, endMs: number): Point[] {
+  const stepMs = s.stepSeconds * 1000;
+  const first = Math.max(0, Math.ceil(startMs / stepMs));
+  const last = Math.min(s.values.length - 1, Math.floor(endMs / stepMs));
+  const out: Point[] = [];
+  for (let i = first; i <= last; i++) {
+    const v = s.values[i];
+    if (v !== undefined) out.push({ t: i * stepMs, v });
+  }
+  return out;
+}
+
+/** Port of Prometheus 2.42's promql `extrapolatedRate` for a float series. */
+export function extrapolatedRate(points: readonly Point[], rangeStartMs: number, rangeEndMs: number, isCounter: boolean, isRate: boolean): number | undefined {
+  if (points.length < 2) return undefined;
+  let counterCorrection = 0;
+  let lastValue = 0;
+  for (const p of points) {
+    if (isCounter && p.v < lastValue) counterCorrection += lastValue;
+    lastValue = p.v;
+  }
+  let resultValue = lastValue - points[0].v + counterCorrection;
+  let durationToStart = (points[0].t - rangeStartMs) / 1000;
+  const durationToEnd = (rangeEndMs - points[points.length - 1].t) / 1000;
+  const sampledInterval = (points[points.length - 1].t - points[0].t) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (points.length - 1);
+  if (isCounter && resultValue > 0 && points[0].v >= 0) {
+    const durationToZero = sampledInterval * (points[0].v / resultValue);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+  let extrapolateToInterval = sampledInterval;
+  extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
+  extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
+  resultValue = resultValue * (extrapolateToInterval / sampledInterval);
+  if (isRate) resultValue = resultValue / ((rangeEndMs - rangeStartMs) / 1000);
+  return resultValue;
+}
+
+/** `sum(f(series[w]))` over series in label order; undefined when no series yields a value. */
+function sumOf(series: readonly SimSeries[], f: (s: SimSeries) => number | undefined): number | undefined {
+  let acc: number | undefined;
+  for (const s of series) {
+    const v = f(s);
+    if (v === undefined) continue;
+    acc = acc === undefined ? v : acc + v;
+  }
+  return acc;
+}
+
+/** The synthetic source series of one SLO, by role. */
+export type SimSource =
+  | { readonly kind: 'error-rate'; readonly errorSeries: readonly SimSeries[]; readonly totalSeries: readonly SimSeries[] }
+  | { readonly kind: 'latency'; readonly count: SimSeries; readonly bucket: SimSeries }
+  | { readonly kind: 'availability'; readonly samples: SimSeries };
+
+/** The series the absent-source alert watches. */
+function absentSeries(src: SimSource): readonly SimSeries[] {
+  switch (src.kind) {
+    case 'error-rate':
+      return src.totalSeries;
+    case 'latency':
+      return [src.bucket];
+    case 'availability':
+      return [src.samples];
+  }
+}
+
+interface Events {
+  readonly error?: number;
+  readonly total?: number;
+}
+
+/** The event rates of the short-window recordings at `tMs` over `wMs`. */
+function eventRates(src: SimSource, tMs: number, wMs: number): Events {
+  const start = tMs - wMs;
+  const rate = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, true);
+  switch (src.kind) {
+    case 'error-rate':
+      // `sum(rate(err)) or vector(0)`
+      return { error: sumOf(src.errorSeries, rate) ?? 0, total: sumOf(src.totalSeries, rate) };
+    case 'latency': {
+      const c = sumOf([src.count], rate);
+      const b = sumOf([src.bucket], rate);
+      return { error: c !== undefined && b !== undefined ? c - b : undefined, total: c };
+    }
+    case 'availability': {
+      const pts = pointsIn(src.samples, start, tMs);
+      if (pts.length === 0) return {};
+      const count = pts.length;
+      let sum = 0;
+      for (const p of pts) sum += p.v;
+      const w = wMs / 1000;
+      return { error: (count - sum) / w, total: count / w };
+    }
+  }
+}
+
+/** The tile recordings (events in the last tile) at `tMs`. */
+function tileEvents(src: SimSource, tMs: number, tileMs: number): Events {
+  const start = tMs - tileMs;
+  const inc = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, false);
+  switch (src.kind) {
+    case 'error-rate':
+      return { error: sumOf(src.errorSeries, inc) ?? 0, total: sumOf(src.totalSeries, inc) };
+    case 'latency': {
+      const c = sumOf([src.count], inc);
+      const b = sumOf([src.bucket], inc);
+      return { error: c !== undefined && b !== undefined ? c - b : undefined, total: c };
+    }
+    case 'availability': {
+      const pts = pointsIn(src.samples, start, tMs);
+      if (pts.length === 0) return {};
+      let sum = 0;
+      for (const p of pts) sum += p.v;
+      return { error: pts.length - sum, total: pts.length };
+    }
+  }
+}
+
+/** A recorded series with prefix sums, for `sum_over_time` over closed ranges. */
+class Recorded {
+  private readonly ts: number[] = [];
+  private readonly prefix: number[] = [0];
+
+  public add(tMs: number, v: number | undefined): void {
+    if (v === undefined) return;
+    this.ts.push(tMs);
+    this.prefix.push(this.prefix[this.prefix.length - 1] + v);
+  }
+
+  /** sum_over_time over [startMs, endMs]; undefined without samples. Tile values are integers: sums are exact. */
+  public sumOver(startMs: number, endMs: number): number | undefined {
+    const lo = lowerBound(this.ts, startMs);
+    const hi = upperBound(this.ts, endMs);
+    if (hi <= lo) return undefined;
+    return this.prefix[hi] - this.prefix[lo];
+  }
+}
+
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+function upperBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** An alert's state after one evaluation. */
+export interface SimAlert {
+  readonly firing: boolean;
+  /** The alert's value (burn alerts: the current burn rate; SLOBreach: the period SLI). */
+  readonly value?: number;
+}
+
+/** Everything the rules produce at one evaluation. */
+export interface SimTick {
+  /** Seconds since the start of the series. */
+  readonly t: number;
+  /** `slo:sli_error:ratio_rate<window>` by window. */
+  readonly ratios: Readonly<Record<string, number | undefined>>;
+  /** `slo:sli_total_events:rate<window>` by raw window. */
+  readonly totalRates: Readonly<Record<string, number | undefined>>;
+  readonly currentBurnRate?: number;
+  readonly page: SimAlert;
+  readonly ticket: SimAlert;
+  readonly absent: SimAlert;
+  readonly breach: SimAlert;
+}
+
+function holdState(cond: boolean, tMs: number, holdMs: number, active: { since?: number }): boolean {
+  if (!cond) {
+    active.since = undefined;
+    return false;
+  }
+  if (active.since === undefined) active.since = tMs;
+  return tMs - active.since >= holdMs;
+}
+
+function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: TierModel, budget: number): boolean {
+  const over = (w: string, thr: number): boolean => {
+    const r = ratios[w];
+    return r !== undefined && r > thr;
+  };
+  const q = tier.windows.quick;
+  const s = tier.windows.slow;
+  const tq = errorRatioThreshold(q, budget);
+  const ts = errorRatioThreshold(s, budget);
+  return (over(q.shortWindow, tq) && over(q.longWindow, tq)) || (over(s.shortWindow, ts) && over(s.longWindow, ts));
+}
+
+/**
+ * Evaluates one SLO's rules every `evalStepSeconds` from 0 to `endSeconds` (inclusive) over the synthetic source,
+ * in the proof's group order: short windows, tiles, long windows, metadata, alerts.
+ */
+export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimSource, evalStepSeconds: number, endSeconds: number): SimTick[] {
+  const tileMs = settings.tileSeconds * 1000;
+  const absentMs = parseDuration(settings.absent.window, 'absent.window') * 1000;
+  const absentForMs = parseDuration(settings.absent.for, 'absent.for') * 1000;
+  const breachForMs = parseDuration(settings.breach.for, 'breach.for') * 1000;
+  const errTiles = new Recorded();
+  const totTiles = new Recorded();
+  const absentActive: { since?: number } = {};
+  const breachActive: { since?: number } = {};
+  const watched = absentSeries(src);
+  const out: SimTick[] = [];
+  const budget = slo.errorBudget;
+  const currentWindow = slo.alertWindows.page.quick.shortWindow;
+  const guard = slo.page.windows.quick;
+  for (let t = 0; t <= endSeconds; t += evalStepSeconds) {
+    const tMs = t * 1000;
+    const ratios: Record<string, number | undefined> = {};
+    const totalRates: Record<string, number | undefined> = {};
+    // slo-sli-recordings: event rates and their ratio, per raw window.
+    for (const w of slo.sliWindows.filter((x) => x.source === 'raw')) {
+      const e = eventRates(src, tMs, w.seconds * 1000);
+      totalRates[w.window] = e.total;
+      ratios[w.window] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
+    }
+    // slo-sli-tiles
+    const tile = tileEvents(src, tMs, tileMs);
+    errTiles.add(tMs, tile.error);
+    totTiles.add(tMs, tile.total);
+    // slo-sli-long-windows
+    for (const w of slo.sliWindows.filter((x) => x.source === 'tiles')) {
+      const e = errTiles.sumOver(tMs - w.seconds * 1000, tMs);
+      const tot = totTiles.sumOver(tMs - w.seconds * 1000, tMs);
+      ratios[w.window] = e !== undefined && tot !== undefined ? e / tot : undefined;
+    }
+    // slo-meta-recordings
+    const r5 = ratios[currentWindow];
+    const currentBurnRate = r5 === undefined ? undefined : r5 / budget;
+    // slo-alerts
+    const guardOk =
+      slo.minRequestRate === undefined ||
+      [guard.longWindow, guard.shortWindow].every((w) => {
+        const r = totalRates[w];
+        return r !== undefined && r >= slo.minRequestRate!;
+      });
+    const page = slo.page.enabled && currentBurnRate !== undefined && guardOk && pairFires(ratios, slo.page, budget);
+    const ticket = slo.ticket.enabled && currentBurnRate !== undefined && pairFires(ratios, slo.ticket, budget);
+    const hasSource = watched.some((s) => pointsIn(s, tMs - absentMs, tMs).length > 0);
+    const absent = settings.absent.enabled && holdState(!hasSource, tMs, absentForMs, absentActive);
+    const period = ratios[slo.period];
+    const sli = period === undefined ? undefined : 1 - period;
+    const breach = settings.breach.enabled && holdState(sli !== undefined && sli < slo.objectiveRatio, tMs, breachForMs, breachActive);
+    out.push({
+      t,
+      ratios,
+      totalRates,
+      currentBurnRate,
+      page: { firing: page, value: page ? currentBurnRate : undefined },
+      ticket: { firing: ticket, value: ticket ? currentBurnRate : undefined },
+      absent: { firing: absent, value: absent ? 1 : undefined },
+      breach: { firing: breach, value: breach ? sli : undefined },
+    });
+  }
+  return out;
+}
+
+/** Go's `fmt.Sprintf("%.<prec>g", v)` (strconv 'g': shortest digits after rounding, %e for large/small exponents). */
+export function goFormatG(v: number, prec = 4): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const sign = v < 0 ? '-' : '';
+  const [mant, expStr] = Math.abs(v).toExponential(prec - 1).split('e');
+  const exp = Number(expStr);
+  const digits = mant.replace('.', '').replace(/0+$/, '') || '0';
+  const nd = digits.length;
+  const dp = exp + 1;
+  let eprec = prec;
+  if (eprec > nd && nd >= dp) eprec = nd;
+  if (exp < -4 || exp >= eprec) {
+    const m = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
+    const e = Math.abs(exp) < 10 ? `0${Math.abs(exp)}` : String(Math.abs(exp));
+    return `${sign}${m}e${exp < 0 ? '-' : '+'}${e}`;
+  }
+  if (dp <= 0) return `${sign}0.${'0'.repeat(-dp)}${digits}`;
+  if (dp >= nd) return `${sign}${digits}${'0'.repeat(dp - nd)}`;
+  return `${sign}${digits.slice(0, dp)}.${digits.slice(dp)}`;
+}
+
+/** Prometheus' template function `humanize` (SI prefixes, 4 significant digits). */
+export function humanize(value: number): string {
+  let v = value;
+  if (v === 0 || Number.isNaN(v) || !Number.isFinite(v)) return goFormatG(v);
+  if (Math.abs(v) >= 1) {
+    let prefix = '';
+    for (const p of ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y']) {
+      if (Math.abs(v) < 1000) break;
+      prefix = p;
+      v /= 1000;
+    }
+    return goFormatG(v) + prefix;
+  }
+  let prefix = '';
+  for (const p of ['m', 'u', 'n', 'p', 'f', 'a', 'z', 'y']) {
+    if (Math.abs(v) >= 1) break;
+    prefix = p;
+    v *= 1000;
+  }
+  return goFormatG(v) + prefix;
+}
+
+/** Prometheus' template function `humanizePercentage`. */
+export function humanizePercentage(value: number): string {
+  return `${goFormatG(value * 100)}%`;
+}

@@ -1,0 +1,129 @@
+import { spawn } from 'node:child_process';
+import { renderRuleFile } from '../../src/common/rules';
+import { buildSloModel, DEMO_SERVICES, ORDER_SERVICE } from '../../src/slo';
+import { renderRuleTestFile, SloProof, sloProofs } from '../../src/slo/proof';
+import { PROMTOOL, ToolResult, writeTree } from '../helpers/tools';
+import { CHECKOUT_RAW_28D } from './fixtures';
+
+/**
+ * The proof: for every SLO of the default platform (the seed's order-service and the demo catalog), promtool test
+ * cases generated from the model, with expectations from the reference simulation, run by the real
+ * `promtool test rules`. SLOs with the same shape share one proof.
+ */
+
+function promtoolAsync(args: readonly string[], cwd: string): Promise<ToolResult> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(PROMTOOL, args, { cwd });
+    let stdout = '';
+    let stderr = '';
+    p.stdout.on('data', (d) => (stdout += d));
+    p.stderr.on('data', (d) => (stderr += d));
+    p.on('error', (e) => reject(new Error(`could not run ${PROMTOOL}: ${e.message}`)));
+    p.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` }));
+  });
+}
+
+/** Runs `tasks` two at a time (the machine has two cores). */
+async function pool<T>(tasks: readonly (() => Promise<T>)[], width = 2): Promise<T[]> {
+  const out: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        out[i] = await tasks[i]();
+      }
+    }),
+  );
+  return out;
+}
+
+const model = buildSloModel([ORDER_SERVICE, ...DEMO_SERVICES]);
+const { proofs, skipped } = sloProofs(model);
+const claimsOf = (id: string): SloProof['claims'] => proofs.find((p) => p.covers.some((c) => c.id === id))!.claims;
+
+describe('promtool proof of the default platform', () => {
+  test('every SLO is covered by a proof', () => {
+    const covered = proofs.flatMap((p) => p.covers.map((c) => c.id)).sort();
+    expect(covered).toEqual(model.services.flatMap((s) => s.slos.map((x) => x.id)).sort());
+    expect(skipped).toEqual([]);
+    expect(proofs.length).toBe(6);
+  });
+
+  test('promtool test rules passes on every generated case', async () => {
+    // GIVEN each proof's rule file and test files in a directory
+    const files: Record<string, string> = {};
+    for (const p of proofs) {
+      files[p.ruleFile.fileName] = renderRuleFile(p.ruleFile.groups);
+      for (const f of p.testFiles) files[f.fileName] = renderRuleTestFile(f);
+    }
+    const dir = writeTree(files, 'slo-proof-');
+    // WHEN the real promtool runs every test file
+    const tests = proofs.flatMap((p) => p.testFiles.map((f) => f.fileName));
+    const results = await pool(tests.map((f) => () => promtoolAsync(['test', 'rules', f], dir)));
+    // THEN every case passes
+    results.forEach((r, i) => {
+      expect({ file: tests[i], output: r.status === 0 ? 'SUCCESS' : r.output }).toEqual({ file: tests[i], output: 'SUCCESS' });
+    });
+  }, 600_000);
+
+  test.each([
+    ['order-service-availability', 60],
+    ['order-service-error-rate', 60],
+    ['order-service-latency', 525],
+    ['payment-service-error-rate', 15],
+  ])('a full outage of %s pages after %p s of errors, at 15s evaluation', (id, seconds) => {
+    // 99.9%: the 1h window needs 14.4 x 0.1% = 1.44% bad, 51.8 s: the 4th 15s sample; 99%: 518 s; 99.99%: 5.2 s
+    expect(claimsOf(id)).toMatchObject({ evaluationInterval: 15, outagePageAfter: seconds, outagePageResolution: 15 });
+  });
+
+  test.each([
+    ['order-service-error-rate', 300],
+    ['order-service-latency', 270],
+    ['order-service-availability', 315],
+  ])('the shortest burst that pages %s stops paging %p s after its last bad sample', (id, seconds) => {
+    // the 5m window drains: counters after 300 s; the latency SLO (1% budget) a little earlier; 21 probe samples in a closed 5m range: 315 s
+    expect(claimsOf(id)).toMatchObject({ burstResetAfter: seconds });
+    expect(claimsOf(id).burstResetAfter!).toBeLessThanOrEqual(315);
+  });
+
+  test('at 99.99% the shortest burst also trips the 6x/6h window: the page lasts until the 30m window drains', () => {
+    expect(claimsOf('payment-service-error-rate')).toMatchObject({ burstSeconds: 15, burstResetAfter: 1800 });
+  });
+
+  test('at 90% the quick windows cannot page (14.4 x 10% > 100%): a full outage pages through 6x over 6h and 30m', () => {
+    expect(claimsOf('payment-service-latency-p90')).toMatchObject({ burstSeconds: undefined, outagePageResolution: 300 });
+    expect(claimsOf('payment-service-latency-p90').outagePageAfter).toBeGreaterThan(3600);
+  });
+
+  test('a 0.9x burn over 3 days and 6 hours never alerts (page, ticket or SLOBreach), for every SLO', () => {
+    for (const p of proofs) expect({ id: p.slo.id, ...p.claims }).toMatchObject({ id: p.slo.id, underBurn: 0.9, underSeconds: 280800, underAlertingEvaluations: 0 });
+  });
+
+  test('a 4x burn opens a ticket and never pages, for every SLO', () => {
+    for (const p of proofs) {
+      expect({ id: p.slo.id, pages: p.claims.moderatePagingEvaluations }).toEqual({ id: p.slo.id, pages: 0 });
+      expect(p.claims.moderateTicketAfter).toBeDefined();
+    }
+    // after three days at 0.9x, 4x crosses 1x over 3d (and 6h) in about 4.6 hours
+    expect(claimsOf('order-service-error-rate').moderateTicketAfter).toBe(16500);
+  });
+
+  test('the absent-source alert fires 15 minutes after the last sample (10m window + 5m for)', () => {
+    for (const p of proofs) expect(p.claims.absentAfter).toBe(915);
+  });
+
+  test('long windows are traffic-weighted: the 6h ratio is the true ratio, not the average of 5m ratios', () => {
+    // 3h at 0.9x with full traffic, then 3h at 4x with half the traffic: true ratio (0.9 + 4 x 0.5) / 1.5 = 1.933x
+    const w = claimsOf('order-service-error-rate').weighted!;
+    expect(w.trueRatio).toBeCloseTo(0.001933333, 9);
+    expect(Math.abs(w.recorded - w.trueRatio) / w.trueRatio).toBeLessThan(0.02);
+    expect(Math.abs(w.averageOfRatios - w.trueRatio) / w.trueRatio).toBeGreaterThan(0.2);
+  });
+
+  test('raw SLIs are skipped with the reason', () => {
+    const r = sloProofs(buildSloModel([CHECKOUT_RAW_28D]));
+    expect(r.proofs).toEqual([]);
+    expect(r.skipped.map((s) => [s.slo.id, s.reason])).toEqual([['checkout-grpc-errors', expect.stringMatching(/arbitrary PromQL/)]]);
+  });
+});
