@@ -9,6 +9,8 @@ import { sloDashboards, SloDashboardSlo } from '../dashboards/slo';
 import { allSlos, buildSloModel, SloDefinition, SloModel, SloModelOptions } from './model';
 import { generateSloRuleFiles, renderAlertMatcher, sloInhibitRules } from './rules';
 import { ServiceSpec } from './spec';
+import { extremeTargetWarnings } from './warnings';
+import { ConfigProblem, formatProblem } from '../common/errors';
 
 /** Options of SLO generation, as the stack takes them. */
 export type SloCatalogOptions = Omit<SloModelOptions, 'evaluationInterval'> & {
@@ -66,11 +68,16 @@ export function sloDashboardInput(slo: SloDefinition): SloDashboardSlo {
 export class ServiceLevelObjectives extends Construct {
   public readonly model: SloModel;
   public readonly ruleFiles: readonly RuleFile[];
+  /** SLOs that are legal but whose alerts are weaker than they look (extreme targets); printed at synth. */
+  public readonly warnings: readonly ConfigProblem[];
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
     const { services, prometheus, alertmanager, grafana, blackboxExporter, dashboards, probeModule, ...options } = props;
     this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval });
+
+    this.warnings = extremeTargetWarnings(this.model);
+    for (const w of this.warnings) process.emitWarning(formatProblem(w), { code: 'SLO_EXTREME_TARGET' });
 
     this.ruleFiles = generateSloRuleFiles(this.model);
     for (const file of this.ruleFiles) prometheus.addRuleFile(file);

@@ -8,3 +8,4 @@ export * from './model';
 export * from './rules';
 export * from './examples';
 export * from './proof';
+export * from './warnings';
