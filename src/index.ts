@@ -7,6 +7,7 @@ export * from './common/endpoints';
 export * from './common/labels';
 export * from './common/rules';
 export * from './common/workload';
+export * from './common/log-level';
 export * from './components/prometheus';
 export * from './components/alertmanager';
 export * from './components/grafana';
@@ -21,6 +22,5 @@ export * from './promql';
 
 // Names several modules export: the explicit export picks the one the public API means.
 export type { InhibitRule } from './components/alertmanager';
-export { logLevelProblems } from './components/loki';
 export { selector } from './dashboards';
 export { sanitizeLabelName } from './promql';

@@ -1,5 +1,6 @@
-import { Chart, ChartProps } from 'cdk8s';
+import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { ConfigError, ConfigProblem, formatProblem } from './common/errors';
 import { stackNamespace } from './common/namespace';
 import { Alertmanager, AlertmanagerProps } from './components/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMetricsProps, NodeExporter, NodeExporterProps } from './components/exporters';
@@ -9,6 +10,7 @@ import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
 import { serviceOverviewDashboard } from './dashboards';
+import { dns1123LabelProblems } from './promql';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
@@ -80,6 +82,9 @@ export class ObservabilityStack extends Chart {
     super(scope, id, { ...props, namespace });
     this.namespace = namespace;
     this.agentNamespace = props.agentNamespace ?? 'observability-agents';
+    checkNamespaces(this.namespace, this.agentNamespace, this.node.path);
+    // Two objects of one kind, namespace and name would overwrite each other on apply: refuse to synthesize them.
+    this.node.addValidation({ validate: () => duplicateObjectProblems(this).map(formatProblem) });
 
     stackNamespace(this, 'Namespace', { name: this.namespace, enforce: 'restricted' });
     stackNamespace(this, 'AgentNamespace', { name: this.agentNamespace, enforce: 'privileged' });
@@ -147,4 +152,42 @@ export class ObservabilityStack extends Chart {
       });
     }
   }
+}
+
+function checkNamespaces(namespace: string, agentNamespace: string, path: string): void {
+  const problems: ConfigProblem[] = [
+    ...dns1123LabelProblems(namespace, `${path}.namespace`),
+    ...dns1123LabelProblems(agentNamespace, `${path}.agentNamespace`),
+  ];
+  if (problems.length === 0 && namespace === agentNamespace) {
+    problems.push({
+      path: `${path}.agentNamespace`,
+      message: 'must differ from namespace: the node agents need a namespace at Pod Security "privileged", the rest runs at "restricted"',
+      value: agentNamespace,
+      fix: `use e.g. "${namespace}-agents".`,
+    });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
+
+/** Problems for API objects of the chart that share kind, namespace and name (pure; the chart is read, not changed). */
+export function duplicateObjectProblems(chart: Chart): ConfigProblem[] {
+  const first = new Map<string, ApiObject>();
+  const problems: ConfigProblem[] = [];
+  for (const c of chart.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    const key = `${c.kind}/${c.metadata.namespace ?? ''}/${c.name}`;
+    const seen = first.get(key);
+    if (!seen) {
+      first.set(key, c);
+      continue;
+    }
+    problems.push({
+      path: c.node.path,
+      message: `is a ${c.kind} named "${c.name}"${c.metadata.namespace ? ` in namespace "${c.metadata.namespace}"` : ''}, like ${seen.node.path}: one would overwrite the other`,
+      value: c.name,
+      fix: 'give one of them another name (each component has a name prop), or put it in another namespace.',
+    });
+  }
+  return problems;
 }

@@ -2,7 +2,7 @@ import { ApiObject, Duration, JsonPatch, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
-import { ConfigError } from './errors';
+import { ConfigError, ConfigProblem, ProblemCollector } from './errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import { parseByteQuantity, parseCpuMillis } from './quantity';
 import { imageOf } from '../versions';
@@ -128,6 +128,51 @@ export interface StatefulSetSpec extends WorkloadSpec {
   readonly claims?: readonly ClaimSpec[];
   /** @default PARALLEL (members of a cluster can start together) */
   readonly podManagementPolicy?: kplus.PodManagementPolicy;
+}
+
+/**
+ * Problems of a `resources` prop (pure), each naming `<path>.<field>`: every quantity parses, memory is a whole number
+ * of KiB (what the pod spec can express here), and no limit is below its request (the API server refuses that pod).
+ * Components call it in their model, so a typo fails at construction with the construct path.
+ */
+export function resourceProblems(resources: ResourceSpec | undefined, path: string): ConfigProblem[] {
+  if (resources === undefined) return [];
+  const c = new ProblemCollector();
+  if (resources === null || typeof resources !== 'object') {
+    c.add({ path, message: 'must be an object with cpuRequest and memoryRequest', value: resources, fix: 'pass e.g. { cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi" }.' });
+    return [...c.list];
+  }
+  const cpu = (key: 'cpuRequest' | 'cpuLimit'): number | undefined => {
+    const value = resources[key];
+    if (value === undefined) return undefined;
+    let millis: number | undefined;
+    c.check(() => (millis = parseCpuMillis(value, `${path}.${key}`)));
+    return millis;
+  };
+  const memory = (key: 'memoryRequest' | 'memoryLimit'): number | undefined => {
+    const value = resources[key];
+    if (value === undefined) return undefined;
+    let bytes: number | undefined;
+    c.check(() => {
+      toMemory(value, `${path}.${key}`);
+      bytes = parseByteQuantity(value, `${path}.${key}`);
+    });
+    return bytes;
+  };
+  for (const key of ['cpuRequest', 'memoryRequest'] as const) {
+    if (resources[key] === undefined) c.add({ path: `${path}.${key}`, message: 'is required', value: undefined, fix: key === 'cpuRequest' ? 'set it, e.g. "100m".' : 'set it, e.g. "256Mi".' });
+  }
+  const cpuRequest = cpu('cpuRequest');
+  const cpuLimit = cpu('cpuLimit');
+  const memoryRequest = memory('memoryRequest');
+  const memoryLimit = memory('memoryLimit');
+  if (cpuRequest !== undefined && cpuLimit !== undefined && cpuLimit < cpuRequest) {
+    c.add({ path: `${path}.cpuLimit`, message: `must not be less than cpuRequest (${resources.cpuRequest})`, value: resources.cpuLimit, fix: 'raise the limit, lower the request, or omit cpuLimit (no CPU limit).' });
+  }
+  if (memoryRequest !== undefined && memoryLimit !== undefined && memoryLimit < memoryRequest) {
+    c.add({ path: `${path}.memoryLimit`, message: `must not be less than memoryRequest (${resources.memoryRequest})`, value: resources.memoryLimit, fix: 'raise the limit, lower the request, or omit memoryLimit (limit = request).' });
+  }
+  return [...c.list];
 }
 
 function toMemory(value: string, path: string): Size {

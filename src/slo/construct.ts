@@ -77,7 +77,13 @@ export class ServiceLevelObjectives extends Construct {
     this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval });
 
     this.warnings = extremeTargetWarnings(this.model);
-    for (const w of this.warnings) process.emitWarning(formatProblem(w), { code: 'SLO_EXTREME_TARGET' });
+    // One line per distinct problem, naming the SLOs it affects: a class shared by 100 services warns once.
+    const grouped = new Map<string, ConfigProblem[]>();
+    for (const w of this.warnings) grouped.set(`${w.message}|${w.fix}`, [...(grouped.get(`${w.message}|${w.fix}`) ?? []), w]);
+    for (const ws of grouped.values()) {
+      const where = ws.length === 1 ? ws[0].path : `${ws[0].path} and ${ws.length - 1} more SLO(s) with the same objective`;
+      process.emitWarning(formatProblem({ ...ws[0], path: where }), { code: 'SLO_EXTREME_TARGET' });
+    }
 
     this.ruleFiles = generateSloRuleFiles(this.model);
     for (const file of this.ruleFiles) prometheus.addRuleFile(file);

@@ -2,11 +2,12 @@ import { ApiObject, JsonPatch, Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IAlertmanager, serviceHost, serviceUrl } from '../../common/endpoints';
-import { ConfigError, ConfigProblem, ProblemCollector } from '../../common/errors';
+import { ConfigError, ConfigProblem, ProblemCollector, formatProblem } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { PortSpec, ResourceSpec, secureStatefulSet } from '../../common/workload';
+import { parseByteQuantity } from '../../common/quantity';
+import { PortSpec, ResourceSpec, resourceProblems, secureStatefulSet } from '../../common/workload';
 import { ALERT_LABELS, SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import {
@@ -21,6 +22,7 @@ import {
   renderAlertmanagerConfig,
   requiredSecretKeys,
   routeProblems,
+  validateAlertmanagerConfig,
 } from './config';
 import {
   ALERTMANAGER_APP_NAME,
@@ -214,6 +216,10 @@ export class Alertmanager extends Construct implements IAlertmanager {
     // Fail fast on what is wrong with the props themselves; cross-references (a route naming a receiver) are checked
     // when the config renders, since receivers may still be added.
     this.checkProps(props);
+    // What can change after construction (a route naming a receiver added later, receivers and routes from addXxx
+    // calls) is checked once the tree is complete: at `app.synth()`, before anything is rendered, so the problems come
+    // out as "Validation failed with the following errors: [<path>] ..." instead of a serialization failure.
+    this.node.addValidation({ validate: () => validateAlertmanagerConfig(this.model(), this.ctx).map(formatProblem) });
 
     const headlessName = `${this.name}-headless`;
     this.url = serviceUrl(this.name, this.namespace, ALERTMANAGER_PORTS.web.port);
@@ -414,6 +420,8 @@ export class Alertmanager extends Construct implements IAlertmanager {
       c.add({ path: `${this.name}.credentialsSecretName`, message: 'is not a valid Secret name', value: this.credentialsSecretName, fix: 'use lowercase letters, digits and "-", e.g. "alertmanager-credentials".' });
     }
     if (props.externalUrl !== undefined) checkUrl(c, props.externalUrl, `${this.name}.externalUrl`);
+    if (props.storageSize !== undefined) c.check(() => parseByteQuantity(props.storageSize!, `${this.name}.storageSize`));
+    c.addAll(resourceProblems(props.resources, `${this.name}.resources`));
     c.addAll(globalProblems(this.global, this.ctx));
     this.receivers.forEach((r, i) => {
       c.addAll(receiverProblems(r, i, this.model(), this.ctx));

@@ -7,7 +7,7 @@ import { ConfigError, ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { checksum, toYaml } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
+import { MountSpec, ResourceSpec, resourceProblems, secureDeployment } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ScrapeConfig } from '../prometheus/scrape-config';
@@ -120,6 +120,7 @@ export function blackboxExporterModel(props: BlackboxExporterProps = {}): Blackb
   checkDnsLabel(problems, 'BlackboxExporter.name', model.name);
   checkImage(problems, 'BlackboxExporter.image', model.image);
   checkPort(problems, 'BlackboxExporter.port', model.port);
+  problems.addAll(resourceProblems(props.resources, 'BlackboxExporter.resources'));
   if (!Number.isInteger(model.replicas) || model.replicas < 1) {
     problems.add({
       path: 'BlackboxExporter.replicas',

@@ -5,7 +5,7 @@ import * as k8s from '../../../imports/k8s';
 import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { stackService } from '../../common/service';
-import { ResourceSpec, secureDeployment } from '../../common/workload';
+import { ResourceSpec, resourceProblems, secureDeployment } from '../../common/workload';
 import { SERVICE_NAME_POD_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ScrapeConfig } from '../prometheus/scrape-config';
@@ -221,6 +221,7 @@ export function kubeStateMetricsModel(props: KubeStateMetricsProps = {}): KubeSt
   checkDnsLabel(problems, 'KubeStateMetrics.name', model.name);
   checkImage(problems, 'KubeStateMetrics.image', model.image);
   checkArgs(problems, 'KubeStateMetrics.extraArgs', model.extraArgs);
+  problems.addAll(resourceProblems(props.resources, 'KubeStateMetrics.resources'));
   if (model.jobName.trim() === '') {
     problems.add({
       path: 'KubeStateMetrics.jobName',

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, selectorLabels } from '../../common/labels';
 import { stackService } from '../../common/service';
-import { ResourceSpec, secureDaemonSet } from '../../common/workload';
+import { ResourceSpec, resourceProblems, secureDaemonSet } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { DEFAULT_AGENTS_NAMESPACE, DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS, LINUX_NODE_SELECTOR } from './defaults';
 import { checkArgs, checkDnsLabel, checkImage, checkPort } from './validation';
@@ -94,6 +94,7 @@ export function nodeExporterModel(props: NodeExporterProps = {}): NodeExporterMo
   checkDnsLabel(problems, 'NodeExporter.name', model.name);
   checkImage(problems, 'NodeExporter.image', model.image);
   checkPort(problems, 'NodeExporter.port', model.port);
+  problems.addAll(resourceProblems(props.resources, 'NodeExporter.resources'));
   checkArgs(problems, 'NodeExporter.extraArgs', model.extraArgs);
   problems.throwIfAny();
   return model;

@@ -9,7 +9,7 @@ import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { parseByteQuantity } from '../../common/quantity';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
+import { MountSpec, ResourceSpec, resourceProblems, secureDeployment } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import {
   DashboardProvider,
@@ -26,6 +26,7 @@ import {
   renderGrafanaIni,
   validateIni,
 } from './config';
+import { dashboardProblems } from './dashboard-checks';
 import { GENERAL_FOLDER_KEY, GRAFANA_DEFAULTS, GRAFANA_PATHS } from './defaults';
 
 /** What other components need from a Grafana: where it answers. */
@@ -142,6 +143,7 @@ interface DashboardFolder {
 }
 
 const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+const DASHBOARD_UID = /^[A-Za-z0-9_-]{1,40}$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
@@ -192,6 +194,7 @@ export class Grafana extends Construct implements IGrafana {
     problems.check(() => checkDuration(props.prometheusScrapeInterval, `${path}.prometheusScrapeInterval`));
     problems.check(() => validateIni(ini, `${path}.settings`));
     if (this.storage.size !== undefined) problems.check(() => parseByteQuantity(this.storage.size!, `${path}.storage.size`));
+    problems.addAll(resourceProblems(props.resources, `${path}.resources`));
     problems.throwIfAny();
 
     this.serviceName = this.name;
@@ -288,13 +291,20 @@ export class Grafana extends Construct implements IGrafana {
    * Provisions a dashboard built with `@grafana/grafana-foundation-sdk` (`new DashboardBuilder(...).uid(...).build()`).
    * It lands in the folder's last ConfigMap, or a new one when that would pass ~900 KiB, so adding a dashboard never
    * moves the others.
-   * @throws ConfigError when the uid is missing or already used, the title is taken in that folder, or the dashboard
-   * alone is too large for a ConfigMap.
+   * Every query is validated in its datasource's language (PromQL for Prometheus targets, LogQL for Loki targets, with
+   * Grafana's variables and macros as placeholders), and every datasource a panel, query, variable or annotation
+   * references must be provisioned here or be a Grafana built-in (see `dashboardProblems`).
+   * @throws ConfigError when the uid is missing or already used, the title is taken in that folder, a query is invalid
+   * or names a datasource Grafana does not have, or the dashboard alone is too large for a ConfigMap.
    */
   public addDashboard(dashboard: Dashboard, options: AddDashboardOptions = {}): GrafanaDashboardInfo {
-    const at = `${this.node.path}.dashboards[${this._dashboards.length}]`;
+    const uid = (dashboard as { uid?: unknown } | undefined)?.uid;
+    const at = `${this.node.path}.dashboards[${typeof uid === 'string' && DASHBOARD_UID.test(uid) ? uid : this._dashboards.length}]`;
     const file = dashboardFile(dashboard, at);
     const key = folderKey(options.folder, `${at}.folder`);
+    // Checked on the JSON as provisioned, so what is validated is exactly what Grafana will load.
+    const problems = dashboardProblems(JSON.parse(file.content), this.datasources, at);
+    if (problems.length > 0) throw new ConfigError(problems);
     const taken = this._dashboards.find((d) => d.uid === file.uid);
     if (taken) {
       throw new ConfigError({

@@ -1,3 +1,4 @@
 export * from './grafana';
 export * from './config';
 export * from './defaults';
+export * from './dashboard-checks';

@@ -169,7 +169,6 @@ export function goDuration(seconds: number): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // Validation of the props the model is built from
 
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /** Problems of a storage choice (`path` is where it was given, e.g. `Jaeger.storage`). */
 export function storageProblems(storage: JaegerStorage, path: string): ConfigProblem[] {
@@ -192,7 +191,3 @@ export function storageProblems(storage: JaegerStorage, path: string): ConfigPro
   return problems;
 }
 
-export function logLevelProblems(value: unknown, path: string): ConfigProblem[] {
-  if ((LOG_LEVELS as readonly unknown[]).includes(value)) return [];
-  return [{ path, message: `must be one of ${LOG_LEVELS.join(', ')}`, value, fix: 'use "info" unless debugging.' }];
-}

@@ -6,10 +6,11 @@ import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { parseByteQuantity } from '../../common/quantity';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { ClaimSpec, ResourceSpec, SecureContainerSpec, WorkloadSpec, secureDeployment, secureStatefulSet } from '../../common/workload';
+import { ClaimSpec, ResourceSpec, SecureContainerSpec, WorkloadSpec, resourceProblems, secureDeployment, secureStatefulSet } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
-import { JaegerConfigModel, jaegerConfigModel, logLevelProblems, renderJaegerConfig, storageProblems } from './config';
+import { logLevelProblems } from '../../common/log-level';
+import { JaegerConfigModel, jaegerConfigModel, renderJaegerConfig, storageProblems } from './config';
 import {
   JAEGER_APP_NAME,
   JAEGER_COMPONENT,
@@ -225,6 +226,7 @@ export class Jaeger extends Construct implements IJaeger {
     c.addAll(storageProblems(this.storage, `${at}.storage`));
     if (this.storage.kind === 'badger') c.check(() => parseByteQuantity(this.storage.size!, `${at}.storage.size`));
     c.addAll(logLevelProblems(logLevel, `${at}.logLevel`));
+    c.addAll(resourceProblems(this.resources, `${at}.resources`));
     c.throwIfAny();
   }
 }

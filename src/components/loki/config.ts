@@ -188,7 +188,6 @@ export function renderLokiConfig(m: LokiConfigModel): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // Validation of the props the model is built from
 
-const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 
 /**
  * `limits_config.retention_period` is a Prometheus duration (`744h`, `31d`, `4w`); the compactor enforces at least
@@ -236,7 +235,3 @@ export function ingestionLimitProblems(rateMb: unknown, burstMb: unknown, path: 
   return problems;
 }
 
-export function logLevelProblems(value: unknown, path: string): ConfigProblem[] {
-  if ((LOG_LEVELS as readonly unknown[]).includes(value)) return [];
-  return [{ path, message: `must be one of ${LOG_LEVELS.join(', ')}`, value, fix: 'use "info" unless debugging.' }];
-}

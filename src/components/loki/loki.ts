@@ -6,13 +6,13 @@ import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { parseByteQuantity } from '../../common/quantity';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { ResourceSpec, secureStatefulSet } from '../../common/workload';
+import { ResourceSpec, resourceProblems, secureStatefulSet } from '../../common/workload';
+import { logLevelProblems } from '../../common/log-level';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import {
   LokiConfigModel,
   ingestionLimitProblems,
-  logLevelProblems,
   lokiConfigModel,
   renderLokiConfig,
   retentionProblems,
@@ -215,6 +215,7 @@ export class Loki extends Construct implements ILoki {
     c.check(() => parseByteQuantity(this.storageSize, `${at}.storageSize`));
     c.addAll(ingestionLimitProblems(ingestionRateMb, ingestionBurstSizeMb, at));
     c.addAll(logLevelProblems(logLevel, `${at}.logLevel`));
+    c.addAll(resourceProblems(this.resources, `${at}.resources`));
     c.throwIfAny();
   }
 }

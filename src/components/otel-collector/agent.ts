@@ -8,7 +8,7 @@ import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { stackService } from '../../common/service';
 import { MountSpec, ResourceSpec, secureDaemonSet } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
-import { batchProcessor, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { batchProcessor, checkCollectorProps, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import {
   CollectorConfig,
   ExtensionConfig,
@@ -96,6 +96,7 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
     this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
     this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
 
+    checkCollectorProps({ namespace: this.namespace, name, resources: props.resources }, this.node.path);
     const signals = props.signals ?? (props.gateway instanceof OtelCollectorGateway ? props.gateway.signals : SIGNAL_TYPES);
     const podLogs = props.podLogs ?? signals.includes('logs');
     const checkpoints = podLogs && (props.checkpoints ?? true);

@@ -3,7 +3,9 @@ import { Construct } from 'constructs';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { parseByteQuantity } from '../../common/quantity';
 import { checksum } from '../../common/serialize';
-import { MountSpec, ResourceSpec, SecureContainerSpec } from '../../common/workload';
+import { ConfigError, ConfigProblem } from '../../common/errors';
+import { MountSpec, ResourceSpec, SecureContainerSpec, resourceProblems } from '../../common/workload';
+import { dns1123LabelProblems } from '../../promql';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion } from '../../versions';
 import {
@@ -39,6 +41,31 @@ export function healthCheck(): HealthCheckExtensionConfig {
 
 export function telemetry(): TelemetryConfig {
   return { metrics: { prometheus: { host: POD_IP, port: OTEL_PORTS.metrics } } };
+}
+
+/** What both collector tiers take as props and the API server or the pod would refuse. */
+export interface CollectorPropsToCheck {
+  readonly namespace: string;
+  readonly name: string;
+  readonly replicas?: number;
+  readonly resources?: ResourceSpec;
+}
+
+/**
+ * Checks the props both tiers share (pure), all problems together: namespace and name are DNS-1123 labels (the name
+ * is also a Service name), replicas a whole number of at least 1, resources valid quantities.
+ * @throws ConfigError naming `<path>.<prop>`.
+ */
+export function checkCollectorProps(props: CollectorPropsToCheck, path: string): void {
+  const problems: ConfigProblem[] = [
+    ...dns1123LabelProblems(props.namespace, `${path}.namespace`),
+    ...dns1123LabelProblems(props.name, `${path}.name`),
+    ...resourceProblems(props.resources, `${path}.resources`),
+  ];
+  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
+    problems.push({ path: `${path}.replicas`, message: 'must be a whole number of at least 1', value: props.replicas, fix: 'use 2 (the default) so a rollout never stops ingestion.' });
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 /**

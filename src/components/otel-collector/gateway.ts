@@ -6,7 +6,7 @@ import { ComponentIdentity } from '../../common/labels';
 import { stackService } from '../../common/service';
 import { ResourceSpec, secureDeployment } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
-import { batchProcessor, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { batchProcessor, checkCollectorProps, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { CollectorConfig, ExporterConfig, PipelineConfig, SignalType } from './config';
 import { COLLECTOR_APP_NAME, GATEWAY_DEFAULTS, OTEL_PORTS } from './defaults';
 
@@ -60,6 +60,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpReceiver {
     this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
     this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
 
+    checkCollectorProps({ namespace: this.namespace, name, replicas: props.replicas, resources: props.resources }, this.node.path);
     this.config = gatewayConfig(props, this.node.path);
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
 

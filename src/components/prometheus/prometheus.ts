@@ -7,10 +7,11 @@ import { IAlertmanager, IPrometheus, serviceUrl } from '../../common/endpoints';
 import { ConfigError, ConfigProblem, ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { parseByteQuantity } from '../../common/quantity';
-import { RuleFile, RuleGroup, renderRuleFile } from '../../common/rules';
+import { Rule, RuleFile, RuleGroup, isAlertingRule, renderRuleFile } from '../../common/rules';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { ResourceSpec, secureStatefulSet } from '../../common/workload';
+import { ResourceSpec, resourceProblems, secureStatefulSet } from '../../common/workload';
+import { labelNameProblems, metricNameProblems, promqlProblems } from '../../promql';
 import { ImageVersion, VERSIONS } from '../../versions';
 import {
   GlobalConfig,
@@ -183,6 +184,7 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     });
   }
   problems.addAll(labelProblems(model.global.externalLabels, `${path}.externalLabels`));
+  problems.addAll(resourceProblems(props.resources, `${path}.resources`));
   if (storageBytes !== undefined) {
     const retentionBytes = parseRetentionSize(model.retentionSize);
     if (retentionBytes === undefined) {
@@ -485,12 +487,13 @@ export class Prometheus extends Construct implements IPrometheus {
 
   /**
    * Adds a rule file. It lands in the last rule ConfigMap, or a new one when that would pass ~900 KiB, so adding a
-   * file never moves the others.
+   * file never moves the others. Every rule is checked as Prometheus checks it at load (see `ruleFileProblems`), so a
+   * bad rule fails synth instead of the pod; all problems of the file are reported together.
    * @throws ConfigError when the name is not `<name>.rules.yml` or is taken, the file is empty, a group name repeats,
-   * or the file alone is too large for a ConfigMap.
+   * a rule is malformed (PromQL, names, labels, durations), or the file alone is too large for a ConfigMap.
    */
   public addRuleFile(file: RuleFile): PrometheusRuleFileInfo {
-    const path = `${this.node.path}.ruleFiles[${this.storedRuleFiles.length}]`;
+    const path = `${this.node.path}.ruleFiles[${typeof file.fileName === 'string' && file.fileName !== '' ? file.fileName : this.storedRuleFiles.length}]`;
     const problems = ruleFileProblems(file, path);
     const taken = this.storedRuleFiles.find((r) => r.file.fileName === file.fileName);
     if (taken) {
@@ -633,8 +636,9 @@ export function ruleFileProblems(file: RuleFile, path: string): ConfigProblem[] 
   }
   const seen = new Set<string>();
   (file.groups ?? []).forEach((g, i) => {
-    const at = `${path}.groups[${i}]`;
-    if (typeof g.name !== 'string' || g.name.trim() === '') {
+    const named = typeof g.name === 'string' && g.name.trim() !== '';
+    const at = `${path}.groups[${named && !seen.has(g.name) ? g.name : i}]`;
+    if (!named) {
       problems.push({ path: `${at}.name`, message: 'must not be empty', value: g.name, fix: 'name the group.' });
     } else if (seen.has(g.name)) {
       problems.push({ path: `${at}.name`, message: 'repeats a group name of the same file (Prometheus refuses the file)', value: g.name, fix: 'give every group of a file its own name.' });
@@ -645,6 +649,60 @@ export function ruleFileProblems(file: RuleFile, path: string): ConfigProblem[] 
     if (!g.rules || g.rules.length === 0) {
       problems.push({ path: `${at}.rules`, message: 'must hold at least one rule', value: g.name, fix: 'add rules, or leave the group out.' });
     }
+    (g.rules ?? []).forEach((rule, j) => problems.push(...ruleProblems(rule, `${at}.rules[${j}]`)));
   });
+  return problems;
+}
+
+function nonNegativeDurationProblem(value: string | undefined, path: string): ConfigProblem | undefined {
+  if (value === undefined) return undefined;
+  try {
+    parseDuration(value, path);
+    return undefined;
+  } catch (e) {
+    return e instanceof ConfigError ? e.problems[0] : { path, message: 'is not a Prometheus duration', value };
+  }
+}
+
+/**
+ * Problems of one rule, as Prometheus' rule-file loader (`rulefmt`) refuses them: exactly one of `record` and
+ * `alert`; a recording rule's name a valid metric name; an alert name non-empty; `expr` valid PromQL (parsed and
+ * type-checked by src/promql, with a caret at the culprit); label and annotation names valid label names; label
+ * values strings; `for`/`keepFiringFor` Prometheus durations (0s allowed).
+ * (https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/,
+ * https://prometheus.io/docs/prometheus/latest/configuration/alerting_rules/)
+ */
+export function ruleProblems(rule: Rule, path: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (rule === null || typeof rule !== 'object') {
+    return [{ path, message: 'must be a recording rule { record, expr } or an alerting rule { alert, expr }', value: rule, fix: 'pass an object.' }];
+  }
+  const hasRecord = 'record' in rule && (rule as { record?: unknown }).record !== undefined;
+  const hasAlert = 'alert' in rule && (rule as { alert?: unknown }).alert !== undefined;
+  if (hasRecord && hasAlert) {
+    problems.push({ path, message: 'sets both "record" and "alert" (Prometheus refuses the file)', value: { record: (rule as { record?: unknown }).record, alert: (rule as { alert?: unknown }).alert }, fix: 'make it either a recording rule or an alerting rule.' });
+  } else if (!hasRecord && !hasAlert) {
+    problems.push({ path, message: 'sets neither "record" nor "alert" (Prometheus refuses the file)', value: Object.keys(rule), fix: 'name the recorded series with record, or the alert with alert.' });
+  }
+  if (hasAlert && isAlertingRule(rule)) {
+    if (typeof rule.alert !== 'string' || rule.alert.trim() === '') {
+      problems.push({ path: `${path}.alert`, message: 'must be a non-empty alert name', value: rule.alert, fix: 'name the alert, e.g. "HighErrorRate".' });
+    }
+    const forProblem = nonNegativeDurationProblem(rule.for, `${path}.for`);
+    if (forProblem) problems.push(forProblem);
+    const keepProblem = nonNegativeDurationProblem(rule.keepFiringFor, `${path}.keepFiringFor`);
+    if (keepProblem) problems.push(keepProblem);
+    for (const key of Object.keys(rule.annotations ?? {})) problems.push(...labelNameProblems(key, `${path}.annotations.${key}`));
+  } else if (hasRecord) {
+    problems.push(...metricNameProblems((rule as { record: unknown }).record, `${path}.record`));
+  }
+  problems.push(...promqlProblems(rule.expr, `${path}.expr`));
+  for (const [key, value] of Object.entries(rule.labels ?? {})) {
+    const nameProblems = labelNameProblems(key, `${path}.labels.${key}`);
+    problems.push(...nameProblems);
+    if (nameProblems.length === 0 && typeof value !== 'string') {
+      problems.push({ path: `${path}.labels.${key}`, message: 'must be a string label value', value, fix: 'quote the value.' });
+    }
+  }
   return problems;
 }

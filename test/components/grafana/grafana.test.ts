@@ -183,7 +183,7 @@ describe('Grafana', () => {
 
     test('a folder gets its own provider, folder uid and ConfigMap', () => {
       // WHEN
-      const { chart, grafana } = setup();
+      const { chart, grafana } = setup({ prometheus: BACKENDS.prometheus });
       grafana.addDashboard(serviceOverviewDashboard());
       const slo = grafana.addDashboard(new DashboardBuilder('SLO').uid('slo-order').build(), { folder: 'SLOs' });
       const objects = synthObjects(chart);
@@ -200,7 +200,7 @@ describe('Grafana', () => {
 
     test('added after construction, they still change the output and roll the pod', () => {
       // GIVEN
-      const { chart, grafana } = setup();
+      const { chart, grafana } = setup({ prometheus: BACKENDS.prometheus });
       const before = synthObjects(chart);
       // WHEN
       grafana.addDashboard(serviceOverviewDashboard(), { folder: 'Services' });
@@ -239,14 +239,14 @@ describe('Grafana', () => {
 
     test('a dashboard too large for any ConfigMap is a ConfigError', () => {
       const { grafana } = setup();
-      expect(() => grafana.addDashboard(bigDashboard('huge', 950))).toThrow(/test\/Grafana.dashboards\[0\]: serializes to \d+ bytes, more than the 921600 a dashboard ConfigMap may hold \(got "huge"\)/);
+      expect(() => grafana.addDashboard(bigDashboard('huge', 950))).toThrow(/test\/Grafana.dashboards\[huge\]: serializes to \d+ bytes, more than the 921600 a dashboard ConfigMap may hold \(got "huge"\)/);
     });
 
     test('a duplicate uid is a ConfigError, even in another folder', () => {
-      const { grafana } = setup();
+      const { grafana } = setup({ prometheus: BACKENDS.prometheus });
       grafana.addDashboard(serviceOverviewDashboard());
       expect(() => grafana.addDashboard(serviceOverviewDashboard(), { folder: 'Other' })).toThrow(
-        /test\/Grafana.dashboards\[1\].uid: is already used by the dashboard "Service Overview" \(got "service-overview"\)/,
+        /test\/Grafana.dashboards\[service-overview\].uid: is already used by the dashboard "Service Overview" \(got "service-overview"\)/,
       );
     });
 
@@ -285,6 +285,7 @@ describe('Grafana', () => {
       namespace: 'monitoring',
       image: { repository: 'registry.local/grafana', tag: '12.2.1' },
       resources: { cpuRequest: '250m', memoryRequest: '512Mi' },
+      prometheus: BACKENDS.prometheus,
     });
     grafana.addDashboard(serviceOverviewDashboard());
     const objects = synthObjects(chart);

@@ -446,7 +446,7 @@ describe('Prometheus', () => {
     test('a single file too big for a ConfigMap is refused, saying to split it', () => {
       const { prometheus } = synthPrometheus();
       expect(() => prometheus.addRuleFile(paddedRuleFile('huge.rules.yml', 1000))).toThrow(
-        /ruleFiles\[0\]: serializes to \d+ bytes, more than the 921600 a rule ConfigMap may hold.*\(got "huge\.rules\.yml"\)\. Fix: split it into several rule files/,
+        /ruleFiles\[huge\.rules\.yml\]: serializes to \d+ bytes, more than the 921600 a rule ConfigMap may hold.*\(got "huge\.rules\.yml"\)\. Fix: split it into several rule files/,
       );
     });
 

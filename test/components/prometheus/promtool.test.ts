@@ -55,10 +55,15 @@ describe('Prometheus against promtool', () => {
     expect(result.status).toBe(0);
   });
 
-  test('promtool check config fails on a broken rule file (the check is real)', () => {
+  test('promtool check config fails on a broken rule file (the check is real), which addRuleGroup refuses first', () => {
     const { prometheus, objects } = synthPrometheus();
-    prometheus.addRuleGroup({ name: 'broken', rules: [{ record: 'x:y', expr: 'sum(rate(up[5m])' }] });
-    const result = promtool(['check', 'config', writeConfigTree(objects())]);
+    const broken = { name: 'broken', rules: [{ record: 'x:y', expr: 'sum(rate(up[5m])' }] };
+    // The construct refuses it at synth time, naming the rule and pointing at the culprit...
+    expect(() => prometheus.addRuleGroup(broken)).toThrow('test/prometheus.ruleFiles[broken.rules.yml].groups[broken].rules[0].expr: unclosed "(" at column 4');
+    // ...and promtool, given the same file behind the construct's back, refuses it too.
+    const config = writeConfigTree(objects());
+    writeFileSync(join(config, '..', 'rules', 'broken.rules.yml'), renderRuleFile([broken]));
+    const result = promtool(['check', 'config', config]);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/FAILED/);
   });

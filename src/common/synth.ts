@@ -1,0 +1,48 @@
+import { App } from 'cdk8s';
+import { ConfigError } from './errors';
+
+/** The prefix cdk8s gives the problems `node.addValidation` reports at `app.synth()`. */
+const CDK8S_VALIDATION = 'Validation failed with the following errors:';
+
+/** Where the messages go (console by default). */
+export interface SynthOutput {
+  error(message: string): void;
+}
+
+/**
+ * Builds and synthesizes an app; bad input ends the process with exit code 1 and one clear sentence per problem on
+ * stderr, instead of a stack trace from deep inside a library:
+ *
+ * - a `ConfigError` (bad props, thrown at construction or by an `addXxx` call) prints its problems;
+ * - cdk8s' "Validation failed with the following errors" (checks of the finished tree, from `node.addValidation`)
+ *   prints the problems, each prefixed by its construct path.
+ *
+ * Anything else is a bug, not bad input: it is rethrown with its stack trace. Use it at the app edge:
+ * `synthOrExit(() => { const app = new App(); new ObservabilityStack(app, 'observability', {...}); return app; })`.
+ * @returns true when the app was synthesized.
+ */
+export function synthOrExit(build: App | (() => App), output: SynthOutput = console): boolean {
+  try {
+    const app = typeof build === 'function' ? build() : build;
+    app.synth();
+    return true;
+  } catch (e) {
+    const message = badInputMessage(e);
+    if (message === undefined) throw e;
+    output.error(message);
+    process.exitCode = 1;
+    return false;
+  }
+}
+
+/** The user-facing text of a bad-input error, or undefined when `e` is something else (a bug). */
+export function badInputMessage(e: unknown): string | undefined {
+  if (e instanceof ConfigError) {
+    const n = e.problems.length;
+    return `Synthesis failed: ${n} configuration problem${n === 1 ? '' : 's'}:\n${e.message}`;
+  }
+  if (e instanceof Error && e.message.startsWith(CDK8S_VALIDATION)) {
+    return `Synthesis failed: ${e.message}`;
+  }
+  return undefined;
+}

@@ -1,0 +1,88 @@
+import { BenchResults, renderMarkdown, targetChecks } from '../../bench/report';
+import { summarize } from '../../bench/lib/stats';
+import type { SynthCase } from '../../bench/synth';
+import type { RuleEvalResult, SetResult } from '../../bench/rule-eval';
+
+const OUTPUT = { objects: 1, bytes: 10, rules: 1, ruleFiles: 1, sha256: 'x', largest: [] };
+
+function synthCase(mode: 'inproc' | 'cli', size: string, seconds: number[], rssMb: number[]): SynthCase {
+  const sum = summarize(seconds);
+  return { mode, size, runs: [], seconds: sum, rss: summarize(rssMb.map((x) => x * 1e6)), buildSeconds: sum, synthSeconds: sum, importSeconds: sum, processSeconds: sum, output: OUTPUT, deterministic: true };
+}
+
+function set(id: 'generated' | 'naive' | 'sloth', samples: number, firing: string[]): SetResult {
+  return {
+    id,
+    title: id,
+    rules: 1,
+    recordings: 0,
+    alerts: 1,
+    costs: [],
+    samples,
+    projected: samples * 2,
+    projectedPerHour: samples,
+    evalSeconds: summarize([0.1]),
+    wallSeconds: summarize([0.2]),
+    deterministic: true,
+    backfill: { steps: 0, layers: 0, seconds: 0, restarts: 0, compactionWaitSeconds: 0 },
+    firing,
+    ratios: {},
+  };
+}
+
+const BASE: BenchResults = {
+  startedAt: 'now',
+  command: 'npm run bench',
+  machine: { cores: 2, cpuModel: 'cpu', memoryBytes: 1e9, kernel: 'k', node: 'v20' },
+  loadAverage: { start: [0, 0, 0], end: [0, 0, 0] },
+  versions: {},
+  totalSeconds: 1,
+};
+
+describe('target verdicts', () => {
+  test('parts that did not run are not measured, never met', () => {
+    expect(targetChecks(BASE).map((c) => c.verdict)).toEqual(Array(6).fill('not measured'));
+  });
+
+  test('synth targets: median time and worst peak RSS at 1000 services, CLI 100 against its floor', () => {
+    // GIVEN a fast, lean in-process synth and a CLI 1.5× its floor
+    const r: BenchResults = {
+      ...BASE,
+      synth: {
+        totalSeconds: 1,
+        cases: [
+          synthCase('inproc', '1000', [1.5, 1.9, 2.5], [300, 350, 401]),
+          synthCase('cli', 'floor', [2, 2, 2], [100]),
+          synthCase('cli', '100', [3, 3, 3], [100]),
+        ],
+      },
+    };
+    // WHEN
+    const [time, rss, cli] = targetChecks(r);
+    // THEN
+    expect(time).toMatchObject({ verdict: 'met' });
+    expect(rss).toMatchObject({ verdict: 'not met', measured: expect.stringMatching(/^401 MB \(worst run/) });
+    expect(cli).toMatchObject({ verdict: 'not met', measured: expect.stringMatching(/^1\.5×/) });
+  });
+
+  test('rule targets: sample ratios at 30-day depth and identical alerts', () => {
+    const rules = {
+      options: { services: 1, days: 7, scrapeSeconds: 30, reps: 1, seed: 1, evaluationInterval: '15s', objective: 99.9 },
+      sets: [
+        set('naive', 1000, ['SLOBreach/svc-01']),
+        set('sloth', 300, ['SLOErrorBudgetBurn/page/svc-01']),
+        set('generated', 100, ['SLOBreach/svc-01', 'SLOErrorBudgetBurn/page/svc-01']),
+      ],
+    } as unknown as RuleEvalResult;
+    const checks = targetChecks({ ...BASE, rules }).slice(3);
+    expect(checks.map((c) => c.verdict)).toEqual(['met', 'met', 'met']);
+    const differs = { ...rules, sets: [rules.sets[0], set('sloth', 301, []), rules.sets[2]] } as RuleEvalResult;
+    expect(targetChecks({ ...BASE, rules: differs }).slice(3).map((c) => c.verdict)).toEqual(['met', 'met', 'not met']);
+  });
+
+  test('the report names the machine and every target', () => {
+    const md = renderMarkdown(BASE);
+    expect(md).toContain('| CPU | 2 × cpu |');
+    expect(md).toContain('| in-process synth of 1000 services < 2 s | not run | not measured |');
+  });
+});
