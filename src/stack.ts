@@ -1,5 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IJaeger, ILoki } from './common/endpoints';
 import { ConfigError, ConfigProblem, formatProblem } from './common/errors';
 import { stackNamespace } from './common/namespace';
 import { Alertmanager, AlertmanagerProps } from './components/alertmanager';
@@ -13,6 +14,11 @@ import { serviceOverviewDashboard } from './dashboards';
 import { dns1123LabelProblems } from './promql';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
+
+/** True when a component prop is an endpoint (an external backend) rather than tuning of an in-stack one. */
+function isEndpoint<T>(value: object | undefined, member: keyof T): value is T & object {
+  return value !== undefined && member in value;
+}
 
 /** A component's props without what the stack sets itself (namespace and the wiring to other components). */
 type Tuning<P, Wired extends keyof P = never> = Omit<P, 'namespace' | Wired>;
@@ -35,10 +41,10 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly alertmanager?: Tuning<AlertmanagerProps> | false;
   /** Tune Grafana, or `false` to leave it out. */
   readonly grafana?: Tuning<GrafanaProps, 'prometheus' | 'loki' | 'jaeger' | 'alertmanager'> | false;
-  /** Tune Loki, or `false` to leave it out (no logs pipeline). */
-  readonly loki?: Tuning<LokiProps> | false;
-  /** Tune Jaeger, or `false` to leave it out (no traces pipeline). */
-  readonly jaeger?: Tuning<JaegerProps> | false;
+  /** Tune Loki, point at an external one (`Loki.fromUrl(...)`), or `false` to leave it out (no logs pipeline). */
+  readonly loki?: Tuning<LokiProps> | ILoki | false;
+  /** Tune Jaeger, point at an external one (`Jaeger.fromEndpoints(...)`), or `false` to leave it out (no traces pipeline). */
+  readonly jaeger?: Tuning<JaegerProps> | IJaeger | false;
   /** Tune the collector gateway, or `false` to leave out both collector tiers. */
   readonly otelGateway?: Tuning<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'> | false;
   /** Tune the collector node agent, or `false` to leave it out (applications then send OTLP to the gateway). */
@@ -68,8 +74,10 @@ export class ObservabilityStack extends Chart {
   public readonly prometheus: Prometheus;
   public readonly alertmanager?: Alertmanager;
   public readonly grafana?: Grafana;
-  public readonly loki?: Loki;
-  public readonly jaeger?: Jaeger;
+  /** The in-stack Loki, or the external one given. */
+  public readonly loki?: ILoki;
+  /** The in-stack Jaeger, or the external one given. */
+  public readonly jaeger?: IJaeger;
   public readonly otelGateway?: OtelCollectorGateway;
   public readonly otelAgent?: OtelCollectorAgent;
   public readonly nodeExporter?: NodeExporter;
@@ -103,8 +111,10 @@ export class ObservabilityStack extends Chart {
     });
     if (props.platformAlerts ?? true) this.prometheus.addRuleGroup(platformAlertRules(), 'platform.rules.yml');
 
-    if (props.loki !== false) this.loki = new Loki(this, 'Loki', { ...props.loki, ...ns });
-    if (props.jaeger !== false) this.jaeger = new Jaeger(this, 'Jaeger', { ...props.jaeger, ...ns });
+    if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki, ...ns });
+    if (props.jaeger !== false) {
+      this.jaeger = isEndpoint<IJaeger>(props.jaeger, 'otlpGrpcEndpoint') ? props.jaeger : new Jaeger(this, 'Jaeger', { ...props.jaeger, ...ns });
+    }
 
     if (props.otelGateway !== false) {
       this.otelGateway = new OtelCollectorGateway(this, 'OtelGateway', {
