@@ -1,0 +1,326 @@
+import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { formatDuration } from '../src/common/duration';
+import { RuleGroup, renderRuleFile } from '../src/common/rules';
+import { toYaml } from '../src/common/serialize';
+import { runMeasured } from './lib/proc';
+import { summarize, Summary } from './lib/stats';
+import { historyServiceName, HistorySpec, REQUESTS_METRIC, scenarioOf, writeOpenMetrics } from './rule-eval/openmetrics';
+import { backfillSteps, BackfillStep, planRecordings, rangesOf } from './rule-eval/plan';
+import { blockDirs, instantQuery, PROMTOOL_BIN, PrometheusServer, startPrometheus, waitForCompaction } from './rule-eval/prometheus';
+import { BenchRule, generatedRuleSet, naiveRuleSet, RuleSet, RuleSetId, slothRuleSet } from './rule-eval/rulesets';
+
+/**
+ * Rule evaluation cost in a real Prometheus: one synthetic history, three rule sets for the same error-rate SLOs,
+ * every rule's expression run as an instant query at the end of the history with `stats=all`.
+ */
+
+export interface RuleEvalOptions {
+  readonly services: number;
+  readonly days: number;
+  readonly scrapeSeconds: number;
+  /** Measured repetitions of a full cycle (after one warm-up cycle). */
+  readonly reps: number;
+  readonly seed: number;
+  /** Prometheus' global evaluation interval (the stack's default, 15s). */
+  readonly evaluationInterval: string;
+  readonly objective: number;
+  readonly workDir: string;
+  readonly log: (msg: string) => void;
+}
+
+const D = 86400;
+const PERIOD_SECONDS = 30 * D;
+/** promtool's compatible block ranges (2h × 3^k), https://github.com/prometheus/prometheus/blob/v2.42.0/cmd/promtool/backfill.go */
+const BLOCK_RANGES_H = [2, 6, 18, 54, 162, 486];
+/** Prometheus refuses range queries of more than 11,000 points per series. */
+const MAX_POINTS = 11000;
+const LOOKBACK_SECONDS = 300;
+
+export interface RuleCost {
+  readonly rule: BenchRule;
+  readonly samples: number;
+  /** Samples projected to a 30-day history (rules whose ranges reach past the history scale linearly). */
+  readonly projected: number;
+  readonly maxRangeSeconds: number;
+}
+
+export interface SetResult {
+  readonly id: RuleSetId;
+  readonly title: string;
+  readonly rules: number;
+  readonly recordings: number;
+  readonly alerts: number;
+  readonly costs: readonly RuleCost[];
+  /** Samples per cycle (every rule evaluated once), as measured on the history. */
+  readonly samples: number;
+  readonly projected: number;
+  /** Projected samples per hour, each rule at its group's interval. */
+  readonly projectedPerHour: number;
+  /** Sum of the engine's evalTotalTime over one cycle, seconds, per repetition. */
+  readonly evalSeconds: Summary;
+  /** Client round trips of one cycle, seconds. */
+  readonly wallSeconds: Summary;
+  /** Whether every repetition counted the same samples. */
+  readonly deterministic: boolean;
+  readonly backfill: { readonly steps: number; readonly layers: number; readonly seconds: number; readonly restarts: number; readonly compactionWaitSeconds: number };
+  /** Alerts with a result at the instant: `SLOErrorBudgetBurn/page/svc-01`, `SLOBreach/svc-04`. */
+  readonly firing: readonly string[];
+  /** `slo:sli_error:ratio_rate<window>` values by `service/window`. */
+  readonly ratios: Readonly<Record<string, number>>;
+}
+
+export interface RuleEvalResult {
+  readonly options: Omit<RuleEvalOptions, 'log' | 'workDir'>;
+  readonly history: {
+    readonly series: number;
+    readonly samples: number;
+    readonly bytes: number;
+    readonly generateSeconds: number;
+    readonly importSeconds: number;
+    readonly importMaxRssBytes?: number;
+    readonly blockBytes: number;
+    readonly startSeconds: number;
+    readonly endSeconds: number;
+  };
+  readonly scenarios: readonly { readonly service: string; readonly scenario: string; readonly description: string }[];
+  readonly sets: readonly SetResult[];
+  /** The naive formulation's 30-day error ratio per service (one extra query, not part of any cycle). */
+  readonly naivePeriodRatios: Readonly<Record<string, number>>;
+  readonly totalSeconds: number;
+}
+
+/** A fixed evaluation instant: the history fits one 486h-aligned block, so promtool parses its input once. */
+export function evaluationInstant(days: number): number {
+  const block = 486 * 3600;
+  if (days * D + 12 * 3600 >= block) throw new Error(`--days must be at most 19 (one backfill block), got ${days}`);
+  const base = Math.floor(1_700_000_000 / block) * block;
+  return base + days * D + 12 * 3600;
+}
+
+/** The largest promtool block range whose range queries stay under Prometheus' point limit at `intervalSeconds`. */
+export function blockHoursFor(intervalSeconds: number): number {
+  let best = BLOCK_RANGES_H[0];
+  for (const h of BLOCK_RANGES_H) if ((h * 3600) / intervalSeconds <= MAX_POINTS) best = h;
+  return best;
+}
+
+/** Rule files of one backfill step: the step's recordings in their original groups and intervals. */
+export function stepRuleGroups(step: BackfillStep): RuleGroup[] {
+  const groups = new Map<string, { name: string; interval: string; rules: { record: string; expr: string; labels: Record<string, string> }[] }>();
+  for (const r of step.rules) {
+    const key = `${r.file}\u0000${r.group}`;
+    const g = groups.get(key) ?? { name: `${r.group}`, interval: formatDuration(r.intervalSeconds), rules: [] };
+    g.rules.push({ record: r.name, expr: r.expr, labels: { ...r.labels } });
+    groups.set(key, g);
+  }
+  // Group names must be unique within a file: the same group name can come from two files.
+  const seen = new Map<string, number>();
+  return [...groups.values()].map((g) => {
+    const n = (seen.get(g.name) ?? 0) + 1;
+    seen.set(g.name, n);
+    return n === 1 ? g : { ...g, name: `${g.name}-${n}` };
+  });
+}
+
+function dirBytes(dir: string): number {
+  let total = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    total += e.isDirectory() ? dirBytes(p) : statSync(p).size;
+  }
+  return total;
+}
+
+function projectedSamples(rule: BenchRule, samples: number, historySeconds: number): { projected: number; maxRangeSeconds: number } {
+  const ranges = rangesOf(rule.expr);
+  const maxRangeSeconds = Math.max(0, ...ranges);
+  if (maxRangeSeconds <= historySeconds) return { projected: samples, maxRangeSeconds };
+  // Every range of these rules that reaches past the history is the period; a rule mixing such a range with shorter
+  // ones would be over-projected (none does: checked by the unit tests of the rule sets).
+  return { projected: (samples * Math.min(maxRangeSeconds, PERIOD_SECONDS)) / historySeconds, maxRangeSeconds };
+}
+
+/** The key of an alert's result series, for comparing alert behaviour across rule sets. */
+function firingKey(rule: BenchRule, metric: Readonly<Record<string, string>>): string {
+  const service = metric.sloth_service ?? metric.service ?? rule.labels.service ?? '?';
+  const tier = rule.labels.sloth_severity;
+  return tier ? `${rule.name}/${tier}/${service}` : `${rule.name}/${service}`;
+}
+
+async function measureSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, endSeconds: number): Promise<SetResult> {
+  const historySeconds = o.days * D;
+  const dir = join(o.workDir, set.id);
+  const dataDir = join(dir, 'data');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  for (const b of blockDirs(rawBlocks)) cpSync(join(rawBlocks, b), join(dataDir, b), { recursive: true });
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(configFile, toYaml({ global: { scrape_interval: '30s', evaluation_interval: o.evaluationInterval } }));
+  const logFile = join(dir, 'prometheus.log');
+
+  const planned = planRecordings(set.rules, { lookbackSeconds: LOOKBACK_SECONDS, historySeconds, granularitySeconds: 600 });
+  const steps = backfillSteps(planned);
+  const layers = [...new Set(steps.map((s) => s.layer))].sort((a, b) => a - b);
+  let server: PrometheusServer | undefined;
+  let backfillSeconds = 0;
+  let restarts = 0;
+  let compactionWaitSeconds = 0;
+  try {
+    server = await startPrometheus({ configFile, dataDir, logFile });
+    for (const layer of layers) {
+      const layerSteps = steps.filter((s) => s.layer === layer);
+      const outDirs: string[] = [];
+      for (const [i, step] of layerSteps.entries()) {
+        const file = join(dir, `backfill-l${layer}-${i}.rules.yml`);
+        writeFileSync(file, renderRuleFile(stepRuleGroups(step)));
+        const out = join(dir, `blocks-l${layer}-${i}`);
+        outDirs.push(out);
+        const minInterval = Math.min(...step.rules.map((r) => r.intervalSeconds));
+        const args = [
+          'tsdb',
+          'create-blocks-from',
+          'rules',
+          '-q',
+          `--url=${server.url}`,
+          `--start=${endSeconds - step.fromSeconds}`,
+          `--end=${endSeconds}`,
+          `--output-dir=${out}`,
+          `--eval-interval=${o.evaluationInterval}`,
+          `--max-block-duration=${blockHoursFor(minInterval)}h`,
+          file,
+        ];
+        o.log(`  ${set.id}: backfilling layer ${layer}, ${step.rules.length} recordings over the last ${formatDuration(step.fromSeconds)}`);
+        const r = runMeasured(PROMTOOL_BIN, args, { scratchDir: dir, timeoutMs: 1_800_000 });
+        backfillSeconds += r.wallSeconds;
+        if (r.status !== 0) throw new Error(`promtool rule backfill failed (${r.status}): ${r.stderr.slice(-2000)}`);
+      }
+      await server.stop();
+      for (const out of outDirs) for (const b of blockDirs(out)) renameSync(join(out, b), join(dataDir, b));
+      server = await startPrometheus({ configFile, dataDir, logFile });
+      restarts++;
+    }
+    if (steps.length > 0) {
+      o.log(`  ${set.id}: waiting for Prometheus to compact the backfilled blocks`);
+      compactionWaitSeconds = (await waitForCompaction(server)).seconds;
+    }
+
+    // One warm-up cycle, then the measured ones.
+    const perRep: { samples: number[]; eval: number; wall: number }[] = [];
+    let firing: string[] = [];
+    const ratios: Record<string, number> = {};
+    for (let rep = 0; rep <= o.reps; rep++) {
+      const samples: number[] = [];
+      let evalSum = 0;
+      let wallSum = 0;
+      for (const rule of set.rules) {
+        const q = await instantQuery(server.url, rule.expr, endSeconds);
+        samples.push(q.samples);
+        evalSum += q.evalSeconds;
+        wallSum += q.wallSeconds;
+        if (rep === 1) {
+          if (rule.kind === 'alert') for (const s of q.series) firing.push(firingKey(rule, s.metric));
+          const w = /^slo:sli_error:ratio_rate(.+)$/.exec(rule.name);
+          if (w) for (const s of q.series) ratios[`${s.metric.sloth_service ?? rule.labels.sloth_service}/${w[1]}`] = s.value;
+        }
+      }
+      if (rep > 0) perRep.push({ samples, eval: evalSum, wall: wallSum });
+    }
+    firing = [...new Set(firing)].sort();
+    const first = perRep[0].samples;
+    const deterministic = perRep.every((p) => p.samples.every((v, i) => v === first[i]));
+    const costs = set.rules.map((rule, i): RuleCost => ({ rule, samples: first[i], ...projectedSamples(rule, first[i], historySeconds) }));
+    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+    return {
+      id: set.id,
+      title: set.title,
+      rules: set.rules.length,
+      recordings: set.rules.filter((r) => r.kind === 'record').length,
+      alerts: set.rules.filter((r) => r.kind === 'alert').length,
+      costs,
+      samples: sum(costs.map((c) => c.samples)),
+      projected: sum(costs.map((c) => c.projected)),
+      projectedPerHour: sum(costs.map((c) => (c.projected * 3600) / c.rule.intervalSeconds)),
+      evalSeconds: summarize(perRep.map((p) => p.eval)),
+      wallSeconds: summarize(perRep.map((p) => p.wall)),
+      deterministic,
+      backfill: { steps: steps.length, layers: layers.length, seconds: backfillSeconds, restarts, compactionWaitSeconds },
+      firing,
+      ratios,
+    };
+  } finally {
+    if (server) await server.stop();
+  }
+}
+
+/** The naive 30-day ratio per service, from the raw counters (for the report's comparison of period values). */
+async function naivePeriodRatios(o: RuleEvalOptions, rawBlocks: string, endSeconds: number): Promise<Record<string, number>> {
+  const dir = join(o.workDir, 'period');
+  const dataDir = join(dir, 'data');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dataDir, { recursive: true });
+  for (const b of blockDirs(rawBlocks)) cpSync(join(rawBlocks, b), join(dataDir, b), { recursive: true });
+  const configFile = join(dir, 'prometheus.yml');
+  writeFileSync(configFile, toYaml({ global: { evaluation_interval: o.evaluationInterval } }));
+  const server = await startPrometheus({ configFile, dataDir, logFile: join(dir, 'prometheus.log') });
+  try {
+    const q = await instantQuery(
+      server.url,
+      `sum(rate(${REQUESTS_METRIC}{status=~"5.."}[30d])) by (service) / sum(rate(${REQUESTS_METRIC}[30d])) by (service)`,
+      endSeconds,
+    );
+    return Object.fromEntries(q.series.map((s) => [s.metric.service, s.value]));
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export async function runRuleEval(o: RuleEvalOptions): Promise<RuleEvalResult> {
+  const started = performance.now();
+  mkdirSync(o.workDir, { recursive: true });
+  const endSeconds = evaluationInstant(o.days);
+  const spec: HistorySpec = { services: o.services, days: o.days, scrapeSeconds: o.scrapeSeconds, endSeconds, seed: o.seed };
+  const omFile = join(o.workDir, 'history.om');
+  o.log(`rule-eval: writing ${o.days} days of history for ${o.services} services (OpenMetrics)`);
+  const hist = await writeOpenMetrics(omFile, spec);
+  const rawBlocks = join(o.workDir, 'raw');
+  rmSync(rawBlocks, { recursive: true, force: true });
+  o.log(`rule-eval: importing ${(hist.bytes / 1e6).toFixed(0)} MB with promtool tsdb create-blocks-from openmetrics`);
+  const imp = runMeasured(PROMTOOL_BIN, ['tsdb', 'create-blocks-from', 'openmetrics', '-q', '--max-block-duration=486h', omFile, rawBlocks], {
+    scratchDir: o.workDir,
+    timeoutMs: 1_800_000,
+  });
+  rmSync(omFile, { force: true });
+  if (imp.status !== 0) throw new Error(`promtool openmetrics backfill failed (${imp.status}): ${imp.stderr.slice(-2000)}`);
+
+  const services = Array.from({ length: o.services }, (_, i) => historyServiceName(i));
+  const setOptions = { services, objective: o.objective, evaluationInterval: o.evaluationInterval };
+  const sets: SetResult[] = [];
+  for (const set of [naiveRuleSet(setOptions), slothRuleSet(setOptions), generatedRuleSet(setOptions)]) {
+    o.log(`rule-eval: measuring ${set.id} (${set.rules.length} rules)`);
+    sets.push(await measureSet(set, o, rawBlocks, endSeconds));
+    rmSync(join(o.workDir, set.id), { recursive: true, force: true });
+  }
+  const naivePeriod = await naivePeriodRatios(o, rawBlocks, endSeconds);
+  const blockBytes = dirBytes(rawBlocks);
+  rmSync(rawBlocks, { recursive: true, force: true });
+  return {
+    options: { services: o.services, days: o.days, scrapeSeconds: o.scrapeSeconds, reps: o.reps, seed: o.seed, evaluationInterval: o.evaluationInterval, objective: o.objective },
+    history: {
+      series: hist.series,
+      samples: hist.samples,
+      bytes: hist.bytes,
+      generateSeconds: hist.seconds,
+      importSeconds: imp.wallSeconds,
+      importMaxRssBytes: imp.maxRssBytes,
+      blockBytes,
+      startSeconds: hist.startSeconds,
+      endSeconds,
+    },
+    scenarios: services.map((s, i) => ({ service: s, scenario: scenarioOf(i).name, description: scenarioOf(i).description })),
+    sets,
+    naivePeriodRatios: naivePeriod,
+    totalSeconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,165 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { countOutput, hashOutput, OutputCount } from './lib/manifests';
+import { runMeasured } from './lib/proc';
+import { summarize, Summary } from './lib/stats';
+import type { SynthChildResult } from './synth-child';
+
+/**
+ * Synth scaling: synthetic catalogs of growing size, synthesized (a) in-process (construction + `app.synth()` in a
+ * fresh child process per run, bench/synth-child.ts) and (b) through the cdk8s CLI (bench/synth-app.ts), each against
+ * its floor: the same runner synthesizing an empty chart. Runs are interleaved round-robin across sizes, so a burst
+ * of load from elsewhere on the machine spreads over every size instead of skewing one.
+ */
+
+export type SynthMode = 'inproc' | 'cli';
+/** `floor`, a number of services (`100`), or `<n>-nodash`: the catalog without SLO dashboards (in-process only). */
+export type SynthSize = string;
+
+/** Services of a size label (0 for the floor). */
+export function servicesOf(size: SynthSize): number {
+  return size === 'floor' ? 0 : Number.parseInt(size, 10);
+}
+
+export interface SynthOptions {
+  readonly sizes: readonly number[];
+  readonly modes: readonly SynthMode[];
+  /** Runs per size. */
+  readonly runs: number;
+  /** Runs for sizes of at least `largeFrom` services. */
+  readonly largeRuns: number;
+  readonly largeFrom: number;
+  /** Also measure the largest size without SLO dashboards (in-process), to show their share of the cost. */
+  readonly noDashboardsVariant: boolean;
+  readonly repoRoot: string;
+  readonly workDir: string;
+  readonly log: (msg: string) => void;
+}
+
+export interface SynthRun {
+  /** In-process: construction + synth; CLI: the whole `cdk8s synth` command. */
+  readonly seconds: number;
+  readonly maxRssBytes?: number;
+  readonly importSeconds?: number;
+  readonly buildSeconds?: number;
+  readonly synthSeconds?: number;
+  /** The whole child process, wall clock. */
+  readonly processSeconds: number;
+  readonly sha256: string;
+}
+
+export interface SynthCase {
+  readonly mode: SynthMode;
+  readonly size: SynthSize;
+  readonly runs: readonly SynthRun[];
+  readonly seconds: Summary;
+  readonly rss: Summary;
+  readonly importSeconds?: Summary;
+  readonly buildSeconds?: Summary;
+  readonly synthSeconds?: Summary;
+  readonly processSeconds: Summary;
+  readonly output: OutputCount;
+  /** Every run wrote the same bytes. */
+  readonly deterministic: boolean;
+}
+
+export interface SynthResult {
+  readonly cases: readonly SynthCase[];
+  readonly totalSeconds: number;
+}
+
+const TSX = 'node_modules/.bin/tsx';
+const CDK8S = 'node_modules/.bin/cdk8s';
+
+function runOnce(mode: SynthMode, size: SynthSize, o: SynthOptions, count: boolean): { run: SynthRun; output?: OutputCount } {
+  const out = join(o.workDir, `${mode}-${size}`);
+  rmSync(out, { recursive: true, force: true });
+  mkdirSync(out, { recursive: true });
+  try {
+    if (mode === 'inproc') {
+      const args = ['bench/synth-child.ts', size, out, ...(count ? ['--count'] : [])];
+      const r = runMeasured(TSX, args, { cwd: o.repoRoot, scratchDir: o.workDir, timeoutMs: 900_000 });
+      if (r.status !== 0) throw new Error(`in-process synth of ${size} failed (${r.status}): ${r.stderr.slice(-3000)}`);
+      const lines = r.stdout.trim().split('\n');
+      const child = JSON.parse(lines[lines.length - 1]) as SynthChildResult;
+      return {
+        run: {
+          seconds: child.seconds,
+          maxRssBytes: child.maxRssBytes,
+          importSeconds: child.importSeconds,
+          buildSeconds: child.buildSeconds,
+          synthSeconds: child.synthSeconds,
+          processSeconds: r.wallSeconds,
+          sha256: child.sha256,
+        },
+        output: child.output,
+      };
+    }
+    const env = { ...process.env, BENCH_SERVICES: size, CDK8S_CHECK_UPGRADE: 'false' };
+    const args = ['synth', '--no-check-upgrade', '--app', `${TSX} bench/synth-app.ts`, '--output', out];
+    const r = runMeasured(CDK8S, args, { cwd: o.repoRoot, env, scratchDir: o.workDir, timeoutMs: 900_000 });
+    if (r.status !== 0) throw new Error(`cdk8s synth of ${size} failed (${r.status}): ${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
+    const output = count ? countOutput(out) : undefined;
+    return {
+      run: { seconds: r.wallSeconds, maxRssBytes: r.maxRssBytes, processSeconds: r.wallSeconds, sha256: output?.sha256 ?? hashOutput(out) },
+      output,
+    };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
+function opt(values: readonly (number | undefined)[]): Summary | undefined {
+  const v = values.filter((x): x is number => x !== undefined);
+  return v.length === values.length && v.length > 0 ? summarize(v) : undefined;
+}
+
+export function runSynth(o: SynthOptions): SynthResult {
+  const started = performance.now();
+  mkdirSync(o.workDir, { recursive: true });
+  const runsOf = (s: SynthSize): number => (servicesOf(s) >= o.largeFrom ? o.largeRuns : o.runs);
+  const cases: SynthCase[] = [];
+  for (const mode of o.modes) {
+    const largest = Math.max(0, ...o.sizes);
+    const sizes: SynthSize[] = [
+      'floor',
+      ...o.sizes.map(String),
+      ...(mode === 'inproc' && o.noDashboardsVariant && largest > 0 ? [`${largest}-nodash`] : []),
+    ];
+    // Warm-up (unmeasured): fills tsx's transform cache and the page cache.
+    o.log(`synth ${mode}: warm-up`);
+    runOnce(mode, 'floor', o, false);
+    if (o.sizes.length > 0) runOnce(mode, String(o.sizes[0]), o, false);
+    const runs = new Map<SynthSize, SynthRun[]>(sizes.map((s) => [s, []]));
+    const outputs = new Map<SynthSize, OutputCount>();
+    const rounds = Math.max(...sizes.map(runsOf));
+    for (let round = 0; round < rounds; round++) {
+      for (const size of sizes) {
+        if (round >= runsOf(size)) continue;
+        o.log(`synth ${mode}: ${size} services, run ${round + 1}/${runsOf(size)}`);
+        // The first run also counts what it wrote: after its measurement (time and peak RSS are taken before).
+        const { run, output } = runOnce(mode, size, o, round === 0);
+        runs.get(size)?.push(run);
+        if (output) outputs.set(size, output);
+      }
+    }
+    for (const size of sizes) {
+      const rs = runs.get(size) ?? [];
+      const output = outputs.get(size) as OutputCount;
+      cases.push({
+        mode,
+        size,
+        runs: rs,
+        seconds: summarize(rs.map((r) => r.seconds)),
+        rss: summarize(rs.map((r) => r.maxRssBytes ?? NaN)),
+        importSeconds: opt(rs.map((r) => r.importSeconds)),
+        buildSeconds: opt(rs.map((r) => r.buildSeconds)),
+        synthSeconds: opt(rs.map((r) => r.synthSeconds)),
+        processSeconds: summarize(rs.map((r) => r.processSeconds)),
+        output,
+        deterministic: rs.every((r) => r.sha256 === output.sha256),
+      });
+    }
+  }
+  return { cases, totalSeconds: (performance.now() - started) / 1000 };
+}
