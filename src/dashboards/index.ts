@@ -3,3 +3,4 @@ export * from './variables';
 export * from './panels';
 export * from './service-overview';
 export * from './slo';
+export * from './slo-detail';

@@ -82,6 +82,9 @@ export const SLO_BUDGET_LOW_PERCENT = 25;
 /** The overview's template variable (values of `sloth_service` in `sloth_slo_info`). */
 export const SLO_SERVICE_VARIABLE = 'service';
 
+/** The detail dashboard's second template variable (values of `sloth_slo` of the selected service). */
+export const SLO_SLO_VARIABLE = 'slo';
+
 /** Column titles of the overview table. */
 export const SLO_OVERVIEW_COLUMNS = {
   service: 'Service',
@@ -437,7 +440,21 @@ export function sloServiceDashboard(service: string, slos: readonly SloDashboard
  * The SLOs given decide the period recordings read (`30d`, `28d`, ...) and the colour steps.
  * @throws ConfigError when `slos` is empty or malformed.
  */
-export function sloOverviewDashboard(slos: readonly SloDashboardSlo[]): dashboard.Dashboard {
+/** A data link opening the templated detail dashboard on the clicked row's service and SLO. */
+function detailUrl(uid: string): string {
+  const C = SLO_OVERVIEW_COLUMNS;
+  return `/d/${uid}?var-${SLO_SERVICE_VARIABLE}=\${__data.fields["${C.service}"]}&var-${SLO_SLO_VARIABLE}=\${__data.fields["${C.slo}"]}`;
+}
+
+export interface SloOverviewOptions {
+  /**
+   * Uid of a templated detail dashboard (variables `service` and `slo`) the Service and SLO cells link to.
+   * @default - the cells link to a dashboard search for the service's per-service dashboard
+   */
+  readonly detailUid?: string;
+}
+
+export function sloOverviewDashboard(slos: readonly SloDashboardSlo[], options: SloOverviewOptions = {}): dashboard.Dashboard {
   checkSlos(slos, 'overview');
   const f = [variableMatcher(SLO_LABELS.service, SLO_SERVICE_VARIABLE)];
   const periods = [...new Set(slos.map((s) => s.periodWindow))].sort((a, b) => parseDuration(a, 'period') - parseDuration(b, 'period') || (a < b ? -1 : 1));
@@ -498,8 +515,16 @@ export function sloOverviewDashboard(slos: readonly SloDashboardSlo[]): dashboar
     sortBy: { column: C.budgetRemaining, desc: false },
   })
     .overrideByName(C.service, [
-      { id: 'links', value: [{ title: 'SLO dashboard of ${__value.text}', url: `/dashboards?tag=${SLO_DASHBOARD_TAGS.service}&query=\${__value.text}` }] },
+      {
+        id: 'links',
+        value: [
+          options.detailUid
+            ? { title: 'SLO detail of ${__value.text}', url: detailUrl(options.detailUid) }
+            : { title: 'SLO dashboard of ${__value.text}', url: `/dashboards?tag=${SLO_DASHBOARD_TAGS.service}&query=\${__value.text}` },
+        ],
+      },
     ])
+    .overrideByName(C.slo, options.detailUid ? [{ id: 'links', value: [{ title: 'SLO detail of ${__value.text}', url: detailUrl(options.detailUid) }] }] : [])
     .overrideByName(C.objective, [{ id: 'unit', value: units.Percent }, { id: 'decimals', value: decimals }])
     .overrideByName(C.sli, [{ id: 'unit', value: units.Percent }, { id: 'decimals', value: decimals }])
     .overrideByName(C.budgetRemaining, [

@@ -1,3 +1,4 @@
+import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Construct } from 'constructs';
 import { ConfigError } from '../common/errors';
 import { RuleFile } from '../common/rules';
@@ -5,17 +6,30 @@ import { Alertmanager } from '../components/alertmanager';
 import { BlackboxExporter } from '../components/exporters';
 import { Grafana } from '../components/grafana';
 import { Prometheus } from '../components/prometheus';
-import { sloDashboards, SloDashboardSlo } from '../dashboards/slo';
+import { sloDashboards, SloDashboardSlo, sloOverviewDashboard } from '../dashboards/slo';
+import { SLO_DETAIL_UID, sloDetailDashboard } from '../dashboards/slo-detail';
 import { allSlos, buildSloModel, SloDefinition, SloModel, SloModelOptions } from './model';
 import { generateSloRuleFiles, renderAlertMatcher, sloInhibitRules } from './rules';
 import { ServiceSpec } from './spec';
 import { extremeTargetWarnings } from './warnings';
 import { ConfigProblem, formatProblem } from '../common/errors';
 
+/** Which SLO dashboards the stack provisions (see `SloCatalogOptions.dashboards`). */
+export type SloDashboardsMode = boolean | 'templated' | 'per-service';
+
 /** Options of SLO generation, as the stack takes them. */
 export type SloCatalogOptions = Omit<SloModelOptions, 'evaluationInterval'> & {
-  /** Provision the SLO dashboards into Grafana (folder `SLOs`). @default true */
-  readonly dashboards?: boolean;
+  /**
+   * Which SLO dashboards to provision into Grafana (folder `SLOs`):
+   * - `'templated'` (or `true`): the SLO overview plus ONE detail dashboard (uid `slo-detail`) whose `service` and
+   *   `slo` variables pick the SLO, as Sloth and Pyrra ship it. Its size depends only on the distinct alert window
+   *   tables, not on the number of services;
+   * - `'per-service'`: the overview plus one dashboard per service (a row per SLO, static thresholds). With 1000
+   *   services that is ~78 MB of dashboard JSON, which dominates synth time and memory and fills many ConfigMaps;
+   * - `false`: none.
+   * @default 'templated' - constant size at any catalog size
+   */
+  readonly dashboards?: SloDashboardsMode;
   /** The blackbox module probe-based availability SLIs use. @default 'http_2xx' */
   readonly probeModule?: string;
 };
@@ -58,6 +72,18 @@ export function sloDashboardInput(slo: SloDefinition): SloDashboardSlo {
       })),
     ),
   };
+}
+
+/**
+ * The SLO dashboards of a catalog for a `dashboards` mode (see `SloCatalogOptions.dashboards`): none with `false`; the overview and the templated detail dashboard for `'templated'`/`true`/unset; the overview and one
+ * dashboard per service for `'per-service'`.
+ * @throws ConfigError on any other mode.
+ */
+export function sloCatalogDashboards(slos: readonly SloDashboardSlo[], mode: SloDashboardsMode = 'templated'): Dashboard[] {
+  if (mode === false) return [];
+  if (mode === true || mode === 'templated') return [sloOverviewDashboard(slos, { detailUid: SLO_DETAIL_UID }), sloDetailDashboard(slos)];
+  if (mode === 'per-service') return sloDashboards(slos);
+  throw new ConfigError({ path: 'slo.dashboards', message: 'must be true, false, "templated" or "per-service"', value: mode, fix: 'use "templated" (the default) for one templated detail dashboard, or "per-service".' });
 }
 
 /**
@@ -124,10 +150,8 @@ export class ServiceLevelObjectives extends Construct {
       );
     }
 
-    if (grafana && (dashboards ?? true)) {
-      for (const dashboard of sloDashboards(allSlos(this.model).map(sloDashboardInput))) {
-        grafana.addDashboard(dashboard, { folder: SLO_DASHBOARD_FOLDER });
-      }
+    for (const dashboard of grafana ? sloCatalogDashboards(allSlos(this.model).map(sloDashboardInput), dashboards) : []) {
+      grafana!.addDashboard(dashboard, { folder: SLO_DASHBOARD_FOLDER });
     }
   }
 }

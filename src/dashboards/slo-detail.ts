@@ -1,0 +1,354 @@
+import type * as cog from '@grafana/grafana-foundation-sdk/cog';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import * as units from '@grafana/grafana-foundation-sdk/units';
+import { parseDuration } from '../common/duration';
+import { ConfigError, ProblemCollector } from '../common/errors';
+import { ALERT_LABELS, SLO_LABELS, SLO_METRICS, SLOTH_SEVERITY } from '../conventions';
+import { statPanel, timeseriesPanel, type ThresholdStep } from './panels';
+import { promQuery, selector } from './queries';
+import { SLO_BUDGET_LOW_PERCENT, SLO_DASHBOARD_TAGS, SLO_OVERVIEW_UID, SLO_SERVICE_VARIABLE, SLO_SLO_VARIABLE, type SloDashboardAlertWindow, type SloDashboardSlo } from './slo';
+import { BURN_RATE_UNIT, colourSteps } from './slo-panels';
+import { budgetRemainingPercentExpr, burnRateExpr, firingAlertsCountExpr, labelEquals, periodSliPercentExpr, promNumber, sliPercentExpr } from './slo-queries';
+import { labelValuesVariable } from './variables';
+
+/**
+ * The templated SLO detail dashboard (uid `slo-detail`), the way Sloth and Pyrra ship it: ONE dashboard whose `service`
+ * and `slo` variables pick the SLO shown, instead of one dashboard per service. Its size depends only on the distinct
+ * alert window tables and periods of the SLOs given (e.g. the 30d and 28d workbook tables), never on how many services
+ * or SLOs there are: with 1000 services the per-service dashboards are ~78 MB of JSON, this one a few tens of KB.
+ *
+ * What varies per SLO (objective, burn-rate factors) cannot be a static threshold, so it is drawn from data:
+ * - the objective is a dashed series, `100 * slo:objective:ratio{…}`;
+ * - each alert's factor is a dashed series that only exists for SLOs of the period whose window table holds it:
+ *   `(slo:time_period:days{…} == 30) * 0 + 14.4` — the comparison keeps the series only when the selected SLO's period
+ *   is 30 days, `* 0 + 14.4` turns its value into the factor. A panel per distinct (long, short) window pair thus shows
+ *   the right factor for whichever SLO is selected (14.4× for a 30d SLO, 13.44× for a 28d one on the 1h/5m panel).
+ *   Caveat: an SLO of that period whose tier is disabled still shows the tier's threshold line.
+ */
+
+/** The detail dashboard's stable uid. */
+export const SLO_DETAIL_UID = 'slo-detail';
+
+/** The detail dashboard's title. */
+export const SLO_DETAIL_TITLE = 'SLO detail';
+
+
+const COLOURS = { ok: 'green', low: 'yellow', ticket: 'orange', page: 'red', bad: 'red', objective: 'blue' } as const;
+const TIER_TITLE: Record<SloDashboardAlertWindow['tier'], string> = { page: 'Page', ticket: 'Ticket' };
+const TIER_ORDER: Record<SloDashboardAlertWindow['tier'], number> = { page: 0, ticket: 1 };
+
+/** Same colour steps as the per-service dashboards (slo.ts). */
+const BUDGET_STEPS: readonly ThresholdStep[] = [
+  { value: 0, color: COLOURS.low },
+  { value: SLO_BUDGET_LOW_PERCENT, color: COLOURS.ok },
+];
+const PERIOD_BURN_STEPS: readonly ThresholdStep[] = [
+  { value: 1 - SLO_BUDGET_LOW_PERCENT / 100, color: COLOURS.low },
+  { value: 1, color: COLOURS.bad },
+];
+
+/** One alert's factor for SLOs of one period. */
+export interface SloDetailThreshold {
+  readonly tier: SloDashboardAlertWindow['tier'];
+  readonly burnRateFactor: number;
+  readonly periodDays: number;
+  readonly periodWindow: string;
+}
+
+/** A distinct (long, short) window pair of the input SLOs and every factor it alerts at, per period. */
+export interface SloDetailWindowPair {
+  readonly longWindow: string;
+  readonly shortWindow: string;
+  readonly thresholds: readonly SloDetailThreshold[];
+}
+
+/**
+ * The distinct window tables of `slos`, as (long, short) pairs — fastest long window first — each with its distinct
+ * (period, tier, factor) thresholds, sorted by period, page before ticket, then factor. Independent of the SLOs' order
+ * and count.
+ */
+export function sloDetailWindowPairs(slos: readonly SloDashboardSlo[]): SloDetailWindowPair[] {
+  const pairs = new Map<string, { longWindow: string; shortWindow: string; long: number; short: number; thresholds: Map<string, SloDetailThreshold> }>();
+  for (const s of slos) {
+    for (const w of s.alertWindows) {
+      const key = `${w.longWindow}/${w.shortWindow}`;
+      let pair = pairs.get(key);
+      if (!pair) {
+        pair = { longWindow: w.longWindow, shortWindow: w.shortWindow, long: parseDuration(w.longWindow, 'longWindow'), short: parseDuration(w.shortWindow, 'shortWindow'), thresholds: new Map() };
+        pairs.set(key, pair);
+      }
+      pair.thresholds.set(`${s.periodDays}|${w.tier}|${w.burnRateFactor}`, { tier: w.tier, burnRateFactor: w.burnRateFactor, periodDays: s.periodDays, periodWindow: s.periodWindow });
+    }
+  }
+  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  return [...pairs.values()]
+    .sort((a, b) => a.long - b.long || a.short - b.short || cmp(a.longWindow, b.longWindow) || cmp(a.shortWindow, b.shortWindow))
+    .map((p) => ({
+      longWindow: p.longWindow,
+      shortWindow: p.shortWindow,
+      thresholds: [...p.thresholds.values()].sort(
+        (a, b) => b.periodDays - a.periodDays || TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.burnRateFactor - a.burnRateFactor,
+      ),
+    }));
+}
+
+/** A burn-rate factor as a series, present only while the selected SLO's period is `periodDays`. */
+export function periodThresholdExpr(matchers: readonly string[], periodDays: number, value: number): string {
+  return `(${selector(SLO_METRICS.timePeriodDays, matchers)} == ${promNumber(periodDays)}) * 0 + ${promNumber(value)}`;
+}
+
+/** Dashed, unfilled, fixed-colour line: how the threshold series are drawn. */
+function dashedLine(colour: string): dashboard.DynamicConfigValue[] {
+  return [
+    { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] } },
+    { id: 'custom.fillOpacity', value: 0 },
+    { id: 'color', value: { mode: 'fixed', fixedColor: colour } },
+  ];
+}
+
+function decimalPlaces(value: number): number {
+  const s = String(value);
+  const dot = s.indexOf('.');
+  return dot < 0 || s.includes('e') ? 0 : s.length - dot - 1;
+}
+
+/** Checks what the detail dashboard reads from the SLOs: at least one, periods and windows well-formed. */
+function checkDetailSlos(slos: readonly SloDashboardSlo[]): void {
+  const problems = new ProblemCollector();
+  if (slos.length === 0) {
+    problems.add({ path: 'sloDetailDashboard.slos', message: 'must show at least one SLO', value: [], fix: 'pass the SLOs the platform defines; build no SLO dashboard without any.' });
+  }
+  slos.forEach((s, i) => {
+    const path = `sloDetailDashboard.slos[${i}] (${JSON.stringify(`${s.service}/${s.slo}`)})`;
+    if (typeof s.objectivePercent !== 'number' || !(s.objectivePercent > 0 && s.objectivePercent < 100)) {
+      problems.add({ path: `${path}.objectivePercent`, message: 'must be a percentage strictly between 0 and 100', value: s.objectivePercent, fix: 'write e.g. 99.9 for 99.9 %.' });
+    }
+    problems.check(() => {
+      const seconds = parseDuration(s.periodWindow, `${path}.periodWindow`);
+      if (seconds !== s.periodDays * 86400) {
+        throw new ConfigError({ path: `${path}.periodDays`, message: `must be the length of periodWindow "${s.periodWindow}" in days`, value: s.periodDays, fix: `set periodDays to ${seconds / 86400} or periodWindow to "${s.periodDays}d".` });
+      }
+    });
+    s.alertWindows.forEach((w, j) => {
+      const wPath = `${path}.alertWindows[${j}]`;
+      if (w.tier !== 'page' && w.tier !== 'ticket') problems.add({ path: `${wPath}.tier`, message: 'must be "page" or "ticket"', value: w.tier });
+      if (typeof w.burnRateFactor !== 'number' || !Number.isFinite(w.burnRateFactor) || w.burnRateFactor <= 0) {
+        problems.add({ path: `${wPath}.burnRateFactor`, message: 'must be a positive number', value: w.burnRateFactor, fix: 'use the window table\'s factor, e.g. 14.4.' });
+      }
+      problems.check(() => {
+        const long = parseDuration(w.longWindow, `${wPath}.longWindow`);
+        const short = parseDuration(w.shortWindow, `${wPath}.shortWindow`);
+        if (short >= long) {
+          throw new ConfigError({ path: `${wPath}.shortWindow`, message: `must be shorter than longWindow "${w.longWindow}"`, value: w.shortWindow, fix: 'the workbook uses a short window of 1/12 of the long one, e.g. 1h/5m.' });
+        }
+      });
+    });
+  });
+  problems.throwIfAny();
+}
+
+/**
+ * The templated SLO detail dashboard (uid `slo-detail`, title `SLO detail`): single-select `service` and `slo`
+ * variables from `sloth_slo_info`, and for the selected SLO the panels of a per-service dashboard's row — SLI against
+ * the objective, period SLI, error budget left (now and over time), firing alerts, current and period burn rate, and
+ * one burn-rate panel per distinct (long, short) alert window pair with each period's factor as a series.
+ * `slos` only decides the periods and window tables drawn; the output is the same for 10 or 1000 SLOs sharing them.
+ * @throws ConfigError when `slos` is empty or malformed.
+ */
+export function sloDetailDashboard(slos: readonly SloDashboardSlo[]): dashboard.Dashboard {
+  checkDetailSlos(slos);
+  const m = [labelEquals(SLO_LABELS.service, `$${SLO_SERVICE_VARIABLE}`), labelEquals(SLO_LABELS.slo, `$${SLO_SLO_VARIABLE}`)];
+  const byValue = (a: number, b: number): number => a - b;
+  const periods = [...new Map(slos.map((s) => [s.periodWindow, parseDuration(s.periodWindow, 'periodWindow')])).entries()]
+    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
+    .map(([w]) => w);
+  const objectives = [...new Set(slos.map((s) => s.objectivePercent))].sort(byValue);
+  const decimals = Math.max(2, ...objectives.map((o) => decimalPlaces(o) + 1));
+  const pairs = sloDetailWindowPairs(slos);
+  const pageFactors = [...new Set(pairs.flatMap((p) => p.thresholds.filter((t) => t.tier === 'page').map((t) => t.burnRateFactor)))];
+  const currentSteps: ThresholdStep[] = [{ value: 1, color: COLOURS.ticket }];
+  if (pageFactors.length > 0) currentSteps.push({ value: Math.min(...pageFactors), color: COLOURS.page });
+  const sloPeriod = 'SLI (period)';
+  let id = 0;
+  const nextId = (): number => ++id;
+  const panels: cog.Builder<dashboard.Panel>[] = [];
+
+  // Line 1: the SLI against the objective, and the headline numbers.
+  const objectiveExpr = `100 * ${selector(SLO_METRICS.objectiveRatio, m)}`;
+  panels.push(
+    timeseriesPanel({
+      id: nextId(),
+      title: 'SLI vs objective',
+      description: `Share of good events over the last 5m, 1h and the SLO's period (1 − slo:sli_error:ratio_rate<window>); the dashed line is the objective (slo:objective:ratio).`,
+      unit: units.Percent,
+      max: 100,
+      decimals,
+      targets: [
+        ...['5m', '1h'].map((w) => promQuery(sliPercentExpr(m, w), { legend: `SLI ${w}` })),
+        promQuery(periodSliPercentExpr(m, periods), { legend: sloPeriod }),
+        promQuery(objectiveExpr, { legend: 'Objective' }),
+      ],
+    }).overrideByName('Objective', dashedLine(COLOURS.objective)),
+  );
+  panels.push(
+    statPanel({
+      id: nextId(),
+      title: sloPeriod,
+      description: 'Share of good events over the whole period of the SLO, next to its objective (the budget panels turn red once the SLI is below it).',
+      unit: units.Percent,
+      decimals,
+      width: 4,
+      thresholds: [],
+      targets: [promQuery(periodSliPercentExpr(m, periods), { legend: 'SLI' }), promQuery(objectiveExpr, { legend: 'Objective' })],
+    }).thresholds(colourSteps('text', [])),
+  );
+  const budgetExpr = budgetRemainingPercentExpr(m);
+  panels.push(
+    statPanel({
+      id: nextId(),
+      title: 'Error budget remaining',
+      description: `Share of the period's error budget still unspent (slo:period_error_budget_remaining:ratio): red once overspent, yellow below ${SLO_BUDGET_LOW_PERCENT}%.`,
+      unit: units.Percent,
+      decimals: 1,
+      width: 4,
+      targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
+    }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS)),
+  );
+  const alertsOf = (severity: string): string =>
+    firingAlertsCountExpr([
+      labelEquals(ALERT_LABELS.service, `$${SLO_SERVICE_VARIABLE}`),
+      labelEquals(ALERT_LABELS.slo, `$${SLO_SLO_VARIABLE}`),
+      labelEquals(ALERT_LABELS.slothSeverity, severity),
+    ]);
+  panels.push(
+    statPanel({
+      id: nextId(),
+      title: 'Firing alerts',
+      description: 'Alerts of this SLO firing now (ALERTS{service, slo}): page and ticket burn-rate alerts, and other SLO alerts (period breach, SLI source absent).',
+      unit: units.Short,
+      decimals: 0,
+      width: 4,
+      sparkline: false,
+      thresholds: [{ value: 1, color: COLOURS.ticket }],
+      targets: [
+        promQuery(alertsOf(SLOTH_SEVERITY.page), { legend: 'Page' }),
+        promQuery(alertsOf(SLOTH_SEVERITY.ticket), { legend: 'Ticket' }),
+        promQuery(alertsOf(''), { legend: 'Other' }),
+      ],
+    }).overrideByName('Page', [{ id: 'thresholds', value: colourSteps(COLOURS.ok, [{ value: 1, color: COLOURS.page }]).build() }]),
+  );
+
+  // Line 2: the budget over time and the burn rates now.
+  panels.push(
+    timeseriesPanel({
+      id: nextId(),
+      title: 'Error budget remaining',
+      description: `Share of the period's error budget left, over time; dashed lines at 0 and ${SLO_BUDGET_LOW_PERCENT}%.`,
+      unit: units.Percent,
+      decimals: 1,
+      thresholds: [...BUDGET_STEPS],
+      targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
+    }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS)),
+  );
+  panels.push(
+    statPanel({
+      id: nextId(),
+      title: 'Current burn rate',
+      description: 'slo:current_burn_rate:ratio: the error ratio over the fastest page alert\'s short window divided by the error budget; orange from 1×, red from the lowest page factor of the platform\'s window tables.',
+      unit: BURN_RATE_UNIT,
+      decimals: 2,
+      width: 6,
+      thresholds: currentSteps,
+      targets: [promQuery(selector(SLO_METRICS.currentBurnRate, m), { legend: 'Current burn rate' })],
+    }).thresholds(colourSteps(COLOURS.ok, currentSteps)),
+  );
+  panels.push(
+    statPanel({
+      id: nextId(),
+      title: 'Period burn rate',
+      description: 'slo:period_burn_rate:ratio: the error ratio over the SLO\'s period divided by the error budget; 1× spends exactly the whole budget.',
+      unit: BURN_RATE_UNIT,
+      decimals: 2,
+      width: 6,
+      thresholds: [...PERIOD_BURN_STEPS],
+      targets: [promQuery(selector(SLO_METRICS.periodBurnRate, m), { legend: 'Period burn rate' })],
+    }),
+  );
+
+  // Line 3: one burn-rate panel per distinct window pair; each period's factor is a series of its own.
+  const fallback = slos.some((s) => s.alertWindows.length === 0);
+  const count = pairs.length + (fallback ? 1 : 0);
+  const width = count <= 4 ? Math.floor(24 / count) : 6;
+  for (const pair of pairs) {
+    const factors = pair.thresholds.map((t) => `${TIER_TITLE[t.tier].toLowerCase()} ${t.burnRateFactor}× for ${t.periodWindow} SLOs`).join(', ');
+    const p = timeseriesPanel({
+      id: nextId(),
+      title: `Burn rate over ${pair.longWindow} and ${pair.shortWindow}`,
+      description: `Burn rate (slo:sli_error:ratio_rate<window> / slo:error_budget:ratio) over the alert's long and short windows. The alert fires while both are above the dashed line of the selected SLO's period (${factors}).`,
+      unit: BURN_RATE_UNIT,
+      decimals: 2,
+      min: 0,
+      width,
+      targets: [
+        ...[pair.longWindow, pair.shortWindow].map((w) => promQuery(burnRateExpr(m, w), { legend: w })),
+        ...pair.thresholds.map((t) => promQuery(periodThresholdExpr(m, t.periodDays, t.burnRateFactor), { legend: thresholdLegend(t) })),
+      ],
+    });
+    for (const t of pair.thresholds) p.overrideByName(thresholdLegend(t), dashedLine(COLOURS[t.tier]));
+    panels.push(p);
+  }
+  if (fallback) {
+    panels.push(
+      timeseriesPanel({
+        id: nextId(),
+        title: 'Burn rate',
+        description: 'Burn rate over 1h and the period (for SLOs without burn-rate alerts); the dashed line at 1× spends exactly the whole budget.',
+        unit: BURN_RATE_UNIT,
+        decimals: 2,
+        min: 0,
+        width,
+        thresholds: [{ value: 1, color: COLOURS.ticket }],
+        targets: [
+          promQuery(burnRateExpr(m, '1h'), { legend: '1h' }),
+          promQuery(selector(SLO_METRICS.periodBurnRate, m), { legend: 'period' }),
+        ],
+      }),
+    );
+  }
+
+  const infoBySlo = selector(SLO_METRICS.info, [labelEquals(SLO_LABELS.service, `$${SLO_SERVICE_VARIABLE}`)]);
+  const builder = new dashboard.DashboardBuilder(SLO_DETAIL_TITLE)
+    .uid(SLO_DETAIL_UID)
+    .description('One SLO in detail, picked with the service and SLO variables: SLI against objective, error budget and burn rates, from the SLO recording rules.')
+    .tags([SLO_DASHBOARD_TAGS.stack, SLO_DASHBOARD_TAGS.all, SLO_DASHBOARD_TAGS.service])
+    .time({ from: 'now-7d', to: 'now' })
+    .refresh('1m')
+    .timezone('browser')
+    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .withVariable(labelValuesVariable(SLO_SERVICE_VARIABLE, { metric: SLO_METRICS.info, label: SLO_LABELS.service, title: 'Service', multi: false, includeAll: false }))
+    .withVariable(labelValuesVariable(SLO_SLO_VARIABLE, { metric: infoBySlo, label: SLO_LABELS.slo, title: 'SLO', multi: false, includeAll: false }))
+    .link(overviewLink());
+  for (const p of panels) builder.withPanel(p);
+  return builder.build();
+}
+
+function thresholdLegend(t: SloDetailThreshold): string {
+  return `${TIER_TITLE[t.tier]} at ${t.burnRateFactor}× (${t.periodWindow})`;
+}
+
+/** A link back to the overview, built by hand like slo.ts' links (keeps `placement` out of Grafana 12.3+'s menu). */
+function overviewLink(): cog.Builder<dashboard.DashboardLink> {
+  const link: dashboard.DashboardLink = {
+    title: 'SLO overview',
+    type: dashboard.DashboardLinkType.Link,
+    url: `/d/${SLO_OVERVIEW_UID}`,
+    icon: 'dashboard',
+    tooltip: '',
+    tags: [],
+    asDropdown: false,
+    targetBlank: false,
+    includeVars: false,
+    keepTime: true,
+  };
+  return { build: () => link };
+}
