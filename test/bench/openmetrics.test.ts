@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -16,6 +16,14 @@ import { PROMTOOL, run } from '../helpers/tools';
 const SPEC: HistorySpec = { services: 2, days: 1, scrapeSeconds: 30, endSeconds: evaluationInstant(1), seed: 1 };
 
 describe('synthetic request history', () => {
+  const dirs: string[] = [];
+  const scratch = (): string => {
+    const d = mkdtempSync(join(tmpdir(), 'bench-om-'));
+    dirs.push(d);
+    return d;
+  };
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
   test('24 series per service: 3 routes with their statuses × 3 pods, 9 of them 5xx', () => {
     const series = seriesOfService(SPEC, 0);
     expect(series).toHaveLength(24);
@@ -38,7 +46,7 @@ describe('synthetic request history', () => {
 
   test('writes the same OpenMetrics text for the same seed, which promtool imports', async () => {
     // GIVEN two writes of one spec
-    const dir = mkdtempSync(join(tmpdir(), 'bench-om-'));
+    const dir = scratch();
     const a = await writeOpenMetrics(join(dir, 'a.om'), SPEC);
     await writeOpenMetrics(join(dir, 'b.om'), SPEC);
     const text = readFileSync(join(dir, 'a.om'), 'utf8');
