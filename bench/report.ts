@@ -59,7 +59,7 @@ export function targetChecks(r: BenchResults): TargetCheck[] {
   } else {
     const nodash = synthCase(r.synth, 'inproc', '1000-nodash');
     const why = nodash
-      ? `without the per-service SLO dashboards: ${s(nodash.seconds)}, ${formatNumber(nodash.rss.max / MB)} MB peak; ` +
+      ? `without any SLO dashboards: ${s(nodash.seconds)}, ${formatNumber(nodash.rss.max / MB)} MB peak; ` +
         `output ${formatBytes(big.output.bytes)} (${big.output.largest.slice(0, 2).map((l) => `${l.family} ${formatBytes(l.bytes)}`).join(', ')})`
       : `output ${formatBytes(big.output.bytes)}`;
     checks.push({
