@@ -3,12 +3,20 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { parseDuration } from '../common/duration';
 import { ConfigError, ProblemCollector } from '../common/errors';
-import { ALERT_LABELS, SLO_LABELS, SLO_METRICS, SLOTH_SEVERITY } from '../conventions';
+import { SLO_LABELS, SLO_METRICS } from '../conventions';
 import { statPanel, timeseriesPanel, type ThresholdStep } from './panels';
 import { promQuery, selector } from './queries';
-import { SLO_BUDGET_LOW_PERCENT, SLO_DASHBOARD_TAGS, SLO_OVERVIEW_UID, SLO_SERVICE_VARIABLE, SLO_SLO_VARIABLE, type SloDashboardAlertWindow, type SloDashboardSlo } from './slo';
+import {
+  budgetRemainingStat,
+  budgetRemainingTimeseries,
+  currentBurnRateStat,
+  FIRING_ALERTS_DESCRIPTION,
+  firingAlertsStat,
+  periodBurnRateStat,
+  SLO_BUDGET_LOW_PERCENT,
+  SLO_DASHBOARD_TAGS, SLO_OVERVIEW_UID, SLO_SERVICE_VARIABLE, SLO_SLO_VARIABLE, type SloDashboardAlertWindow, type SloDashboardSlo } from './slo';
 import { BURN_RATE_UNIT, colourSteps } from './slo-panels';
-import { budgetRemainingPercentExpr, burnRateExpr, firingAlertsCountExpr, labelEquals, periodSliPercentExpr, promNumber, sliPercentExpr } from './slo-queries';
+import { budgetRemainingPercentExpr, burnRateExpr, labelEquals, periodSliPercentExpr, promNumber, sliPercentExpr } from './slo-queries';
 import { labelValuesVariable } from './variables';
 
 /**
@@ -37,15 +45,6 @@ const COLOURS = { ok: 'green', low: 'yellow', ticket: 'orange', page: 'red', bad
 const TIER_TITLE: Record<SloDashboardAlertWindow['tier'], string> = { page: 'Page', ticket: 'Ticket' };
 const TIER_ORDER: Record<SloDashboardAlertWindow['tier'], number> = { page: 0, ticket: 1 };
 
-/** Same colour steps as the per-service dashboards (slo.ts). */
-const BUDGET_STEPS: readonly ThresholdStep[] = [
-  { value: 0, color: COLOURS.low },
-  { value: SLO_BUDGET_LOW_PERCENT, color: COLOURS.ok },
-];
-const PERIOD_BURN_STEPS: readonly ThresholdStep[] = [
-  { value: 1 - SLO_BUDGET_LOW_PERCENT / 100, color: COLOURS.low },
-  { value: 1, color: COLOURS.bad },
-];
 
 /** One alert's factor for SLOs of one period. */
 export interface SloDetailThreshold {
@@ -204,76 +203,25 @@ export function sloDetailDashboard(slos: readonly SloDashboardSlo[]): dashboard.
   );
   const budgetExpr = budgetRemainingPercentExpr(m);
   panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Error budget remaining',
-      description: `Share of the period's error budget still unspent (slo:period_error_budget_remaining:ratio): red once overspent, yellow below ${SLO_BUDGET_LOW_PERCENT}%.`,
-      unit: units.Percent,
-      decimals: 1,
-      width: 4,
-      targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
-    }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS)),
+    budgetRemainingStat(
+      nextId(),
+      `Share of the period's error budget still unspent (slo:period_error_budget_remaining:ratio): red once overspent, yellow below ${SLO_BUDGET_LOW_PERCENT}%.`,
+      budgetExpr,
+    ),
   );
-  const alertsOf = (severity: string): string =>
-    firingAlertsCountExpr([
-      labelEquals(ALERT_LABELS.service, `$${SLO_SERVICE_VARIABLE}`),
-      labelEquals(ALERT_LABELS.slo, `$${SLO_SLO_VARIABLE}`),
-      labelEquals(ALERT_LABELS.slothSeverity, severity),
-    ]);
-  panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Firing alerts',
-      description: 'Alerts of this SLO firing now (ALERTS{service, slo}): page and ticket burn-rate alerts, and other SLO alerts (period breach, SLI source absent).',
-      unit: units.Short,
-      decimals: 0,
-      width: 4,
-      sparkline: false,
-      thresholds: [{ value: 1, color: COLOURS.ticket }],
-      targets: [
-        promQuery(alertsOf(SLOTH_SEVERITY.page), { legend: 'Page' }),
-        promQuery(alertsOf(SLOTH_SEVERITY.ticket), { legend: 'Ticket' }),
-        promQuery(alertsOf(''), { legend: 'Other' }),
-      ],
-    }).overrideByName('Page', [{ id: 'thresholds', value: colourSteps(COLOURS.ok, [{ value: 1, color: COLOURS.page }]).build() }]),
-  );
+  panels.push(firingAlertsStat(nextId(), FIRING_ALERTS_DESCRIPTION, `$${SLO_SERVICE_VARIABLE}`, `$${SLO_SLO_VARIABLE}`));
 
   // Line 2: the budget over time and the burn rates now.
+  panels.push(budgetRemainingTimeseries(nextId(), `Share of the period's error budget left, over time; dashed lines at 0 and ${SLO_BUDGET_LOW_PERCENT}%.`, budgetExpr));
   panels.push(
-    timeseriesPanel({
-      id: nextId(),
-      title: 'Error budget remaining',
-      description: `Share of the period's error budget left, over time; dashed lines at 0 and ${SLO_BUDGET_LOW_PERCENT}%.`,
-      unit: units.Percent,
-      decimals: 1,
-      thresholds: [...BUDGET_STEPS],
-      targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
-    }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS)),
+    currentBurnRateStat(
+      nextId(),
+      'slo:current_burn_rate:ratio: the error ratio over the fastest page alert\'s short window divided by the error budget; orange from 1×, red from the lowest page factor of the platform\'s window tables.',
+      m,
+      currentSteps,
+    ),
   );
-  panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Current burn rate',
-      description: 'slo:current_burn_rate:ratio: the error ratio over the fastest page alert\'s short window divided by the error budget; orange from 1×, red from the lowest page factor of the platform\'s window tables.',
-      unit: BURN_RATE_UNIT,
-      decimals: 2,
-      width: 6,
-      thresholds: currentSteps,
-      targets: [promQuery(selector(SLO_METRICS.currentBurnRate, m), { legend: 'Current burn rate' })],
-    }).thresholds(colourSteps(COLOURS.ok, currentSteps)),
-  );
-  panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Period burn rate',
-      description: 'slo:period_burn_rate:ratio: the error ratio over the SLO\'s period divided by the error budget; 1× spends exactly the whole budget.',
-      unit: BURN_RATE_UNIT,
-      decimals: 2,
-      width: 6,
-      thresholds: [...PERIOD_BURN_STEPS],
-      targets: [promQuery(selector(SLO_METRICS.periodBurnRate, m), { legend: 'Period burn rate' })],
-    }),
-  );
+  panels.push(periodBurnRateStat(nextId(), 'slo:period_burn_rate:ratio: the error ratio over the SLO\'s period divided by the error budget; 1× spends exactly the whole budget.', m));
 
   // Line 3: one burn-rate panel per distinct window pair; each period's factor is a series of its own.
   const fallback = slos.some((s) => s.alertWindows.length === 0);

@@ -260,6 +260,89 @@ function panelDescription(s: SloDashboardSlo, what: string): string {
   return [what, objective, s.description].filter((x) => x !== undefined && x !== '').join(' ');
 }
 
+
+// ---------------------------------------------------------------------------------------------------------------
+// panels both SLO dashboards share (the per-service row and the templated detail dashboard)
+
+/** Stat: share of the period's error budget still unspent; red once overspent, yellow when low. */
+export function budgetRemainingStat(id: number, description: string, budgetExpr: string): cog.Builder<dashboard.Panel> {
+  return statPanel({
+    id,
+    title: 'Error budget remaining',
+    description,
+    unit: units.Percent,
+    decimals: 1,
+    width: 4,
+    targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
+  }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS));
+}
+
+/** What the firing-alerts stat shows. */
+export const FIRING_ALERTS_DESCRIPTION =
+  'Alerts of this SLO firing now (ALERTS{service, slo}): page and ticket burn-rate alerts, and other SLO alerts (period breach, SLI source absent).';
+
+/** Stat: the SLO's firing page, ticket and other alerts (`service` and `slo` may be dashboard variables). */
+export function firingAlertsStat(id: number, description: string, service: string, slo: string): cog.Builder<dashboard.Panel> {
+  const alertsOf = (severity: string): string =>
+    firingAlertsCountExpr([labelEquals(ALERT_LABELS.service, service), labelEquals(ALERT_LABELS.slo, slo), labelEquals(ALERT_LABELS.slothSeverity, severity)]);
+  return statPanel({
+    id,
+    title: 'Firing alerts',
+    description,
+    unit: units.Short,
+    decimals: 0,
+    width: 4,
+    sparkline: false,
+    thresholds: [{ value: 1, color: COLOURS.ticket }],
+    targets: [
+      promQuery(alertsOf(SLOTH_SEVERITY.page), { legend: 'Page' }),
+      promQuery(alertsOf(SLOTH_SEVERITY.ticket), { legend: 'Ticket' }),
+      promQuery(alertsOf(''), { legend: 'Other' }),
+    ],
+  }).overrideByName('Page', [{ id: 'thresholds', value: colourSteps(COLOURS.ok, [{ value: 1, color: COLOURS.page }]).build() }]);
+}
+
+/** Time series: the error budget left over time, dashed lines at 0 and the low mark. */
+export function budgetRemainingTimeseries(id: number, description: string, budgetExpr: string): cog.Builder<dashboard.Panel> {
+  return timeseriesPanel({
+    id,
+    title: 'Error budget remaining',
+    description,
+    unit: units.Percent,
+    decimals: 1,
+    thresholds: [...BUDGET_STEPS],
+    targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
+  }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS));
+}
+
+/** Stat: slo:current_burn_rate:ratio coloured at the given steps. */
+export function currentBurnRateStat(id: number, description: string, matchers: readonly string[], steps: readonly ThresholdStep[]): cog.Builder<dashboard.Panel> {
+  return statPanel({
+    id,
+    title: 'Current burn rate',
+    description,
+    unit: BURN_RATE_UNIT,
+    decimals: 2,
+    width: 6,
+    thresholds: [...steps],
+    targets: [promQuery(selector(SLO_METRICS.currentBurnRate, matchers), { legend: 'Current burn rate' })],
+  }).thresholds(colourSteps(COLOURS.ok, steps));
+}
+
+/** Stat: slo:period_burn_rate:ratio; 1× spends exactly the whole budget. */
+export function periodBurnRateStat(id: number, description: string, matchers: readonly string[]): cog.Builder<dashboard.Panel> {
+  return statPanel({
+    id,
+    title: 'Period burn rate',
+    description,
+    unit: BURN_RATE_UNIT,
+    decimals: 2,
+    width: 6,
+    thresholds: [...PERIOD_BURN_STEPS],
+    targets: [promQuery(selector(SLO_METRICS.periodBurnRate, matchers), { legend: 'Period burn rate' })],
+  });
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // per-service dashboard
 
@@ -295,72 +378,37 @@ function sloRowPanels(s: SloDashboardSlo, nextId: () => number): cog.Builder<das
     }).thresholds(colourSteps(COLOURS.bad, sliSteps(s.objectivePercent))),
   );
   panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Error budget remaining',
-      description: panelDescription(s, `Share of the ${s.periodWindow} error budget still unspent (slo:period_error_budget_remaining:ratio): red once overspent, yellow below ${SLO_BUDGET_LOW_PERCENT}%.`),
-      unit: units.Percent,
-      decimals: 1,
-      width: 4,
-      targets: [promQuery(budgetRemainingPercentExpr(m), { legend: 'Budget remaining' })],
-    }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS)),
+    budgetRemainingStat(
+      nextId(),
+      panelDescription(s, `Share of the ${s.periodWindow} error budget still unspent (slo:period_error_budget_remaining:ratio): red once overspent, yellow below ${SLO_BUDGET_LOW_PERCENT}%.`),
+      budgetRemainingPercentExpr(m),
+    ),
   );
-  const alertsOf = (severity: string): string =>
-    firingAlertsCountExpr([labelEquals(ALERT_LABELS.service, s.service), labelEquals(ALERT_LABELS.slo, s.slo), labelEquals(ALERT_LABELS.slothSeverity, severity)]);
-  panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Firing alerts',
-      description: panelDescription(s, 'Alerts of this SLO firing now (ALERTS{service, slo}): page and ticket burn-rate alerts, and other SLO alerts (period breach, SLI source absent).'),
-      unit: units.Short,
-      decimals: 0,
-      width: 4,
-      sparkline: false,
-      thresholds: [{ value: 1, color: COLOURS.ticket }],
-      targets: [
-        promQuery(alertsOf(SLOTH_SEVERITY.page), { legend: 'Page' }),
-        promQuery(alertsOf(SLOTH_SEVERITY.ticket), { legend: 'Ticket' }),
-        promQuery(alertsOf(''), { legend: 'Other' }),
-      ],
-    }).overrideByName('Page', [{ id: 'thresholds', value: colourSteps(COLOURS.ok, [{ value: 1, color: COLOURS.page }]).build() }]),
-  );
+  panels.push(firingAlertsStat(nextId(), panelDescription(s, FIRING_ALERTS_DESCRIPTION), s.service, s.slo));
 
   // Line 2: the budget over time and the burn rates now.
   panels.push(
-    timeseriesPanel({
-      id: nextId(),
-      title: 'Error budget remaining',
-      description: panelDescription(s, `Share of the ${s.periodWindow} error budget left, over time; dashed lines at 0 and ${SLO_BUDGET_LOW_PERCENT}%.`),
-      unit: units.Percent,
-      decimals: 1,
-      thresholds: [...BUDGET_STEPS],
-      targets: [promQuery(budgetRemainingPercentExpr(m), { legend: 'Budget remaining' })],
-    }).thresholds(colourSteps(COLOURS.bad, BUDGET_STEPS)),
+    budgetRemainingTimeseries(
+      nextId(),
+      panelDescription(s, `Share of the ${s.periodWindow} error budget left, over time; dashed lines at 0 and ${SLO_BUDGET_LOW_PERCENT}%.`),
+      budgetRemainingPercentExpr(m),
+    ),
   );
   const currentSteps = windows.length > 0 ? burnRateSteps(windows) : [{ value: 1, color: COLOURS.ticket }];
   panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Current burn rate',
-      description: panelDescription(s, 'slo:current_burn_rate:ratio: the error ratio over the fastest page alert\'s short window divided by the error budget; coloured at the alert factors (orange: a ticket alert\'s, red: a page alert\'s).'),
-      unit: BURN_RATE_UNIT,
-      decimals: 2,
-      width: 6,
-      thresholds: currentSteps,
-      targets: [promQuery(selector(SLO_METRICS.currentBurnRate, m), { legend: 'Current burn rate' })],
-    }).thresholds(colourSteps(COLOURS.ok, currentSteps)),
+    currentBurnRateStat(
+      nextId(),
+      panelDescription(s, 'slo:current_burn_rate:ratio: the error ratio over the fastest page alert\'s short window divided by the error budget; coloured at the alert factors (orange: a ticket alert\'s, red: a page alert\'s).'),
+      m,
+      currentSteps,
+    ),
   );
   panels.push(
-    statPanel({
-      id: nextId(),
-      title: 'Period burn rate',
-      description: panelDescription(s, `slo:period_burn_rate:ratio: the error ratio over ${s.periodWindow} divided by the error budget; 1× spends exactly the whole budget.`),
-      unit: BURN_RATE_UNIT,
-      decimals: 2,
-      width: 6,
-      thresholds: [...PERIOD_BURN_STEPS],
-      targets: [promQuery(selector(SLO_METRICS.periodBurnRate, m), { legend: 'Period burn rate' })],
-    }),
+    periodBurnRateStat(
+      nextId(),
+      panelDescription(s, `slo:period_burn_rate:ratio: the error ratio over ${s.periodWindow} divided by the error budget; 1× spends exactly the whole budget.`),
+      m,
+    ),
   );
 
   // Line 3: one burn-rate panel per alert, both windows against the alert's factor.
