@@ -2,12 +2,13 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { parseDuration } from '../common/duration';
-import { ConfigError, ProblemCollector } from '../common/errors';
+import { ProblemCollector } from '../common/errors';
 import { SLO_LABELS, SLO_METRICS } from '../conventions';
 import { statPanel, timeseriesPanel, type ThresholdStep } from './panels';
 import { promQuery, selector } from './queries';
 import {
   budgetRemainingStat,
+  checkSloShape,
   budgetRemainingTimeseries,
   currentBurnRateStat,
   FIRING_ALERTS_DESCRIPTION,
@@ -119,29 +120,7 @@ function checkDetailSlos(slos: readonly SloDashboardSlo[]): void {
   }
   slos.forEach((s, i) => {
     const path = `sloDetailDashboard.slos[${i}] (${JSON.stringify(`${s.service}/${s.slo}`)})`;
-    if (typeof s.objectivePercent !== 'number' || !(s.objectivePercent > 0 && s.objectivePercent < 100)) {
-      problems.add({ path: `${path}.objectivePercent`, message: 'must be a percentage strictly between 0 and 100', value: s.objectivePercent, fix: 'write e.g. 99.9 for 99.9 %.' });
-    }
-    problems.check(() => {
-      const seconds = parseDuration(s.periodWindow, `${path}.periodWindow`);
-      if (seconds !== s.periodDays * 86400) {
-        throw new ConfigError({ path: `${path}.periodDays`, message: `must be the length of periodWindow "${s.periodWindow}" in days`, value: s.periodDays, fix: `set periodDays to ${seconds / 86400} or periodWindow to "${s.periodDays}d".` });
-      }
-    });
-    s.alertWindows.forEach((w, j) => {
-      const wPath = `${path}.alertWindows[${j}]`;
-      if (w.tier !== 'page' && w.tier !== 'ticket') problems.add({ path: `${wPath}.tier`, message: 'must be "page" or "ticket"', value: w.tier });
-      if (typeof w.burnRateFactor !== 'number' || !Number.isFinite(w.burnRateFactor) || w.burnRateFactor <= 0) {
-        problems.add({ path: `${wPath}.burnRateFactor`, message: 'must be a positive number', value: w.burnRateFactor, fix: 'use the window table\'s factor, e.g. 14.4.' });
-      }
-      problems.check(() => {
-        const long = parseDuration(w.longWindow, `${wPath}.longWindow`);
-        const short = parseDuration(w.shortWindow, `${wPath}.shortWindow`);
-        if (short >= long) {
-          throw new ConfigError({ path: `${wPath}.shortWindow`, message: `must be shorter than longWindow "${w.longWindow}"`, value: w.shortWindow, fix: 'the workbook uses a short window of 1/12 of the long one, e.g. 1h/5m.' });
-        }
-      });
-    });
+    checkSloShape(problems, s, path);
   });
   problems.throwIfAny();
 }

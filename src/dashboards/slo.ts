@@ -135,6 +135,11 @@ function checkSlo(problems: ProblemCollector, s: SloDashboardSlo, index: number)
   checkName(problems, `${path}.service`, s.service);
   checkName(problems, `${path}.slo`, s.slo);
   checkName(problems, `${path}.sloId`, s.sloId);
+  checkSloShape(problems, s, path);
+}
+
+/** Checks what every SLO dashboard reads of an SLO: objective, period, alert windows. */
+export function checkSloShape(problems: ProblemCollector, s: SloDashboardSlo, path: string): void {
   if (typeof s.objectivePercent !== 'number' || !(s.objectivePercent > 0 && s.objectivePercent < 100)) {
     problems.add({ path: `${path}.objectivePercent`, message: 'must be a percentage strictly between 0 and 100', value: s.objectivePercent, fix: 'write e.g. 99.9 for 99.9 %.' });
   }

@@ -37,9 +37,11 @@ export interface WindowTable {
 
 const WORKBOOK = 'https://sre.google/workbook/alerting-on-slos/#recommended_parameters_for_an_slo_based_a';
 
-/** The workbook's table for a 30-day period: page 14.4× (1h/5m) and 6× (6h/30m); ticket 3× (1d/2h) and 1× (3d/6h). */
-export const GOOGLE_30D: WindowTable = {
-  period: '30d',
+/**
+ * The workbook's budget shares and windows. The same shares serve both periods; the factors differ because
+ * factor = share × period / long window.
+ */
+const WORKBOOK_TIERS: Pick<WindowTable, 'page' | 'ticket'> = {
   page: {
     quick: { budgetShare: 0.02, shortWindow: '5m', longWindow: '1h' },
     slow: { budgetShare: 0.05, shortWindow: '30m', longWindow: '6h' },
@@ -48,22 +50,13 @@ export const GOOGLE_30D: WindowTable = {
     quick: { budgetShare: 0.1, shortWindow: '2h', longWindow: '1d' },
     slow: { budgetShare: 0.1, shortWindow: '6h', longWindow: '3d' },
   },
-  source: WORKBOOK,
 };
 
+/** The workbook's table for a 30-day period: page 14.4× (1h/5m) and 6× (6h/30m); ticket 3× (1d/2h) and 1× (3d/6h). */
+export const GOOGLE_30D: WindowTable = { period: '30d', ...WORKBOOK_TIERS, source: WORKBOOK };
+
 /** The same budget shares over a 28-day period: factors 13.44, 5.6, 2.8 and 0.9333. */
-export const GOOGLE_28D: WindowTable = {
-  period: '28d',
-  page: {
-    quick: { budgetShare: 0.02, shortWindow: '5m', longWindow: '1h' },
-    slow: { budgetShare: 0.05, shortWindow: '30m', longWindow: '6h' },
-  },
-  ticket: {
-    quick: { budgetShare: 0.1, shortWindow: '2h', longWindow: '1d' },
-    slow: { budgetShare: 0.1, shortWindow: '6h', longWindow: '3d' },
-  },
-  source: WORKBOOK,
-};
+export const GOOGLE_28D: WindowTable = { period: '28d', ...WORKBOOK_TIERS, source: WORKBOOK };
 
 /** The built-in tables, keyed by period. */
 export const WINDOW_TABLES: Readonly<Record<string, WindowTable>> = {
