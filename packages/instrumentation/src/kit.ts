@@ -82,6 +82,7 @@ export interface InstrumentationOptions extends ResourceOptions {
 }
 
 let diagInstalled = false;
+let globalTracerRegistered = false;
 
 /**
  * One service's instrumentation: metrics (prom-client, OpenMetrics with exemplars), traces (OpenTelemetry SDK,
@@ -145,7 +146,10 @@ export class Instrumentation {
       spanProcessors: traces.spanProcessors,
       scheduledDelayMillis: traces.scheduledDelayMillis,
     });
-    if (options.registerGlobal ?? true) trace.setGlobalTracerProvider(this.tracerProvider);
+    if ((options.registerGlobal ?? true) && !globalTracerRegistered) {
+      globalTracerRegistered = true;
+      trace.setGlobalTracerProvider(this.tracerProvider);
+    }
     this.tracer = this.tracerProvider.getTracer(SCOPE_NAME);
 
     let otlpLogger: OtlpLogger | undefined;

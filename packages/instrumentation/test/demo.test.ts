@@ -105,6 +105,8 @@ describe('the demo program (spawned, as another package test would run it)', () 
       expect(receiver.spansOf('order-service').filter((s) => s.name === 'POST /orders')).toHaveLength(7);
       expect(receiver.spansOf('payment-service').filter((s) => s.name === 'POST /payments')).toHaveLength(7);
       expect(receiver.spansOf('order-service')[0].resource['k8s.pod.name']).toBe('order-1');
+      // Two services in one process: no SDK complaint (e.g. a second global registration) in the log.
+      expect(lines.filter((r) => r.level === 'ERROR' || r.level === 'WARNING')).toEqual([]);
       const created = lines.filter((r) => r.message === 'Order created');
       expect(created).toHaveLength(7);
       const traceIds = new Set(receiver.spansOf('order-service').map((s) => s.traceId));
