@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { renderRuleFile } from '../../src/common/rules';
 import { buildSloModel, DEMO_SERVICES, ORDER_SERVICE } from '../../src/slo';
 import { renderRuleTestFile, SloProof, sloProofs } from '../../src/slo/proof';
-import { PROMTOOL, ToolResult, writeTree } from '../helpers/tools';
+import { runToolAsync, ToolResult, writeTree } from '../helpers/tools';
 import { CHECKOUT_RAW_28D } from './fixtures';
 
 /**
@@ -12,15 +11,7 @@ import { CHECKOUT_RAW_28D } from './fixtures';
  */
 
 function promtoolAsync(args: readonly string[], cwd: string): Promise<ToolResult> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(PROMTOOL, args, { cwd });
-    let stdout = '';
-    let stderr = '';
-    p.stdout.on('data', (d) => (stdout += d));
-    p.stderr.on('data', (d) => (stderr += d));
-    p.on('error', (e) => reject(new Error(`could not run ${PROMTOOL}: ${e.message}`)));
-    p.on('close', (status) => resolve({ status: status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` }));
-  });
+  return runToolAsync('promtool', args, cwd);
 }
 
 /** Runs `tasks` two at a time (the machine has two cores). */
