@@ -8,9 +8,9 @@ import { Receiver, ReceiverIntegration, secretKeyUses } from './receiver';
 /**
  * Typed model of `alertmanager.yml` (https://prometheus.io/docs/alerting/latest/configuration/), camelCase here,
  * validated by `validateAlertmanagerConfig` and mapped to upstream snake_case by `alertmanagerConfigDocument` only.
- * The rendered file uses the subset the deployed Alertmanager (0.28) and Debian's amtool 0.25 both accept:
- * `matchers`/`source_matchers`/`target_matchers` (0.22+, the deprecated `match`/`match_re` are never used) and the
- * `*_file` credential fields listed in receiver.ts.
+ * The rendered file uses `matchers`/`source_matchers`/`target_matchers` (0.22+; the deprecated `match`/`match_re`
+ * are never used) and the `*_file` credential fields listed in receiver.ts; the tests check it with amtool and load
+ * it into Alertmanager at the deployed release (VERSIONS.alertmanager).
  */
 
 /** A node of the routing tree (https://prometheus.io/docs/alerting/latest/configuration/#route). */
