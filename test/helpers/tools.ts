@@ -98,12 +98,19 @@ export function recordRun(binary: ToolBinary, check: string): void {
   record({ binary, version: toolVersion(binary), check });
 }
 
+export interface RunOptions {
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** The check's name in the summary. @default - checkName(args) */
+  readonly check?: string;
+}
+
 /** Runs a tool to completion (bounded by a timeout). */
-export function runTool(binary: ToolBinary, args: readonly string[], cwd?: string, check = checkName(args)): ToolResult {
+export function runTool(binary: ToolBinary, args: readonly string[], options: RunOptions = {}): ToolResult {
   const path = toolPath(binary);
-  const r = spawnSync(path, args, { cwd, encoding: 'utf8', timeout: 110_000, maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(path, args, { cwd: options.cwd, env: options.env ?? process.env, encoding: 'utf8', timeout: 110_000, maxBuffer: 64 * 1024 * 1024 });
   if (r.error) throw new Error(`could not run ${path}: ${r.error.message}`);
-  recordRun(binary, check);
+  recordRun(binary, options.check ?? checkName(args));
   const stdout = r.stdout ?? '';
   const stderr = r.stderr ?? '';
   return { status: r.status ?? -1, stdout, stderr, output: `${stdout}\n${stderr}` };
@@ -127,11 +134,11 @@ export function runToolAsync(binary: ToolBinary, args: readonly string[], cwd?: 
 }
 
 export function promtool(args: readonly string[], cwd?: string): ToolResult {
-  return runTool('promtool', args, cwd);
+  return runTool('promtool', args, { cwd });
 }
 
 export function amtool(args: readonly string[], cwd?: string): ToolResult {
-  return runTool('amtool', args, cwd);
+  return runTool('amtool', args, { cwd });
 }
 
 /** Writes files (relative path → content) into a fresh temporary directory and returns it. */
