@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cacheKey } from '../../scripts/install-tools';
@@ -81,5 +82,15 @@ describe('.tools/bin holds the deployed releases', () => {
       if (saved === undefined) delete process.env.JAEGER;
       else process.env.JAEGER = saved;
     }
+  });
+});
+
+describe('scripts/install-tools.sh', () => {
+  test('--check finds every program built and linked (what a second run reuses)', () => {
+    const r = spawnSync('bash', [join(__dirname, '..', '..', 'scripts', 'install-tools.sh'), '--check'], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.stderr).toBe('');
+    for (const name of Object.keys(TOOL_BUILDS)) expect(r.stdout).toMatch(new RegExp(`cached\\s+${name} `));
+    expect(r.stdout).toMatch(/loki\s+not built: .*AGPL/);
+    expect(r.status).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRuleFile } from '../../../src/common/rules';
 import { PLATFORM_ALERT_NAMES, platformAlertRules } from '../../../src/components/prometheus';
@@ -67,6 +67,15 @@ describe('Prometheus against promtool', () => {
     const result = promtool(['check', 'config', config]);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/FAILED/);
+  });
+
+  test('promtool checks the Kubernetes discovery itself (3.x has it built in): an unknown role is refused', () => {
+    const { objects } = synthPrometheus();
+    const config = writeConfigTree(objects());
+    writeFileSync(config, readFileSync(config, 'utf8').replace('role: pod', 'role: pods'));
+    const result = promtool(['check', 'config', config]);
+    expect(result.output).toMatch(/unknown Kubernetes SD role "pods"/);
+    expect(result.status).not.toBe(0);
   });
 
   test('promtool check rules accepts the platform rules', () => {
