@@ -126,8 +126,8 @@ export const TOOL_BUILDS = {
     release: VERSIONS.jaeger.tag,
     deployed: 'jaeger',
     module: 'github.com/jaegertracing/jaeger',
-    // Jaeger tags each release twice: v1.x for the module, v2.y for the v2 binary (the CHANGELOG heads each
-    // release "v1.73.0 / v2.10.0").
+    // Jaeger tags each release twice: v1.x for the Go module, v2.y for the v2 binary; v1.73.0 and v2.10.0 tag the
+    // same commit (7f883c98), and the CHANGELOG heads the release "v1.73.0 / v2.10.0".
     moduleVersion: 'v1.73.0',
     method: 'module',
     binaries: { jaeger: './cmd/jaeger' },
