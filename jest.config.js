@@ -8,5 +8,6 @@ module.exports = {
   testTimeout: 120000,
   maxWorkers: 2,
   globalSetup: '<rootDir>/test/support/tool-log-setup.js',
+  globalTeardown: '<rootDir>/test/support/tool-log-teardown.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

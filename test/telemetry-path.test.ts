@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { counterRequest, hexId, logRequest, postOtlp, traceRequest } from './helpers/otlp';
 import { getJson, httpStatus, waitFor } from './helpers/servers';
 import { defaultPlatformObjects, Started, startGateway, startJaeger, startLokiOtlpCapture, startPrometheus } from './helpers/stack-servers';
@@ -34,8 +34,12 @@ beforeAll(async () => {
   });
 });
 
+const restartedJaegerDirs: string[] = [];
+
 afterAll(async () => {
-  await Promise.all([gateway, jaeger, loki, prometheus].filter(Boolean).map((s) => s.server.stop()));
+  const started = [gateway, jaeger, loki, prometheus].filter(Boolean);
+  await Promise.all(started.map((s) => s.server.stop()));
+  for (const dir of [...started.map((s) => s.dir), ...restartedJaegerDirs]) rmSync(dir, { recursive: true, force: true });
 });
 
 async function traceFound(traceId: string): Promise<any | undefined> {
@@ -132,6 +136,7 @@ describe("the gateway's queue while a backend is down", () => {
   test('traces sent while Jaeger is stopped are delivered after it is back (in-memory sending queue + retry)', async () => {
     // GIVEN Jaeger stopped (memory storage: it comes back empty, so whatever it holds later came from the queue)
     await jaeger.server.stop();
+    restartedJaegerDirs.push(jaeger.dir);
     const ids = Array.from({ length: 20 }, () => hexId(16));
     const downAt = Date.now();
     // WHEN 20 traces are sent, one every 250 ms, and Jaeger stays down for 15 s in all

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { Testing } from 'cdk8s';
 import { Jaeger } from '../../../src/components/jaeger/jaeger';
 import { JaegerStorage } from '../../../src/components/jaeger/storage';
@@ -34,5 +35,6 @@ test('GIVEN Badger storage THEN Jaeger starts, stores an OTLP trace on disk and 
     expect((await getJson(`${jaeger.queryUrl}/api/services`)).data).toContain('inventory-service');
   } finally {
     await jaeger.server.stop();
+    rmSync(jaeger.dir, { recursive: true, force: true });
   }
 });
