@@ -7,5 +7,7 @@ module.exports = {
   // promtool/amtool integration tests spawn processes; give them room on a 2-core machine.
   testTimeout: 120000,
   maxWorkers: 2,
+  globalSetup: '<rootDir>/test/support/tool-log-setup.js',
+  globalTeardown: '<rootDir>/test/support/tool-log-teardown.js',
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };

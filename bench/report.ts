@@ -431,7 +431,7 @@ export function renderMarkdown(r: BenchResults): string {
     'npm run bench -- --help',
     '```',
     '',
-    'Needs Debian\'s `prometheus` and `promtool` (2.42) on PATH; GNU time (`/usr/bin/time`) for the CLI\'s peak RSS. ' +
+    'Needs `prometheus` and `promtool` at the deployed release in .tools/bin (`bash scripts/install-tools.sh`); GNU time (`/usr/bin/time`) for the CLI\'s peak RSS. ' +
       'Scratch data goes to bench/.work/ (gitignored) and is removed at the end.',
     '',
   );

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
-# Installs the upstream validators the tests run: promtool and amtool (Debian's prometheus and
-# prometheus-alertmanager) and prometheus-blackbox-exporter (--config.check). Debian/Ubuntu; uses sudo when not root.
-# The packages' services are not started by the tests.
+# Builds the upstream programs the stack deploys (prometheus, promtool, alertmanager, amtool, blackbox_exporter,
+# jaeger, otelcol) and the kube-score manifest linter from their Go modules, at exactly the releases in
+# src/versions.ts (TOOL_BUILDS), cached outside the clone and linked into .tools/bin/. See scripts/install-tools.ts.
+# Needs Go (1.24+) with a Go module proxy, and node_modules (npm ci). Options: --only name,name; --check.
 set -euo pipefail
-if command -v promtool >/dev/null && command -v amtool >/dev/null && command -v prometheus-blackbox-exporter >/dev/null; then
-  echo "promtool, amtool and prometheus-blackbox-exporter are installed"
-  exit 0
+cd "$(dirname "$0")/.."
+if ! command -v go >/dev/null; then
+  echo "install-tools: the Go toolchain (go) is not on PATH; install Go 1.24 or later" >&2
+  exit 1
 fi
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then as_root=(sudo); fi
-export DEBIAN_FRONTEND=noninteractive
-"${as_root[@]}" apt-get update -qq
-"${as_root[@]}" apt-get install -y -qq --no-install-recommends prometheus prometheus-alertmanager prometheus-blackbox-exporter >/dev/null
-promtool --version | sed -n 1p
+if [ ! -x node_modules/.bin/tsx ]; then
+  echo "== npm ci (install-tools reads src/versions.ts with tsx)"
+  npm ci --no-audit --no-fund
+fi
+exec node_modules/.bin/tsx scripts/install-tools.ts "$@"

@@ -34,3 +34,149 @@ export function imageOf(version: ImageVersion): string {
 export function versionLabel(version: ImageVersion): string {
   return version.tag.replace(/^v/, '');
 }
+
+/**
+ * How the tests get the upstream programs the stack deploys: built from their Go modules at exactly the release in
+ * `VERSIONS` (`scripts/install-tools.sh` reads this table; nothing else names a tool version).
+ *
+ * - `install`: `go install <module>/<package>@<moduleVersion>`.
+ * - `module`: `go mod download <module>@<moduleVersion>`, then `go build` inside the downloaded module, which is then
+ *   the main module so its `replace` directives apply. Used where `go install` refuses; `why` quotes its error.
+ * - `otelcol-builder`: `go install` the OpenTelemetry Collector Builder at the collector's release and build an
+ *   otelcol from the manifest generated from `COLLECTOR_COMPONENTS` (src/components/otel-collector/distribution.ts).
+ */
+export interface GoToolBuild {
+  /** The release this build must be: the deployed image tag (`deployed`), or the tool's own release. */
+  readonly release: string;
+  /** The `VERSIONS` entry the build matches, when the stack deploys the program. */
+  readonly deployed?: ComponentName;
+  readonly module: string;
+  /** The Go module version of `release` (Prometheus 3.5.0 is published as module version v0.305.0). */
+  readonly moduleVersion: string;
+  readonly method: 'install' | 'module' | 'otelcol-builder';
+  /** Binary name → package inside the module (`.` for the module root). */
+  readonly binaries: Readonly<Record<string, string>>;
+  /** `-X importpath.name=value` settings so `--version` prints the release, as upstream's release builds do. */
+  readonly versionVars?: Readonly<Record<string, string>>;
+  /**
+   * A file of the downloaded module that proves `moduleVersion` is `release` (checked before building), with the
+   * text it must contain.
+   */
+  readonly releaseProof?: { readonly file: string; readonly contains: string };
+  /** Why this method (the exact upstream error of the ordinary one). */
+  readonly why?: string;
+  /**
+   * Module path prefixes whose checksums are taken from the downloaded modules rather than confirmed with the Go
+   * checksum database (`GONOSUMDB`), because the module proxy this project uses does not serve those look-ups.
+   */
+  readonly noChecksumDb?: { readonly prefixes: readonly string[]; readonly why: string };
+}
+
+/** Prometheus 3.x is published as Go module versions v0.3XX.Y (3.5.0 → v0.305.0). */
+export function prometheusModuleVersion(tag: string): string {
+  const m = /^v?3\.(\d+)\.(\d+)$/.exec(tag);
+  if (!m) throw new Error(`not a Prometheus 3 release tag: ${tag}`);
+  return `v0.${300 + Number(m[1])}.${m[2]}`;
+}
+
+const bare = (tag: string) => tag.replace(/^v/, '');
+const promVersionVars = (tag: string) => ({
+  'github.com/prometheus/common/version.Version': bare(tag),
+  'github.com/prometheus/common/version.Branch': 'HEAD',
+  'github.com/prometheus/common/version.BuildUser': 'observability-stack',
+});
+const REPLACE_REFUSED = (pkg: string, module: string) =>
+  `go install ${pkg} fails: "go: ${pkg} (in ${module}): The go.mod file for the module providing named packages contains one or more replace directives. It must not contain directives that would cause it to be interpreted differently than if it were the main module."`;
+
+export const TOOL_BUILDS = {
+  prometheus: {
+    release: VERSIONS.prometheus.tag,
+    deployed: 'prometheus',
+    module: 'github.com/prometheus/prometheus',
+    moduleVersion: prometheusModuleVersion(VERSIONS.prometheus.tag),
+    method: 'module',
+    binaries: { prometheus: './cmd/prometheus', promtool: './cmd/promtool' },
+    versionVars: promVersionVars(VERSIONS.prometheus.tag),
+    releaseProof: { file: 'VERSION', contains: bare(VERSIONS.prometheus.tag) },
+    why: REPLACE_REFUSED(`github.com/prometheus/prometheus/cmd/promtool@${prometheusModuleVersion(VERSIONS.prometheus.tag)}`, `github.com/prometheus/prometheus@${prometheusModuleVersion(VERSIONS.prometheus.tag)}`),
+  },
+  alertmanager: {
+    release: VERSIONS.alertmanager.tag,
+    deployed: 'alertmanager',
+    module: 'github.com/prometheus/alertmanager',
+    moduleVersion: VERSIONS.alertmanager.tag,
+    method: 'install',
+    binaries: { alertmanager: './cmd/alertmanager', amtool: './cmd/amtool' },
+    versionVars: promVersionVars(VERSIONS.alertmanager.tag),
+    releaseProof: { file: 'VERSION', contains: bare(VERSIONS.alertmanager.tag) },
+  },
+  blackboxExporter: {
+    release: VERSIONS.blackboxExporter.tag,
+    deployed: 'blackboxExporter',
+    module: 'github.com/prometheus/blackbox_exporter',
+    moduleVersion: VERSIONS.blackboxExporter.tag,
+    method: 'module',
+    binaries: { blackbox_exporter: '.' },
+    versionVars: promVersionVars(VERSIONS.blackboxExporter.tag),
+    releaseProof: { file: 'VERSION', contains: bare(VERSIONS.blackboxExporter.tag) },
+    why:
+      `go install github.com/prometheus/blackbox_exporter@${VERSIONS.blackboxExporter.tag} fails: "go: github.com/prometheus/blackbox_exporter@${VERSIONS.blackboxExporter.tag}: loading deprecation for github.com/prometheus/blackbox_exporter: module github.com/prometheus/blackbox_exporter: reading <proxy>/github.com/prometheus/blackbox_exporter/@v/list: 403 Forbidden" (the module proxy serves the version but not its version list)`,
+  },
+  jaeger: {
+    release: VERSIONS.jaeger.tag,
+    deployed: 'jaeger',
+    module: 'github.com/jaegertracing/jaeger',
+    // Jaeger tags each release twice: v1.x for the Go module, v2.y for the v2 binary; v1.73.0 and v2.10.0 tag the
+    // same commit (7f883c98), and the CHANGELOG heads the release "v1.73.0 / v2.10.0".
+    moduleVersion: 'v1.73.0',
+    method: 'module',
+    binaries: { jaeger: './cmd/jaeger' },
+    versionVars: { 'github.com/jaegertracing/jaeger/internal/version.latestVersion': `v${bare(VERSIONS.jaeger.tag)}` },
+    releaseProof: { file: 'CHANGELOG.md', contains: `v1.73.0 / v${bare(VERSIONS.jaeger.tag)}` },
+    why: REPLACE_REFUSED('github.com/jaegertracing/jaeger/cmd/jaeger@v1.73.0', 'github.com/jaegertracing/jaeger@v1.73.0'),
+  },
+  otelCollector: {
+    release: VERSIONS.otelCollector.tag,
+    deployed: 'otelCollector',
+    module: 'go.opentelemetry.io/collector/cmd/builder',
+    moduleVersion: `v${bare(VERSIONS.otelCollector.tag)}`,
+    method: 'otelcol-builder',
+    binaries: { otelcol: '.' },
+    why:
+      'the builder\'s own `go mod tidy` fails on a test-only dependency of the file exporter that the module proxy does not serve: ' +
+      '"github.com/open-telemetry/opentelemetry-collector-contrib/exporter/fileexporter tested by ... imports ' +
+      'github.com/open-telemetry/opentelemetry-collector-contrib/extension/encoding/otlpencodingextension: ... ' +
+      'otlpencodingextension/@v/v0.135.0.zip: 403 Forbidden, server response: This module version is not available." ' +
+      'So the script runs the builder to generate the sources, `go mod tidy -e` itself, checks every component resolved to ' +
+      'the release, and runs the builder again to compile.',
+    noChecksumDb: {
+      prefixes: ['go.opentelemetry.io/collector', 'github.com/open-telemetry/opentelemetry-collector-contrib'],
+      why:
+        'checksum look-ups of the collector\'s modules at this release are not served, e.g. "verifying go.mod: ' +
+        'github.com/open-telemetry/opentelemetry-collector-contrib/processor/k8sattributesprocessor@v0.135.0/go.mod: reading ' +
+        '<proxy>/sumdb/<checksum database>/lookup/github.com/open-telemetry/opentelemetry-collector-contrib/processor/k8sattributesprocessor@v0.135.0: 404 Not Found" ' +
+        '(also filelogreceiver, loadbalancingexporter, resourceprocessor, otlpexporter, otlphttpexporter, internal/k8sconfig, ...)',
+    },
+  },
+  kubeScore: {
+    release: 'v1.20.0',
+    module: 'github.com/zegl/kube-score',
+    moduleVersion: 'v1.20.0',
+    method: 'install',
+    binaries: { 'kube-score': './cmd/kube-score' },
+    versionVars: { 'main.version': '1.20.0' },
+  },
+} as const satisfies Record<string, GoToolBuild>;
+
+/**
+ * Deployed programs the tests cannot run at their deployed release, and why; the tests keep the best check that
+ * remains (README, "Upstream programs in the tests").
+ */
+export const TOOLS_NOT_BUILT: Partial<Record<ComponentName, string>> = {
+  loki:
+    'github.com/grafana/loki/v3 is AGPL-3.0, which this project does not build or run; loki.yaml is checked against the ' +
+    'documented keys, and the gateway\'s Loki exporter is proven against a real OTLP receiver on Loki\'s OTLP path',
+  grafana:
+    'github.com/grafana/grafana is AGPL-3.0, which this project does not build or run; provisioning files and dashboards are ' +
+    'checked against the documented format and the Grafana foundation SDK',
+};

@@ -13,6 +13,7 @@ import {
   upstreamCheckerProblems,
 } from './helpers/artifacts';
 import { dashboardShapeProblems } from './helpers/dashboard-shape';
+import { upstreamProgramProblems } from './helpers/upstream';
 import { K8sObject, configFiles } from './helpers/synth';
 
 /**
@@ -23,7 +24,8 @@ import { K8sObject, configFiles } from './helpers/synth';
  * size, label values) and runs promtool and amtool on it; here those checks run on the other platforms, and the
  * checks below run on all of them: dashboards round-tripped through the Grafana foundation SDK's types, every rule
  * file mounted where Prometheus' rule_files glob loads it (and nothing mounted that it ignores), every dashboard file
- * under a directory a Grafana provider reads.
+ * under a directory a Grafana provider reads, and every collector, Jaeger and blackbox config accepted by the deployed
+ * program's own validation.
  */
 
 const ROOT = join(__dirname, '..');
@@ -85,6 +87,10 @@ describe.each(PLATFORMS)('$name', (platform) => {
 
   test('every dashboard file is mounted under a directory a Grafana dashboard provider reads', () => {
     expect(dashboardMountProblems(platform.objects())).toEqual([]);
+  });
+
+  test('otelcol validate (agent, gateway; every component in the otelcol build), jaeger validate and blackbox_exporter --config.check, at the deployed releases', () => {
+    expect(upstreamProgramProblems(platform.objects())).toEqual([]);
   });
 
   if (!platform.coveredByStackTest) {

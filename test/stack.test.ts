@@ -4,7 +4,7 @@ import { DEMO_SERVICES, ORDER_SERVICE } from '../src/slo';
 import { VERSIONS } from '../src/versions';
 import { schemaErrors } from './helpers/schema';
 import { configFile, configFiles, findObject, K8sObject, objectsOfKind, parseYaml } from './helpers/synth';
-import { amtool, promConfigForDebian, promtool, writeTree } from './helpers/tools';
+import { amtool, promConfigWithLocalPaths, promtool, writeTree } from './helpers/tools';
 
 const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet'];
 
@@ -153,7 +153,7 @@ describe('ObservabilityStack: the default platform', () => {
     const files = configFiles(objects);
     const rules = Object.fromEntries([...files].filter(([k]) => k.endsWith('.rules.yml')).map(([k, v]) => [`rules/${k.split('/')[1]}`, v]));
     const dir = writeTree(rules);
-    const config = promConfigForDebian(configFile(objects, 'prometheus.yml'), dir);
+    const config = promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir);
     const withConfig = writeTree({ 'prometheus.yml': config });
     const r = promtool(['check', 'config', `${withConfig}/prometheus.yml`]);
     expect(r.output).toContain('SUCCESS');

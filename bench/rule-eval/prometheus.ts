@@ -4,12 +4,14 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 /**
- * A throw-away Prometheus server on loopback (Debian's `prometheus` binary, never its systemd service): started on a
- * data directory, queried over the HTTP API, always stopped by pid, on error and on exit too.
+ * A throw-away Prometheus server on loopback (the deployed release, built into .tools/bin by
+ * scripts/install-tools.sh): started on a data directory, queried over the HTTP API, always stopped by pid, on error
+ * and on exit too.
  */
 
-export const PROMETHEUS_BIN = process.env.PROMETHEUS ?? 'prometheus';
-export const PROMTOOL_BIN = process.env.PROMTOOL ?? 'promtool';
+const TOOLS_BIN = process.env.OBS_TOOLS_BIN ?? join(__dirname, '..', '..', '.tools', 'bin');
+export const PROMETHEUS_BIN = process.env.PROMETHEUS ?? join(TOOLS_BIN, 'prometheus');
+export const PROMTOOL_BIN = process.env.PROMTOOL ?? join(TOOLS_BIN, 'promtool');
 export const LOOPBACK = '127.0.0.1';
 
 const running = new Set<ChildProcess>();

@@ -6,7 +6,7 @@ import { ConfigProblem } from '../common/errors';
  * name to use instead.
  *
  * Rules: Prometheus data model (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels) in its
- * classic form (Prometheus 3 also accepts UTF-8 names, but promtool 2.42, exporters and PromQL without quoting do
+ * classic form (Prometheus 3 also accepts UTF-8 names, but exporters, older tools and PromQL without quoting do
  * not); Kubernetes object names and label values
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/,
  * https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set).

@@ -5,7 +5,7 @@
  * so argument counts and types are checked against this table.
  *
  * Functions marked `experimental` need `--enable-feature=promql-experimental-functions` on Prometheus 3.x and are
- * unknown to older servers (and to Debian's promtool 2.42).
+ * unknown to older servers.
  */
 
 export type ValueType = 'scalar' | 'vector' | 'matrix' | 'string';

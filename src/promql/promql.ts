@@ -54,7 +54,7 @@ export interface PromQLOptions {
   /**
    * Accept features behind Prometheus feature flags (experimental functions such as `mad_over_time`, `limitk`,
    * duration arithmetic, `anchored`/`smoothed`, `fill()`). Off by default: the deployed Prometheus does not enable
-   * them, and promtool 2.42 (used in CI) does not know them.
+   * them.
    * @default false
    */
   readonly experimental?: boolean;

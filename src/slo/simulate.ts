@@ -3,10 +3,11 @@ import { errorRatioThreshold } from './burn-rate';
 import { SloDefinition, SloSettings, TierModel } from './model';
 
 /**
- * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules`
- * (Prometheus 2.42, Debian's) evaluates them: every group at every evaluation step in the proof's group order, range
- * selectors closed on both ends, `rate`/`increase` extrapolated as promql/functions.go `extrapolatedRate` does, and
- * floating-point operations in the same order as the PromQL, so values match bit for bit.
+ * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules` of the
+ * deployed Prometheus (3.5) evaluates them: every group at every evaluation step in the proof's group order, range
+ * selectors left-open (`(t - range, t]`, Prometheus 3), `rate`/`increase` extrapolated as promql/functions.go
+ * `extrapolatedRate` does, and floating-point operations in the same order as the PromQL and Go code, so values
+ * match bit for bit.
  *
  * The proof (proof.ts) uses it to predict exactly which alerts fire when, then `promtool test rules` checks the real
  * rules agree. It knows the SLI kinds this package generates (not raw SLIs, whose queries are arbitrary PromQL).
@@ -24,10 +25,10 @@ interface Point {
   readonly v: number;
 }
 
-/** Samples of a series within [startMs, endMs] (Prometheus 2.x ranges include both ends). */
+/** Samples of a series within (startMs, endMs]: Prometheus 3 range selectors exclude the start. */
 function pointsIn(s: SimSeries, startMs: number, endMs: number): Point[] {
   const stepMs = s.stepSeconds * 1000;
-  const first = Math.max(0, Math.ceil(startMs / stepMs));
+  const first = Math.max(0, Math.floor(startMs / stepMs) + 1);
   const last = Math.min(s.values.length - 1, Math.floor(endMs / stepMs));
   const out: Point[] = [];
   for (let i = first; i <= last; i++) {
@@ -37,7 +38,7 @@ function pointsIn(s: SimSeries, startMs: number, endMs: number): Point[] {
   return out;
 }
 
-/** Port of Prometheus 2.42's promql `extrapolatedRate` for a float series. */
+/** Port of Prometheus 3.5's promql `extrapolatedRate` for a float series (promql/functions.go). */
 export function extrapolatedRate(points: readonly Point[], rangeStartMs: number, rangeEndMs: number, isCounter: boolean, isRate: boolean): number | undefined {
   if (points.length < 2) return undefined;
   let counterCorrection = 0;
@@ -46,22 +47,24 @@ export function extrapolatedRate(points: readonly Point[], rangeStartMs: number,
     if (isCounter && p.v < lastValue) counterCorrection += lastValue;
     lastValue = p.v;
   }
-  let resultValue = lastValue - points[0].v + counterCorrection;
+  const resultValue = lastValue - points[0].v + counterCorrection;
   let durationToStart = (points[0].t - rangeStartMs) / 1000;
-  const durationToEnd = (rangeEndMs - points[points.length - 1].t) / 1000;
+  let durationToEnd = (rangeEndMs - points[points.length - 1].t) / 1000;
   const sampledInterval = (points[points.length - 1].t - points[0].t) / 1000;
   const averageDurationBetweenSamples = sampledInterval / (points.length - 1);
+  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+  let extrapolateToInterval = sampledInterval;
+  if (durationToStart >= extrapolationThreshold) durationToStart = averageDurationBetweenSamples / 2;
   if (isCounter && resultValue > 0 && points[0].v >= 0) {
     const durationToZero = sampledInterval * (points[0].v / resultValue);
     if (durationToZero < durationToStart) durationToStart = durationToZero;
   }
-  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
-  let extrapolateToInterval = sampledInterval;
-  extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
-  extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
-  resultValue = resultValue * (extrapolateToInterval / sampledInterval);
-  if (isRate) resultValue = resultValue / ((rangeEndMs - rangeStartMs) / 1000);
-  return resultValue;
+  extrapolateToInterval += durationToStart;
+  if (durationToEnd >= extrapolationThreshold) durationToEnd = averageDurationBetweenSamples / 2;
+  extrapolateToInterval += durationToEnd;
+  let factor = extrapolateToInterval / sampledInterval;
+  if (isRate) factor /= (rangeEndMs - rangeStartMs) / 1000;
+  return resultValue * factor;
 }
 
 /** `sum(f(series[w]))` over series in label order; undefined when no series yields a value. */
@@ -145,7 +148,7 @@ function tileEvents(src: SimSource, tMs: number, tileMs: number): Events {
   }
 }
 
-/** A recorded series with prefix sums, for `sum_over_time` over closed ranges. */
+/** A recorded series with prefix sums, for `sum_over_time` over left-open ranges. */
 class Recorded {
   private readonly ts: number[] = [];
   private readonly prefix: number[] = [0];
@@ -156,24 +159,13 @@ class Recorded {
     this.prefix.push(this.prefix[this.prefix.length - 1] + v);
   }
 
-  /** sum_over_time over [startMs, endMs]; undefined without samples. Tile values are integers: sums are exact. */
+  /** sum_over_time over (startMs, endMs]; undefined without samples. Tile values are integers: sums are exact. */
   public sumOver(startMs: number, endMs: number): number | undefined {
-    const lo = lowerBound(this.ts, startMs);
+    const lo = upperBound(this.ts, startMs);
     const hi = upperBound(this.ts, endMs);
     if (hi <= lo) return undefined;
     return this.prefix[hi] - this.prefix[lo];
   }
-}
-
-function lowerBound(a: readonly number[], x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (a[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function upperBound(a: readonly number[], x: number): number {

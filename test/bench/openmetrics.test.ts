@@ -11,7 +11,7 @@ import {
   writeOpenMetrics,
 } from '../../bench/rule-eval/openmetrics';
 import { evaluationInstant } from '../../bench/rule-eval';
-import { PROMTOOL, run } from '../helpers/tools';
+import { promtool } from '../helpers/tools';
 
 const SPEC: HistorySpec = { services: 2, days: 1, scrapeSeconds: 30, endSeconds: evaluationInstant(1), seed: 1 };
 
@@ -59,7 +59,7 @@ describe('synthetic request history', () => {
     expect(timestamps.reduce((a, b) => Math.min(a, b))).toBeGreaterThan(SPEC.endSeconds - 86400);
     expect(timestamps.reduce((a, b) => Math.max(a, b))).toBeLessThanOrEqual(SPEC.endSeconds);
     // AND promtool turns it into one block
-    const r = run(PROMTOOL, ['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=486h', join(dir, 'a.om'), join(dir, 'blocks')]);
+    const r = promtool(['tsdb', 'create-blocks-from', 'openmetrics', '--max-block-duration=486h', join(dir, 'a.om'), join(dir, 'blocks')]);
     expect(r.status).toBe(0);
     expect(r.output).toMatch(/138240\s+\d+\s+48/);
   });

@@ -3,7 +3,7 @@ import { backfillSteps, planRecordings, rangesOf, readsOf } from '../../bench/ru
 import { generatedRuleSet, naiveRuleSet, RuleSet, slothRuleSet } from '../../bench/rule-eval/rulesets';
 import { blockHoursFor, evaluationInstant, stepRuleGroups } from '../../bench/rule-eval';
 import { groupFamily } from '../../bench/report';
-import { PROMTOOL, run, writeTree } from '../helpers/tools';
+import { promtool, writeTree } from '../helpers/tools';
 
 const OPTIONS = { services: ['svc-01', 'svc-02'], objective: 99.9, evaluationInterval: '15s' };
 const DAY = 86400;
@@ -19,7 +19,7 @@ describe('the compared rule sets', () => {
     const set = { naive: naiveRuleSet, sloth: slothRuleSet, generated: generatedRuleSet }[id as 'naive' | 'sloth' | 'generated'](OPTIONS);
     const dir = writeTree(Object.fromEntries(set.files.map((f) => [f.fileName, renderRuleFile(f.groups)])));
     // WHEN promtool checks them
-    const r = run(PROMTOOL, ['check', 'rules', ...set.files.map((f) => `${dir}/${f.fileName}`)]);
+    const r = promtool(['check', 'rules', ...set.files.map((f) => `${dir}/${f.fileName}`)]);
     // THEN
     expect(r.output).toMatch(/SUCCESS/);
     expect(r.status).toBe(0);

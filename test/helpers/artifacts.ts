@@ -7,7 +7,7 @@ import { kubernetesLabelValueProblems } from '../../src/promql';
 import { dashboardShapeProblems } from './dashboard-shape';
 import { schemaErrors } from './schema';
 import { K8sObject, configFile, configFiles, parseYaml } from './synth';
-import { amtool, promConfigForDebian, promtool, writeTree } from './tools';
+import { amtool, promConfigWithLocalPaths, promtool, writeTree } from './tools';
 
 /**
  * Checks of everything a platform synthesizes, as CI runs them (test/artifacts.test.ts). Each returns the problems as
@@ -164,7 +164,7 @@ export function upstreamCheckerProblems(objects: readonly K8sObject[]): string[]
   const files = configFiles(objects);
   const rules = Object.fromEntries([...files].filter(([k]) => k.endsWith('.rules.yml')).map(([k, v]) => [`rules/${k.split('/')[1]}`, v]));
   const dir = writeTree(rules);
-  const promDir = writeTree({ 'prometheus.yml': promConfigForDebian(configFile(objects, 'prometheus.yml'), dir) });
+  const promDir = writeTree({ 'prometheus.yml': promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir) });
   const config = promtool(['check', 'config', join(promDir, 'prometheus.yml')]);
   if (config.status !== 0) out.push(`promtool check config: ${config.output.trim()}`);
   const ruleFiles = Object.keys(rules).map((f) => join(dir, f));

@@ -8,9 +8,9 @@ import { Receiver, ReceiverIntegration, secretKeyUses } from './receiver';
 /**
  * Typed model of `alertmanager.yml` (https://prometheus.io/docs/alerting/latest/configuration/), camelCase here,
  * validated by `validateAlertmanagerConfig` and mapped to upstream snake_case by `alertmanagerConfigDocument` only.
- * The rendered file uses the subset the deployed Alertmanager (0.28) and Debian's amtool 0.25 both accept:
- * `matchers`/`source_matchers`/`target_matchers` (0.22+, the deprecated `match`/`match_re` are never used) and the
- * `*_file` credential fields listed in receiver.ts.
+ * The rendered file uses `matchers`/`source_matchers`/`target_matchers` (0.22+; the deprecated `match`/`match_re`
+ * are never used) and the `*_file` credential fields listed in receiver.ts; the tests check it with amtool and load
+ * it into Alertmanager at the deployed release (VERSIONS.alertmanager).
  */
 
 /** A node of the routing tree (https://prometheus.io/docs/alerting/latest/configuration/#route). */
@@ -164,6 +164,7 @@ function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path:
     apiUrlSecretKey: 'the Slack webhook URL',
     authPasswordSecretKey: 'the SMTP password',
     bearerTokenSecretKey: 'the webhook bearer token',
+    urlSecretKey: 'the webhook URL',
   };
   for (const use of secretKeyUses(integ)) checkSecretKey(c, use.key, `${path}.${use.option}`, ctx, what[use.option]);
   switch (integ.type) {
@@ -192,21 +193,11 @@ function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path:
         c.add({ path: `${path}.authPasswordSecretKey`, message: 'is set but no authUsername is (Alertmanager authenticates only with a username)', value: integ.authPasswordSecretKey, fix: 'set authUsername on the receiver or the smtpAuthUsername prop.' });
       }
       break;
-    case 'webhook': {
-      const url = checkHttpUrl(c, integ.url, `${path}.url`, 'give the endpoint as http(s)://host[:port]/path.');
-      if (url && (url.username !== '' || url.password !== '')) {
-        c.add({
-          path: `${path}.url`,
-          message: 'carries credentials, which would land in the ConfigMap',
-          value: `${url.protocol}//***@${url.host}${url.pathname}`,
-          fix: `remove them from the URL and put a token in Secret "${ctx.secretName}", named by bearerTokenSecretKey.`,
-        });
-      }
+    case 'webhook':
       if (integ.maxAlerts !== undefined && !(Number.isInteger(integ.maxAlerts) && integ.maxAlerts >= 0)) {
         c.add({ path: `${path}.maxAlerts`, message: 'must be a whole number >= 0', value: integ.maxAlerts, fix: 'use 0 for all alerts, or a positive limit.' });
       }
       break;
-    }
   }
 }
 
@@ -380,7 +371,7 @@ function renderIntegration(i: ReceiverIntegration, ctx: AlertmanagerConfigContex
     case 'webhook':
       return ['webhook_configs', {
         send_resolved: i.sendResolved ?? true,
-        url: i.url,
+        url_file: secretFile(ctx, i.urlSecretKey),
         max_alerts: i.maxAlerts,
         http_config: i.bearerTokenSecretKey !== undefined
           ? { authorization: { type: 'Bearer', credentials_file: secretFile(ctx, i.bearerTokenSecretKey) } }

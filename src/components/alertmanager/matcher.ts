@@ -4,7 +4,7 @@ import { ConfigError } from '../../common/errors';
  * Alertmanager label matchers (https://prometheus.io/docs/alerting/latest/configuration/#matcher).
  *
  * Alertmanager 0.27+ parses matchers with a UTF-8 parser and falls back to the "classic" parser of 0.26 and older
- * (what Debian's amtool 0.25 uses). We accept and emit only the subset both parsers read identically:
+ * (still the fallback in the deployed 0.28). We accept and emit only the subset both parsers read identically:
  * a classic label name (`[a-zA-Z_][a-zA-Z0-9_]*`), one of `=`, `!=`, `=~`, `!~`, and a value that is either an
  * unquoted literal without reserved characters or a double-quoted string whose only escapes are `\\`, `\"` and `\n`.
  * Every matcher is rendered in the canonical quoted form `label="value"`, which is also valid in UTF-8 strict mode.

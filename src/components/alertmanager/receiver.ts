@@ -3,13 +3,11 @@
  *
  * Credentials are never values. Each factory takes the *key* of the credentials Secret that holds the credential;
  * the config renders it as the integration's `*_file` field pointing at that key in the mounted Secret. Fields used,
- * all accepted by the deployed Alertmanager (0.28) and by Debian's amtool 0.25:
+ * all accepted by the deployed Alertmanager (0.28; `amtool check-config` of the same release proves it in the tests):
  * - PagerDuty `routing_key_file` (Alertmanager 0.25+),
  * - Slack `api_url_file` (0.22+),
  * - email `auth_password_file` (0.25+),
- * - webhook `http_config.authorization.credentials_file` (the common HTTP client config).
- * The webhook's own `url_file` is newer than 0.25 (amtool 0.25 rejects it: "field url_file not found"), so a webhook
- * URL is a plain, non-secret value here; put the credential in a bearer token instead.
+ * - webhook `url_file` (0.26+: a webhook URL often embeds a token) and `http_config.authorization.credentials_file`.
  */
 
 /** PagerDuty Events API v2 (https://prometheus.io/docs/alerting/latest/configuration/#pagerduty_config). */
@@ -63,8 +61,11 @@ export interface EmailReceiverOptions {
 
 /** Generic webhook (https://prometheus.io/docs/alerting/latest/configuration/#webhook_config). */
 export interface WebhookReceiverOptions {
-  /** Endpoint receiving HTTP POSTs. Not a secret: it must not carry credentials (use bearerTokenSecretKey). */
-  readonly url: string;
+  /**
+   * Key of the credentials Secret holding the endpoint URL that receives the HTTP POSTs (`url_file`): webhook URLs
+   * often carry a token, so the URL is treated as a credential and never lands in the ConfigMap.
+   */
+  readonly urlSecretKey: string;
   /** Key of the credentials Secret holding a bearer token sent as `Authorization: Bearer <token>`. @default - no token */
   readonly bearerTokenSecretKey?: string;
   /** Maximum alerts per message; 0 means all. @default 0 */
@@ -100,9 +101,10 @@ export function secretKeyUses(integration: ReceiverIntegration): SecretKeyUse[] 
         ? [{ option: 'authPasswordSecretKey', key: integration.authPasswordSecretKey, required: true }]
         : [];
     case 'webhook':
-      return integration.bearerTokenSecretKey !== undefined
-        ? [{ option: 'bearerTokenSecretKey', key: integration.bearerTokenSecretKey, required: true }]
-        : [];
+      return [
+        { option: 'urlSecretKey', key: integration.urlSecretKey, required: true },
+        ...(integration.bearerTokenSecretKey !== undefined ? [{ option: 'bearerTokenSecretKey', key: integration.bearerTokenSecretKey, required: true }] : []),
+      ];
   }
 }
 
@@ -126,7 +128,7 @@ export class Receiver {
     return new Receiver(name, [{ type: 'email', ...options }]);
   }
 
-  /** POSTs Alertmanager's webhook JSON to a URL. */
+  /** POSTs Alertmanager's webhook JSON to the URL held in the credentials Secret. */
   public static webhook(name: string, options: WebhookReceiverOptions): Receiver {
     return new Receiver(name, [{ type: 'webhook', ...options }]);
   }

@@ -5,9 +5,10 @@ import { ConfigError } from '../../common/errors';
 import { ComponentIdentity } from '../../common/labels';
 import { stackService } from '../../common/service';
 import { ResourceSpec, secureDeployment } from '../../common/workload';
+import { TARGET_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { batchProcessor, checkCollectorProps, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
-import { CollectorConfig, ExporterConfig, PipelineConfig, SignalType } from './config';
+import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
 import { COLLECTOR_APP_NAME, GATEWAY_DEFAULTS, OTEL_PORTS } from './defaults';
 
 export interface OtelCollectorGatewayProps {
@@ -111,10 +112,12 @@ export function gatewayConfig(props: OtelCollectorGatewayProps, path: string): C
     exporters['otlphttp/loki'] = { type: 'otlphttp', endpoint: props.loki.otlpUrl };
     pipelines.logs = pipeline('otlphttp/loki');
   }
+  const processors: Record<string, ProcessorConfig> = { memory_limiter: memoryLimiter(), batch: batchProcessor() };
   if (props.prometheus) {
     // Prometheus's OTLP receiver takes metrics only, at a full URL.
     exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: props.prometheus.otlpMetricsUrl };
-    pipelines.metrics = pipeline('otlphttp/prometheus');
+    processors[SERVICE_LABEL_PROCESSOR] = serviceLabelTransform();
+    pipelines.metrics = { receivers: ['otlp'], processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, 'batch'], exporters: ['otlphttp/prometheus'] };
   }
   if (Object.keys(pipelines).length === 0) {
     throw new ConfigError({
@@ -126,8 +129,34 @@ export function gatewayConfig(props: OtelCollectorGatewayProps, path: string): C
   return {
     extensions: { health_check: healthCheck() },
     receivers: { otlp: otlpReceiver() },
-    processors: { memory_limiter: memoryLimiter(), batch: batchProcessor() },
+    processors,
     exporters,
     service: { extensions: ['health_check'], pipelines, telemetry: telemetry() },
+  };
+}
+
+/** The gateway's metrics-pipeline processor that gives OTLP metrics the `service` label (serviceLabelTransform). */
+export const SERVICE_LABEL_PROCESSOR = 'transform/service-label';
+
+/**
+ * Scraped series carry a `service` label (relabeling from the pod's app.kubernetes.io/name) and every SLO and
+ * dashboard query groups `by (service)`. Prometheus' OTLP receiver turns resource attributes into `job`/`instance`
+ * and `target_info` only (promote_resource_attributes would add `service_name`, not `service`), so the gateway copies
+ * the resource's `service.name` onto each data point as `service`, unless the point already has one
+ * (transform processor, OTTL datapoint context:
+ * https://github.com/open-telemetry/opentelemetry-collector-contrib/blob/main/processor/transformprocessor/README.md).
+ */
+export function serviceLabelTransform(): ProcessorConfig {
+  const label = TARGET_LABELS.service;
+  return {
+    raw: {
+      error_mode: 'ignore',
+      metric_statements: [
+        {
+          context: 'datapoint',
+          statements: [`set(attributes["${label}"], resource.attributes["service.name"]) where attributes["${label}"] == nil and resource.attributes["service.name"] != nil`],
+        },
+      ],
+    },
   };
 }

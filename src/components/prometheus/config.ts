@@ -5,8 +5,8 @@ import { RelabelConfig, ScrapeConfig, StaticConfig } from './scrape-config';
 
 /**
  * Typed model of `prometheus.yml` (https://prometheus.io/docs/prometheus/latest/configuration/configuration/),
- * camelCase here and mapped to upstream snake_case in `prometheusConfigDocument` only. Everything rendered is in the
- * common subset of Prometheus 3.x (deployed) and promtool 2.42 (the checker available to the tests).
+ * camelCase here and mapped to upstream snake_case in `prometheusConfigDocument` only. The tests check and load it with
+ * promtool and Prometheus at the deployed release (VERSIONS.prometheus).
  */
 
 /** `global` (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#configuration-file). */

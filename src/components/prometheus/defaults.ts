@@ -29,7 +29,7 @@ export const PROMETHEUS_DEFAULTS = {
   /**
    * Accept samples up to this old (`storage.tsdb.out_of_order_time_window`): OTLP pushes from several collector
    * replicas arrive out of order, as Prometheus' OpenTelemetry guide warns
-   * (https://prometheus.io/docs/guides/opentelemetry/). Accepted by promtool 2.42 (added in 2.39).
+   * (https://prometheus.io/docs/guides/opentelemetry/).
    */
   outOfOrderTimeWindow: '30m',
   /**

@@ -65,7 +65,7 @@ export interface ScrapeConfig {
   readonly bearerTokenFile?: string;
   /**
    * The `Authorization` header (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#scrape_config,
-   * `authorization`). Both promtool 2.42 and Prometheus 3 accept it.
+   * `authorization`).
    */
   readonly authorization?: {
     /** @default Bearer */

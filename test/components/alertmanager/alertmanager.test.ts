@@ -202,7 +202,7 @@ describe('Alertmanager construct', () => {
     // WHEN a receiver, a route naming it and an inhibit rule are added after construction
     const { chart, am } = build();
     am.addRoute({ receiver: 'dba', matchers: ['team="db"'] });
-    am.addReceiver(Receiver.webhook('dba', { url: 'http://dba-bot.tools.svc:8080/alert' }));
+    am.addReceiver(Receiver.webhook('dba', { urlSecretKey: 'dba-bot-url' }));
     am.addInhibitRule({ sourceMatchers: ['alertname="ClusterDown"'], targetMatchers: ['severity="warning"'] });
     const after = synthObjects(chart);
     // THEN

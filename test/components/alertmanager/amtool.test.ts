@@ -1,6 +1,5 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer as createHttpServer, IncomingMessage } from 'node:http';
 import { join } from 'node:path';
 import { Testing } from 'cdk8s';
 import { Alertmanager, AlertmanagerProps } from '../../../src/components/alertmanager/alertmanager';
@@ -8,17 +7,17 @@ import { Matcher } from '../../../src/components/alertmanager/matcher';
 import { Receiver } from '../../../src/components/alertmanager/receiver';
 import { PAGERDUTY_SEVERITY_TEMPLATE, SLACK_TEXT_TEMPLATE, SLACK_TITLE_TEMPLATE } from '../../../src/components/alertmanager/defaults';
 import { containersOf, findObject, synthObjects } from '../../helpers/synth';
+import { freePort, getJson, httpStatus, Server, startServer, waitFor, waitForOk } from '../../helpers/servers';
 import { amtool, ToolResult, writeTree } from '../../helpers/tools';
 
 /**
- * The real upstream checkers on the rendered alertmanager.yml: Debian's amtool 0.25 (`check-config`, `config routes
- * test`, `template render`) and its Alertmanager 0.25 binary (`prometheus-alertmanager`) started with the flags the
- * StatefulSet passes. amtool 0.25 does not open `*_file` paths, but the checks run on a temporary copy whose paths
- * point at files that exist anyway (never under /etc), so they stay valid with checkers that do.
+ * The real upstream checkers on the rendered alertmanager.yml, at the deployed release (.tools/bin): amtool
+ * (`check-config`, `config routes test`, `template render`) and the Alertmanager binary started on 127.0.0.1 with
+ * the flags the StatefulSet passes. The checks run on a temporary copy whose `*_file` paths point at files in the
+ * test's directory instead of the mounted Secret (replacement stated in writeForTools).
  */
 
 const SECRETS_DIR = '/etc/alertmanager/secrets/';
-const ALERTMANAGER_BIN = process.env.ALERTMANAGER ?? 'prometheus-alertmanager';
 
 const tempDirs: string[] = [];
 afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
@@ -27,9 +26,12 @@ function build(props: AlertmanagerProps = {}): Alertmanager {
   return new Alertmanager(Testing.chart(), 'Alertmanager', props);
 }
 
-/** Writes alertmanager.yml into a temp dir, `*_file` paths rewritten to dummy files there. Returns the file path. */
-function writeForTools(am: Alertmanager): { dir: string; file: string } {
-  const dir = writeTree(Object.fromEntries(am.requiredSecretKeys.map((k) => [`secrets/${k}`, `dummy-${k}\n`])), 'obs-am-');
+/**
+ * Writes alertmanager.yml into a temp dir, `*_file` paths rewritten to files there standing in for the mounted
+ * Secret (dummy values unless `secrets` gives one). Returns the file path.
+ */
+function writeForTools(am: Alertmanager, secrets: Readonly<Record<string, string>> = {}): { dir: string; file: string } {
+  const dir = writeTree(Object.fromEntries(am.requiredSecretKeys.map((k) => [`secrets/${k}`, secrets[k] ?? `dummy-${k}\n`])), 'obs-am-');
   const text = am.renderConfig().split(SECRETS_DIR).join(`${join(dir, 'secrets')}/`);
   const files = writeTree({ 'alertmanager.yml': text }, 'obs-am-');
   tempDirs.push(dir, files);
@@ -61,7 +63,7 @@ describe('amtool check-config', () => {
         Receiver.email('email', { to: 'ops@example.com' }),
         Receiver.pagerDuty('pagerduty', { routingKeySecretKey: 'pd-key', description: '{{ .CommonAnnotations.summary }}' }),
         Receiver.slack('slack', { channel: '#alerts', apiUrlSecretKey: 'slack-url' }),
-        Receiver.webhook('hook', { url: 'https://hooks.example.com/am', bearerTokenSecretKey: 'hook-token', maxAlerts: 20 }),
+        Receiver.webhook('hook', { urlSecretKey: 'hook-url', bearerTokenSecretKey: 'hook-token', maxAlerts: 20 }),
         Receiver.none('blackhole'),
         Receiver.pagerDuty('db-oncall', { routingKeySecretKey: 'db-pd-key' }).and(Receiver.slack('x', { channel: '#db', apiUrlSecretKey: 'slack-url' })),
       ],
@@ -137,51 +139,8 @@ describe('amtool template render: the default notification templates', () => {
 // The real Alertmanager binary, started with the StatefulSet's flags (addresses and paths moved to the test's).
 // ---------------------------------------------------------------------------------------------------------------
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number, log: () => string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}; Alertmanager said:\n${log()}`);
-}
-
-async function status(url: string): Promise<number> {
-  return (await fetch(url)).status;
-}
-
-function start(args: readonly string[]): { proc: ChildProcess; log: () => string } {
-  const proc = spawn(ALERTMANAGER_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  proc.stdout!.on('data', (d) => (out += d));
-  proc.stderr!.on('data', (d) => (out += d));
-  proc.on('error', (e) => (out += `could not start ${ALERTMANAGER_BIN}: ${e.message}`));
-  return { proc, log: () => out };
-}
-
-/** SIGTERM, then SIGKILL after 2s (a cluster member spends up to 10s saying goodbye to its peers). */
-function stop(proc: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return resolve();
-    const timer = setTimeout(() => proc.kill('SIGKILL'), 2_000);
-    proc.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    proc.kill('SIGTERM');
-  });
+function start(args: readonly string[]): Server {
+  return startServer('alertmanager', args);
 }
 
 /** The container args with the config and storage paths moved into `dir`. */
@@ -201,16 +160,17 @@ describe('the Alertmanager binary with the StatefulSet flags', () => {
     const web = await freePort();
     const args = localArgs(am, dir, file, 0).map((a) => (a === '--web.listen-address=:9093' ? `--web.listen-address=127.0.0.1:${web}` : a));
     expect(args).toContain('--cluster.listen-address=');
-    const { proc, log } = start(args);
+    const server = start(args);
     try {
-      await waitFor('/-/ready', async () => ((await status(`http://127.0.0.1:${web}/-/ready`)) === 200 ? true : undefined), 20_000, log);
-      expect(await status(`http://127.0.0.1:${web}/-/healthy`)).toBe(200);
-      const s = (await (await fetch(`http://127.0.0.1:${web}/api/v2/status`)).json()) as any;
+      await waitForOk(`http://127.0.0.1:${web}/-/ready`, server, 20_000);
+      expect(await httpStatus(`http://127.0.0.1:${web}/-/healthy`)).toBe(200);
+      const s = await getJson(`http://127.0.0.1:${web}/api/v2/status`);
       expect(s.cluster.status).toBe('disabled');
       expect(s.config.original).toContain('routing_key_file:');
-      expect(log()).toContain('Completed loading of configuration file');
+      expect(s.versionInfo.version).toBe('0.28.1');
+      expect(server.log()).toContain('Completed loading of configuration file');
     } finally {
-      await stop(proc);
+      await server.stop(2_000);
     }
   });
 
@@ -235,7 +195,7 @@ describe('the Alertmanager binary with the StatefulSet flags', () => {
       const peers = await waitFor(
         'two cluster peers',
         async () => {
-          const s = (await (await fetch(`http://127.0.0.1:${webs[0]}/api/v2/status`)).json()) as any;
+          const s = await getJson(`http://127.0.0.1:${webs[0]}/api/v2/status`);
           return s.cluster?.peers?.length === 2 ? s.cluster : undefined;
         },
         30_000,
@@ -244,7 +204,52 @@ describe('the Alertmanager binary with the StatefulSet flags', () => {
       expect(['settling', 'ready']).toContain(peers.status);
       expect(peers.peers.map((p: any) => p.address).sort()).toEqual(meshes.map((m) => `127.0.0.1:${m}`).sort());
     } finally {
-      await Promise.all(procs.map((p) => stop(p.proc)));
+      await Promise.all(procs.map((p) => p.stop(2_000)));
+    }
+  });
+
+  test('GIVEN a webhook receiver THEN Alertmanager reads its URL from the Secret file (url_file) and delivers the alert there', async () => {
+    // GIVEN a webhook on 127.0.0.1 standing in for the team's endpoint, its URL (with a token) only in the Secret file
+    const received: { path: string; auth?: string; body: any }[] = [];
+    const hook = createHttpServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        received.push({ path: req.url ?? '', auth: req.headers.authorization, body: JSON.parse(body) });
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    const hookPort = (hook.address() as { port: number }).port;
+    const am = build();
+    am.addReceiver(Receiver.webhook('team-hook', { urlSecretKey: 'team-hook-url', bearerTokenSecretKey: 'team-hook-token' }));
+    am.addRoute({ receiver: 'team-hook', matchers: ['team="hooks"'], groupWait: '1s' }, { beforeExisting: true });
+    const { dir, file } = writeForTools(am, {
+      'team-hook-url': `http://127.0.0.1:${hookPort}/alerts?token=s3cret\n`,
+      'team-hook-token': 'bearer-s3cret\n',
+    });
+    expect(am.renderConfig()).not.toContain(`127.0.0.1:${hookPort}`);
+    const web = await freePort();
+    const args = localArgs(am, dir, file, 0).map((a) => (a === '--web.listen-address=:9093' ? `--web.listen-address=127.0.0.1:${web}` : a));
+    const server = start(args);
+    try {
+      await waitForOk(`http://127.0.0.1:${web}/-/ready`, server, 20_000);
+      // WHEN an alert for the team arrives
+      const post = await fetch(`http://127.0.0.1:${web}/api/v2/alerts`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify([{ labels: { alertname: 'QueueBacklog', team: 'hooks', severity: 'warning' }, annotations: { summary: 'backlog' } }]),
+      });
+      expect(post.status).toBe(200);
+      // THEN the webhook at the URL from the file receives it, with the bearer token from its file
+      const got = await waitFor('the webhook delivery', async () => received[0], 20_000, () => server.log());
+      expect(got.path).toBe('/alerts?token=s3cret');
+      expect(got.auth).toBe('Bearer bearer-s3cret');
+      expect(got.body.receiver).toBe('team-hook');
+      expect(got.body.alerts[0].labels).toMatchObject({ alertname: 'QueueBacklog', team: 'hooks' });
+    } finally {
+      await server.stop(2_000);
+      await new Promise((r) => hook.close(r));
     }
   });
 });

@@ -37,7 +37,7 @@ describe('alertmanager.yml rendering', () => {
         Receiver.pagerDuty('pd', { routingKeySecretKey: 'pd-key', severity: 'critical' }),
         Receiver.slack('chat', { channel: '#ops', apiUrlSecretKey: 'slack-url', sendResolved: false }),
         Receiver.email('mail', { to: 'ops@example.com', authUsername: 'ops', authPasswordSecretKey: 'ops-password', requireTls: true }),
-        Receiver.webhook('hook', { url: 'https://hooks.example.com/am', bearerTokenSecretKey: 'hook-token', maxAlerts: 10 }),
+        Receiver.webhook('hook', { urlSecretKey: 'hook-url', bearerTokenSecretKey: 'hook-token', maxAlerts: 10 }),
       ],
     });
     // WHEN rendered
@@ -62,12 +62,12 @@ describe('alertmanager.yml rendering', () => {
     expect(byName.hook.webhook_configs).toEqual([
       {
         send_resolved: true,
-        url: 'https://hooks.example.com/am',
+        url_file: '/etc/alertmanager/secrets/hook-url',
         max_alerts: 10,
         http_config: { authorization: { type: 'Bearer', credentials_file: '/etc/alertmanager/secrets/hook-token' } },
       },
     ]);
-    expect(requiredSecretKeys(m)).toEqual(['hook-token', 'ops-password', 'pd-key', 'slack-url', 'smtp-password']);
+    expect(requiredSecretKeys(m)).toEqual(['hook-token', 'hook-url', 'ops-password', 'pd-key', 'slack-url', 'smtp-password']);
   });
 
   test('Receiver.and() combines integrations under one name', () => {
@@ -167,14 +167,9 @@ describe('alertmanager.yml validation', () => {
       'alertmanager.receivers["mail"].authPasswordSecretKey: is set but no authUsername is (Alertmanager authenticates only with a username) (got "pw"). Fix: set authUsername on the receiver or the smtpAuthUsername prop.',
     ],
     [
-      'a webhook URL with credentials',
-      Receiver.webhook('hook', { url: 'https://user:s3cret@hooks.example.com/x' }),
-      'alertmanager.receivers["hook"].url: carries credentials, which would land in the ConfigMap (got "https://***@hooks.example.com/x"). Fix: remove them from the URL and put a token in Secret "alertmanager-credentials", named by bearerTokenSecretKey.',
-    ],
-    [
-      'a webhook URL that is not http(s)',
-      Receiver.webhook('hook', { url: 'ftp://hooks.example.com' }),
-      'alertmanager.receivers["hook"].url: is not an http(s) URL (got "ftp://hooks.example.com"). Fix: give the endpoint as http(s)://host[:port]/path.',
+      'a webhook without the Secret key of its URL',
+      Receiver.webhook('hook', { urlSecretKey: '' }),
+      'alertmanager.receivers["hook"].urlSecretKey: must name the key of Secret "alertmanager-credentials" that holds the webhook URL (got ""). Fix: set it to a non-empty key, e.g. "webhook-url", and create that key in the Secret.',
     ],
     [
       'an empty receiver name',

@@ -6,18 +6,16 @@ import { KubeStateMetrics } from '../../../src/components/exporters/kube-state-m
 import { DEFAULT_BLACKBOX_MODULES } from '../../../src/components/exporters/blackbox-config';
 import { toYaml } from '../../../src/common/serialize';
 import { configFile, synthObjects } from '../../helpers/synth';
-import { promConfigForDebian, promtool, run, writeTree } from '../../helpers/tools';
+import { promConfigWithLocalPaths, promtool, runTool, writeTree } from '../../helpers/tools';
 import { minimalPrometheusConfig } from './scrape-render';
 
 /**
  * The real upstream checkers on what the exporters generate:
- * - `promtool check config` (Debian's 2.42) on a minimal prometheus.yml holding every scrape job the exporters
- *   produce (Kubernetes SD swapped for file SD by promConfigForDebian; the relabeling is still checked).
- * - `blackbox_exporter --config.check` (Debian's prometheus-blackbox-exporter 0.23; strict field decoding) on the
- *   generated blackbox.yml. The deployed 0.27 accepts a superset of 0.23's fields.
+ * - `promtool check config` (the deployed Prometheus release) on a minimal prometheus.yml holding every scrape job the
+ *   exporters produce, Kubernetes discovery and relabeling included.
+ * - `blackbox_exporter --config.check` (the deployed blackbox exporter release; strict field decoding) on the
+ *   generated blackbox.yml.
  */
-
-const BLACKBOX = process.env.BLACKBOX_EXPORTER ?? 'prometheus-blackbox-exporter';
 
 function stack(): { chart: Chart; ksm: KubeStateMetrics; bb: BlackboxExporter } {
   const chart = new Chart(Testing.app(), 'test');
@@ -64,7 +62,7 @@ describe('exporters against the real checkers', () => {
     // WHEN rendered into a minimal prometheus.yml and checked
     const dir = writeTree({});
     const file = join(dir, 'prometheus.yml');
-    writeFileSync(file, promConfigForDebian(toYaml(minimalPrometheusConfig(jobs)), dir));
+    writeFileSync(file, promConfigWithLocalPaths(toYaml(minimalPrometheusConfig(jobs)), dir));
     const result = promtool(['check', 'config', file]);
     // THEN
     expect(result.output).toContain('SUCCESS');
@@ -77,7 +75,7 @@ describe('exporters against the real checkers', () => {
     const broken = { ...job, relabelConfigs: [{ sourceLabels: ['__address__'], targetLabel: '__param_target', regex: '(' }] };
     const dir = writeTree({});
     const file = join(dir, 'prometheus.yml');
-    writeFileSync(file, promConfigForDebian(toYaml(minimalPrometheusConfig([broken])), dir));
+    writeFileSync(file, promConfigWithLocalPaths(toYaml(minimalPrometheusConfig([broken])), dir));
     expect(promtool(['check', 'config', file]).status).not.toBe(0);
   });
 
@@ -85,13 +83,13 @@ describe('exporters against the real checkers', () => {
     const { chart } = stack();
     const text = configFile(synthObjects(chart), 'blackbox.yml');
     const dir = writeTree({ 'blackbox.yml': text });
-    const result = run(BLACKBOX, ['--config.check', `--config.file=${join(dir, 'blackbox.yml')}`]);
+    const result = runTool('blackbox_exporter', ['--config.check', `--config.file=${join(dir, 'blackbox.yml')}`]);
     expect(result.output).toContain('Config file is ok');
     expect(result.status).toBe(0);
   });
 
   test('blackbox_exporter --config.check rejects an unknown field (the check is real)', () => {
     const dir = writeTree({ 'blackbox.yml': 'modules:\n  http_2xx:\n    prober: http\n    http:\n      preferred_ip_protocl: ip4\n' });
-    expect(run(BLACKBOX, ['--config.check', `--config.file=${join(dir, 'blackbox.yml')}`]).status).not.toBe(0);
+    expect(runTool('blackbox_exporter', ['--config.check', `--config.file=${join(dir, 'blackbox.yml')}`]).status).not.toBe(0);
   });
 });

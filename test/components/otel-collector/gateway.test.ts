@@ -69,8 +69,23 @@ describe('OtelCollectorGateway', () => {
     expect(config.service.pipelines).toEqual({
       traces: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlp/jaeger'] },
       logs: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/loki'] },
-      metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'batch'], exporters: ['otlphttp/prometheus'] },
+      metrics: { receivers: ['otlp'], processors: ['memory_limiter', 'transform/service-label', 'batch'], exporters: ['otlphttp/prometheus'] },
     });
+  });
+
+  test('OTLP metrics get the service label from the resource service.name, unless a data point has one', () => {
+    const { config } = synthGateway(ALL);
+    expect(config.processors['transform/service-label']).toEqual({
+      error_mode: 'ignore',
+      metric_statements: [
+        {
+          context: 'datapoint',
+          statements: ['set(attributes["service"], resource.attributes["service.name"]) where attributes["service"] == nil and resource.attributes["service.name"] != nil'],
+        },
+      ],
+    });
+    // (test/telemetry-path.test.ts proves the label on the series Prometheus stores)
+    expect(synthGateway({ jaeger: JAEGER }).config.processors['transform/service-label']).toBeUndefined();
   });
 
   test('a backend that is not given gets no exporter and no pipeline', () => {

@@ -1,22 +1,23 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderRuleFile } from '../../../src/common/rules';
 import { PLATFORM_ALERT_NAMES, platformAlertRules } from '../../../src/components/prometheus';
 import { configFile, configFiles, synthObjects } from '../../helpers/synth';
-import { promConfigForDebian, promtool, writeTree } from '../../helpers/tools';
+import { promConfigWithLocalPaths, promtool, writeTree } from '../../helpers/tools';
 import { FakeAlertmanager, sloLikeRuleFile, synthPrometheus } from './fixtures';
 import { AlertTestCase, InputSeries, PromtoolTestFile, TestGroup, renderPromtoolTestFile, series } from './promtool-test-file';
 
 /**
- * The real upstream checker (Debian's promtool 2.42) on what the Prometheus construct generates:
- * - `promtool check config` on the synthesized prometheus.yml (Kubernetes SD swapped for file SD by
- *   promConfigForDebian; relabeling, authorization, TLS, storage and every rule file are still checked);
+ * The real upstream checker (promtool at the deployed Prometheus release, from .tools/bin) on what the Prometheus
+ * construct generates:
+ * - `promtool check config` on the synthesized prometheus.yml, Kubernetes discovery included (only the pod's paths
+ *   are replaced, see promConfigWithLocalPaths), with every rule file;
  * - `promtool check rules` and `promtool test rules` on the platform alerts: each alert fires where it should and stays
  *   silent where it should not.
  */
 
 /**
- * Writes the chart's prometheus.yml (as Debian's promtool can read it, see promConfigForDebian) and every rule file
+ * Writes the chart's prometheus.yml (pod paths replaced, see promConfigWithLocalPaths) and every rule file
  * under rules/, where the rewritten `rule_files` glob points; returns the config's path.
  */
 function writeConfigTree(objects: ReturnType<typeof synthObjects>): string {
@@ -25,7 +26,7 @@ function writeConfigTree(objects: ReturnType<typeof synthObjects>): string {
     if (key.endsWith('.rules.yml')) writeFileSync(join(dir, 'rules', key.split('/').pop()!), content);
   }
   const file = join(dir, 'prometheus.yml');
-  writeFileSync(file, promConfigForDebian(configFile(objects, 'prometheus.yml'), dir));
+  writeFileSync(file, promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir));
   return file;
 }
 
@@ -66,6 +67,15 @@ describe('Prometheus against promtool', () => {
     const result = promtool(['check', 'config', config]);
     expect(result.status).not.toBe(0);
     expect(result.output).toMatch(/FAILED/);
+  });
+
+  test('promtool checks the Kubernetes discovery itself (3.x has it built in): an unknown role is refused', () => {
+    const { objects } = synthPrometheus();
+    const config = writeConfigTree(objects());
+    writeFileSync(config, readFileSync(config, 'utf8').replace('role: pod', 'role: pods'));
+    const result = promtool(['check', 'config', config]);
+    expect(result.output).toMatch(/unknown Kubernetes SD role "pods"/);
+    expect(result.status).not.toBe(0);
   });
 
   test('promtool check rules accepts the platform rules', () => {

@@ -1,0 +1,195 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Testing } from 'cdk8s';
+import * as yaml from 'js-yaml';
+import { DEMO_SERVICES, ORDER_SERVICE } from '../../src/slo';
+import { ObservabilityStack } from '../../src/stack';
+import { freePorts, LOOPBACK, Server, startServer, waitFor, waitForOk } from './servers';
+import { configFile, configFiles, containersOf, K8sObject } from './synth';
+import { promConfigWithLocalPaths, writeTree } from './tools';
+import { collectorConfigWithLocalPaths, collectorConfigs, collectorPodEnv, jaegerConfigs, jaegerConfigWithLocalPaths } from './upstream';
+
+/**
+ * The stack's servers started on this machine with the configs and flags the stack generated. What only exists in
+ * a cluster is replaced, and every replacement is made (and listed) here:
+ * - listen addresses (`:9090`, `0.0.0.0:<port>`, `${env:MY_POD_IP}:<port>`) → 127.0.0.1 on a free port per listener;
+ * - paths of mounted volumes (config, rules, data, checkpoints, Secrets) → files and directories in a temporary
+ *   directory (promConfigWithLocalPaths, collectorConfigWithLocalPaths, jaegerConfigWithLocalPaths);
+ * - Service DNS names of the backends in the gateway's exporters → the loopback address and port of the server
+ *   started here, keeping the generated scheme and path (`/otlp`, `/api/v1/otlp/v1/metrics`);
+ * - Kubernetes discovery in prometheus.yml is kept as generated: with no API server here Prometheus logs that it
+ *   cannot create it and runs on without those targets.
+ */
+
+/**
+ * The default platform of src/main.ts, synthesized. The demo catalog's 90% latency objectives raise the SLO
+ * construct's SLO_EXTREME_TARGET warning, which the SLO tests check; it is dropped here, other warnings still print.
+ */
+export function defaultPlatformObjects(): K8sObject[] {
+  const emit = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, options?: unknown) => {
+    if ((options as { code?: string } | undefined)?.code === 'SLO_EXTREME_TARGET') return;
+    (emit as (w: string | Error, o?: unknown) => void).call(process, warning, options);
+  }) as typeof process.emitWarning;
+  try {
+    return Testing.synth(new ObservabilityStack(Testing.app(), 'observability', { services: [ORDER_SERVICE, ...DEMO_SERVICES] })) as K8sObject[];
+  } finally {
+    process.emitWarning = emit;
+  }
+}
+
+export interface Started {
+  readonly server: Server;
+  /** Listener ports by the port the generated config or flags use (9090, 4317, 16686, ...). */
+  readonly ports: Readonly<Record<number, number>>;
+  /** The temporary directory holding its files. */
+  readonly dir: string;
+}
+
+const LISTEN = /^(?:0\.0\.0\.0|\$\{env:MY_POD_IP\}|localhost|127\.0\.0\.1)?:(\d+)$/;
+
+/** Every listener port of a collector-shaped config (otelcol, Jaeger v2): endpoints and the telemetry reader. */
+function listenPorts(doc: any): number[] {
+  const ports = new Set<number>();
+  const walk = (v: any): void => {
+    if (typeof v === 'string') {
+      const m = LISTEN.exec(v);
+      if (m) ports.add(Number(m[1]));
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object') Object.values(v).forEach(walk);
+  };
+  walk({ receivers: doc.receivers, extensions: doc.extensions });
+  for (const r of doc.service?.telemetry?.metrics?.readers ?? []) {
+    const p = r.pull?.exporter?.prometheus;
+    if (p?.port) ports.add(Number(p.port));
+  }
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** Listen addresses → 127.0.0.1:<mapped port> (receivers, extensions, the telemetry reader). */
+function toLoopback(doc: any, ports: Readonly<Record<number, number>>): void {
+  const walk = (v: any): any => {
+    if (typeof v === 'string') {
+      const m = LISTEN.exec(v);
+      return m && ports[Number(m[1])] ? `${LOOPBACK}:${ports[Number(m[1])]}` : v;
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  doc.receivers = walk(doc.receivers);
+  doc.extensions = walk(doc.extensions);
+  for (const r of doc.service?.telemetry?.metrics?.readers ?? []) {
+    const p = r.pull?.exporter?.prometheus;
+    if (p?.port) {
+      p.host = LOOPBACK;
+      p.port = ports[Number(p.port)];
+    }
+  }
+}
+
+async function portMap(generated: readonly number[]): Promise<Record<number, number>> {
+  const free = await freePorts(generated.length);
+  return Object.fromEntries(generated.map((p, i) => [p, free[i]]));
+}
+
+function workload(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
+  const w = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!w) throw new Error(`no ${kind}/${name} in the synthesized objects`);
+  return w;
+}
+
+/** Prometheus with the generated prometheus.yml, every rule file and the StatefulSet's flags. */
+export async function startPrometheus(objects: readonly K8sObject[]): Promise<Started & { url: string }> {
+  const dir = writeTree({});
+  for (const [key, content] of configFiles(objects)) {
+    if (key.endsWith('.rules.yml')) {
+      mkdirSync(join(dir, 'rules'), { recursive: true });
+      writeFileSync(join(dir, 'rules', key.split('/')[1]), content);
+    }
+  }
+  writeFileSync(join(dir, 'prometheus.yml'), promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir));
+  const [web] = await freePorts(1);
+  const args: string[] = containersOf(workload(objects, 'StatefulSet', 'prometheus'))[0].args;
+  const local = [
+    ...args.map((a) =>
+      a.startsWith('--config.file=') ? `--config.file=${join(dir, 'prometheus.yml')}` : a.startsWith('--storage.tsdb.path=') ? `--storage.tsdb.path=${join(dir, 'data')}` : a,
+    ),
+    // Prometheus listens on :9090 by default (the StatefulSet relies on it).
+    `--web.listen-address=${LOOPBACK}:${web}`,
+  ];
+  const server = startServer('prometheus', local);
+  const url = `http://${LOOPBACK}:${web}`;
+  await waitForOk(`${url}/-/ready`, server, 60_000);
+  return { server, ports: { 9090: web }, dir, url };
+}
+
+/** Jaeger v2 with the generated config.yaml (memory or Badger storage) and the Deployment's flags. */
+export async function startJaeger(objects: readonly K8sObject[], reuse?: Readonly<Record<number, number>>): Promise<Started & { queryUrl: string; otlpGrpc: string }> {
+  const [config] = jaegerConfigs(objects);
+  const dir = writeTree({});
+  const doc = jaegerConfigWithLocalPaths(config.text, dir);
+  const ports = reuse ?? (await portMap(listenPorts(doc)));
+  toLoopback(doc, ports);
+  writeFileSync(join(dir, 'config.yaml'), yaml.dump(doc, { lineWidth: -1, noRefs: true }));
+  const w = objects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.name === 'jaeger')!;
+  const args: string[] = containersOf(w)[0].args.map((a: string) => (a.startsWith('--config=') ? `--config=${join(dir, 'config.yaml')}` : a));
+  const server = startServer('jaeger', args);
+  const health = doc.extensions.healthcheckv2.http.status.path;
+  await waitForOk(`http://${LOOPBACK}:${ports[13133]}${health}`, server, 60_000);
+  return { server, ports, dir, queryUrl: `http://${LOOPBACK}:${ports[16686]}`, otlpGrpc: `${LOOPBACK}:${ports[4317]}` };
+}
+
+/** Where the gateway's exporters send, by exporter id: a `host:port` (gRPC) or a base URL (HTTP). */
+export type GatewayBackends = Readonly<Record<string, string>>;
+
+/**
+ * The gateway with its generated config.yaml: listeners on loopback, each exporter's host and port replaced by the
+ * given backend's (scheme and path as generated).
+ */
+export async function startGateway(objects: readonly K8sObject[], backends: GatewayBackends): Promise<Started & { otlpHttpUrl: string }> {
+  const config = collectorConfigs(objects).find((c) => c.name.startsWith('otel-gateway-config/'))!;
+  const dir = writeTree({});
+  const doc = collectorConfigWithLocalPaths(config.text, dir);
+  const ports = await portMap(listenPorts(doc));
+  toLoopback(doc, ports);
+  for (const [id, exporter] of Object.entries<any>(doc.exporters)) {
+    const to = backends[id];
+    if (!to) throw new Error(`no loopback backend given for exporter ${id}`);
+    for (const key of ['endpoint', 'traces_endpoint', 'metrics_endpoint', 'logs_endpoint']) {
+      if (typeof exporter[key] !== 'string') continue;
+      exporter[key] = /^https?:\/\//.test(exporter[key]) ? exporter[key].replace(/^(https?:\/\/)[^/]+/, `$1${to}`) : to;
+    }
+  }
+  writeFileSync(join(dir, 'config.yaml'), yaml.dump(doc, { lineWidth: -1, noRefs: true }));
+  const args: string[] = containersOf(workload(objects, 'Deployment', 'otel-gateway'))[0].args.map((a: string) =>
+    a.startsWith('--config=') ? `--config=${join(dir, 'config.yaml')}` : a,
+  );
+  const server = startServer('otelcol', args, { env: collectorPodEnv() });
+  const health = doc.extensions.health_check;
+  await waitForOk(`http://${LOOPBACK}:${ports[13133]}${health.path ?? '/'}`, server, 60_000);
+  return { server, ports, dir, otlpHttpUrl: `http://${LOOPBACK}:${ports[4318]}` };
+}
+
+/**
+ * A stand-in for Loki's OTLP endpoint (Loki itself is not run here, see TOOLS_NOT_BUILT): a second, real otelcol
+ * whose OTLP/HTTP receiver serves logs at Loki's path, `<base>/otlp/v1/logs`, and writes what arrives as OTLP JSON
+ * lines (the file exporter). It accepts logs nowhere else, so an arrival proves the gateway used Loki's path.
+ */
+export async function startLokiOtlpCapture(): Promise<Started & { baseUrl: string; file: string }> {
+  const dir = writeTree({});
+  const [port, health] = await freePorts(2);
+  const file = join(dir, 'received.jsonl');
+  const config = {
+    receivers: { otlp: { protocols: { http: { endpoint: `${LOOPBACK}:${port}`, logs_url_path: '/otlp/v1/logs' } } } },
+    exporters: { file: { path: file, flush_interval: '100ms' } },
+    extensions: { health_check: { endpoint: `${LOOPBACK}:${health}` } },
+    service: { extensions: ['health_check'], pipelines: { logs: { receivers: ['otlp'], exporters: ['file'] } }, telemetry: { metrics: { level: 'none' } } },
+  };
+  writeFileSync(join(dir, 'config.yaml'), yaml.dump(config));
+  const server = startServer('otelcol', [`--config=${join(dir, 'config.yaml')}`]);
+  await waitForOk(`http://${LOOPBACK}:${health}/`, server, 30_000);
+  return { server, ports: { 3100: port }, dir, baseUrl: `${LOOPBACK}:${port}`, file };
+}
+
+export { waitFor };
