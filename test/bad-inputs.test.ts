@@ -40,7 +40,7 @@ function oneSlo(slo: Record<string, unknown>, service: Record<string, unknown> =
   return { services: [{ name: 'shop', ...service, slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate' }, ...slo } as never] }] };
 }
 
-const DURATION_FIX = 'Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "15s", "5m", "15d".';
+const DURATION_FIX = 'Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".';
 const QUANTITY_FIX = 'Fix: write a number with an optional suffix, e.g. "250m" for CPU or "512Mi" / "2Gi" for memory and storage.';
 const OBJECTIVE_FIX = 'Fix: write e.g. 99.9 for "99.9% of events are good" (100 leaves no error budget).';
 const RECEIVER_FIX = (name: string) =>
@@ -135,12 +135,12 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'an upper-case service name',
     act: () => synth({ services: [{ name: 'Shop', class: 'LOW' }] }),
     message:
-      'services.Shop.name: a service name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending alphanumeric, at most 63 characters) (got "Shop"). Fix: rename it, e.g. "shop".',
+      'services.Shop.name: is not a valid Kubernetes name: it contains uppercase letters; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "Shop"). Fix: use "shop".',
   },
   {
     mistake: 'a service name longer than 63 characters',
     act: () => synth({ services: [{ name: `shop-${'x'.repeat(59)}`, class: 'LOW' }] }),
-    message: `services.shop-${'x'.repeat(59)}.name: a service name must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters) (got "shop-${'x'.repeat(59)}"). Fix: rename it, e.g. "shop-${'x'.repeat(58)}".`,
+    message: `services.shop-${'x'.repeat(59)}.name: is not a valid Kubernetes name: it is 64 characters long; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "shop-${'x'.repeat(59)}"). Fix: use "shop-${'x'.repeat(58)}".`,
   },
   // --- PromQL in a user-added rule group -------------------------------------------------------------------------
   {
@@ -174,30 +174,30 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a root route naming an unknown receiver (found at synth)',
     act: () => synth({ alertmanager: { route: { receiver: 'oncall' } } }),
-    message: `${VALIDATION}[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
+    message: `${VALIDATION}[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
   },
   {
     mistake: 'an added route naming a receiver that is never added (found at synth)',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'dba', matchers: ['team="db"'] })),
-    message: `${VALIDATION}[observability/Alertmanager] alertmanager.route.routes[2].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
+    message: `${VALIDATION}[observability/Alertmanager] route.routes[2].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
   },
   {
     mistake: 'two receivers with the same name',
     act: () => synth({ alertmanager: { receivers: [Receiver.none('team'), Receiver.none('team')], route: { receiver: 'team' } } }),
     message:
-      'alertmanager.receivers[1].name: duplicates the name of receivers[0] (got "team"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
+      'observability/Alertmanager.receivers[1].name: duplicates the name of receivers[0] (got "team"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
   },
   {
     mistake: 'a matcher with a stray quote',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['team=db"'] })),
     message:
-      'alertmanager.route.routes[2].matchers[0]: has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
   },
   {
     mistake: 'a matcher whose regular expression does not compile',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['severity=~"(critical"'] })),
     message:
-      'alertmanager.route.routes[2].matchers[0]: has a regular expression that does not compile (Invalid regular expression: /^(?:(critical)$/: Unterminated group) (got "severity=~\\"(critical\\""). Fix: fix the regular expression (RE2 syntax, anchored on both ends).',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has a regular expression that does not compile (Invalid regular expression: /^(?:(critical)$/: Unterminated group) (got "severity=~\\"(critical\\""). Fix: fix the regular expression (RE2 syntax, anchored on both ends).',
   },
   // --- quantities ------------------------------------------------------------------------------------------------
   {
@@ -218,12 +218,12 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a CPU request written "0.5 cores"',
     act: () => synth({ nodeExporter: { resources: { cpuRequest: '0.5 cores', memoryRequest: '64Mi' } } }),
-    message: `NodeExporter.resources.cpuRequest: is not a Kubernetes quantity (got "0.5 cores"). ${QUANTITY_FIX}`,
+    message: `observability/NodeExporter.resources.cpuRequest: is not a Kubernetes quantity (got "0.5 cores"). ${QUANTITY_FIX}`,
   },
   {
     mistake: 'an Alertmanager volume written "2 GiB"',
     act: () => synth({ alertmanager: { storageSize: '2 GiB' } }),
-    message: `alertmanager.storageSize: is not a Kubernetes quantity (got "2 GiB"). ${QUANTITY_FIX}`,
+    message: `observability/Alertmanager.storageSize: is not a Kubernetes quantity (got "2 GiB"). ${QUANTITY_FIX}`,
   },
   // --- durations -------------------------------------------------------------------------------------------------
   {
@@ -239,7 +239,7 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a route group_wait written "30 seconds"',
     act: () => synth({ alertmanager: { route: { receiver: 'email', groupWait: '30 seconds' } } }),
-    message: 'alertmanager.route.groupWait: is not a Prometheus duration (got "30 seconds"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+    message: 'observability/Alertmanager.route.groupWait: is not a Prometheus duration (got "30 seconds"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
   },
   // --- scrape jobs, labels, names ----------------------------------------------------------------------------------
   {
@@ -252,7 +252,7 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'an external label name with a dash',
     act: () => synth({ prometheus: { externalLabels: { 'cluster-name': 'prod' } } }),
     message:
-      'observability/Prometheus.externalLabels.cluster-name: is not a valid label name (letters, digits and "_", not starting with a digit or "__") (got "cluster-name"). Fix: rename it, e.g. "cluster" or "region".',
+      'observability/Prometheus.externalLabels.cluster-name: is not a valid Prometheus label name: it contains "-"; label names are ASCII letters, digits and "_", not starting with a digit (got "cluster-name"). Fix: rename it to "cluster_name".',
   },
   {
     mistake: 'an upper-case namespace',
@@ -353,8 +353,8 @@ describe('bad input: one clear message naming the field, the value and the fix',
     expect(messageOf(() => synth({ alertmanager: { route: { receiver: 'oncall', routes: [{ receiver: 'dba' }] } } }))).toBe(
       VALIDATION +
         [
-          `[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
-          `[observability/Alertmanager] alertmanager.route.routes[0].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
+          `[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
+          `[observability/Alertmanager] route.routes[0].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
         ].join('\n  '),
     );
   });
@@ -369,7 +369,7 @@ describe('bad input: one clear message naming the field, the value and the fix',
       ),
     );
     expect(message.split('\n').filter((l) => /^observability\//.test(l))).toEqual([
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].interval: is not a positive Prometheus duration (got "1 minute"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "15s", "5m", "15d".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].interval: is not a positive Prometheus duration (got "1 minute"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].record: is not a valid Prometheus metric name: it contains "-"; metric names are ASCII letters, digits, "_" and ":", not starting with a digit (got "bad-name"). Fix: rename it to "bad_name".',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].expr: unclosed "(" at column 4 of the PromQL expression',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[1].alert: must be a non-empty alert name (got ""). Fix: name the alert, e.g. "HighErrorRate".',
@@ -403,7 +403,7 @@ describe('synthOrExit: bad input ends the app with exit code 1 and the messages,
     expect(synthOrExit(app, output)).toBe(false);
     expect(process.exitCode).toBe(1);
     expect(errors).toEqual([
-      `Synthesis failed: ${VALIDATION}[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
+      `Synthesis failed: ${VALIDATION}[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
     ]);
     rmSync(outdir, { recursive: true, force: true });
   });
@@ -450,7 +450,7 @@ describe('cdk8s synth on a bad app', () => {
   test('exits non-zero on a synth-time validation error (a route to an unknown receiver)', () => {
     const r = cdk8sSynth('route');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`Synthesis failed: ${VALIDATION}[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall").`);
+    expect(r.stderr).toContain(`Synthesis failed: ${VALIDATION}[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall").`);
     expect(r.stderr).not.toMatch(/at validate|Failed serializing/);
   }, 120_000);
 });

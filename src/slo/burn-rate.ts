@@ -1,5 +1,5 @@
 import { ConfigError } from '../common/errors';
-import { formatDuration, parseDuration, PromDuration } from '../common/duration';
+import { formatDuration, parseDuration, DurationString } from '../common/duration';
 import { WindowSpec, WindowTable } from './windows';
 
 /**
@@ -16,8 +16,8 @@ export interface AlertWindow {
   readonly speed: AlertSpeed;
   /** Burn-rate factor: alert when the error ratio over both windows is above `factor × error budget`. */
   readonly factor: number;
-  readonly shortWindow: PromDuration;
-  readonly longWindow: PromDuration;
+  readonly shortWindow: DurationString;
+  readonly longWindow: DurationString;
   readonly shortSeconds: number;
   readonly longSeconds: number;
   /** Share of the period's budget spent over the long window at `factor` (0.02 = 2%). */
@@ -95,7 +95,7 @@ export function listAlertWindows(w: AlertWindows): readonly AlertWindow[] {
  * Every window an SLI must be recorded over: each alert window (short and long) plus the period, ascending and
  * unique, as Prometheus durations (`5m`, `30m`, `1h`, `2h`, `6h`, `1d`, `3d`, `30d` for the workbook tables).
  */
-export function sliWindows(windows: AlertWindows, period: PromDuration): readonly PromDuration[] {
+export function sliWindows(windows: AlertWindows, period: DurationString): readonly DurationString[] {
   const seconds = new Set<number>();
   for (const w of listAlertWindows(windows)) {
     seconds.add(w.shortSeconds);

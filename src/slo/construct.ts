@@ -100,7 +100,7 @@ export class ServiceLevelObjectives extends Construct {
   constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
     const { services, prometheus, alertmanager, grafana, blackboxExporter, dashboards, probeModule, ...options } = props;
-    this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval });
+    this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval.toString() });
 
     this.warnings = extremeTargetWarnings(this.model);
     // One line per distinct problem, naming the SLOs it affects: a class shared by 100 services warns once.

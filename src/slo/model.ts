@@ -1,11 +1,12 @@
-import { formatDuration, parseDuration, PromDuration } from '../common/duration';
+import { formatDuration, parseDuration, DurationString } from '../common/duration';
 import { ConfigError, ProblemCollector } from '../common/errors';
 import { ALERT_LABELS, APP_LABELS, APP_METRICS, EXPORTER_METRICS, SEVERITY, SLO_ALERT_NAMES, SLO_LABELS, TARGET_LABELS } from '../conventions';
 import { AlertWindows, cleanNumber, computeAlertWindows, sliWindows, TierAlertWindows } from './burn-rate';
 import { errorBudget } from './budget';
-import { checkDnsLabel, expandServiceSlos, SLO_CLASSES } from './catalog';
+import { expandServiceSlos, SLO_CLASSES } from './catalog';
 import { DEFAULT_HISTOGRAM_BUCKETS, ServiceSpec, SliSpec, SloClass, SloSpec, TierSpec } from './spec';
 import { promqlProblems } from '../promql';
+import { dns1123LabelProblems, httpUrlProblems, labelNameProblems, metricNameProblems } from '../common/validation';
 import { WINDOW_PLACEHOLDER } from './promql-check';
 import { DEFAULT_PERIOD, WINDOW_TABLES, WindowTable } from './windows';
 
@@ -17,7 +18,7 @@ import { DEFAULT_PERIOD, WINDOW_TABLES, WindowTable } from './windows';
 /** Options of `buildSloModel`. */
 export interface SloModelOptions {
   /** Default SLO period. @default '30d' */
-  readonly period?: PromDuration;
+  readonly period?: DurationString;
   /** SLO classes, merged over (and able to replace) the built-in `SLO_CLASSES`. @default SLO_CLASSES */
   readonly classes?: Readonly<Record<string, SloClass>>;
   /** Window tables by period, merged over the built-in Google 30d and 28d tables. @default WINDOW_TABLES */
@@ -26,32 +27,32 @@ export interface SloModelOptions {
    * Prometheus' global evaluation interval the rules run at (the seed's 15s). Only the proof uses it.
    * @default '15s'
    */
-  readonly evaluationInterval?: PromDuration;
+  readonly evaluationInterval?: DurationString;
   /** Interval of the short-window SLI, metadata and alert groups. @default - the global evaluation interval */
-  readonly ruleInterval?: PromDuration;
+  readonly ruleInterval?: DurationString;
   /**
    * Tile length: every SLI records its bad and total events over the last tile once per tile, in a group with this
    * interval; the long windows and the period are sums over the tiles. @default '5m'
    */
-  readonly tileInterval?: PromDuration;
+  readonly tileInterval?: DurationString;
   /**
    * Interval of the group deriving the long-window ratios from the tiles. Must stay under Prometheus' 5m lookback
    * delta so the alerts' instant reads never miss a sample. @default '1m'
    */
-  readonly longWindowInterval?: PromDuration;
+  readonly longWindowInterval?: DurationString;
   /** Windows up to this length are computed over the raw source series; longer ones from tiles. @default '1h' */
-  readonly rawWindowMax?: PromDuration;
+  readonly rawWindowMax?: DurationString;
   /** The absent-source alert: `absent_over_time(source[window])` held for `for`. @default { window: '10m', for: '5m' } */
-  readonly absent?: { readonly enabled?: boolean; readonly window?: PromDuration; readonly for?: PromDuration };
+  readonly absent?: { readonly enabled?: boolean; readonly window?: DurationString; readonly for?: DurationString };
   /** The seed's `SLOBreach` alert (period SLI below objective). @default { enabled: true, for: '5m', severity: 'warning' } */
-  readonly breach?: { readonly enabled?: boolean; readonly for?: PromDuration; readonly severity?: string };
+  readonly breach?: { readonly enabled?: boolean; readonly for?: DurationString; readonly severity?: string };
 }
 
 /** Where an SLI window's ratio comes from. */
 export type SliWindowSource = 'raw' | 'tiles';
 
 export interface SliWindow {
-  readonly window: PromDuration;
+  readonly window: DurationString;
   readonly seconds: number;
   readonly source: SliWindowSource;
   /** True for the SLO period window (`30d`). */
@@ -122,7 +123,7 @@ export interface SloDefinition {
   readonly objectiveRatio: number;
   /** 1 − objective ratio: 0.001 */
   readonly errorBudget: number;
-  readonly period: PromDuration;
+  readonly period: DurationString;
   readonly periodSeconds: number;
   readonly periodDays: number;
   readonly sli: SliModel;
@@ -150,14 +151,14 @@ export interface ServiceModel {
 
 /** Resolved generation settings. */
 export interface SloSettings {
-  readonly evaluationInterval: PromDuration;
-  readonly ruleInterval?: PromDuration;
-  readonly tileInterval: PromDuration;
+  readonly evaluationInterval: DurationString;
+  readonly ruleInterval?: DurationString;
+  readonly tileInterval: DurationString;
   readonly tileSeconds: number;
-  readonly longWindowInterval: PromDuration;
+  readonly longWindowInterval: DurationString;
   readonly rawWindowMaxSeconds: number;
-  readonly absent: { readonly enabled: boolean; readonly window: PromDuration; readonly for: PromDuration };
-  readonly breach: { readonly enabled: boolean; readonly for: PromDuration; readonly severity: string };
+  readonly absent: { readonly enabled: boolean; readonly window: DurationString; readonly for: DurationString };
+  readonly breach: { readonly enabled: boolean; readonly for: DurationString; readonly severity: string };
 }
 
 export interface SloModel {
@@ -172,13 +173,12 @@ export function allSlos(model: SloModel): readonly SloDefinition[] {
 
 /** Labels the generator owns: user labels must not set them. */
 const RESERVED_LABELS = new Set<string>([...Object.values(SLO_LABELS), ...Object.values(ALERT_LABELS), 'alertname']);
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, problems: ProblemCollector): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
-    if (!LABEL_NAME.test(k) || k.startsWith('__')) {
-      problems.add({ path: `${path}.${k}`, message: 'is not a valid Prometheus label name', value: k, fix: 'use [a-zA-Z_][a-zA-Z0-9_]* without a leading "__".' });
+    const nameProblems = labelNameProblems(k, `${path}.${k}`);
+    if (nameProblems.length > 0) {
+      problems.addAll(nameProblems);
     } else if (RESERVED_LABELS.has(k)) {
       problems.add({ path: `${path}.${k}`, message: 'is a label the SLO generator sets itself', value: k, fix: `pick another name; ${[...RESERVED_LABELS].sort().join(', ')} are reserved.` });
     }
@@ -189,9 +189,7 @@ function checkLabels(labels: Readonly<Record<string, string>> | undefined, path:
 }
 
 function checkMetricName(name: string, path: string, problems: ProblemCollector): void {
-  if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
-    problems.add({ path, message: 'is not a valid Prometheus metric name', value: name, fix: 'use [a-zA-Z_:][a-zA-Z0-9_:]*.' });
-  }
+  problems.addAll(metricNameProblems(name, path));
 }
 
 function formatSeconds(s: number): string {
@@ -232,7 +230,7 @@ function resolveSli(sli: SliSpec, ctx: ServiceContext, path: string, problems: P
       const statusLabel = m.statusLabel ?? APP_LABELS.status;
       const errorStatus = sli.errorStatus ?? '5..';
       checkMetricName(metric, `${ctx.path}.metrics.requestsTotal`, problems);
-      if (!LABEL_NAME.test(statusLabel)) problems.add({ path: `${ctx.path}.metrics.statusLabel`, message: 'is not a valid label name', value: statusLabel });
+      problems.addAll(labelNameProblems(statusLabel, `${ctx.path}.metrics.statusLabel`));
       try {
         new RegExp(`^(?:${errorStatus})$`);
       } catch {
@@ -306,7 +304,7 @@ function resolveTier(
   return { enabled: t.enabled ?? true, severity, labels: { ...(t.labels ?? {}) }, windows };
 }
 
-function describe(sli: SliModel, objective: number, period: PromDuration): string {
+function describe(sli: SliModel, objective: number, period: DurationString): string {
   switch (sli.kind) {
     case 'error-rate':
       return `${objective}% of requests succeed (${sli.statusLabel} !~ "${sli.errorStatus}") over ${period}`;
@@ -326,7 +324,7 @@ export function defaultMinRequestRate(pageQuickFactor: number, budget: number, l
 }
 
 function resolveSettings(options: SloModelOptions, problems: ProblemCollector): SloSettings {
-  const dur = (v: PromDuration, path: string): number => {
+  const dur = (v: DurationString, path: string): number => {
     try {
       return parseDuration(v, path);
     } catch (e) {
@@ -371,13 +369,12 @@ function resolveSlo(
   ctx: ServiceContext,
   path: string,
   tables: Readonly<Record<string, WindowTable>>,
-  defaultPeriod: PromDuration,
+  defaultPeriod: DurationString,
   settings: SloSettings,
   problems: ProblemCollector,
 ): SloDefinition | undefined {
   const before = problems.list.length;
-  const nameErr = checkDnsLabel(slo.name, `${path}.name`, 'an SLO name');
-  if (nameErr) problems.addAll(nameErr.problems);
+  problems.addAll(dns1123LabelProblems(slo.name, `${path}.name`));
   const o = slo.objective;
   if (typeof o !== 'number' || !Number.isFinite(o) || o <= 0 || o >= 100) {
     problems.add({ path: `${path}.objective`, message: 'must be a percentage strictly between 0 and 100', value: o, fix: 'write e.g. 99.9 for "99.9% of events are good" (100 leaves no error budget).' });
@@ -390,11 +387,9 @@ function resolveSlo(
   const sli = resolveSli(slo.sli, ctx, `${path}.sli`, problems);
   checkLabels(slo.labels, `${path}.labels`, problems);
   const runbookUrl = slo.annotations?.runbookUrl;
-  if (runbookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(runbookUrl)) {
-    problems.add({ path: `${path}.annotations.runbookUrl`, message: 'must be an http(s) URL', value: runbookUrl });
-  }
+  if (runbookUrl !== undefined) problems.addAll(httpUrlProblems(runbookUrl, `${path}.annotations.runbookUrl`, { example: 'https://runbooks.example.com/order-service' }));
   const alertName = slo.alertName ?? SLO_ALERT_NAMES.burnRate;
-  if (!LABEL_NAME.test(alertName)) problems.add({ path: `${path}.alertName`, message: 'must be a valid alert name ([a-zA-Z_][a-zA-Z0-9_]*)', value: alertName });
+  problems.addAll(labelNameProblems(alertName, `${path}.alertName`, { allowReserved: true }));
   if (slo.minRequestRate !== undefined && (typeof slo.minRequestRate !== 'number' || !Number.isFinite(slo.minRequestRate) || slo.minRequestRate < 0)) {
     problems.add({ path: `${path}.minRequestRate`, message: 'must be a number of requests per second, 0 or more', value: slo.minRequestRate, fix: 'use 0 to disable the low-traffic guard.' });
   }
@@ -462,7 +457,7 @@ function serviceMatchers(spec: ServiceSpec, path: string, problems: ProblemColle
   const names = Object.keys(given).sort((a, b) => (a === TARGET_LABELS.service ? -1 : b === TARGET_LABELS.service ? 1 : a < b ? -1 : a > b ? 1 : 0));
   if (names.length === 0) problems.add({ path: `${path}.matchers`, message: 'must select something', value: given, fix: `leave it out to select { ${TARGET_LABELS.service}: "${spec.name}" }.` });
   return names.map((name) => {
-    if (!LABEL_NAME.test(name)) problems.add({ path: `${path}.matchers.${name}`, message: 'is not a valid label name', value: name });
+    problems.addAll(labelNameProblems(name, `${path}.matchers.${name}`, { allowReserved: true }));
     return { name, op: '=' as const, value: given[name] };
   });
 }
@@ -483,9 +478,9 @@ export function buildSloModel(services: readonly ServiceSpec[], options: SloMode
   services.forEach((spec, i) => {
     const key = typeof spec?.name === 'string' && spec.name !== '' ? spec.name : `[${i}]`;
     const path = `services.${key}`;
-    const err = checkDnsLabel(spec?.name, `${path}.name`, 'a service name');
-    if (err) {
-      problems.addAll(err.problems);
+    const nameProblems = dns1123LabelProblems(spec?.name, `${path}.name`);
+    if (nameProblems.length > 0) {
+      problems.addAll(nameProblems);
       return;
     }
     if (seen.has(spec.name)) {

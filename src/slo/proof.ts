@@ -1,4 +1,4 @@
-import { formatDuration, parseDuration, PromDuration } from '../common/duration';
+import { formatDuration, parseDuration, DurationString } from '../common/duration';
 import { ConfigError } from '../common/errors';
 import { AlertingRule, isAlertingRule, RuleFile } from '../common/rules';
 import { toYaml } from '../common/serialize';
@@ -21,7 +21,7 @@ import { humanize, humanizePercentage, SimSeries, SimSource, SimTick, simulateSl
 export interface RuleTestFile {
   readonly fileName: string;
   readonly ruleFiles: readonly string[];
-  readonly evaluationInterval: PromDuration;
+  readonly evaluationInterval: DurationString;
   readonly groupEvalOrder: readonly string[];
   readonly tests: readonly RuleTestGroup[];
 }
@@ -29,21 +29,21 @@ export interface RuleTestFile {
 export interface RuleTestGroup {
   readonly name: string;
   /** Input series step. */
-  readonly interval: PromDuration;
+  readonly interval: DurationString;
   readonly inputSeries: readonly { readonly series: string; readonly values: string }[];
   readonly alertRuleTests: readonly AlertRuleTest[];
   readonly promqlExprTests: readonly PromqlExprTest[];
 }
 
 export interface AlertRuleTest {
-  readonly evalTime: PromDuration;
+  readonly evalTime: DurationString;
   readonly alertname: string;
   readonly expAlerts: readonly { readonly expLabels: Readonly<Record<string, string>>; readonly expAnnotations: Readonly<Record<string, string>> }[];
 }
 
 export interface PromqlExprTest {
   readonly expr: string;
-  readonly evalTime: PromDuration;
+  readonly evalTime: DurationString;
   readonly expSamples: readonly { readonly labels: string; readonly value: number }[];
 }
 

@@ -118,8 +118,8 @@ describe('SLO model', () => {
 
   test.each<[string, ServiceSpec[], RegExp]>([
     ['duplicate services', [{ name: 'a', slos: [] }, { name: 'a', slos: [] }], /services\[1\]\.name: duplicates services\[0\]/],
-    ['a service name that is not DNS-1123', [{ name: 'Order_Service' }], /services\.Order_Service\.name: a service name must be a DNS-1123 label.*"order-service"/],
-    ['an SLO name that is not DNS-1123', [{ name: 'a', slos: [{ name: 'Err', objective: 99, sli: { kind: 'error-rate' } }] }], /services\.a\.slos\.Err\.name: an SLO name must be a DNS-1123 label/],
+    ['a service name that is not DNS-1123', [{ name: 'Order_Service' }], /services\.Order_Service\.name: is not a valid Kubernetes name.*"order-service"/],
+    ['an SLO name that is not DNS-1123', [{ name: 'a', slos: [{ name: 'Err', objective: 99, sli: { kind: 'error-rate' } }] }], /services\.a\.slos\.Err\.name: is not a valid Kubernetes name/],
     [
       'duplicate SLO names',
       [{ name: 'a', slos: [{ name: 'e', objective: 99, sli: { kind: 'error-rate' } }, { name: 'e', objective: 99.9, sli: { kind: 'error-rate' } }] }],
@@ -154,7 +154,7 @@ describe('SLO model', () => {
       /services\.a\.slos\.b-c: has the same sloth_id "a-b-c" as services\.a-b\.slos\.c/,
     ],
     ['unsorted buckets', [{ name: 'a', histogramBuckets: [0.5, 0.1] }], /services\.a\.histogramBuckets: must be positive, finite and strictly ascending/],
-    ['a runbook that is not a URL', [{ name: 'a', slos: [{ name: 'e', objective: 99, sli: { kind: 'error-rate' }, annotations: { runbookUrl: 'wiki/page' } }] }], /annotations\.runbookUrl: must be an http\(s\) URL/],
+    ['a runbook that is not a URL', [{ name: 'a', slos: [{ name: 'e', objective: 99, sli: { kind: 'error-rate' }, annotations: { runbookUrl: 'wiki/page' } }] }], /annotations\.runbookUrl: is not an http\(s\) URL/],
   ])('rejects %s', (_name, services, message) => {
     expect(() => buildSloModel(services)).toThrow(message);
   });

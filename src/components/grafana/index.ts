@@ -1,3 +1,4 @@
+export * from './model';
 export * from './grafana';
 export * from './config';
 export * from './defaults';

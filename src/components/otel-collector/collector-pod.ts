@@ -1,22 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
-import { parseByteQuantity } from '../../common/quantity';
 import { checksum } from '../../common/serialize';
-import { ConfigError, ConfigProblem } from '../../common/errors';
-import { MountSpec, ResourceSpec, SecureContainerSpec, resourceProblems } from '../../common/workload';
-import { dns1123LabelProblems } from '../../promql';
+import { MountSpec, Resources, SecureContainerSpec } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion } from '../../versions';
-import {
-  BatchProcessorConfig,
-  CollectorConfig,
-  HealthCheckExtensionConfig,
-  MemoryLimiterProcessorConfig,
-  OtlpReceiverConfig,
-  TelemetryConfig,
-  renderCollectorConfig,
-} from './config';
+import { BatchProcessorConfig, CollectorConfig, HealthCheckExtensionConfig, MemoryLimiterProcessorConfig, OtlpReceiverConfig, TelemetryConfig } from './config';
+import { renderCollectorConfig } from './config-render';
 import { BATCH, COLLECTOR_CONTAINER, CONFIG_DIR, CONFIG_FILE, ENV, GOMEMLIMIT_RATIO, HEALTH_PATH, MEMORY_LIMITER, OTEL_PORTS } from './defaults';
 
 /** What the agent and the gateway share: OTLP in, memory_limiter, batch, health_check, internal metrics. */
@@ -43,52 +33,23 @@ export function telemetry(): TelemetryConfig {
   return { metrics: { prometheus: { host: POD_IP, port: OTEL_PORTS.metrics } } };
 }
 
-/** What both collector tiers take as props and the API server or the pod would refuse. */
-export interface CollectorPropsToCheck {
-  readonly namespace: string;
-  readonly name: string;
-  readonly replicas?: number;
-  readonly resources?: ResourceSpec;
-}
-
-/**
- * Checks the props both tiers share (pure), all problems together: namespace and name are DNS-1123 labels (the name
- * is also a Service name), replicas a whole number of at least 1, resources valid quantities.
- * @throws ConfigError naming `<path>.<prop>`.
- */
-export function checkCollectorProps(props: CollectorPropsToCheck, path: string): void {
-  const problems: ConfigProblem[] = [
-    ...dns1123LabelProblems(props.namespace, `${path}.namespace`),
-    ...dns1123LabelProblems(props.name, `${path}.name`),
-    ...resourceProblems(props.resources, `${path}.resources`),
-  ];
-  if (props.replicas !== undefined && (!Number.isInteger(props.replicas) || props.replicas < 1)) {
-    problems.push({ path: `${path}.replicas`, message: 'must be a whole number of at least 1', value: props.replicas, fix: 'use 2 (the default) so a rollout never stops ingestion.' });
-  }
-  if (problems.length > 0) throw new ConfigError(problems);
-}
-
 /**
  * GOMEMLIMIT at 80% of the container memory limit, in MiB, as the memory_limiter README recommends and upstream's
  * Helm chart computes it (`useGOMEMLIMIT`).
  */
-export function goMemLimit(resources: ResourceSpec, path: string): string {
-  const limit = resources.memoryLimit ?? resources.memoryRequest;
-  const bytes = parseByteQuantity(limit, resources.memoryLimit !== undefined ? `${path}.memoryLimit` : `${path}.memoryRequest`);
-  return `${Math.floor((bytes * GOMEMLIMIT_RATIO) / 2 ** 20)}MiB`;
+export function goMemLimit(resources: Resources): string {
+  return `${Math.floor((resources.memoryLimit.bytes * GOMEMLIMIT_RATIO) / 2 ** 20)}MiB`;
 }
 
 export interface CollectorPodSpec {
   readonly identity: ComponentIdentity;
   readonly namespace: string;
   readonly image: ImageVersion;
-  readonly resources: ResourceSpec;
+  readonly resources: Resources;
   readonly config: CollectorConfig;
   /** Extra environment (e.g. the node name for k8sattributes). */
   readonly env?: Readonly<Record<string, kplus.EnvValue>>;
   readonly mounts?: readonly MountSpec[];
-  /** Construct path of the props, for error messages. */
-  readonly propsPath: string;
 }
 
 export interface CollectorPodParts {
@@ -117,7 +78,7 @@ export function collectorPodParts(scope: Construct, spec: CollectorPodSpec): Col
     args: [`--config=${CONFIG_DIR}/${CONFIG_FILE}`],
     env: {
       [ENV.podIp]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_IP),
-      [ENV.goMemLimit]: kplus.EnvValue.fromValue(goMemLimit(spec.resources, `${spec.propsPath}.resources`)),
+      [ENV.goMemLimit]: kplus.EnvValue.fromValue(goMemLimit(spec.resources)),
       ...(spec.env ?? {}),
     },
     ports: [

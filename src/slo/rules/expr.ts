@@ -1,4 +1,4 @@
-import { PromDuration } from '../../common/duration';
+import { DurationString } from '../../common/duration';
 import { SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { LabelMatcher, SliModel, SloDefinition } from '../model';
 import { renderWindowQuery } from '../promql-check';
@@ -45,14 +45,14 @@ export function sortedLabels(...maps: readonly Readonly<Record<string, string>>[
 }
 
 /** Labels of an SLI recording over `window`: id labels, `sloth_window`, the SLO's extra labels. */
-export function windowLabels(slo: SloDefinition, window: PromDuration): Record<string, string> {
+export function windowLabels(slo: SloDefinition, window: DurationString): Record<string, string> {
   return sortedLabels(slo.labels, sloIdLabels(slo), { [SLO_LABELS.window]: window });
 }
 
-export const errorRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorRatePrefix}${w}`;
-export const totalRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.totalRatePrefix}${w}`;
-export const errorIncreaseRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorIncreasePrefix}${w}`;
-export const totalIncreaseRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.totalIncreasePrefix}${w}`;
+export const errorRateRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.errorRatePrefix}${w}`;
+export const totalRateRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.totalRatePrefix}${w}`;
+export const errorIncreaseRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.errorIncreasePrefix}${w}`;
+export const totalIncreaseRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.totalIncreasePrefix}${w}`;
 
 function errorSelector(sli: SliModel & { kind: 'error-rate' }): string {
   return selector(sli.metric, [...sli.matchers, { name: sli.statusLabel, op: '=~', value: sli.errorStatus }]);
@@ -66,7 +66,7 @@ function bucketSelector(sli: SliModel & { kind: 'latency' }): string {
  * Bad events per second over `window`, one series without labels. A missing error series (a service that never
  * failed exposes no `status="500"` series) counts as zero, so the ratio exists as soon as there is traffic.
  */
-export function errorEventsRateExpr(sli: SliModel, window: PromDuration, windowSeconds: number): string {
+export function errorEventsRateExpr(sli: SliModel, window: DurationString, windowSeconds: number): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(rate(${errorSelector(sli)}[${window}])) or vector(0)`;
@@ -82,7 +82,7 @@ export function errorEventsRateExpr(sli: SliModel, window: PromDuration, windowS
 }
 
 /** All events per second over `window` (for time-based SLIs: samples per second). */
-export function totalEventsRateExpr(sli: SliModel, window: PromDuration, windowSeconds: number): string {
+export function totalEventsRateExpr(sli: SliModel, window: DurationString, windowSeconds: number): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(rate(${selector(sli.metric, sli.matchers)}[${window}]))`;
@@ -96,7 +96,7 @@ export function totalEventsRateExpr(sli: SliModel, window: PromDuration, windowS
 }
 
 /** Bad events in the last tile (a count; for time-based SLIs: failed samples). */
-export function errorEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileSeconds: number): string {
+export function errorEventsIncreaseExpr(sli: SliModel, tile: DurationString, tileSeconds: number): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(increase(${errorSelector(sli)}[${tile}])) or vector(0)`;
@@ -112,7 +112,7 @@ export function errorEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileS
 }
 
 /** All events in the last tile. */
-export function totalEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileSeconds: number): string {
+export function totalEventsIncreaseExpr(sli: SliModel, tile: DurationString, tileSeconds: number): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(increase(${selector(sli.metric, sli.matchers)}[${tile}]))`;
@@ -126,7 +126,7 @@ export function totalEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileS
 }
 
 /** The series whose absence means the SLI cannot be measured, as an expression that is 1 while it is absent. */
-export function sourceAbsentExpr(sli: SliModel, window: PromDuration): string {
+export function sourceAbsentExpr(sli: SliModel, window: DurationString): string {
   switch (sli.kind) {
     case 'error-rate':
       return `absent_over_time(${selector(sli.metric, sli.matchers)}[${window}])`;

@@ -1,4 +1,6 @@
-import { goDuration, jaegerConfigDocument, jaegerConfigModel, renderJaegerConfig, storageProblems } from '../../../src/components/jaeger/config';
+import { PromDuration } from '../../../src/common/duration';
+import { jaegerConfig, jaegerConfigDocument, renderJaegerConfig } from '../../../src/components/jaeger/config';
+import { jaegerModel, storageProblems } from '../../../src/components/jaeger/model';
 import { JaegerStorage } from '../../../src/components/jaeger/storage';
 import { parseYaml } from '../../helpers/synth';
 
@@ -49,7 +51,7 @@ function leafPaths(value: unknown, prefix = ''): string[] {
 }
 
 function doc(storage: JaegerStorage, logLevel = 'info'): any {
-  return parseYaml(renderJaegerConfig(jaegerConfigModel({ storage, logLevel })));
+  return parseYaml(renderJaegerConfig(jaegerConfig(jaegerModel({ storage, logLevel }))));
 }
 
 describe('Jaeger config.yaml', () => {
@@ -114,12 +116,12 @@ describe('Jaeger config.yaml', () => {
     ['memory', JaegerStorage.memory()],
     ['badger', JaegerStorage.badger()],
   ])('every key written for %s storage is a documented upstream key', (_, storage) => {
-    const paths = leafPaths(jaegerConfigDocument(jaegerConfigModel({ storage, logLevel: 'info' })));
+    const paths = leafPaths(jaegerConfigDocument(jaegerConfig(jaegerModel({ storage, logLevel: 'info' }))));
     expect(paths.filter((p) => !DOCUMENTED.has(p))).toEqual([]);
   });
 
   test('never uses the collector\'s removed service.telemetry.metrics.address', () => {
-    expect(renderJaegerConfig(jaegerConfigModel({ storage: JaegerStorage.memory(), logLevel: 'info' }))).not.toMatch(/address:/);
+    expect(renderJaegerConfig(jaegerConfig(jaegerModel({ storage: JaegerStorage.memory(), logLevel: 'info' })))).not.toMatch(/address:/);
   });
 
   test('the log level is mapped to service.telemetry.logs.level', () => {
@@ -127,7 +129,7 @@ describe('Jaeger config.yaml', () => {
   });
 });
 
-describe('goDuration', () => {
+describe('Go durations (Badger TTL)', () => {
   test.each([
     [259200, '72h'],
     [604800, '168h'],
@@ -136,7 +138,7 @@ describe('goDuration', () => {
     [0.5, '500ms'],
     [0, '0s'],
   ])('%d seconds → %s', (seconds, expected) => {
-    expect(goDuration(seconds)).toBe(expected);
+    expect(PromDuration.seconds(seconds).toGo()).toBe(expected);
   });
 });
 
@@ -148,7 +150,7 @@ describe('storageProblems', () => {
 
   test.each([0, -5, 1.5, Number.NaN])('refuses maxTraces %d', (maxTraces) => {
     expect(storageProblems(JaegerStorage.memory({ maxTraces }), 'j.storage')).toEqual([
-      expect.objectContaining({ path: 'j.storage.maxTraces', message: 'must be a whole number >= 1' }),
+      expect.objectContaining({ path: 'j.storage.maxTraces', message: 'must be a whole number of at least 1' }),
     ]);
   });
 
