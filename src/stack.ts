@@ -11,7 +11,7 @@ import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { DEFAULT_JOB_NAMES, platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
-import { serviceOverviewDashboard } from './dashboards';
+import { serviceOverviewDashboard } from './components/grafana';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 

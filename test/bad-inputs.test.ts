@@ -60,41 +60,41 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'an objective of 100 (no error budget)',
     act: () => synth(oneSlo({ objective: 100 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 100). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 100). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'an objective over 100',
     act: () => synth(oneSlo({ objective: 120 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 120). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 120). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'an objective of 0',
     act: () => synth(oneSlo({ objective: 0 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 0). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 0). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'a negative objective',
     act: () => synth(oneSlo({ objective: -1 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got -1). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got -1). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'a latency threshold that is not a histogram bucket',
     act: () => synth(oneSlo({ name: 'latency', objective: 99, sli: { kind: 'latency', threshold: 0.3 } })),
     message:
-      'services.shop.slos.latency.sli.threshold: 0.3 is not a bucket boundary of http_request_duration_seconds (nearest boundaries: 0.25 and 0.5); a latency SLI counts requests in the bucket le="0.3" (got 0.3). Fix: declare histogramBuckets including 0.3 on service shop (and the same buckets in the application\'s histogram), or use 0.25 (250 ms) or 0.5 (500 ms) as the threshold.',
+      'observability/Slos.services.shop.slos.latency.sli.threshold: 0.3 is not a bucket boundary of http_request_duration_seconds (nearest boundaries: 0.25 and 0.5); a latency SLI counts requests in the bucket le="0.3" (got 0.3). Fix: declare histogramBuckets including 0.3 on service shop (and the same buckets in the application\'s histogram), or use 0.25 (250 ms) or 0.5 (500 ms) as the threshold.',
   },
   {
     mistake: 'a raw SLI query without the {{window}} placeholder',
     act: () => synth(oneSlo({ sli: { kind: 'raw', errorQuery: 'sum(rate(errors_total[5m]))', totalQuery: 'sum(rate(requests_total[{{window}}]))' } })),
     message:
-      'services.shop.slos.errors.sli.errorQuery: must contain the {{window}} placeholder (got "sum(rate(errors_total[5m]))"). Fix: write the range of every rate as [{{window}}], e.g. sum(rate(my_errors_total[{{window}}])); it is replaced by each window (5m, 30m, 1h).',
+      'observability/Slos.services.shop.slos.errors.sli.errorQuery: must contain the {{window}} placeholder (got "sum(rate(errors_total[5m]))"). Fix: write the range of every rate as [{{window}}], e.g. sum(rate(my_errors_total[{{window}}])); it is replaced by each window (5m, 30m, 1h).',
   },
   {
     // Validated by the SLO model (src/slo) itself, with the spec path; Prometheus.addRuleFile would catch it too.
     mistake: 'invalid PromQL in a raw SLI query',
     act: () => synth(oneSlo({ sli: { kind: 'raw', errorQuery: 'sum(rate(errors_total[{{window}}])', totalQuery: 'sum(rate(requests_total[{{window}}]))' } })),
     message: [
-      'services.shop.slos.errors.sli.errorQuery: unclosed "(" at column 4 of the PromQL expression',
+      'observability/Slos.services.shop.slos.errors.sli.errorQuery: unclosed "(" at column 4 of the PromQL expression',
       '    sum(rate(errors_total[{{window}}])',
       '       ^ here. Fix: add the matching ")".',
     ].join('\n'),
@@ -113,34 +113,34 @@ const BAD_INPUTS: BadInput[] = [
           },
         ],
       }),
-    message: 'services.shop.slos.errors.name: duplicates another SLO of service shop (got "errors"). Fix: SLO names must be unique within a service.',
+    message: 'observability/Slos.services.shop.slos.errors.name: duplicates another SLO of service shop (got "errors"). Fix: SLO names must be unique within a service.',
   },
   {
     mistake: 'an unknown SLO class',
     act: () => synth({ services: [{ name: 'shop', class: 'GOLD' }] }),
-    message: 'services.shop.class: is not a known SLO class (got "GOLD"). Fix: use one of CRITICAL, HIGH_FAST, HIGH_SLOW, LOW, or define it in the model options\' classes.',
+    message: 'observability/Slos.services.shop.class: is not a known SLO class (got "GOLD"). Fix: use one of CRITICAL, HIGH_FAST, HIGH_SLOW, LOW, or define it in the model options\' classes.',
   },
   {
     mistake: 'an SLO period that is not a supported window table',
     act: () => synth(oneSlo({ period: '1 day' })),
-    message: 'services.shop.slos.errors.period: has no alert window table (got "1 day"). Fix: use one of 28d, 30d, or pass a table for it in the model options\' windowTables.',
+    message: 'observability/Slos.services.shop.slos.errors.period: has no alert window table (got "1 day"). Fix: use one of 28d, 30d, or pass a table for it in the model options\' windowTables.',
   },
   // --- service names ---------------------------------------------------------------------------------------------
   {
     mistake: 'the same service twice',
     act: () => synth({ services: [{ name: 'shop', class: 'LOW' }, { name: 'shop', class: 'LOW' }] }),
-    message: 'services[1].name: duplicates services[0] (got "shop"). Fix: declare each service once; put all its SLOs in one entry.',
+    message: 'observability/Slos.services[1].name: duplicates services[0] (got "shop"). Fix: declare each service once; put all its SLOs in one entry.',
   },
   {
     mistake: 'an upper-case service name',
     act: () => synth({ services: [{ name: 'Shop', class: 'LOW' }] }),
     message:
-      'services.Shop.name: is not a valid Kubernetes name: it contains uppercase letters; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "Shop"). Fix: use "shop".',
+      'observability/Slos.services.Shop.name: is not a valid Kubernetes name: it contains uppercase letters; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "Shop"). Fix: use "shop".',
   },
   {
     mistake: 'a service name longer than 63 characters',
     act: () => synth({ services: [{ name: `shop-${'x'.repeat(59)}`, class: 'LOW' }] }),
-    message: `services.shop-${'x'.repeat(59)}.name: is not a valid Kubernetes name: it is 64 characters long; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "shop-${'x'.repeat(59)}"). Fix: use "shop-${'x'.repeat(58)}".`,
+    message: `observability/Slos.services.shop-${'x'.repeat(59)}.name: is not a valid Kubernetes name: it is 64 characters long; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "shop-${'x'.repeat(59)}"). Fix: use "shop-${'x'.repeat(58)}".`,
   },
   // --- PromQL in a user-added rule group -------------------------------------------------------------------------
   {

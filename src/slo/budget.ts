@@ -1,4 +1,4 @@
-import { ConfigError } from '../common/errors';
+import { ConfigError, ConfigProblem } from '../common/errors';
 import { parseDuration, DurationString } from '../common/duration';
 import { cleanNumber } from './burn-rate';
 import { DEFAULT_PERIOD } from './windows';
@@ -8,10 +8,22 @@ import { DEFAULT_PERIOD } from './windows';
  * Objectives are percentages (99.9); ratios are fractions (0.001). Pure functions, no PromQL.
  */
 
+/** The one check of an objective (the SLO model's and the maths'): a percentage strictly between 0 and 100. */
+export function objectiveProblems(objectivePercent: unknown, path: string): ConfigProblem[] {
+  if (typeof objectivePercent === 'number' && Number.isFinite(objectivePercent) && objectivePercent > 0 && objectivePercent < 100) return [];
+  return [
+    {
+      path,
+      message: 'must be a percentage strictly between 0 and 100',
+      value: objectivePercent,
+      fix: 'write e.g. 99.9 for "99.9% of events are good" (100 leaves no error budget).',
+    },
+  ];
+}
+
 function checkObjective(objectivePercent: number): void {
-  if (typeof objectivePercent !== 'number' || !Number.isFinite(objectivePercent) || objectivePercent <= 0 || objectivePercent >= 100) {
-    throw new ConfigError({ path: 'objective', message: 'must be a percentage strictly between 0 and 100', value: objectivePercent, fix: 'write e.g. 99.9 for "99.9% of events are good".' });
-  }
+  const problems = objectiveProblems(objectivePercent, 'objective');
+  if (problems.length > 0) throw new ConfigError(problems);
 }
 
 function checkBurnRate(burnRate: number): void {

@@ -390,13 +390,16 @@ export function alertmanagerConfigDocument(model: AlertmanagerConfig, ctx: Alert
     },
     route: renderRoute(model.route),
     receivers: model.receivers.map((r) => renderReceiver(r, ctx)),
-    inhibit_rules: model.inhibitRules.length > 0
-      ? model.inhibitRules.map((rule) => ({
-        source_matchers: matcherStrings(rule.sourceMatchers),
-        target_matchers: matcherStrings(rule.targetMatchers),
-        equal: rule.equal && rule.equal.length > 0 ? [...rule.equal] : undefined,
-      }))
-      : undefined,
+    inhibit_rules: model.inhibitRules.length > 0 ? model.inhibitRules.map(renderInhibitRule) : undefined,
+  };
+}
+
+/** One `inhibit_rules` entry (snake_case). */
+export function renderInhibitRule(rule: InhibitRule): Record<string, unknown> {
+  return {
+    source_matchers: matcherStrings(rule.sourceMatchers),
+    target_matchers: matcherStrings(rule.targetMatchers),
+    equal: rule.equal && rule.equal.length > 0 ? [...rule.equal] : undefined,
   };
 }
 

@@ -1,4 +1,4 @@
-import { DurationString } from '../../common/duration';
+import { PromDuration } from '../../common/duration';
 import { SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { LabelMatcher, SliModel, SloDefinition } from '../model';
 import { renderWindowQuery } from '../promql-check';
@@ -45,14 +45,14 @@ export function sortedLabels(...maps: readonly Readonly<Record<string, string>>[
 }
 
 /** Labels of an SLI recording over `window`: id labels, `sloth_window`, the SLO's extra labels. */
-export function windowLabels(slo: SloDefinition, window: DurationString): Record<string, string> {
-  return sortedLabels(slo.labels, sloIdLabels(slo), { [SLO_LABELS.window]: window });
+export function windowLabels(slo: SloDefinition, window: PromDuration): Record<string, string> {
+  return sortedLabels(slo.labels, sloIdLabels(slo), { [SLO_LABELS.window]: window.toString() });
 }
 
-export const errorRateRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.errorRatePrefix}${w}`;
-export const totalRateRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.totalRatePrefix}${w}`;
-export const errorIncreaseRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.errorIncreasePrefix}${w}`;
-export const totalIncreaseRecord = (w: DurationString): string => `${SLO_EVENT_METRICS.totalIncreasePrefix}${w}`;
+export const errorRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorRatePrefix}${w}`;
+export const totalRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.totalRatePrefix}${w}`;
+export const errorIncreaseRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorIncreasePrefix}${w}`;
+export const totalIncreaseRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.totalIncreasePrefix}${w}`;
 
 function errorSelector(sli: SliModel & { kind: 'error-rate' }): string {
   return selector(sli.metric, [...sli.matchers, { name: sli.statusLabel, op: '=~', value: sli.errorStatus }]);
@@ -66,7 +66,7 @@ function bucketSelector(sli: SliModel & { kind: 'latency' }): string {
  * Bad events per second over `window`, one series without labels. A missing error series (a service that never
  * failed exposes no `status="500"` series) counts as zero, so the ratio exists as soon as there is traffic.
  */
-export function errorEventsRateExpr(sli: SliModel, window: DurationString, windowSeconds: number): string {
+export function errorEventsRateExpr(sli: SliModel, window: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(rate(${errorSelector(sli)}[${window}])) or vector(0)`;
@@ -74,7 +74,7 @@ export function errorEventsRateExpr(sli: SliModel, window: DurationString, windo
       return `sum(rate(${selector(sli.countMetric, sli.matchers)}[${window}])) - sum(rate(${bucketSelector(sli)}[${window}]))`;
     case 'availability': {
       const s = selector(sli.metric, sli.matchers);
-      return `(sum(count_over_time(${s}[${window}])) - sum(sum_over_time(${s}[${window}]))) / ${windowSeconds}`;
+      return `(sum(count_over_time(${s}[${window}])) - sum(sum_over_time(${s}[${window}]))) / ${window.seconds}`;
     }
     case 'raw':
       return `sum(${renderWindowQuery(sli.errorQuery, window)}) or vector(0)`;
@@ -82,21 +82,21 @@ export function errorEventsRateExpr(sli: SliModel, window: DurationString, windo
 }
 
 /** All events per second over `window` (for time-based SLIs: samples per second). */
-export function totalEventsRateExpr(sli: SliModel, window: DurationString, windowSeconds: number): string {
+export function totalEventsRateExpr(sli: SliModel, window: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(rate(${selector(sli.metric, sli.matchers)}[${window}]))`;
     case 'latency':
       return `sum(rate(${selector(sli.countMetric, sli.matchers)}[${window}]))`;
     case 'availability':
-      return `sum(count_over_time(${selector(sli.metric, sli.matchers)}[${window}])) / ${windowSeconds}`;
+      return `sum(count_over_time(${selector(sli.metric, sli.matchers)}[${window}])) / ${window.seconds}`;
     case 'raw':
       return `sum(${renderWindowQuery(sli.totalQuery, window)})`;
   }
 }
 
 /** Bad events in the last tile (a count; for time-based SLIs: failed samples). */
-export function errorEventsIncreaseExpr(sli: SliModel, tile: DurationString, tileSeconds: number): string {
+export function errorEventsIncreaseExpr(sli: SliModel, tile: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(increase(${errorSelector(sli)}[${tile}])) or vector(0)`;
@@ -107,12 +107,12 @@ export function errorEventsIncreaseExpr(sli: SliModel, tile: DurationString, til
       return `sum(count_over_time(${s}[${tile}])) - sum(sum_over_time(${s}[${tile}]))`;
     }
     case 'raw':
-      return `(sum(${renderWindowQuery(sli.errorQuery, tile)}) or vector(0)) * ${tileSeconds}`;
+      return `(sum(${renderWindowQuery(sli.errorQuery, tile)}) or vector(0)) * ${tile.seconds}`;
   }
 }
 
 /** All events in the last tile. */
-export function totalEventsIncreaseExpr(sli: SliModel, tile: DurationString, tileSeconds: number): string {
+export function totalEventsIncreaseExpr(sli: SliModel, tile: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(increase(${selector(sli.metric, sli.matchers)}[${tile}]))`;
@@ -121,12 +121,12 @@ export function totalEventsIncreaseExpr(sli: SliModel, tile: DurationString, til
     case 'availability':
       return `sum(count_over_time(${selector(sli.metric, sli.matchers)}[${tile}]))`;
     case 'raw':
-      return `sum(${renderWindowQuery(sli.totalQuery, tile)}) * ${tileSeconds}`;
+      return `sum(${renderWindowQuery(sli.totalQuery, tile)}) * ${tile.seconds}`;
   }
 }
 
 /** The series whose absence means the SLI cannot be measured, as an expression that is 1 while it is absent. */
-export function sourceAbsentExpr(sli: SliModel, window: DurationString): string {
+export function sourceAbsentExpr(sli: SliModel, window: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `absent_over_time(${selector(sli.metric, sli.matchers)}[${window}])`;

@@ -5,7 +5,7 @@ import { GrafanaProps, GrafanaStorage } from '../../../src/components/grafana/mo
 import { GRAFANA_DEFAULTS } from '../../../src/components/grafana/defaults';
 import { toJson } from '../../../src/common/serialize';
 import { DATASOURCE_UIDS } from '../../../src/conventions';
-import { serviceOverviewDashboard } from '../../../src/dashboards/service-overview';
+import { serviceOverviewDashboard } from '../../../src/components/grafana/service-overview';
 import { schemaErrors } from '../../helpers/schema';
 import { K8sObject, configFile, containersOf, findObject, objectsOfKind, parseYaml, synthObjects } from '../../helpers/synth';
 import { BACKENDS } from './fixtures';

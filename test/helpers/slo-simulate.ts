@@ -1,6 +1,6 @@
-import { parseDuration } from '../common/duration';
-import { errorRatioThreshold } from './burn-rate';
-import { SloDefinition, SloSettings, TierModel } from './model';
+import { PromDuration } from '../../src/common/duration';
+import { errorRatioThreshold } from '../../src/slo/burn-rate';
+import { SloDefinition, SloSettings, TierModel } from '../../src/slo/model';
 
 /**
  * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules`
@@ -219,8 +219,8 @@ function holdState(cond: boolean, tMs: number, holdMs: number, active: { since?:
 }
 
 function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: TierModel, budget: number): boolean {
-  const over = (w: string, thr: number): boolean => {
-    const r = ratios[w];
+  const over = (w: PromDuration, thr: number): boolean => {
+    const r = ratios[String(w)];
     return r !== undefined && r > thr;
   };
   const q = tier.windows.quick;
@@ -235,10 +235,10 @@ function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: T
  * in the proof's group order: short windows, tiles, long windows, metadata, alerts.
  */
 export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimSource, evalStepSeconds: number, endSeconds: number): SimTick[] {
-  const tileMs = settings.tileSeconds * 1000;
-  const absentMs = parseDuration(settings.absent.window, 'absent.window') * 1000;
-  const absentForMs = parseDuration(settings.absent.for, 'absent.for') * 1000;
-  const breachForMs = parseDuration(settings.breach.for, 'breach.for') * 1000;
+  const tileMs = settings.tileInterval.seconds * 1000;
+  const absentMs = settings.absent.window.seconds * 1000;
+  const absentForMs = settings.absent.for.seconds * 1000;
+  const breachForMs = settings.breach.for.seconds * 1000;
   const errTiles = new Recorded();
   const totTiles = new Recorded();
   const absentActive: { since?: number } = {};
@@ -254,9 +254,9 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     const totalRates: Record<string, number | undefined> = {};
     // slo-sli-recordings: event rates and their ratio, per raw window.
     for (const w of slo.sliWindows.filter((x) => x.source === 'raw')) {
-      const e = eventRates(src, tMs, w.seconds * 1000);
-      totalRates[w.window] = e.total;
-      ratios[w.window] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
+      const e = eventRates(src, tMs, w.window.seconds * 1000);
+      totalRates[String(w.window)] = e.total;
+      ratios[String(w.window)] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
     }
     // slo-sli-tiles
     const tile = tileEvents(src, tMs, tileMs);
@@ -264,25 +264,25 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     totTiles.add(tMs, tile.total);
     // slo-sli-long-windows
     for (const w of slo.sliWindows.filter((x) => x.source === 'tiles')) {
-      const e = errTiles.sumOver(tMs - w.seconds * 1000, tMs);
-      const tot = totTiles.sumOver(tMs - w.seconds * 1000, tMs);
-      ratios[w.window] = e !== undefined && tot !== undefined ? e / tot : undefined;
+      const e = errTiles.sumOver(tMs - w.window.seconds * 1000, tMs);
+      const tot = totTiles.sumOver(tMs - w.window.seconds * 1000, tMs);
+      ratios[String(w.window)] = e !== undefined && tot !== undefined ? e / tot : undefined;
     }
     // slo-meta-recordings
-    const r5 = ratios[currentWindow];
+    const r5 = ratios[String(currentWindow)];
     const currentBurnRate = r5 === undefined ? undefined : r5 / budget;
     // slo-alerts
     const guardOk =
       slo.minRequestRate === undefined ||
       [guard.longWindow, guard.shortWindow].every((w) => {
-        const r = totalRates[w];
+        const r = totalRates[String(w)];
         return r !== undefined && r >= slo.minRequestRate!;
       });
     const page = slo.page.enabled && currentBurnRate !== undefined && guardOk && pairFires(ratios, slo.page, budget);
     const ticket = slo.ticket.enabled && currentBurnRate !== undefined && pairFires(ratios, slo.ticket, budget);
     const hasSource = watched.some((s) => pointsIn(s, tMs - absentMs, tMs).length > 0);
     const absent = settings.absent.enabled && holdState(!hasSource, tMs, absentForMs, absentActive);
-    const period = ratios[slo.period];
+    const period = ratios[String(slo.period)];
     const sli = period === undefined ? undefined : 1 - period;
     const breach = settings.breach.enabled && holdState(sli !== undefined && sli < slo.objectiveRatio, tMs, breachForMs, breachActive);
     out.push({
