@@ -286,8 +286,8 @@ function toProbe(p: ProbeSpec): kplus.Probe {
     : kplus.Probe.fromTcpSocket({ ...opts, port: p.port });
 }
 
-function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec): kplus.ContainerProps {
-  const path = `${w.identity.instance}.containers.${c.name}.resources`;
+function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec, at: string): kplus.ContainerProps {
+  const path = `${at}.containers.${c.name}.resources`;
   const r = c.resources;
   const root = w.hostAccess?.runAsRoot ?? false;
   return {
@@ -331,7 +331,7 @@ function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec): kplus.Contai
   };
 }
 
-function podProps(w: WorkloadSpec): kplus.PodProps & { podMetadata: { labels: Record<string, string>; annotations?: Record<string, string> } } {
+function podProps(w: WorkloadSpec, at: string): kplus.PodProps & { podMetadata: { labels: Record<string, string>; annotations?: Record<string, string> } } {
   const root = w.hostAccess?.runAsRoot ?? false;
   return {
     podMetadata: {
@@ -348,7 +348,7 @@ function podProps(w: WorkloadSpec): kplus.PodProps & { podMetadata: { labels: Re
       fsGroup: w.fsGroup ?? (root ? undefined : w.group ?? 65534),
       fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
     },
-    containers: w.containers.map((c) => toContainerProps(c, w)),
+    containers: w.containers.map((c) => toContainerProps(c, w, at)),
     terminationGracePeriod: Duration.seconds(w.terminationGracePeriodSeconds ?? 30),
     dns: w.hostAccess?.hostNetwork ? { policy: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET } : undefined,
   };
@@ -364,7 +364,7 @@ const NAMED_VOLUMES = new WeakMap<kplus.Workload, readonly string[]>();
  * scheduling, named volumes and mounts. (JSON patches apply to the L1 object before its JSON mapping, so they use
  * the L1 prop names — `hostPid` — which equal the API's everywhere else.)
  */
-function finish(workload: kplus.Workload, w: WorkloadSpec, claims: readonly ClaimSpec[] = []): void {
+function finish(workload: kplus.Workload, w: WorkloadSpec, at: string, claims: readonly ClaimSpec[] = []): void {
   const api = ApiObject.of(workload);
   for (const [k, v] of Object.entries(recommendedLabels(w.identity))) api.metadata.addLabel(k, v);
   workload.select(kplus.LabelSelector.of({ labels: selectorLabels(w.identity) }));
@@ -390,13 +390,13 @@ function finish(workload: kplus.Workload, w: WorkloadSpec, claims: readonly Clai
   NAMED_VOLUMES.set(workload, volumes.map((v) => v.name));
 
   w.containers.forEach((c, i) => {
-    const at = `${w.identity.instance}.containers.${c.name}`;
+    const where = `${at}.containers.${c.name}`;
     const mounts: { name: string; mountPath: string; readOnly?: boolean }[] = [];
     for (const claimName of c.claimMounts ?? []) {
       const claim = claims.find((x) => x.name === claimName);
       if (!claim) {
         throw new ConfigError({
-          path: `${at}.claimMounts`,
+          path: `${where}.claimMounts`,
           message: 'names a claim template that does not exist',
           value: claimName,
           fix: claims.length > 0 ? `declare it in claims (${claims.map((x) => x.name).join(', ')}).` : 'declare it in claims.',
@@ -407,7 +407,7 @@ function finish(workload: kplus.Workload, w: WorkloadSpec, claims: readonly Clai
     for (const m of c.volumeMounts ?? []) {
       if (!volumes.some((v) => v.name === m.volume)) {
         throw new ConfigError({
-          path: `${at}.volumeMounts`,
+          path: `${where}.volumeMounts`,
           message: 'names a volume the pod does not declare',
           value: m.volume,
           fix: volumes.length > 0 ? `declare it in volumes (${volumes.map((v) => v.name).join(', ')}).` : 'declare it in volumes.',
@@ -433,31 +433,34 @@ export function addVolumeSource(workload: kplus.Workload, volume: string, source
   ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${POD_SPEC}/volumes/${index}/projected/sources/-`, source));
 }
 
+/**
+ * Problems in a spec are reported under the component's construct path (`<scope path>.containers.<name>...`).
+ */
 export function secureDeployment(scope: Construct, id: string, spec: DeploymentSpec): kplus.Deployment {
   const d = new kplus.Deployment(scope, id, {
-    ...podProps(spec),
+    ...podProps(spec, scope.node.path),
     metadata: { name: spec.identity.instance, namespace: spec.namespace },
     replicas: spec.replicas ?? 1,
     strategy: spec.strategy === 'Recreate' ? kplus.DeploymentStrategy.recreate() : undefined,
     select: false,
   });
-  finish(d, spec);
+  finish(d, spec, scope.node.path);
   return d;
 }
 
 export function secureDaemonSet(scope: Construct, id: string, spec: WorkloadSpec): kplus.DaemonSet {
   const d = new kplus.DaemonSet(scope, id, {
-    ...podProps(spec),
+    ...podProps(spec, scope.node.path),
     metadata: { name: spec.identity.instance, namespace: spec.namespace },
     select: false,
   });
-  finish(d, spec);
+  finish(d, spec, scope.node.path);
   return d;
 }
 
 export function secureStatefulSet(scope: Construct, id: string, spec: StatefulSetSpec): kplus.StatefulSet {
   const s = new kplus.StatefulSet(scope, id, {
-    ...podProps(spec),
+    ...podProps(spec, scope.node.path),
     metadata: { name: spec.identity.instance, namespace: spec.namespace },
     replicas: spec.replicas ?? 1,
     service: spec.service,
@@ -481,7 +484,7 @@ export function secureStatefulSet(scope: Construct, id: string, spec: StatefulSe
       ),
     );
   }
-  finish(s, spec, claims);
+  finish(s, spec, scope.node.path, claims);
   // cdk8s-plus binds the governing Service through its address label; select by the stable labels instead.
   ApiObject.of(spec.service).addJsonPatch(JsonPatch.replace('/spec/selector', selectorLabels(spec.identity)));
   return s;
