@@ -85,6 +85,22 @@ describe('namespaces', () => {
     expect(new NodeExporter(chart, 'NodeExporter').namespace).toBe('observability-agents');
   });
 
+  test('cluster-scoped objects (Namespaces, ClusterRoles, their bindings) carry no namespace, in a chart that has one', () => {
+    const objects = synthObjects(new ObservabilityStack(Testing.app(), 'observability'));
+    const clusterScoped = objects.filter((o) => o.kind === 'Namespace' || o.kind.startsWith('Cluster'));
+    expect(clusterScoped.map((o) => `${o.kind}/${o.metadata.name}`).sort()).toEqual([
+      'ClusterRole/observability-agents-otel-agent',
+      'ClusterRole/observability-kube-state-metrics',
+      'ClusterRole/observability-prometheus',
+      'ClusterRoleBinding/observability-agents-otel-agent',
+      'ClusterRoleBinding/observability-kube-state-metrics',
+      'ClusterRoleBinding/observability-prometheus',
+      'Namespace/observability',
+      'Namespace/observability-agents',
+    ]);
+    for (const o of clusterScoped) expect([o.kind, o.metadata.name, o.metadata.namespace]).toEqual([o.kind, o.metadata.name, undefined]);
+  });
+
   test('node agents take the stack\'s agents namespace', () => {
     const stack = new ObservabilityStack(Testing.app(), 'observability', { namespace: 'mon', agentNamespace: 'mon-nodes' });
     expect(stack.node.tryGetContext(AGENT_NAMESPACE_CONTEXT)).toBe('mon-nodes');

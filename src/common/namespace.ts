@@ -51,16 +51,18 @@ export interface StackNamespaceSpec {
 /** A Namespace labelled with the Pod Security level its pods need. */
 export function stackNamespace(scope: Construct, id: string, spec: StackNamespaceSpec): k8s.KubeNamespace {
   const audit = spec.warnAndAudit ?? 'restricted';
-  return new k8s.KubeNamespace(scope, id, {
-    metadata: {
-      name: spec.name,
-      labels: {
-        'app.kubernetes.io/part-of': PART_OF,
-        'pod-security.kubernetes.io/enforce': spec.enforce,
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-        'pod-security.kubernetes.io/warn': audit,
-        'pod-security.kubernetes.io/audit': audit,
+  return clusterScoped(
+    new k8s.KubeNamespace(scope, id, {
+      metadata: {
+        name: spec.name,
+        labels: {
+          'app.kubernetes.io/part-of': PART_OF,
+          'pod-security.kubernetes.io/enforce': spec.enforce,
+          'pod-security.kubernetes.io/enforce-version': 'latest',
+          'pod-security.kubernetes.io/warn': audit,
+          'pod-security.kubernetes.io/audit': audit,
+        },
       },
-    },
-  });
+    }),
+  );
 }

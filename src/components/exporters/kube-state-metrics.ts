@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
-import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
+import { DEFAULT_NAMESPACE, clusterScoped, defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
 import { componentNameProblems, flagProblems, imageProblems, kubernetesLabelKeyProblems, namespaceProblems, nonEmptyProblems } from '../../common/validation';
 import { LINUX_NODES, ResourceSpec, Resources, parseResources, secureDeployment } from '../../common/workload';
@@ -302,20 +302,20 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
       automountToken: false,
     });
 
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.clusterRole = clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: model.clusterRoleName, labels },
       rules: kubeStateMetricsRules(this.model.collectors).map((r) => ({
         apiGroups: [...r.apiGroups],
         resources: [...r.resources],
         verbs: [...r.verbs],
       })),
-    });
+    }));
 
-    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    this.clusterRoleBinding = clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: model.clusterRoleName, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: model.clusterRoleName },
       subjects: [{ kind: 'ServiceAccount', name: model.name, namespace: model.namespace }],
-    });
+    }));
 
     const ports = [EXPORTER_PORTS.kubeStateMetrics, EXPORTER_PORTS.kubeStateMetricsTelemetry].map((p) => ({ name: p.name, port: p.port }));
     this.deployment = secureDeployment(this, 'Resource', {

@@ -6,7 +6,7 @@ import { ConfigMapPack, PackedConfigMap, configMapEntryBytes } from '../../commo
 import { IAlertmanager, IPrometheus, baseUrl, serviceUrl } from '../../common/endpoints';
 import { ConfigError, ConfigProblem } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
-import { defaultNamespace } from '../../common/namespace';
+import { clusterScoped, defaultNamespace } from '../../common/namespace';
 import { RULE_FILE_SUFFIX, RuleFile, RuleGroup, renderRuleFile, ruleFileProblems } from '../../common/rules';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
@@ -133,15 +133,15 @@ export class Prometheus extends Construct implements IPrometheus {
       metadata: { name: model.name, namespace: model.namespace, labels },
       automountToken: false,
     });
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.clusterRole = clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: clusterName, labels },
       rules: prometheusClusterRoleRules().map((r) => ({ ...r })),
-    });
-    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    }));
+    this.clusterRoleBinding = clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: clusterName, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: clusterName },
       subjects: [{ kind: 'ServiceAccount', name: model.name, namespace: model.namespace }],
-    });
+    }));
 
     const ports = [{ name: PROMETHEUS_DEFAULTS.portName, port: this.port }];
     this.headlessService = stackService(this, 'Headless', {
