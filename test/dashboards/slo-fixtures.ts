@@ -1,5 +1,13 @@
 import { buildSloModel, ServiceModel, SloDefinition, SloSpec } from '../../src/slo';
 
+/** The workbook's 30-day burn-rate alerts, as the dashboards draw them (expectations, not inputs). */
+export const WORKBOOK_30D_ALERTS = [
+  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 14.4 },
+  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 6 },
+  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 3 },
+  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 1 },
+] as const;
+
 /** An SLO for the dashboard tests, resolved by the SLO model (an availability SLI from `up`) like every real one. */
 export interface FixtureSlo {
   readonly service: string;

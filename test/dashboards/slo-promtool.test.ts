@@ -3,7 +3,7 @@ import { SloDefinition } from '../../src/slo';
 import { sloOverviewDashboard, sloServiceDashboard } from '../../src/slo/dashboards';
 import { promtool, writeTree } from '../helpers/tools';
 import { substituteGrafanaMacros } from './promql';
-import { serviceModel, sloDefinitions } from './slo-fixtures';
+import { WORKBOOK_30D_ALERTS, serviceModel, sloDefinitions } from './slo-fixtures';
 
 /**
  * The dashboards' queries evaluated by Prometheus' own engine (`promtool test rules`, `promql_expr_test`) on series
@@ -13,13 +13,7 @@ import { serviceModel, sloDefinitions } from './slo-fixtures';
  * Expected values are computed here with the same float operations Prometheus performs.
  */
 
-/** The workbook's 30-day alerts, as the dashboards draw them. */
-const WINDOWS = [
-  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 14.4 },
-  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 6 },
-  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 3 },
-  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 1 },
-] as const;
+const WINDOWS = WORKBOOK_30D_ALERTS;
 
 /** The SLOs as the model resolves them (a 30d one, and a 28d ticket-only one), and what the expectations read of them. */
 const ORDER_SLO = { service: 'order-service', name: 'availability', objective: 99.9 };

@@ -11,19 +11,13 @@ import {
   sloServiceDashboard,
 } from '../../src/slo/dashboards';
 import { metricNames, promqlErrors, rangeWindows, substituteGrafanaMacros } from './promql';
-import { FixtureSlo, serviceModel, serviceModels, sloDefinitions } from './slo-fixtures';
+import { FixtureSlo, WORKBOOK_30D_ALERTS, serviceModel, serviceModels, sloDefinitions } from './slo-fixtures';
 
 // ---------------------------------------------------------------------------------------------------------------
 // fixtures: the seed's order-service SLOs with the workbook's 30-day windows, and a 28-day ticket-only SLO, as the
 // SLO model resolves them
 
-/** The workbook's 30-day alerts, as the dashboards draw them. */
-const WORKBOOK_WINDOWS = [
-  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 14.4 },
-  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 6 },
-  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 3 },
-  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 1 },
-] as const;
+const WORKBOOK_WINDOWS = WORKBOOK_30D_ALERTS;
 
 function slo(service: string, name: string, objective: number, extra: Partial<FixtureSlo> = {}): FixtureSlo {
   return { service, name, objective, ...extra };

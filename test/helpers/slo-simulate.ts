@@ -98,51 +98,41 @@ interface Events {
   readonly total?: number;
 }
 
-/** The event rates of the short-window recordings at `tMs` over `wMs`. */
-function eventRates(src: SimSource, tMs: number, wMs: number): Events {
+/**
+ * Bad and all events over `wMs` before `tMs`: per second for the short-window recordings (`rate`), counts for the
+ * tile recordings (`increase`). Dividing by 1 is exact, so both follow the PromQL's float operations.
+ */
+function windowEvents(src: SimSource, tMs: number, wMs: number, perSecond: boolean): Events {
   const start = tMs - wMs;
-  const rate = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, true);
+  const over = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, perSecond);
   switch (src.kind) {
     case 'error-rate':
       // `sum(rate(err)) or vector(0)`
-      return { error: sumOf(src.errorSeries, rate) ?? 0, total: sumOf(src.totalSeries, rate) };
+      return { error: sumOf(src.errorSeries, over) ?? 0, total: sumOf(src.totalSeries, over) };
     case 'latency': {
-      const c = sumOf([src.count], rate);
-      const b = sumOf([src.bucket], rate);
+      const c = sumOf([src.count], over);
+      const b = sumOf([src.bucket], over);
       return { error: c !== undefined && b !== undefined ? c - b : undefined, total: c };
     }
     case 'availability': {
       const pts = pointsIn(src.samples, start, tMs);
       if (pts.length === 0) return {};
-      const count = pts.length;
       let sum = 0;
       for (const p of pts) sum += p.v;
-      const w = wMs / 1000;
-      return { error: (count - sum) / w, total: count / w };
+      const per = perSecond ? wMs / 1000 : 1;
+      return { error: (pts.length - sum) / per, total: pts.length / per };
     }
   }
 }
 
+/** The event rates of the short-window recordings at `tMs` over `wMs`. */
+function eventRates(src: SimSource, tMs: number, wMs: number): Events {
+  return windowEvents(src, tMs, wMs, true);
+}
+
 /** The tile recordings (events in the last tile) at `tMs`. */
 function tileEvents(src: SimSource, tMs: number, tileMs: number): Events {
-  const start = tMs - tileMs;
-  const inc = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, false);
-  switch (src.kind) {
-    case 'error-rate':
-      return { error: sumOf(src.errorSeries, inc) ?? 0, total: sumOf(src.totalSeries, inc) };
-    case 'latency': {
-      const c = sumOf([src.count], inc);
-      const b = sumOf([src.bucket], inc);
-      return { error: c !== undefined && b !== undefined ? c - b : undefined, total: c };
-    }
-    case 'availability': {
-      const pts = pointsIn(src.samples, start, tMs);
-      if (pts.length === 0) return {};
-      let sum = 0;
-      for (const p of pts) sum += p.v;
-      return { error: pts.length - sum, total: pts.length };
-    }
-  }
+  return windowEvents(src, tMs, tileMs, false);
 }
 
 /** A recorded series with prefix sums, for `sum_over_time` over closed ranges. */

@@ -1,8 +1,9 @@
 import { ProblemCollector } from '../../common/errors';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
-import { componentNameProblems, dns1123SubdomainProblems, httpUrlProblems, imageProblems, namespaceProblems, wholeNumberProblems } from '../../common/validation';
-import { parseResources, ResourceSpec, Resources } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, httpUrlProblems, wholeNumberProblems } from '../../common/validation';
+import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import {
   AlertmanagerConfigContext,
@@ -79,16 +80,12 @@ export interface AlertmanagerProps {
  * The validated Alertmanager settings, every default resolved. `route`, `receivers` and `inhibitRules` are the ones
  * given (or the defaults); `Alertmanager.config` holds them with what `addXxx` added.
  */
-export interface AlertmanagerModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface AlertmanagerModel extends ComponentModel {
   readonly replicas: number;
   /** Gossip clustering is on (replicas > 1). */
   readonly clustered: boolean;
   readonly storageSize: ByteSize;
   readonly storageClassName?: string;
-  readonly resources: Resources;
   readonly credentialsSecretName: string;
   /** @default - the in-cluster Service URL */
   readonly externalUrl?: string;
@@ -114,9 +111,13 @@ export function alertmanagerContext(model: Pick<AlertmanagerModel, 'credentialsS
 export function alertmanagerModel(props: AlertmanagerProps = {}, path = 'Alertmanager', namespace = DEFAULT_NAMESPACE): AlertmanagerModel {
   const d = ALERTMANAGER_DEFAULTS;
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? d.name;
-  const image = props.image ?? VERSIONS.alertmanager;
+  const base = componentModel(
+    props,
+    { name: d.name, image: VERSIONS.alertmanager, resources: d.resources, nameOptions: { suffixes: ALERTMANAGER_NAME_SUFFIXES, statefulSet: true } },
+    path,
+    namespace,
+    c,
+  );
   const replicas = props.replicas ?? d.replicas;
   const credentialsSecretName = props.credentialsSecretName ?? d.credentialsSecretName;
   const global: AlertmanagerGlobalConfig = {
@@ -133,15 +134,11 @@ export function alertmanagerModel(props: AlertmanagerProps = {}, path = 'Alertma
   const inhibitRules = [...(props.inhibitRules ?? defaultInhibitRules())];
   const ctx = alertmanagerContext({ credentialsSecretName }, path);
 
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`, { suffixes: ALERTMANAGER_NAME_SUFFIXES, statefulSet: true }));
-  c.addAll(imageProblems(image, `${path}.image`));
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 1 for a single Alertmanager, or 3 for a highly available cluster.' }));
   c.addAll(dns1123SubdomainProblems(credentialsSecretName, `${path}.credentialsSecretName`));
   if (props.externalUrl !== undefined) c.addAll(httpUrlProblems(props.externalUrl, `${path}.externalUrl`, { example: 'https://alertmanager.example.com' }));
   const storageSize = c.value(() => ByteSize.parse(props.storageSize ?? d.storageSize, `${path}.storageSize`));
   if (props.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(props.storageClassName, `${path}.storageClassName`));
-  const resources = c.value(() => parseResources(props.resources ?? d.resources, `${path}.resources`));
   c.addAll(globalProblems(global, ctx));
   const config = { global, route, receivers, inhibitRules };
   receivers.forEach((r, i) => {
@@ -153,14 +150,11 @@ export function alertmanagerModel(props: AlertmanagerProps = {}, path = 'Alertma
   inhibitRules.forEach((rule, i) => c.addAll(inhibitRuleProblems(rule, `${path}.inhibitRules[${i}]`)));
   c.throwIfAny();
   return {
-    namespace: ns,
-    name,
-    image,
+    ...base,
     replicas,
     clustered: replicas > 1,
     storageSize: storageSize!,
     storageClassName: props.storageClassName,
-    resources: resources!,
     credentialsSecretName,
     externalUrl: props.externalUrl,
     global,

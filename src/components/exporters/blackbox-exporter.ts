@@ -7,17 +7,9 @@ import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
 import { checksum, toYaml } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import {
-  componentNameProblems,
-  dns1123SubdomainProblems,
-  hostPortProblems,
-  httpUrlProblems,
-  imageProblems,
-  namespaceProblems,
-  portProblems,
-  wholeNumberProblems,
-} from '../../common/validation';
-import { LINUX_NODES, MountSpec, ResourceSpec, Resources, parseResources, secureDeployment } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, hostPortProblems, httpUrlProblems, portProblems, wholeNumberProblems } from '../../common/validation';
+import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ScrapeConfig } from '../prometheus/scrape-config';
@@ -99,13 +91,9 @@ export interface BlackboxExporterProps {
   readonly secretName?: string;
 }
 
-export interface BlackboxExporterModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface BlackboxExporterModel extends ComponentModel {
   readonly port: number;
   readonly replicas: number;
-  readonly resources: Resources;
   readonly modules: Readonly<Record<string, BlackboxModule>>;
   readonly secretName?: string;
 }
@@ -120,22 +108,16 @@ export const BLACKBOX_CONFIG_DIR = '/etc/blackbox_exporter';
  */
 export function blackboxExporterModel(props: BlackboxExporterProps = {}, path = 'BlackboxExporter', namespace = DEFAULT_NAMESPACE): BlackboxExporterModel {
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? EXPORTER_NAMES.blackboxExporter;
-  const image = props.image ?? VERSIONS.blackboxExporter;
+  const base = componentModel(props, { name: EXPORTER_NAMES.blackboxExporter, image: VERSIONS.blackboxExporter, resources: DEFAULT_RESOURCES.blackboxExporter }, path, namespace, c);
   const port = props.port ?? EXPORTER_PORTS.blackboxExporter.port;
   const replicas = props.replicas ?? 1;
   const modules = props.modules ?? DEFAULT_BLACKBOX_MODULES;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`));
-  c.addAll(imageProblems(image, `${path}.image`));
   c.addAll(portProblems(port, `${path}.port`, EXPORTER_PORTS.blackboxExporter.port));
-  const resources = c.value(() => parseResources(props.resources ?? DEFAULT_RESOURCES.blackboxExporter, `${path}.resources`));
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 1 or more.' }));
   if (props.secretName !== undefined) c.addAll(dns1123SubdomainProblems(props.secretName, `${path}.secretName`));
   c.check(() => validateBlackboxModules(modules, props.secretName !== undefined, path));
   c.throwIfAny();
-  return { namespace: ns, name, image, port, replicas, resources: resources!, modules, secretName: props.secretName };
+  return { ...base, port, replicas, modules, secretName: props.secretName };
 }
 
 /** blackbox_exporter's command line (pure). */

@@ -5,8 +5,9 @@ import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { DEFAULT_NAMESPACE, clusterScoped, defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { componentNameProblems, flagProblems, imageProblems, kubernetesLabelKeyProblems, namespaceProblems, nonEmptyProblems } from '../../common/validation';
-import { LINUX_NODES, ResourceSpec, Resources, parseResources, secureDeployment } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { flagProblems, kubernetesLabelKeyProblems, nonEmptyProblems } from '../../common/validation';
+import { LINUX_NODES, ResourceSpec, secureDeployment } from '../../common/workload';
 import { SERVICE_NAME_POD_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { componentTargetLabels, keepComponentPods } from '../prometheus/relabel';
@@ -79,12 +80,8 @@ export interface KubeStateMetricsProps {
   readonly jobName?: string;
 }
 
-export interface KubeStateMetricsModel {
-  readonly namespace: string;
-  readonly name: string;
+export interface KubeStateMetricsModel extends ComponentModel {
   readonly clusterRoleName: string;
-  readonly image: ImageVersion;
-  readonly resources: Resources;
   /** Enabled collectors, sorted. */
   readonly collectors: readonly string[];
   readonly metricLabelsAllowlist: Readonly<Record<string, readonly string[]>>;
@@ -207,18 +204,12 @@ const RESOURCE_NAME = /^[a-z][a-z0-9]*$/;
  */
 export function kubeStateMetricsModel(props: KubeStateMetricsProps = {}, path = 'KubeStateMetrics', namespace = DEFAULT_NAMESPACE): KubeStateMetricsModel {
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? EXPORTER_NAMES.kubeStateMetrics;
-  const image = props.image ?? VERSIONS.kubeStateMetrics;
+  const base = componentModel(props, { name: EXPORTER_NAMES.kubeStateMetrics, image: VERSIONS.kubeStateMetrics, resources: DEFAULT_RESOURCES.kubeStateMetrics }, path, namespace, c);
   const collectors = [...new Set(props.collectors ?? KUBE_STATE_METRICS_DEFAULT_COLLECTORS)].sort();
   const metricLabelsAllowlist = props.metricLabelsAllowlist ?? { pods: [...SERVICE_NAME_POD_LABELS] };
   const extraArgs = props.extraArgs ?? [];
-  const jobName = props.jobName ?? name;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`));
-  c.addAll(imageProblems(image, `${path}.image`));
+  const jobName = props.jobName ?? base.name;
   c.addAll(flagProblems(extraArgs, `${path}.extraArgs`, '--metric-denylist=kube_secret_.*'));
-  const resources = c.value(() => parseResources(props.resources ?? DEFAULT_RESOURCES.kubeStateMetrics, `${path}.resources`));
   c.addAll(nonEmptyProblems(jobName, `${path}.jobName`, 'omit it to use the name.'));
   if (collectors.length === 0) {
     c.add({ path: `${path}.collectors`, message: 'must enable at least one collector', value: [], fix: 'omit it to use the default collectors.' });
@@ -243,7 +234,7 @@ export function kubeStateMetricsModel(props: KubeStateMetricsProps = {}, path = 
     });
   }
   c.throwIfAny();
-  return { namespace: ns, name, clusterRoleName: `${ns}-${name}`, image, resources: resources!, collectors, metricLabelsAllowlist, extraArgs, jobName };
+  return { ...base, clusterRoleName: `${base.namespace}-${base.name}`, collectors, metricLabelsAllowlist, extraArgs, jobName };
 }
 
 /** `pods=[app.kubernetes.io/name,app],deployments=[...]`, resources sorted (stable output). */

@@ -4,8 +4,9 @@ import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, selectorLabels } from '../../common/labels';
 import { DEFAULT_AGENT_NAMESPACE, defaultAgentNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { componentNameProblems, flagProblems, imageProblems, namespaceProblems, nonEmptyProblems, portProblems } from '../../common/validation';
-import { LINUX_NODES, MountSpec, ResourceSpec, Resources, TOLERATE_EVERY_TAINT, parseResources, secureDaemonSet } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { flagProblems, nonEmptyProblems, portProblems } from '../../common/validation';
+import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
 import { TARGET_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { DROP_NOT_RUNNING, escapeRelabelRegex, podLabelMeta, podTargetRelabels } from '../prometheus/relabel';
@@ -68,12 +69,8 @@ export interface NodeExporterProps {
 }
 
 /** The validated, defaulted model of a NodeExporter. */
-export interface NodeExporterModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface NodeExporterModel extends ComponentModel {
   readonly port: number;
-  readonly resources: Resources;
   readonly extraArgs: readonly string[];
   readonly jobName: string;
 }
@@ -93,21 +90,15 @@ const HOST_IP_ENV = 'HOST_IP';
  */
 export function nodeExporterModel(props: NodeExporterProps = {}, path = 'NodeExporter', namespace = DEFAULT_AGENT_NAMESPACE): NodeExporterModel {
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? EXPORTER_NAMES.nodeExporter;
-  const image = props.image ?? VERSIONS.nodeExporter;
+  const base = componentModel(props, { name: EXPORTER_NAMES.nodeExporter, image: VERSIONS.nodeExporter, resources: DEFAULT_RESOURCES.nodeExporter }, path, namespace, c);
   const port = props.port ?? EXPORTER_PORTS.nodeExporter.port;
   const extraArgs = props.extraArgs ?? [];
   const jobName = props.jobName ?? EXPORTER_NAMES.nodeExporter;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`));
-  c.addAll(imageProblems(image, `${path}.image`));
   c.addAll(portProblems(port, `${path}.port`));
-  const resources = c.value(() => parseResources(props.resources ?? DEFAULT_RESOURCES.nodeExporter, `${path}.resources`));
   c.addAll(flagProblems(extraArgs, `${path}.extraArgs`));
   c.addAll(nonEmptyProblems(jobName, `${path}.jobName`, 'omit it to use "node-exporter".'));
   c.throwIfAny();
-  return { namespace: ns, name, image, port, resources: resources!, extraArgs, jobName };
+  return { ...base, port, extraArgs, jobName };
 }
 
 /**

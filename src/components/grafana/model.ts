@@ -3,8 +3,9 @@ import { IAlertmanager, IJaeger, ILoki, IPrometheus } from '../../common/endpoin
 import { ProblemCollector } from '../../common/errors';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
-import { componentNameProblems, dns1123SubdomainProblems, imageProblems, labelNameProblems, namespaceProblems } from '../../common/validation';
-import { parseResources, ResourceSpec, Resources } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, labelNameProblems } from '../../common/validation';
+import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { GrafanaIni, defaultGrafanaIni, mergeIni, validateIni } from './config';
 import { GRAFANA_DEFAULTS } from './defaults';
@@ -90,17 +91,13 @@ export type GrafanaStorageModel =
   | { readonly kind: 'persistentVolumeClaim'; readonly size: ByteSize; readonly storageClassName?: string };
 
 /** The validated Grafana settings, every default resolved (the backends stay references: see `GrafanaProps`). */
-export interface GrafanaModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface GrafanaModel extends ComponentModel {
   readonly adminSecretName: string;
   /** Prometheus' scrape interval for `$__rate_interval`. @default - Grafana's */
   readonly prometheusScrapeInterval?: PromDuration;
   readonly exemplarTraceIdLabel: string;
   /** grafana.ini: the defaults with the settings merged over them, checked. */
   readonly ini: GrafanaIni;
-  readonly resources: Resources;
   readonly storage: GrafanaStorageModel;
 }
 
@@ -111,16 +108,11 @@ export interface GrafanaModel {
 export function grafanaModel(props: GrafanaProps = {}, path = 'Grafana', namespace = DEFAULT_NAMESPACE): GrafanaModel {
   const d = GRAFANA_DEFAULTS;
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? d.name;
-  const image = props.image ?? VERSIONS.grafana;
+  const base = componentModel(props, { name: d.name, image: VERSIONS.grafana, resources: d.resources }, path, namespace, c);
   const adminSecretName = props.adminSecretName ?? d.adminSecretName;
   const storage = props.storage ?? GrafanaStorage.emptyDir();
   const exemplarTraceIdLabel = props.exemplarTraceIdLabel ?? d.exemplarTraceIdLabel;
   const ini = mergeIni(defaultGrafanaIni(d.port), props.settings);
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`));
-  c.addAll(imageProblems(image, `${path}.image`));
   c.addAll(dns1123SubdomainProblems(adminSecretName, `${path}.adminSecretName`));
   const scrapeInterval =
     props.prometheusScrapeInterval !== undefined
@@ -130,17 +122,13 @@ export function grafanaModel(props: GrafanaProps = {}, path = 'Grafana', namespa
   c.check(() => validateIni(ini, `${path}.settings`));
   const size = storage.size !== undefined ? c.value(() => ByteSize.parse(storage.size!, `${path}.storage.size`)) : undefined;
   if (storage.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(storage.storageClassName, `${path}.storage.storageClassName`));
-  const resources = c.value(() => parseResources(props.resources ?? d.resources, `${path}.resources`));
   c.throwIfAny();
   return {
-    namespace: ns,
-    name,
-    image,
+    ...base,
     adminSecretName,
     prometheusScrapeInterval: scrapeInterval,
     exemplarTraceIdLabel,
     ini,
-    resources: resources!,
     storage: storage.kind === 'emptyDir' ? { kind: 'emptyDir', sizeLimit: size } : { kind: 'persistentVolumeClaim', size: size!, storageClassName: storage.storageClassName },
   };
 }

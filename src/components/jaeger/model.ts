@@ -3,8 +3,9 @@ import { ConfigProblem, ProblemCollector } from '../../common/errors';
 import { LogLevel, logLevelProblems } from '../../common/log-level';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
-import { componentNameProblems, dns1123SubdomainProblems, durationProblems, imageProblems, namespaceProblems, wholeNumberProblems } from '../../common/validation';
-import { parseResources, ResourceSpec, Resources } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, durationProblems, wholeNumberProblems } from '../../common/validation';
+import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { JAEGER_DEFAULTS } from './defaults';
 import { JaegerStorage } from './storage';
@@ -38,12 +39,8 @@ export type JaegerStorageModel =
   | { readonly kind: 'badger'; readonly size: ByteSize; readonly ttl: PromDuration; readonly storageClassName?: string };
 
 /** The validated Jaeger settings, every default resolved. */
-export interface JaegerModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface JaegerModel extends ComponentModel {
   readonly storage: JaegerStorageModel;
-  readonly resources: Resources;
   readonly logLevel: LogLevel;
 }
 
@@ -68,30 +65,22 @@ export function storageProblems(storage: JaegerStorage, path: string): ConfigPro
  */
 export function jaegerModel(props: JaegerProps = {}, path = 'Jaeger', namespace = DEFAULT_NAMESPACE): JaegerModel {
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? JAEGER_DEFAULTS.name;
-  const image = props.image ?? VERSIONS.jaeger;
   const storage = props.storage ?? JaegerStorage.memory();
   const logLevel = props.logLevel ?? JAEGER_DEFAULTS.logLevel;
   const badger = storage.kind === 'badger';
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`, badger ? { suffixes: JAEGER_BADGER_NAME_SUFFIXES, statefulSet: true } : {}));
-  c.addAll(imageProblems(image, `${path}.image`));
+  const nameOptions = badger ? { suffixes: JAEGER_BADGER_NAME_SUFFIXES, statefulSet: true } : {};
+  const base = componentModel(props, { name: JAEGER_DEFAULTS.name, image: VERSIONS.jaeger, resources: JAEGER_DEFAULTS.resources, nameOptions }, path, namespace, c);
   const storagePath = `${path}.storage`;
   const storageProblemList = storageProblems(storage, storagePath);
   c.addAll(storageProblemList);
   const size = badger ? c.value(() => ByteSize.parse(storage.size!, `${storagePath}.size`)) : undefined;
   c.addAll(logLevelProblems(logLevel, `${path}.logLevel`));
-  const resources = c.value(() => parseResources(props.resources ?? JAEGER_DEFAULTS.resources, `${path}.resources`));
   c.throwIfAny();
   return {
-    namespace: ns,
-    name,
-    image,
+    ...base,
     storage: badger
       ? { kind: 'badger', size: size!, ttl: PromDuration.parse(storage.ttl!, `${storagePath}.ttl`), storageClassName: storage.storageClassName }
       : { kind: 'memory', maxTraces: storage.maxTraces! },
-    resources: resources!,
     logLevel: logLevel as LogLevel,
   };
 }

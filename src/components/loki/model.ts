@@ -3,8 +3,9 @@ import { ConfigProblem, ProblemCollector } from '../../common/errors';
 import { LogLevel, logLevelProblems } from '../../common/log-level';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
-import { componentNameProblems, dns1123SubdomainProblems, durationProblems, imageProblems, namespaceProblems, positiveNumberProblems } from '../../common/validation';
-import { parseResources, ResourceSpec, Resources } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, durationProblems, positiveNumberProblems } from '../../common/validation';
+import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { LOKI_DEFAULTS } from './defaults';
 
@@ -40,14 +41,10 @@ export interface LokiProps {
 }
 
 /** The validated Loki settings, every default resolved, durations and sizes parsed. */
-export interface LokiModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface LokiModel extends ComponentModel {
   readonly retention: PromDuration;
   readonly storageSize: ByteSize;
   readonly storageClassName?: string;
-  readonly resources: Resources;
   readonly ingestionRateMb: number;
   readonly ingestionBurstSizeMb: number;
   readonly logLevel: LogLevel;
@@ -97,30 +94,21 @@ export function ingestionLimitProblems(rateMb: unknown, burstMb: unknown, path: 
 export function lokiModel(props: LokiProps = {}, path = 'Loki', namespace = DEFAULT_NAMESPACE): LokiModel {
   const d = LOKI_DEFAULTS;
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? d.name;
-  const image = props.image ?? VERSIONS.loki;
+  const base = componentModel(props, { name: d.name, image: VERSIONS.loki, resources: d.resources, nameOptions: { suffixes: LOKI_NAME_SUFFIXES, statefulSet: true } }, path, namespace, c);
   const ingestionRateMb = props.ingestionRateMb ?? d.ingestionRateMb;
   const ingestionBurstSizeMb = props.ingestionBurstSizeMb ?? d.ingestionBurstSizeMb;
   const logLevel = props.logLevel ?? d.logLevel;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`, { suffixes: LOKI_NAME_SUFFIXES, statefulSet: true }));
-  c.addAll(imageProblems(image, `${path}.image`));
   const retention = c.value(() => PromDuration.parse(props.retention ?? d.retention, `${path}.retention`, RETENTION));
   const storageSize = c.value(() => ByteSize.parse(props.storageSize ?? d.storageSize, `${path}.storageSize`));
   if (props.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(props.storageClassName, `${path}.storageClassName`));
   c.addAll(ingestionLimitProblems(ingestionRateMb, ingestionBurstSizeMb, path));
   c.addAll(logLevelProblems(logLevel, `${path}.logLevel`));
-  const resources = c.value(() => parseResources(props.resources ?? d.resources, `${path}.resources`));
   c.throwIfAny();
   return {
-    namespace: ns,
-    name,
-    image,
+    ...base,
     retention: retention!,
     storageSize: storageSize!,
     storageClassName: props.storageClassName,
-    resources: resources!,
     ingestionRateMb,
     ingestionBurstSizeMb,
     logLevel: logLevel as LogLevel,

@@ -1,14 +1,14 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { IOtlpReceiver, serviceHost } from '../../common/endpoints';
+import { IOtlpReceiver } from '../../common/endpoints';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { clusterScoped, defaultAgentNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
 import { MountSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
-import { batchProcessor, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { CollectorConfig, ExtensionConfig, K8sAttributesProcessorConfig, PipelineConfig, ReceiverConfig } from './config';
-import { CHECKPOINT_HOST_DIR, COLLECTOR_APP_NAME, COLLECTOR_CONTAINER, ENV, OTEL_PORTS, POD_LOG_DIR } from './defaults';
+import { CHECKPOINT_HOST_DIR, COLLECTOR_APP_NAME, COLLECTOR_CONTAINER, ENV, POD_LOG_DIR } from './defaults';
 import { OtelCollectorAgentModel, OtelCollectorAgentProps, otelCollectorAgentModel } from './model';
 
 export type { OtelCollectorAgentProps } from './model';
@@ -48,9 +48,9 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
     this.namespace = model.namespace;
     const { name, image, podLogs, checkpoints } = model;
     this.serviceName = name;
-    const host = serviceHost(this.serviceName, this.namespace);
-    this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
-    this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
+    const endpoints = collectorEndpoints(name, this.namespace);
+    this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
+    this.otlpHttpUrl = endpoints.otlpHttpUrl;
     this.config = agentConfig(model);
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'agent', version: image };
@@ -116,10 +116,7 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
       identity,
       namespace: this.namespace,
       name: this.serviceName,
-      ports: [
-        { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
-        { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
-      ],
+      ports: OTLP_PORTS,
       // Each pod reaches the agent of its own node.
       internalTrafficPolicy: 'Local',
     });

@@ -1,8 +1,9 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { IOtlpReceiver, serviceHost } from '../../common/endpoints';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { checksum } from '../../common/serialize';
-import { MountSpec, Resources, SecureContainerSpec } from '../../common/workload';
+import { MountSpec, PortSpec, Resources, SecureContainerSpec } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion } from '../../versions';
 import { BatchProcessorConfig, CollectorConfig, HealthCheckExtensionConfig, MemoryLimiterProcessorConfig, OtlpReceiverConfig, TelemetryConfig } from './config';
@@ -10,6 +11,18 @@ import { renderCollectorConfig } from './config-render';
 import { BATCH, COLLECTOR_CONTAINER, CONFIG_DIR, CONFIG_FILE, ENV, GOMEMLIMIT_RATIO, HEALTH_PATH, MEMORY_LIMITER, OTEL_PORTS } from './defaults';
 
 /** What the agent and the gateway share: OTLP in, memory_limiter, batch, health_check, internal metrics. */
+
+/** The OTLP ports a collector's Service exposes. */
+export const OTLP_PORTS: readonly PortSpec[] = [
+  { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
+  { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
+];
+
+/** The OTLP endpoints of a collector's Service: gRPC `host:port` and the HTTP base URL. */
+export function collectorEndpoints(serviceName: string, namespace: string): IOtlpReceiver {
+  const host = serviceHost(serviceName, namespace);
+  return { otlpGrpcEndpoint: `${host}:${OTEL_PORTS.otlpGrpc}`, otlpHttpUrl: `http://${host}:${OTEL_PORTS.otlpHttp}` };
+}
 
 const POD_IP = `\${env:${ENV.podIp}}`;
 
@@ -82,8 +95,7 @@ export function collectorPodParts(scope: Construct, spec: CollectorPodSpec): Col
       ...(spec.env ?? {}),
     },
     ports: [
-      { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
-      { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
+      ...OTLP_PORTS,
       { name: 'metrics', port: OTEL_PORTS.metrics },
       { name: 'health', port: OTEL_PORTS.health },
     ],

@@ -1,14 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { serviceHost } from '../../common/endpoints';
 import { ConfigError } from '../../common/errors';
 import { ComponentIdentity } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
 import { secureDeployment } from '../../common/workload';
-import { batchProcessor, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { CollectorConfig, ExporterConfig, PipelineConfig, SignalType } from './config';
-import { COLLECTOR_APP_NAME, OTEL_PORTS } from './defaults';
+import { COLLECTOR_APP_NAME } from './defaults';
 import { IOtlpGateway, OtelCollectorGatewayModel, OtelCollectorGatewayProps, otelCollectorGatewayModel } from './model';
 
 export type { OtelCollectorGatewayProps } from './model';
@@ -39,9 +38,9 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
     this.namespace = model.namespace;
     const { name, image } = model;
     this.serviceName = name;
-    const host = serviceHost(this.serviceName, this.namespace);
-    this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
-    this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
+    const endpoints = collectorEndpoints(name, this.namespace);
+    this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
+    this.otlpHttpUrl = endpoints.otlpHttpUrl;
 
     this.config = gatewayConfig(props, this.node.path);
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
@@ -65,10 +64,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
       identity,
       namespace: this.namespace,
       name: this.serviceName,
-      ports: [
-        { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
-        { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
-      ],
+      ports: OTLP_PORTS,
     });
   }
 }

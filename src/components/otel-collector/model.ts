@@ -1,8 +1,9 @@
 import { IJaeger, ILoki, IOtlpReceiver, IPrometheus } from '../../common/endpoints';
 import { ProblemCollector } from '../../common/errors';
 import { DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE } from '../../common/namespace';
-import { componentNameProblems, hostPortProblems, imageProblems, namespaceProblems, wholeNumberProblems } from '../../common/validation';
-import { parseResources, ResourceSpec, Resources } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { hostPortProblems, wholeNumberProblems } from '../../common/validation';
+import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { SIGNAL_TYPES, SignalType } from './config';
 import { AGENT_DEFAULTS, GATEWAY_DEFAULTS } from './defaults';
@@ -40,12 +41,8 @@ export interface OtelCollectorGatewayProps {
 }
 
 /** The validated gateway settings (the backends stay references: see `OtelCollectorGatewayProps`). */
-export interface OtelCollectorGatewayModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface OtelCollectorGatewayModel extends ComponentModel {
   readonly replicas: number;
-  readonly resources: Resources;
 }
 
 export interface OtelCollectorAgentProps {
@@ -87,11 +84,7 @@ export interface OtelCollectorAgentProps {
 }
 
 /** The validated agent settings, every default resolved. */
-export interface OtelCollectorAgentModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
-  readonly resources: Resources;
+export interface OtelCollectorAgentModel extends ComponentModel {
   /** Where everything goes (`host:port`, OTLP/gRPC). */
   readonly gatewayEndpoint: string;
   /** The signals forwarded, in the collector's order. */
@@ -107,17 +100,11 @@ export interface OtelCollectorAgentModel {
  */
 export function otelCollectorGatewayModel(props: OtelCollectorGatewayProps, path = 'OtelCollectorGateway', namespace = DEFAULT_NAMESPACE): OtelCollectorGatewayModel {
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? GATEWAY_DEFAULTS.name;
-  const image = props.image ?? VERSIONS.otelCollector;
+  const base = componentModel(props, { name: GATEWAY_DEFAULTS.name, image: VERSIONS.otelCollector, resources: GATEWAY_DEFAULTS.resources }, path, namespace, c);
   const replicas = props.replicas ?? GATEWAY_DEFAULTS.replicas;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`));
-  c.addAll(imageProblems(image, `${path}.image`));
-  const resources = c.value(() => parseResources(props.resources ?? GATEWAY_DEFAULTS.resources, `${path}.resources`));
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 2 (the default) so a rollout never stops ingestion.' }));
   c.throwIfAny();
-  return { namespace: ns, name, image, replicas, resources: resources! };
+  return { ...base, replicas };
 }
 
 /**
@@ -126,13 +113,7 @@ export function otelCollectorGatewayModel(props: OtelCollectorGatewayProps, path
  */
 export function otelCollectorAgentModel(props: OtelCollectorAgentProps, path = 'OtelCollectorAgent', namespace = DEFAULT_AGENT_NAMESPACE): OtelCollectorAgentModel {
   const c = new ProblemCollector();
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? AGENT_DEFAULTS.name;
-  const image = props.image ?? VERSIONS.otelCollector;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`));
-  c.addAll(imageProblems(image, `${path}.image`));
-  const resources = c.value(() => parseResources(props.resources ?? AGENT_DEFAULTS.resources, `${path}.resources`));
+  const base = componentModel(props, { name: AGENT_DEFAULTS.name, image: VERSIONS.otelCollector, resources: AGENT_DEFAULTS.resources }, path, namespace, c);
   c.addAll(hostPortProblems(props.gateway.otlpGrpcEndpoint, `${path}.gateway.otlpGrpcEndpoint`, { example: 'otel-gateway.observability.svc:4317' }));
   const given = props.signals ?? (isGateway(props.gateway) ? props.gateway.signals : SIGNAL_TYPES);
   const signals = SIGNAL_TYPES.filter((s) => given.includes(s));
@@ -149,10 +130,7 @@ export function otelCollectorAgentModel(props: OtelCollectorAgentProps, path = '
   }
   c.throwIfAny();
   return {
-    namespace: ns,
-    name,
-    image,
-    resources: resources!,
+    ...base,
     gatewayEndpoint: props.gateway.otlpGrpcEndpoint,
     signals,
     podLogs,

@@ -1,10 +1,11 @@
 import { DurationInput, PromDuration } from '../../common/duration';
 import { ProblemCollector } from '../../common/errors';
 import { ByteSize } from '../../common/quantity';
-import { componentNameProblems, dns1123SubdomainProblems, imageProblems, labelSetProblems, namespaceProblems, wholeNumberProblems } from '../../common/validation';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, labelSetProblems, wholeNumberProblems } from '../../common/validation';
 import { IAlertmanager } from '../../common/endpoints';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
-import { parseResources, ResourceSpec, Resources } from '../../common/workload';
+import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { GlobalConfig } from './config';
 import { PROMETHEUS_DEFAULTS } from './defaults';
@@ -71,10 +72,7 @@ export interface PrometheusProps {
 }
 
 /** The validated Prometheus settings, every default resolved, durations and sizes parsed. */
-export interface PrometheusModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface PrometheusModel extends ComponentModel {
   readonly replicas: number;
   readonly retentionTime: PromDuration;
   readonly retentionSize: ByteSize;
@@ -82,7 +80,6 @@ export interface PrometheusModel {
   readonly storageClassName?: string;
   /** `global` of prometheus.yml. */
   readonly global: GlobalConfig;
-  readonly resources: Resources;
   readonly defaultScrapeJobs: boolean;
   readonly outOfOrderTimeWindow: PromDuration;
   readonly kubeletInsecureSkipVerify: boolean;
@@ -104,15 +101,16 @@ export function defaultRetentionSize(storageSize: ByteSize): ByteSize {
 export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus', namespace = DEFAULT_NAMESPACE): PrometheusModel {
   const d = PROMETHEUS_DEFAULTS;
   const c = new ProblemCollector();
+  const base = componentModel(
+    props,
+    { name: d.name, image: VERSIONS.prometheus, resources: d.resources, nameOptions: { suffixes: PROMETHEUS_NAME_SUFFIXES, statefulSet: true } },
+    path,
+    namespace,
+    c,
+  );
   const storageSize = c.value(() => ByteSize.parse(props.storageSize ?? d.storageSize, `${path}.storageSize`));
-  const ns = props.namespace ?? namespace;
-  const name = props.name ?? d.name;
-  const image = props.image ?? VERSIONS.prometheus;
   const replicas = props.replicas ?? d.replicas;
-  c.addAll(namespaceProblems(ns, `${path}.namespace`));
-  c.addAll(componentNameProblems(name, `${path}.name`, { suffixes: PROMETHEUS_NAME_SUFFIXES, statefulSet: true }));
   if (props.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(props.storageClassName, `${path}.storageClassName`));
-  c.addAll(imageProblems(image, `${path}.image`));
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 1, or 2 for an HA pair.' }));
   const positive = { positive: true };
   const retentionTime = c.value(() => PromDuration.parse(props.retentionTime ?? d.retentionTime, `${path}.retentionTime`, positive));
@@ -129,7 +127,6 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     });
   }
   c.addAll(labelSetProblems(props.externalLabels, `${path}.externalLabels`));
-  const resources = c.value(() => parseResources(props.resources ?? d.resources, `${path}.resources`));
   let retentionSize: ByteSize | undefined;
   if (storageSize) {
     retentionSize = props.retentionSize === undefined
@@ -146,16 +143,13 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
   }
   c.throwIfAny();
   return {
-    namespace: ns,
-    name,
-    image,
+    ...base,
     replicas,
     retentionTime: retentionTime!,
     retentionSize: retentionSize!,
     storageSize: storageSize!,
     storageClassName: props.storageClassName,
     global: { scrapeInterval: scrapeInterval!, scrapeTimeout: scrapeTimeout!, evaluationInterval: evaluationInterval!, externalLabels: props.externalLabels },
-    resources: resources!,
     defaultScrapeJobs: props.defaultScrapeJobs ?? true,
     outOfOrderTimeWindow: outOfOrderTimeWindow!,
     kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,
