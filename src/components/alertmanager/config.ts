@@ -46,15 +46,25 @@ export interface InhibitRule {
 
 /** The `global` section (https://prometheus.io/docs/alerting/latest/configuration/#file-layout-and-global-settings). */
 export interface AlertmanagerGlobalConfig {
-  /** Resolve alerts that carry no end time after this long (Prometheus' alerts always carry one). */
+  /**
+   * `global.resolve_timeout`: resolve alerts that carry no end time after this long (Prometheus' alerts always carry
+   * one). @default 5m
+   */
   readonly resolveTimeout?: string;
+  /** Default sender of email receivers. @default - none (each email receiver sets `from`) */
   readonly smtpFrom?: string;
-  /** `host:port` */
+  /** Default SMTP `host:port` of email receivers. @default - none (each email receiver sets `smarthost`) */
   readonly smtpSmarthost?: string;
+  /** Hostname sent in SMTP HELO. @default - Alertmanager's default, `localhost` */
   readonly smtpHello?: string;
+  /** Default SMTP AUTH user. @default - none */
   readonly smtpAuthUsername?: string;
-  /** Key of the credentials Secret holding the SMTP password (rendered `smtp_auth_password_file`, Alertmanager 0.25+). */
+  /**
+   * Key of the credentials Secret holding the default SMTP password (rendered `smtp_auth_password_file`, Alertmanager
+   * 0.25+). @default - none
+   */
   readonly smtpAuthPasswordSecretKey?: string;
+  /** Default STARTTLS requirement. @default - Alertmanager's default, true */
   readonly smtpRequireTls?: boolean;
 }
 

@@ -19,7 +19,8 @@ import {
 import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PATHS, defaultInhibitRules, defaultReceivers, defaultRoute } from './defaults';
 import { Receiver } from './receiver';
 
-export interface AlertmanagerProps {
+/** The `global` settings of alertmanager.yml are props of their own (`resolveTimeout`, `smtpFrom`, ...). */
+export interface AlertmanagerProps extends AlertmanagerGlobalConfig {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the StatefulSet, its Services (`<name>`, `<name>-headless`) and ConfigMap (`<name>-config`). @default alertmanager */
@@ -58,20 +59,6 @@ export interface AlertmanagerProps {
   readonly receivers?: readonly Receiver[];
   /** @default - a critical alert mutes the warning alerts with the same alertname and service */
   readonly inhibitRules?: readonly InhibitRule[];
-  /** `global.resolve_timeout`. @default 5m */
-  readonly resolveTimeout?: string;
-  /** Default sender of email receivers. @default - none (each email receiver sets `from`) */
-  readonly smtpFrom?: string;
-  /** Default SMTP `host:port` of email receivers. @default - none (each email receiver sets `smarthost`) */
-  readonly smtpSmarthost?: string;
-  /** Hostname sent in SMTP HELO. @default - Alertmanager's default, `localhost` */
-  readonly smtpHello?: string;
-  /** Default SMTP AUTH user. @default - none */
-  readonly smtpAuthUsername?: string;
-  /** Key of the credentials Secret holding the default SMTP password. @default - none */
-  readonly smtpAuthPasswordSecretKey?: string;
-  /** Default STARTTLS requirement. @default - Alertmanager's default, true */
-  readonly smtpRequireTls?: boolean;
   /** `--web.external-url`: the base of links in notifications. @default - the in-cluster Service URL */
   readonly externalUrl?: string;
 }
