@@ -2,7 +2,7 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
 import { checksum } from '../../common/serialize';
-import { DASHBOARD_UID_MAX } from '../../components/grafana/config';
+import { DASHBOARD_UID, DASHBOARD_UID_MAX } from '../../components/grafana/config';
 import { ALERT_LABELS, SLO_METRICS, SLOTH_SEVERITY } from '../../conventions';
 import { colourSteps, statPanel, timeseriesPanel, type ThresholdStep } from '../../dashboards/panels';
 import { promQuery, selector } from '../../dashboards/queries';
@@ -56,7 +56,6 @@ export const COLOURS = { ok: 'green', low: 'yellow', ticket: 'orange', page: 're
 export const TIER_TITLE: Record<AlertTier, string> = { page: 'Page', ticket: 'Ticket' };
 const TIER_ORDER: Record<AlertTier, number> = { page: 0, ticket: 1 };
 
-const UID_CHARS = /^[A-Za-z0-9_-]+$/;
 const HASH_LENGTH = 8;
 
 /**
@@ -66,7 +65,7 @@ const HASH_LENGTH = 8;
  */
 export function sloDashboardUid(service: string): string {
   const plain = `${SLO_SERVICE_UID_PREFIX}${service}`;
-  if (plain.length <= DASHBOARD_UID_MAX && UID_CHARS.test(service) && plain !== SLO_OVERVIEW_UID) return plain;
+  if (service !== '' && DASHBOARD_UID.test(plain) && plain !== SLO_OVERVIEW_UID) return plain;
   const hash = checksum(service).slice(0, HASH_LENGTH);
   const room = DASHBOARD_UID_MAX - SLO_SERVICE_UID_PREFIX.length - 1 - HASH_LENGTH;
   const stem = service.replace(/[^A-Za-z0-9_-]+/g, '-').slice(0, room).replace(/^-+|-+$/g, '');
