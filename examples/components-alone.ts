@@ -10,7 +10,7 @@ import { Alertmanager } from '../src/components/alertmanager';
 import { Grafana } from '../src/components/grafana';
 import { Loki } from '../src/components/loki';
 import { platformAlertRules, Prometheus } from '../src/components/prometheus';
-import { serviceOverviewDashboard } from '../src/dashboards';
+import { serviceOverviewDashboard } from '../src/components/grafana';
 
 synthOrExit(() => {
   const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist.examples' });

@@ -89,8 +89,8 @@ export const SLO_LABELS = {
   objective: 'sloth_objective',
 } as const;
 
-/** `slo:sli_error:ratio_rate5m` for window `5m`. */
-export function sliErrorRatioRecord(window: string): string {
+/** `slo:sli_error:ratio_rate5m` for window `5m` (a duration renders in its Prometheus form). */
+export function sliErrorRatioRecord(window: string | { toString(): string }): string {
   return `${SLO_METRICS.sliErrorRatioPrefix}${window}`;
 }
 

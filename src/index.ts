@@ -6,6 +6,8 @@ export * from './common/errors';
 export * from './common/endpoints';
 export * from './common/labels';
 export * from './common/rules';
+export * from './common/validation';
+export * from './common/namespace';
 export * from './common/workload';
 export * from './common/log-level';
 export * from './components/prometheus';
@@ -23,4 +25,4 @@ export * from './promql';
 // Names several modules export: the explicit export picks the one the public API means.
 export type { InhibitRule } from './components/alertmanager';
 export { selector } from './dashboards';
-export { sanitizeLabelName } from './promql';
+export { sanitizeLabelName } from './common/validation';

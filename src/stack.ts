@@ -1,17 +1,17 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IJaeger, ILoki } from './common/endpoints';
-import { ConfigError, ConfigProblem, formatProblem } from './common/errors';
-import { stackNamespace } from './common/namespace';
+import { ConfigError, ConfigProblem, validationMessages } from './common/errors';
+import { AGENT_NAMESPACE_CONTEXT, DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE, stackNamespace } from './common/namespace';
+import { namespaceProblems } from './common/validation';
 import { Alertmanager, AlertmanagerProps } from './components/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMetricsProps, NodeExporter, NodeExporterProps } from './components/exporters';
 import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
-import { platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
-import { serviceOverviewDashboard } from './dashboards';
-import { dns1123LabelProblems } from './promql';
+import { DEFAULT_JOB_NAMES, platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
+import { serviceOverviewDashboard } from './components/grafana';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
@@ -20,7 +20,10 @@ function isEndpoint<T>(value: object | undefined, member: keyof T): value is T &
   return value !== undefined && member in value;
 }
 
-/** A component's props without what the stack sets itself (namespace and the wiring to other components). */
+/**
+ * A component's props without what the stack sets itself: the namespace (every component takes the stack's, the
+ * node-level agents its agents namespace) and the wiring to other components.
+ */
 type Tuning<P, Wired extends keyof P = never> = Omit<P, 'namespace' | Wired>;
 
 export interface ObservabilityStackProps extends ChartProps {
@@ -36,7 +39,7 @@ export interface ObservabilityStackProps extends ChartProps {
    */
   readonly agentNamespace?: string;
   /** Tune Prometheus. @default - defaults of `Prometheus` */
-  readonly prometheus?: Tuning<PrometheusProps, 'alertmanagers' | 'agentNamespace'>;
+  readonly prometheus?: Tuning<PrometheusProps, 'alertmanagers'>;
   /** Tune Alertmanager, or `false` to leave it out (Prometheus then sends no alerts). @default - the seed's routing */
   readonly alertmanager?: Tuning<AlertmanagerProps> | false;
   /** Tune Grafana, or `false` to leave it out. */
@@ -86,63 +89,63 @@ export class ObservabilityStack extends Chart {
   public readonly slos?: ServiceLevelObjectives;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
-    const namespace = props.namespace ?? 'observability';
+    // The chart's namespace is every component's default; the agents namespace reaches the node agents as context.
+    const namespace = props.namespace ?? DEFAULT_NAMESPACE;
     super(scope, id, { ...props, namespace });
     this.namespace = namespace;
-    this.agentNamespace = props.agentNamespace ?? 'observability-agents';
+    this.agentNamespace = props.agentNamespace ?? DEFAULT_AGENT_NAMESPACE;
     checkNamespaces(this.namespace, this.agentNamespace, this.node.path);
+    this.node.setContext(AGENT_NAMESPACE_CONTEXT, this.agentNamespace);
     // Two objects of one kind, namespace and name would overwrite each other on apply: refuse to synthesize them.
-    this.node.addValidation({ validate: () => duplicateObjectProblems(this).map(formatProblem) });
+    this.node.addValidation({ validate: () => validationMessages(this, duplicateObjectProblems(this)) });
 
     stackNamespace(this, 'Namespace', { name: this.namespace, enforce: 'restricted' });
     stackNamespace(this, 'AgentNamespace', { name: this.agentNamespace, enforce: 'privileged' });
 
-    const ns = { namespace: this.namespace };
-    const agentNs = { namespace: this.agentNamespace };
-
     if (props.alertmanager !== false) {
-      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager, ...ns });
+      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager });
     }
     this.prometheus = new Prometheus(this, 'Prometheus', {
       ...props.prometheus,
-      ...ns,
-      agentNamespace: this.agentNamespace,
       alertmanagers: this.alertmanager ? [this.alertmanager] : [],
     });
     if (props.platformAlerts ?? true) this.prometheus.addRuleGroup(platformAlertRules(), 'platform.rules.yml');
 
-    if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki, ...ns });
+    if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki });
     if (props.jaeger !== false) {
-      this.jaeger = isEndpoint<IJaeger>(props.jaeger, 'otlpGrpcEndpoint') ? props.jaeger : new Jaeger(this, 'Jaeger', { ...props.jaeger, ...ns });
+      this.jaeger = isEndpoint<IJaeger>(props.jaeger, 'otlpGrpcEndpoint') ? props.jaeger : new Jaeger(this, 'Jaeger', { ...props.jaeger });
     }
 
     if (props.otelGateway !== false) {
       this.otelGateway = new OtelCollectorGateway(this, 'OtelGateway', {
         ...props.otelGateway,
-        ...ns,
         jaeger: this.jaeger,
         loki: this.loki,
         prometheus: this.prometheus,
       });
       if (props.otelAgent !== false) {
-        this.otelAgent = new OtelCollectorAgent(this, 'OtelAgent', { ...props.otelAgent, ...agentNs, gateway: this.otelGateway });
+        this.otelAgent = new OtelCollectorAgent(this, 'OtelAgent', { ...props.otelAgent, gateway: this.otelGateway });
       }
     }
 
-    if (props.nodeExporter !== false) this.nodeExporter = new NodeExporter(this, 'NodeExporter', { ...props.nodeExporter, ...agentNs });
+    // Exporters hand Prometheus their own scrape jobs, by reference (the node exporter's sits with the seed's jobs).
+    if (props.nodeExporter !== false) {
+      this.nodeExporter = new NodeExporter(this, 'NodeExporter', { ...props.nodeExporter });
+      const before = this.prometheus.jobs.some((j) => j.jobName === DEFAULT_JOB_NAMES.cadvisor) ? DEFAULT_JOB_NAMES.cadvisor : undefined;
+      for (const job of this.nodeExporter.scrapeConfigs()) this.prometheus.addScrapeConfig(job, { before });
+    }
     if (props.kubeStateMetrics !== false) {
-      this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { ...props.kubeStateMetrics, ...ns });
+      this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { ...props.kubeStateMetrics });
       for (const job of this.kubeStateMetrics.scrapeConfigs()) this.prometheus.addScrapeConfig(job);
     }
     if (props.blackboxExporter !== false) {
-      this.blackboxExporter = new BlackboxExporter(this, 'BlackboxExporter', { ...props.blackboxExporter, ...ns });
+      this.blackboxExporter = new BlackboxExporter(this, 'BlackboxExporter', { ...props.blackboxExporter });
     }
 
     if (props.grafana !== false) {
       this.grafana = new Grafana(this, 'Grafana', {
         prometheusScrapeInterval: this.prometheus.model.global.scrapeInterval,
         ...props.grafana,
-        ...ns,
         prometheus: this.prometheus,
         loki: this.loki,
         jaeger: this.jaeger,
@@ -165,10 +168,7 @@ export class ObservabilityStack extends Chart {
 }
 
 function checkNamespaces(namespace: string, agentNamespace: string, path: string): void {
-  const problems: ConfigProblem[] = [
-    ...dns1123LabelProblems(namespace, `${path}.namespace`),
-    ...dns1123LabelProblems(agentNamespace, `${path}.agentNamespace`),
-  ];
+  const problems: ConfigProblem[] = [...namespaceProblems(namespace, `${path}.namespace`), ...namespaceProblems(agentNamespace, `${path}.agentNamespace`)];
   if (problems.length === 0 && namespace === agentNamespace) {
     problems.push({
       path: `${path}.agentNamespace`,

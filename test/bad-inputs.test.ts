@@ -40,7 +40,7 @@ function oneSlo(slo: Record<string, unknown>, service: Record<string, unknown> =
   return { services: [{ name: 'shop', ...service, slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate' }, ...slo } as never] }] };
 }
 
-const DURATION_FIX = 'Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "15s", "5m", "15d".';
+const DURATION_FIX = 'Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".';
 const QUANTITY_FIX = 'Fix: write a number with an optional suffix, e.g. "250m" for CPU or "512Mi" / "2Gi" for memory and storage.';
 const OBJECTIVE_FIX = 'Fix: write e.g. 99.9 for "99.9% of events are good" (100 leaves no error budget).';
 const RECEIVER_FIX = (name: string) =>
@@ -60,41 +60,41 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'an objective of 100 (no error budget)',
     act: () => synth(oneSlo({ objective: 100 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 100). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 100). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'an objective over 100',
     act: () => synth(oneSlo({ objective: 120 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 120). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 120). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'an objective of 0',
     act: () => synth(oneSlo({ objective: 0 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 0). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got 0). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'a negative objective',
     act: () => synth(oneSlo({ objective: -1 })),
-    message: `services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got -1). ${OBJECTIVE_FIX}`,
+    message: `observability/Slos.services.shop.slos.errors.objective: must be a percentage strictly between 0 and 100 (got -1). ${OBJECTIVE_FIX}`,
   },
   {
     mistake: 'a latency threshold that is not a histogram bucket',
     act: () => synth(oneSlo({ name: 'latency', objective: 99, sli: { kind: 'latency', threshold: 0.3 } })),
     message:
-      'services.shop.slos.latency.sli.threshold: 0.3 is not a bucket boundary of http_request_duration_seconds (nearest boundaries: 0.25 and 0.5); a latency SLI counts requests in the bucket le="0.3" (got 0.3). Fix: declare histogramBuckets including 0.3 on service shop (and the same buckets in the application\'s histogram), or use 0.25 (250 ms) or 0.5 (500 ms) as the threshold.',
+      'observability/Slos.services.shop.slos.latency.sli.threshold: 0.3 is not a bucket boundary of http_request_duration_seconds (nearest boundaries: 0.25 and 0.5); a latency SLI counts requests in the bucket le="0.3" (got 0.3). Fix: declare histogramBuckets including 0.3 on service shop (and the same buckets in the application\'s histogram), or use 0.25 (250 ms) or 0.5 (500 ms) as the threshold.',
   },
   {
     mistake: 'a raw SLI query without the {{window}} placeholder',
     act: () => synth(oneSlo({ sli: { kind: 'raw', errorQuery: 'sum(rate(errors_total[5m]))', totalQuery: 'sum(rate(requests_total[{{window}}]))' } })),
     message:
-      'services.shop.slos.errors.sli.errorQuery: must contain the {{window}} placeholder (got "sum(rate(errors_total[5m]))"). Fix: write the range of every rate as [{{window}}], e.g. sum(rate(my_errors_total[{{window}}])); it is replaced by each window (5m, 30m, 1h).',
+      'observability/Slos.services.shop.slos.errors.sli.errorQuery: must contain the {{window}} placeholder (got "sum(rate(errors_total[5m]))"). Fix: write the range of every rate as [{{window}}], e.g. sum(rate(my_errors_total[{{window}}])); it is replaced by each window (5m, 30m, 1h).',
   },
   {
     // Validated by the SLO model (src/slo) itself, with the spec path; Prometheus.addRuleFile would catch it too.
     mistake: 'invalid PromQL in a raw SLI query',
     act: () => synth(oneSlo({ sli: { kind: 'raw', errorQuery: 'sum(rate(errors_total[{{window}}])', totalQuery: 'sum(rate(requests_total[{{window}}]))' } })),
     message: [
-      'services.shop.slos.errors.sli.errorQuery: unclosed "(" at column 4 of the PromQL expression',
+      'observability/Slos.services.shop.slos.errors.sli.errorQuery: unclosed "(" at column 4 of the PromQL expression',
       '    sum(rate(errors_total[{{window}}])',
       '       ^ here. Fix: add the matching ")".',
     ].join('\n'),
@@ -113,34 +113,34 @@ const BAD_INPUTS: BadInput[] = [
           },
         ],
       }),
-    message: 'services.shop.slos.errors.name: duplicates another SLO of service shop (got "errors"). Fix: SLO names must be unique within a service.',
+    message: 'observability/Slos.services.shop.slos.errors.name: duplicates another SLO of service shop (got "errors"). Fix: SLO names must be unique within a service.',
   },
   {
     mistake: 'an unknown SLO class',
     act: () => synth({ services: [{ name: 'shop', class: 'GOLD' }] }),
-    message: 'services.shop.class: is not a known SLO class (got "GOLD"). Fix: use one of CRITICAL, HIGH_FAST, HIGH_SLOW, LOW, or define it in the model options\' classes.',
+    message: 'observability/Slos.services.shop.class: is not a known SLO class (got "GOLD"). Fix: use one of CRITICAL, HIGH_FAST, HIGH_SLOW, LOW, or define it in the model options\' classes.',
   },
   {
     mistake: 'an SLO period that is not a supported window table',
     act: () => synth(oneSlo({ period: '1 day' })),
-    message: 'services.shop.slos.errors.period: has no alert window table (got "1 day"). Fix: use one of 28d, 30d, or pass a table for it in the model options\' windowTables.',
+    message: 'observability/Slos.services.shop.slos.errors.period: has no alert window table (got "1 day"). Fix: use one of 28d, 30d, or pass a table for it in the model options\' windowTables.',
   },
   // --- service names ---------------------------------------------------------------------------------------------
   {
     mistake: 'the same service twice',
     act: () => synth({ services: [{ name: 'shop', class: 'LOW' }, { name: 'shop', class: 'LOW' }] }),
-    message: 'services[1].name: duplicates services[0] (got "shop"). Fix: declare each service once; put all its SLOs in one entry.',
+    message: 'observability/Slos.services[1].name: duplicates services[0] (got "shop"). Fix: declare each service once; put all its SLOs in one entry.',
   },
   {
     mistake: 'an upper-case service name',
     act: () => synth({ services: [{ name: 'Shop', class: 'LOW' }] }),
     message:
-      'services.Shop.name: a service name must be a DNS-1123 label (lower-case letters, digits and \'-\', starting and ending alphanumeric, at most 63 characters) (got "Shop"). Fix: rename it, e.g. "shop".',
+      'observability/Slos.services.Shop.name: is not a valid Kubernetes name: it contains uppercase letters; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "Shop"). Fix: use "shop".',
   },
   {
     mistake: 'a service name longer than 63 characters',
     act: () => synth({ services: [{ name: `shop-${'x'.repeat(59)}`, class: 'LOW' }] }),
-    message: `services.shop-${'x'.repeat(59)}.name: a service name must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters) (got "shop-${'x'.repeat(59)}"). Fix: rename it, e.g. "shop-${'x'.repeat(58)}".`,
+    message: `observability/Slos.services.shop-${'x'.repeat(59)}.name: is not a valid Kubernetes name: it is 64 characters long; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "shop-${'x'.repeat(59)}"). Fix: use "shop-${'x'.repeat(58)}".`,
   },
   // --- PromQL in a user-added rule group -------------------------------------------------------------------------
   {
@@ -174,30 +174,30 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a root route naming an unknown receiver (found at synth)',
     act: () => synth({ alertmanager: { route: { receiver: 'oncall' } } }),
-    message: `${VALIDATION}[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
+    message: `${VALIDATION}[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
   },
   {
     mistake: 'an added route naming a receiver that is never added (found at synth)',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'dba', matchers: ['team="db"'] })),
-    message: `${VALIDATION}[observability/Alertmanager] alertmanager.route.routes[2].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
+    message: `${VALIDATION}[observability/Alertmanager] route.routes[2].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
   },
   {
     mistake: 'two receivers with the same name',
     act: () => synth({ alertmanager: { receivers: [Receiver.none('team'), Receiver.none('team')], route: { receiver: 'team' } } }),
     message:
-      'alertmanager.receivers[1].name: duplicates the name of receivers[0] (got "team"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
+      'observability/Alertmanager.receivers[1].name: duplicates the name of receivers[0] (got "team"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
   },
   {
     mistake: 'a matcher with a stray quote',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['team=db"'] })),
     message:
-      'alertmanager.route.routes[2].matchers[0]: has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
   },
   {
     mistake: 'a matcher whose regular expression does not compile',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['severity=~"(critical"'] })),
     message:
-      'alertmanager.route.routes[2].matchers[0]: has a regular expression that does not compile (Invalid regular expression: /^(?:(critical)$/: Unterminated group) (got "severity=~\\"(critical\\""). Fix: fix the regular expression (RE2 syntax, anchored on both ends).',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has a regular expression that does not compile (Invalid regular expression: /^(?:(critical)$/: Unterminated group) (got "severity=~\\"(critical\\""). Fix: fix the regular expression (RE2 syntax, anchored on both ends).',
   },
   // --- quantities ------------------------------------------------------------------------------------------------
   {
@@ -218,12 +218,12 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a CPU request written "0.5 cores"',
     act: () => synth({ nodeExporter: { resources: { cpuRequest: '0.5 cores', memoryRequest: '64Mi' } } }),
-    message: `NodeExporter.resources.cpuRequest: is not a Kubernetes quantity (got "0.5 cores"). ${QUANTITY_FIX}`,
+    message: `observability/NodeExporter.resources.cpuRequest: is not a Kubernetes quantity (got "0.5 cores"). ${QUANTITY_FIX}`,
   },
   {
     mistake: 'an Alertmanager volume written "2 GiB"',
     act: () => synth({ alertmanager: { storageSize: '2 GiB' } }),
-    message: `alertmanager.storageSize: is not a Kubernetes quantity (got "2 GiB"). ${QUANTITY_FIX}`,
+    message: `observability/Alertmanager.storageSize: is not a Kubernetes quantity (got "2 GiB"). ${QUANTITY_FIX}`,
   },
   // --- durations -------------------------------------------------------------------------------------------------
   {
@@ -239,7 +239,7 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a route group_wait written "30 seconds"',
     act: () => synth({ alertmanager: { route: { receiver: 'email', groupWait: '30 seconds' } } }),
-    message: 'alertmanager.route.groupWait: is not a Prometheus duration (got "30 seconds"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+    message: 'observability/Alertmanager.route.groupWait: is not a Prometheus duration (got "30 seconds"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
   },
   // --- scrape jobs, labels, names ----------------------------------------------------------------------------------
   {
@@ -252,7 +252,7 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'an external label name with a dash',
     act: () => synth({ prometheus: { externalLabels: { 'cluster-name': 'prod' } } }),
     message:
-      'observability/Prometheus.externalLabels.cluster-name: is not a valid label name (letters, digits and "_", not starting with a digit or "__") (got "cluster-name"). Fix: rename it, e.g. "cluster" or "region".',
+      'observability/Prometheus.externalLabels.cluster-name: is not a valid Prometheus label name: it contains "-"; label names are ASCII letters, digits and "_", not starting with a digit (got "cluster-name"). Fix: rename it to "cluster_name".',
   },
   {
     mistake: 'an upper-case namespace',
@@ -353,8 +353,8 @@ describe('bad input: one clear message naming the field, the value and the fix',
     expect(messageOf(() => synth({ alertmanager: { route: { receiver: 'oncall', routes: [{ receiver: 'dba' }] } } }))).toBe(
       VALIDATION +
         [
-          `[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
-          `[observability/Alertmanager] alertmanager.route.routes[0].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
+          `[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
+          `[observability/Alertmanager] route.routes[0].receiver: names an unknown receiver (got "dba"). ${RECEIVER_FIX('dba')}`,
         ].join('\n  '),
     );
   });
@@ -369,7 +369,7 @@ describe('bad input: one clear message naming the field, the value and the fix',
       ),
     );
     expect(message.split('\n').filter((l) => /^observability\//.test(l))).toEqual([
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].interval: is not a positive Prometheus duration (got "1 minute"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "15s", "5m", "15d".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].interval: is not a positive Prometheus duration (got "1 minute"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].record: is not a valid Prometheus metric name: it contains "-"; metric names are ASCII letters, digits, "_" and ":", not starting with a digit (got "bad-name"). Fix: rename it to "bad_name".',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].expr: unclosed "(" at column 4 of the PromQL expression',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[1].alert: must be a non-empty alert name (got ""). Fix: name the alert, e.g. "HighErrorRate".',
@@ -403,7 +403,7 @@ describe('synthOrExit: bad input ends the app with exit code 1 and the messages,
     expect(synthOrExit(app, output)).toBe(false);
     expect(process.exitCode).toBe(1);
     expect(errors).toEqual([
-      `Synthesis failed: ${VALIDATION}[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
+      `Synthesis failed: ${VALIDATION}[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall"). ${RECEIVER_FIX('oncall')}`,
     ]);
     rmSync(outdir, { recursive: true, force: true });
   });
@@ -450,7 +450,7 @@ describe('cdk8s synth on a bad app', () => {
   test('exits non-zero on a synth-time validation error (a route to an unknown receiver)', () => {
     const r = cdk8sSynth('route');
     expect(r.status).not.toBe(0);
-    expect(r.stderr).toContain(`Synthesis failed: ${VALIDATION}[observability/Alertmanager] alertmanager.route.receiver: names an unknown receiver (got "oncall").`);
+    expect(r.stderr).toContain(`Synthesis failed: ${VALIDATION}[observability/Alertmanager] route.receiver: names an unknown receiver (got "oncall").`);
     expect(r.stderr).not.toMatch(/at validate|Failed serializing/);
   }, 120_000);
 });

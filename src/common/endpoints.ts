@@ -59,3 +59,8 @@ export function serviceHost(serviceName: string, namespace: string): string {
 export function serviceUrl(serviceName: string, namespace: string, port: number, scheme = 'http'): string {
   return `${scheme}://${serviceHost(serviceName, namespace)}:${port}`;
 }
+
+/** A base URL without trailing slashes (paths are appended to it). */
+export function baseUrl(url: string): string {
+  return url.replace(/\/+$/, '');
+}

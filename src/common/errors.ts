@@ -1,9 +1,16 @@
+import type { IConstruct } from 'constructs';
+
 /**
- * One error type for every bad input. It names where the problem is (a spec or construct path), the bad value,
- * what is allowed, and how to fix it, so a failing `cdk8s synth` prints one clear sentence per problem.
+ * One error type for every bad input. It names where the problem is, the bad value, what is allowed, and how to fix
+ * it, so a failing `cdk8s synth` prints one clear sentence per problem.
+ *
+ * One path style, taken from the construct (aws-cdk's `ValidationError(message, scope)` idea): `<construct
+ * path>.<prop path>`, e.g. `observability/Prometheus.storageSize` or
+ * `observability/Slos.services.order-service.slos.latency.objective`. Pure model functions take the construct path as
+ * their `path` argument (a class name such as `Prometheus` when used without a construct).
  */
 export interface ConfigProblem {
-  /** Where: a spec path (`slos.order-service.latency.objective`) or a construct path. */
+  /** Where: `<construct path>.<prop path>`. */
   readonly path: string;
   /** What is wrong, in a short phrase (`must be strictly between 0 and 100`). */
   readonly message: string;
@@ -55,11 +62,17 @@ export class ProblemCollector {
 
   /** Runs `fn`; a ConfigError it throws is recorded instead of escaping. */
   public check(fn: () => void): void {
+    this.value(fn);
+  }
+
+  /** Runs a parser; returns its value, or undefined after recording the ConfigError it threw. */
+  public value<T>(fn: () => T): T | undefined {
     try {
-      fn();
+      return fn();
     } catch (e) {
       if (e instanceof ConfigError) this.problems.push(...e.problems);
       else throw e;
+      return undefined;
     }
   }
 
@@ -70,4 +83,14 @@ export class ProblemCollector {
   public throwIfAny(): void {
     if (this.problems.length > 0) throw new ConfigError(this.problems);
   }
+}
+
+/**
+ * The messages of `node.addValidation` for problems found on the finished tree. cdk8s prefixes each with the
+ * construct path in brackets, so a problem at `<construct path>.<prop path>` prints as `[<construct path>] <prop
+ * path>: ...`; other paths print whole.
+ */
+export function validationMessages(scope: IConstruct, problems: readonly ConfigProblem[]): string[] {
+  const prefix = `${scope.node.path}.`;
+  return problems.map((p) => formatProblem(p.path.startsWith(prefix) ? { ...p, path: p.path.slice(prefix.length) } : p));
 }

@@ -15,6 +15,11 @@ export interface StackServiceSpec {
   /** Publish not-ready addresses (cluster peers must find each other before they are ready). @default false */
   readonly publishNotReadyAddresses?: boolean;
   readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * `Local`: each client reaches an endpoint on its own node only (a node agent's Service,
+   * https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/). @default - Cluster
+   */
+  readonly internalTrafficPolicy?: 'Local';
 }
 
 /** A ClusterIP (or headless) Service selecting a component's pods by their stable selector labels. */
@@ -37,5 +42,6 @@ export function stackService(scope: Construct, id: string, spec: StackServiceSpe
   const api = ApiObject.of(svc);
   api.addJsonPatch(JsonPatch.add('/spec/selector', selectorLabels(spec.identity)));
   if (spec.publishNotReadyAddresses) api.addJsonPatch(JsonPatch.add('/spec/publishNotReadyAddresses', true));
+  if (spec.internalTrafficPolicy) api.addJsonPatch(JsonPatch.add('/spec/internalTrafficPolicy', spec.internalTrafficPolicy));
   return svc;
 }

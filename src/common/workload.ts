@@ -4,13 +4,17 @@ import { Construct } from 'constructs';
 import * as k8s from '../../imports/k8s';
 import { ConfigError, ConfigProblem, ProblemCollector } from './errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
-import { parseByteQuantity, parseCpuMillis } from './quantity';
-import { imageOf } from '../versions';
+import { ByteSize, byteSizeProblems, cpuProblems, parseCpuMillis } from './quantity';
+import { ImageVersion, imageOf } from '../versions';
 
 /**
  * The one place where pods are built. Every workload of the stack goes through here, so every container gets the
  * same secure defaults: non-root, read-only root filesystem, all capabilities dropped, no privilege escalation,
  * seccomp RuntimeDefault, cpu/memory requests and a memory limit, readiness and liveness probes.
+ *
+ * Everything a component needs of a pod is a field here — volumes and mounts by name, scheduling (nodeSelector,
+ * tolerations, affinity, topology spread, priority class), host access — so components never patch pod specs by
+ * array index. Where cdk8s-plus has no prop for a field, this helper (and only it) writes it into the object.
  *
  * A pod that needs host access (node-exporter, the log-reading agent) says so explicitly with `hostAccess`; it must
  * run in a namespace whose Pod Security level allows it.
@@ -37,7 +41,10 @@ export interface ProbeSpec {
   readonly failureThreshold?: number;
 }
 
-/** Kubernetes quantities. The memory limit equals the request unless set: the scheduler then reserves what is used. */
+/**
+ * Resources as users write them (Kubernetes quantities). The memory limit equals the request unless set: the
+ * scheduler then reserves what is used.
+ */
 export interface ResourceSpec {
   /** e.g. `100m` */
   readonly cpuRequest: string;
@@ -49,37 +56,69 @@ export interface ResourceSpec {
   readonly cpuLimit?: string;
 }
 
+/** Resources parsed once (`parseResources`): what models hold and pods are built from. */
+export interface Resources {
+  readonly cpuRequestMillis: number;
+  /** @default - no CPU limit */
+  readonly cpuLimitMillis?: number;
+  readonly memoryRequest: ByteSize;
+  /** Equal to the request unless a limit was given. */
+  readonly memoryLimit: ByteSize;
+}
+
 export interface MountSpec {
   readonly volume: kplus.Volume;
   readonly path: string;
   /** @default true */
   readonly readOnly?: boolean;
   readonly subPath?: string;
+  /** Mount propagation (host mounts that must see filesystems mounted later). @default - none */
+  readonly propagation?: kplus.MountPropagation;
+}
+
+/**
+ * A volume the pod declares by name, with a source cdk8s-plus has no factory for (a projected volume). Listed before
+ * the volumes of `mounts`, in the order given; containers mount it with `volumeMounts`.
+ */
+export interface NamedVolumeSpec {
+  readonly name: string;
+  /** The volume source, as the Kubernetes API writes it (without `name`). */
+  readonly source: Omit<k8s.Volume, 'name'>;
+}
+
+/** A mount of a named volume (`WorkloadSpec.volumes`) or a claim template (`StatefulSetSpec.claims`), by name. */
+export interface NamedMountSpec {
+  readonly volume: string;
+  readonly path: string;
+  /** @default true (claims: false) */
+  readonly readOnly?: boolean;
 }
 
 /** A volume claim template (StatefulSet only): one PVC per replica. */
 export interface ClaimSpec {
   readonly name: string;
   readonly mountPath: string;
-  /** Requested storage, a Kubernetes quantity, e.g. `50Gi`. */
-  readonly size: string;
+  /** Requested storage. */
+  readonly size: ByteSize;
   /** @default - the cluster's default StorageClass */
   readonly storageClassName?: string;
 }
 
 export interface SecureContainerSpec {
   readonly name: string;
-  readonly image: import('../versions').ImageVersion;
+  readonly image: ImageVersion;
   readonly args?: readonly string[];
   readonly command?: readonly string[];
   readonly env?: Readonly<Record<string, kplus.EnvValue>>;
   readonly ports?: readonly PortSpec[];
-  readonly resources: ResourceSpec;
+  readonly resources: Resources;
   readonly readiness: ProbeSpec;
   readonly liveness: ProbeSpec;
   readonly mounts?: readonly MountSpec[];
-  /** Claims (by name) from the StatefulSet's claim templates to mount in this container. */
+  /** Claims (by name) from the StatefulSet's claim templates to mount in this container, at their `mountPath`. */
   readonly claimMounts?: readonly string[];
+  /** Mounts of the pod's named volumes (`WorkloadSpec.volumes`), after `mounts` and `claimMounts`. */
+  readonly volumeMounts?: readonly NamedMountSpec[];
   /** Run as this UID. @default - the pod's user */
   readonly user?: number;
   /** Extra Linux capabilities to add back after dropping ALL (e.g. none for every component of this stack). */
@@ -91,6 +130,25 @@ export interface HostAccess {
   readonly hostPID?: boolean;
   /** Run as root (needed to read other pods' log files on most distributions). @default false */
   readonly runAsRoot?: boolean;
+}
+
+/** Tolerate every taint: node-level DaemonSets run on every node. */
+export const TOLERATE_EVERY_TAINT: readonly k8s.Toleration[] = [{ operator: 'Exists' }];
+
+/** Linux-only images: keep the pods off Windows nodes (kube-prometheus does the same). */
+export const LINUX_NODES: Readonly<Record<string, string>> = { 'kubernetes.io/os': 'linux' };
+
+/**
+ * Spread a component's replicas over nodes, best effort (never blocks scheduling), so losing a node keeps the others
+ * up (https://kubernetes.io/docs/concepts/scheduling-eviction/topology-spread-constraints/).
+ */
+export function spreadOverNodes(identity: ComponentIdentity): k8s.TopologySpreadConstraint {
+  return {
+    maxSkew: 1,
+    topologyKey: 'kubernetes.io/hostname',
+    whenUnsatisfiable: 'ScheduleAnyway',
+    labelSelector: { matchLabels: selectorLabels(identity) },
+  };
 }
 
 export interface WorkloadSpec {
@@ -109,8 +167,18 @@ export interface WorkloadSpec {
   readonly podAnnotations?: Readonly<Record<string, string>>;
   /** Host namespaces for node-level collectors. @default - none */
   readonly hostAccess?: HostAccess;
-  /** Tolerate every taint (node-level DaemonSets run on every node). @default false */
-  readonly tolerateAllTaints?: boolean;
+  /** Volumes declared by name (see `NamedVolumeSpec`). @default - none */
+  readonly volumes?: readonly NamedVolumeSpec[];
+  /** Nodes the pods may run on, by label. @default - any node */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the pods tolerate (`TOLERATE_EVERY_TAINT` for node agents). @default - none */
+  readonly tolerations?: readonly k8s.Toleration[];
+  /** Node and pod (anti-)affinity. @default - none */
+  readonly affinity?: k8s.Affinity;
+  /** How replicas spread over nodes or zones (`spreadOverNodes(identity)`). @default - none */
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
+  /** The PriorityClass of the pods. @default - the cluster's default priority */
+  readonly priorityClassName?: string;
   /** Seconds to let the process shut down cleanly. @default 30 */
   readonly terminationGracePeriodSeconds?: number;
 }
@@ -118,6 +186,8 @@ export interface WorkloadSpec {
 export interface DeploymentSpec extends WorkloadSpec {
   /** @default 1 */
   readonly replicas?: number;
+  /** `Recreate` stops the old pod first (a ReadWriteOnce volume attaches to one pod). @default RollingUpdate */
+  readonly strategy?: 'RollingUpdate' | 'Recreate';
 }
 
 export interface StatefulSetSpec extends WorkloadSpec {
@@ -130,10 +200,19 @@ export interface StatefulSetSpec extends WorkloadSpec {
   readonly podManagementPolicy?: kplus.PodManagementPolicy;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// resources
+
+function toMemory(bytes: number, text: string, path: string): Size {
+  if (bytes % 2 ** 30 === 0) return Size.gibibytes(bytes / 2 ** 30);
+  if (bytes % 2 ** 20 === 0) return Size.mebibytes(bytes / 2 ** 20);
+  if (bytes % 1024 === 0) return Size.kibibytes(bytes / 1024);
+  throw new ConfigError({ path, message: 'must be a whole number of KiB', value: text, fix: 'use e.g. "512Mi".' });
+}
+
 /**
  * Problems of a `resources` prop (pure), each naming `<path>.<field>`: every quantity parses, memory is a whole number
  * of KiB (what the pod spec can express here), and no limit is below its request (the API server refuses that pod).
- * Components call it in their model, so a typo fails at construction with the construct path.
  */
 export function resourceProblems(resources: ResourceSpec | undefined, path: string): ConfigProblem[] {
   if (resources === undefined) return [];
@@ -145,19 +224,20 @@ export function resourceProblems(resources: ResourceSpec | undefined, path: stri
   const cpu = (key: 'cpuRequest' | 'cpuLimit'): number | undefined => {
     const value = resources[key];
     if (value === undefined) return undefined;
-    let millis: number | undefined;
-    c.check(() => (millis = parseCpuMillis(value, `${path}.${key}`)));
-    return millis;
+    const problems = cpuProblems(value, `${path}.${key}`);
+    c.addAll(problems);
+    return problems.length === 0 ? parseCpuMillis(value, `${path}.${key}`) : undefined;
   };
   const memory = (key: 'memoryRequest' | 'memoryLimit'): number | undefined => {
     const value = resources[key];
     if (value === undefined) return undefined;
-    let bytes: number | undefined;
-    c.check(() => {
-      toMemory(value, `${path}.${key}`);
-      bytes = parseByteQuantity(value, `${path}.${key}`);
-    });
-    return bytes;
+    const problems = byteSizeProblems(value, `${path}.${key}`);
+    if (problems.length > 0) {
+      c.addAll(problems);
+      return undefined;
+    }
+    const bytes = ByteSize.parse(value, `${path}.${key}`).bytes;
+    return c.value(() => (toMemory(bytes, value, `${path}.${key}`), bytes));
   };
   for (const key of ['cpuRequest', 'memoryRequest'] as const) {
     if (resources[key] === undefined) c.add({ path: `${path}.${key}`, message: 'is required', value: undefined, fix: key === 'cpuRequest' ? 'set it, e.g. "100m".' : 'set it, e.g. "256Mi".' });
@@ -175,13 +255,24 @@ export function resourceProblems(resources: ResourceSpec | undefined, path: stri
   return [...c.list];
 }
 
-function toMemory(value: string, path: string): Size {
-  const bytes = parseByteQuantity(value, path);
-  if (bytes % 2 ** 30 === 0) return Size.gibibytes(bytes / 2 ** 30);
-  if (bytes % 2 ** 20 === 0) return Size.mebibytes(bytes / 2 ** 20);
-  if (bytes % 1024 === 0) return Size.kibibytes(bytes / 1024);
-  throw new ConfigError({ path, message: 'must be a whole number of KiB', value, fix: 'use e.g. "512Mi".' });
+/**
+ * Parses a `resources` prop once, into what models hold.
+ * @throws ConfigError with every problem of `resourceProblems`.
+ */
+export function parseResources(resources: ResourceSpec, path: string): Resources {
+  const problems = resourceProblems(resources, path);
+  if (problems.length > 0) throw new ConfigError(problems);
+  const memoryRequest = ByteSize.parse(resources.memoryRequest, `${path}.memoryRequest`);
+  return {
+    cpuRequestMillis: parseCpuMillis(resources.cpuRequest, `${path}.cpuRequest`),
+    cpuLimitMillis: resources.cpuLimit !== undefined ? parseCpuMillis(resources.cpuLimit, `${path}.cpuLimit`) : undefined,
+    memoryRequest,
+    memoryLimit: resources.memoryLimit !== undefined ? ByteSize.parse(resources.memoryLimit, `${path}.memoryLimit`) : memoryRequest,
+  };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// pods
 
 function toProbe(p: ProbeSpec): kplus.Probe {
   const opts = {
@@ -195,12 +286,9 @@ function toProbe(p: ProbeSpec): kplus.Probe {
     : kplus.Probe.fromTcpSocket({ ...opts, port: p.port });
 }
 
-function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec): kplus.ContainerProps {
-  const path = `${w.identity.instance}.containers.${c.name}.resources`;
-  const memoryRequest = toMemory(c.resources.memoryRequest, `${path}.memoryRequest`);
-  const memoryLimit = toMemory(c.resources.memoryLimit ?? c.resources.memoryRequest, `${path}.memoryLimit`);
-  const cpuRequest = kplus.Cpu.millis(parseCpuMillis(c.resources.cpuRequest, `${path}.cpuRequest`));
-  const cpuLimit = c.resources.cpuLimit ? kplus.Cpu.millis(parseCpuMillis(c.resources.cpuLimit, `${path}.cpuLimit`)) : undefined;
+function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec, at: string): kplus.ContainerProps {
+  const path = `${at}.containers.${c.name}.resources`;
+  const r = c.resources;
   const root = w.hostAccess?.runAsRoot ?? false;
   return {
     name: c.name,
@@ -215,8 +303,11 @@ function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec): kplus.Contai
       protocol: p.protocol === 'UDP' ? kplus.Protocol.UDP : kplus.Protocol.TCP,
     })),
     resources: {
-      cpu: { request: cpuRequest, limit: cpuLimit },
-      memory: { request: memoryRequest, limit: memoryLimit },
+      cpu: { request: kplus.Cpu.millis(r.cpuRequestMillis), limit: r.cpuLimitMillis !== undefined ? kplus.Cpu.millis(r.cpuLimitMillis) : undefined },
+      memory: {
+        request: toMemory(r.memoryRequest.bytes, r.memoryRequest.toKubernetes(), `${path}.memoryRequest`),
+        limit: toMemory(r.memoryLimit.bytes, r.memoryLimit.toKubernetes(), `${path}.memoryLimit`),
+      },
     },
     readiness: toProbe(c.readiness),
     liveness: toProbe(c.liveness),
@@ -225,6 +316,7 @@ function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec): kplus.Contai
       volume: m.volume,
       readOnly: m.readOnly ?? true,
       subPath: m.subPath,
+      propagation: m.propagation,
     })),
     securityContext: {
       ensureNonRoot: !root,
@@ -239,7 +331,7 @@ function toContainerProps(c: SecureContainerSpec, w: WorkloadSpec): kplus.Contai
   };
 }
 
-function podProps(w: WorkloadSpec): kplus.PodProps & { podMetadata: { labels: Record<string, string>; annotations?: Record<string, string> } } {
+function podProps(w: WorkloadSpec, at: string): kplus.PodProps & { podMetadata: { labels: Record<string, string>; annotations?: Record<string, string> } } {
   const root = w.hostAccess?.runAsRoot ?? false;
   return {
     podMetadata: {
@@ -256,67 +348,128 @@ function podProps(w: WorkloadSpec): kplus.PodProps & { podMetadata: { labels: Re
       fsGroup: w.fsGroup ?? (root ? undefined : w.group ?? 65534),
       fsGroupChangePolicy: kplus.FsGroupChangePolicy.ON_ROOT_MISMATCH,
     },
-    containers: w.containers.map((c) => toContainerProps(c, w)),
+    containers: w.containers.map((c) => toContainerProps(c, w, at)),
     terminationGracePeriod: Duration.seconds(w.terminationGracePeriodSeconds ?? 30),
     dns: w.hostAccess?.hostNetwork ? { policy: kplus.DnsPolicy.CLUSTER_FIRST_WITH_HOST_NET } : undefined,
   };
 }
 
-/** Applies what cdk8s-plus has no prop for: pod-level seccomp, hostPID, tolerations, metadata labels. */
-function finish(workload: kplus.Workload, w: WorkloadSpec): void {
+const POD_SPEC = '/spec/template/spec';
+
+/** The named volumes of each workload, in pod order: where `addVolumeSource` finds them. */
+const NAMED_VOLUMES = new WeakMap<kplus.Workload, readonly string[]>();
+
+/**
+ * Writes what cdk8s-plus has no prop for: metadata labels, the stable selector, pod-level seccomp, hostPID,
+ * scheduling, named volumes and mounts. (JSON patches apply to the L1 object before its JSON mapping, so they use
+ * the L1 prop names — `hostPid` — which equal the API's everywhere else.)
+ */
+function finish(workload: kplus.Workload, w: WorkloadSpec, at: string, claims: readonly ClaimSpec[] = []): void {
   const api = ApiObject.of(workload);
   for (const [k, v] of Object.entries(recommendedLabels(w.identity))) api.metadata.addLabel(k, v);
   workload.select(kplus.LabelSelector.of({ labels: selectorLabels(w.identity) }));
   // cdk8s-plus labels every pod with its construct address; the stable selector labels make it redundant noise.
   api.addJsonPatch(JsonPatch.remove('/spec/template/metadata/labels/cdk8s.io~1metadata.addr'));
-  api.addJsonPatch(JsonPatch.add('/spec/template/spec/securityContext/seccompProfile', { type: 'RuntimeDefault' }));
-  if (w.hostAccess?.hostPID) api.addJsonPatch(JsonPatch.add('/spec/template/spec/hostPid', true) /* L1 prop name: patches apply before the L1 toJson mapping */);
-  if (w.tolerateAllTaints) api.addJsonPatch(JsonPatch.add('/spec/template/spec/tolerations', [{ operator: 'Exists' }]));
+  api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/securityContext/seccompProfile`, { type: 'RuntimeDefault' }));
+  if (w.hostAccess?.hostPID) api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/hostPid`, true));
+  if (w.nodeSelector) api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/nodeSelector`, { ...w.nodeSelector }));
+  if (w.tolerations && w.tolerations.length > 0) api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/tolerations`, w.tolerations.map((t) => ({ ...t }))));
+  if (w.affinity) api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/affinity`, w.affinity));
+  if (w.topologySpreadConstraints && w.topologySpreadConstraints.length > 0) {
+    api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/topologySpreadConstraints`, w.topologySpreadConstraints.map((t) => ({ ...t }))));
+  }
+  if (w.priorityClassName !== undefined) api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/priorityClassName`, w.priorityClassName));
+
+  // Named volumes go first, before the volumes cdk8s-plus derives from `mounts` (none: the list is created).
+  const volumes = w.volumes ?? [];
+  const podHasVolumes = w.containers.some((c) => (c.mounts ?? []).length > 0);
+  if (volumes.length > 0) {
+    if (podHasVolumes) volumes.forEach((v, i) => api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/volumes/${i}`, { name: v.name, ...v.source })));
+    else api.addJsonPatch(JsonPatch.add(`${POD_SPEC}/volumes`, volumes.map((v) => ({ name: v.name, ...v.source }))));
+  }
+  NAMED_VOLUMES.set(workload, volumes.map((v) => v.name));
+
+  w.containers.forEach((c, i) => {
+    const where = `${at}.containers.${c.name}`;
+    const mounts: { name: string; mountPath: string; readOnly?: boolean }[] = [];
+    for (const claimName of c.claimMounts ?? []) {
+      const claim = claims.find((x) => x.name === claimName);
+      if (!claim) {
+        throw new ConfigError({
+          path: `${where}.claimMounts`,
+          message: 'names a claim template that does not exist',
+          value: claimName,
+          fix: claims.length > 0 ? `declare it in claims (${claims.map((x) => x.name).join(', ')}).` : 'declare it in claims.',
+        });
+      }
+      mounts.push({ name: claim.name, mountPath: claim.mountPath });
+    }
+    for (const m of c.volumeMounts ?? []) {
+      if (!volumes.some((v) => v.name === m.volume)) {
+        throw new ConfigError({
+          path: `${where}.volumeMounts`,
+          message: 'names a volume the pod does not declare',
+          value: m.volume,
+          fix: volumes.length > 0 ? `declare it in volumes (${volumes.map((v) => v.name).join(', ')}).` : 'declare it in volumes.',
+        });
+      }
+      mounts.push({ name: m.volume, mountPath: m.path, readOnly: m.readOnly ?? true });
+    }
+    if (mounts.length === 0) return;
+    const containerPath = `${POD_SPEC}/containers/${i}/volumeMounts`;
+    if ((c.mounts ?? []).length > 0) for (const m of mounts) api.addJsonPatch(JsonPatch.add(`${containerPath}/-`, m));
+    else api.addJsonPatch(JsonPatch.add(containerPath, mounts));
+  });
 }
 
+/**
+ * Appends a source to a named projected volume of a workload built here (sources that arrive after construction,
+ * such as Prometheus' rule ConfigMaps).
+ * @throws Error when the workload has no such named volume (a bug, not bad input).
+ */
+export function addVolumeSource(workload: kplus.Workload, volume: string, source: k8s.VolumeProjection): void {
+  const index = (NAMED_VOLUMES.get(workload) ?? []).indexOf(volume);
+  if (index < 0) throw new Error(`${workload.node.path} has no named volume "${volume}"`);
+  ApiObject.of(workload).addJsonPatch(JsonPatch.add(`${POD_SPEC}/volumes/${index}/projected/sources/-`, source));
+}
+
+/**
+ * Problems in a spec are reported under the component's construct path (`<scope path>.containers.<name>...`).
+ */
 export function secureDeployment(scope: Construct, id: string, spec: DeploymentSpec): kplus.Deployment {
   const d = new kplus.Deployment(scope, id, {
-    ...podProps(spec),
+    ...podProps(spec, scope.node.path),
     metadata: { name: spec.identity.instance, namespace: spec.namespace },
     replicas: spec.replicas ?? 1,
+    strategy: spec.strategy === 'Recreate' ? kplus.DeploymentStrategy.recreate() : undefined,
     select: false,
   });
-  finish(d, spec);
+  finish(d, spec, scope.node.path);
   return d;
 }
 
 export function secureDaemonSet(scope: Construct, id: string, spec: WorkloadSpec): kplus.DaemonSet {
   const d = new kplus.DaemonSet(scope, id, {
-    ...podProps(spec),
+    ...podProps(spec, scope.node.path),
     metadata: { name: spec.identity.instance, namespace: spec.namespace },
     select: false,
   });
-  finish(d, spec);
+  finish(d, spec, scope.node.path);
   return d;
-}
-
-function claimSize(c: ClaimSpec, spec: StatefulSetSpec): k8s.Quantity {
-  parseByteQuantity(c.size, `${spec.identity.instance}.claims.${c.name}.size`);
-  // The patch lands on a typed L1 object, whose resolver expects Quantity values.
-  return k8s.Quantity.fromString(c.size);
 }
 
 export function secureStatefulSet(scope: Construct, id: string, spec: StatefulSetSpec): kplus.StatefulSet {
   const s = new kplus.StatefulSet(scope, id, {
-    ...podProps(spec),
+    ...podProps(spec, scope.node.path),
     metadata: { name: spec.identity.instance, namespace: spec.namespace },
     replicas: spec.replicas ?? 1,
     service: spec.service,
     podManagementPolicy: spec.podManagementPolicy ?? kplus.PodManagementPolicy.PARALLEL,
     select: false,
   });
-  finish(s, spec);
-  // cdk8s-plus binds the governing Service through its address label; select by the stable labels instead.
-  ApiObject.of(spec.service).addJsonPatch(JsonPatch.replace('/spec/selector', selectorLabels(spec.identity)));
   const claims = spec.claims ?? [];
   if (claims.length > 0) {
-    const api = ApiObject.of(s);
-    api.addJsonPatch(
+    ApiObject.of(s).addJsonPatch(
       JsonPatch.add(
         '/spec/volumeClaimTemplates',
         claims.map((c) => ({
@@ -324,27 +477,15 @@ export function secureStatefulSet(scope: Construct, id: string, spec: StatefulSe
           spec: {
             accessModes: ['ReadWriteOnce'],
             ...(c.storageClassName !== undefined ? { storageClassName: c.storageClassName } : {}),
-            resources: { requests: { storage: claimSize(c, spec) } },
+            // The patch lands on a typed L1 object, whose resolver expects Quantity values.
+            resources: { requests: { storage: k8s.Quantity.fromString(c.size.toKubernetes()) } },
           },
         })),
       ),
     );
-    spec.containers.forEach((c, i) => {
-      for (const claimName of c.claimMounts ?? []) {
-        const claim = claims.find((x) => x.name === claimName);
-        if (!claim) {
-          throw new ConfigError({
-            path: `${spec.identity.instance}.containers.${c.name}.claimMounts`,
-            message: 'names a claim template that does not exist',
-            value: claimName,
-            fix: `declare it in claims (${claims.map((x) => x.name).join(', ')}).`,
-          });
-        }
-        api.addJsonPatch(
-          JsonPatch.add(`/spec/template/spec/containers/${i}/volumeMounts/-`, { name: claim.name, mountPath: claim.mountPath }),
-        );
-      }
-    });
   }
+  finish(s, spec, scope.node.path, claims);
+  // cdk8s-plus binds the governing Service through its address label; select by the stable labels instead.
+  ApiObject.of(spec.service).addJsonPatch(JsonPatch.replace('/spec/selector', selectorLabels(spec.identity)));
   return s;
 }

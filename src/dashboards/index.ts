@@ -1,6 +1,5 @@
+/** Generic dashboard factories (panels, queries, variables, links); dashboards live with what they show. */
 export * from './queries';
 export * from './variables';
 export * from './panels';
-export * from './service-overview';
-export * from './slo';
-export * from './slo-detail';
+export * from './links';

@@ -1,7 +1,6 @@
-/** Synth-time validation of PromQL and LogQL expressions and of the names that become Prometheus or Kubernetes names. */
+/** Synth-time validation of PromQL and LogQL expressions (name rules live in src/common/validation.ts). */
 export * from './promql';
 export * from './logql';
-export * from './names';
 export type { ExpressionProblem } from './source';
 export { AGGREGATIONS, FUNCTIONS } from './promql-functions';
 export type { AggregationSignature, FunctionSignature, ValueType } from './promql-functions';

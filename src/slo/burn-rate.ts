@@ -1,5 +1,5 @@
 import { ConfigError } from '../common/errors';
-import { formatDuration, parseDuration, PromDuration } from '../common/duration';
+import { PromDuration } from '../common/duration';
 import { WindowSpec, WindowTable } from './windows';
 
 /**
@@ -16,10 +16,9 @@ export interface AlertWindow {
   readonly speed: AlertSpeed;
   /** Burn-rate factor: alert when the error ratio over both windows is above `factor × error budget`. */
   readonly factor: number;
+  /** Canonical (`5m`, `1h`), as the recording names carry it. */
   readonly shortWindow: PromDuration;
   readonly longWindow: PromDuration;
-  readonly shortSeconds: number;
-  readonly longSeconds: number;
   /** Share of the period's budget spent over the long window at `factor` (0.02 = 2%). */
   readonly budgetShare: number;
 }
@@ -47,9 +46,16 @@ export function burnRateFactor(budgetShare: number, periodSeconds: number, longW
   return cleanNumber(budgetShare * (periodSeconds / longWindowSeconds));
 }
 
+/** The canonical form of a window written in a table (`60m` → `1h`): recording names carry it. */
+function canonical(text: string, path: string): PromDuration {
+  return PromDuration.seconds(PromDuration.parse(text, path).seconds);
+}
+
 function computeWindow(tier: AlertTier, speed: AlertSpeed, spec: WindowSpec, periodSeconds: number, path: string): AlertWindow {
-  const shortSeconds = parseDuration(spec.shortWindow, `${path}.shortWindow`);
-  const longSeconds = parseDuration(spec.longWindow, `${path}.longWindow`);
+  const shortWindow = canonical(spec.shortWindow, `${path}.shortWindow`);
+  const longWindow = canonical(spec.longWindow, `${path}.longWindow`);
+  const shortSeconds = shortWindow.seconds;
+  const longSeconds = longWindow.seconds;
   if (!(spec.budgetShare > 0 && spec.budgetShare <= 1)) {
     throw new ConfigError({ path: `${path}.budgetShare`, message: 'must be in (0, 1]', value: spec.budgetShare, fix: 'give a fraction of the error budget, e.g. 0.02 for 2%.' });
   }
@@ -57,23 +63,14 @@ function computeWindow(tier: AlertTier, speed: AlertSpeed, spec: WindowSpec, per
     throw new ConfigError({ path: `${path}.shortWindow`, message: `must be shorter than the long window (${spec.longWindow})`, value: spec.shortWindow, fix: 'the workbook uses a short window of 1/12 of the long one (5m for 1h).' });
   }
   if (longSeconds > periodSeconds) {
-    throw new ConfigError({ path: `${path}.longWindow`, message: `must not exceed the SLO period (${formatDuration(periodSeconds)})`, value: spec.longWindow });
+    throw new ConfigError({ path: `${path}.longWindow`, message: `must not exceed the SLO period (${PromDuration.seconds(periodSeconds)})`, value: spec.longWindow });
   }
-  return {
-    tier,
-    speed,
-    factor: burnRateFactor(spec.budgetShare, periodSeconds, longSeconds),
-    shortWindow: formatDuration(shortSeconds),
-    longWindow: formatDuration(longSeconds),
-    shortSeconds,
-    longSeconds,
-    budgetShare: spec.budgetShare,
-  };
+  return { tier, speed, factor: burnRateFactor(spec.budgetShare, periodSeconds, longSeconds), shortWindow, longWindow, budgetShare: spec.budgetShare };
 }
 
 /** Computes the four alert windows of a table for its period. */
 export function computeAlertWindows(table: WindowTable, path = 'windowTable'): AlertWindows {
-  const periodSeconds = parseDuration(table.period, `${path}.period`);
+  const periodSeconds = PromDuration.parse(table.period, `${path}.period`).seconds;
   return {
     page: {
       quick: computeWindow('page', 'quick', table.page.quick, periodSeconds, `${path}.page.quick`),
@@ -93,16 +90,16 @@ export function listAlertWindows(w: AlertWindows): readonly AlertWindow[] {
 
 /**
  * Every window an SLI must be recorded over: each alert window (short and long) plus the period, ascending and
- * unique, as Prometheus durations (`5m`, `30m`, `1h`, `2h`, `6h`, `1d`, `3d`, `30d` for the workbook tables).
+ * unique, in canonical form (`5m`, `30m`, `1h`, `2h`, `6h`, `1d`, `3d`, `30d` for the workbook tables).
  */
 export function sliWindows(windows: AlertWindows, period: PromDuration): readonly PromDuration[] {
   const seconds = new Set<number>();
   for (const w of listAlertWindows(windows)) {
-    seconds.add(w.shortSeconds);
-    seconds.add(w.longSeconds);
+    seconds.add(w.shortWindow.seconds);
+    seconds.add(w.longWindow.seconds);
   }
-  seconds.add(parseDuration(period, 'period'));
-  return [...seconds].sort((a, b) => a - b).map(formatDuration);
+  seconds.add(period.seconds);
+  return [...seconds].sort((a, b) => a - b).map((s) => PromDuration.seconds(s));
 }
 
 /** The error-ratio threshold of a window: factor × error budget, e.g. 14.4 × 0.001 = 0.0144. */

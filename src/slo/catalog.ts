@@ -1,4 +1,4 @@
-import { ConfigError, ProblemCollector } from '../common/errors';
+import { ProblemCollector } from '../common/errors';
 import { ServiceSpec, SloClass, SloOverride, SloSpec } from './spec';
 
 /**
@@ -41,27 +41,6 @@ export const SLO_CLASSES: Readonly<Record<string, SloClass>> = {
 
 /** The SLO name of a class's error-rate objective. */
 export const CLASS_ERROR_RATE_SLO = 'error-rate';
-
-/** DNS-1123 label: a valid Kubernetes object name part and Prometheus label value. */
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
-/** Checks a name that may become a Kubernetes name and is a label value. */
-export function checkDnsLabel(name: unknown, path: string, what: string): ConfigError | undefined {
-  if (typeof name !== 'string' || name.length === 0 || name.length > 63 || !DNS1123_LABEL.test(name)) {
-    return new ConfigError({
-      path,
-      message: `${what} must be a DNS-1123 label (lower-case letters, digits and '-', starting and ending alphanumeric, at most 63 characters)`,
-      value: name,
-      fix: `rename it, e.g. ${JSON.stringify(suggestDnsLabel(String(name ?? '')))}.`,
-    });
-  }
-  return undefined;
-}
-
-function suggestDnsLabel(name: string): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
-  return s === '' ? 'my-service' : s;
-}
 
 function mergeOverride(base: SloSpec, override: SloOverride): SloSpec {
   return {

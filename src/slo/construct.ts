@@ -1,21 +1,15 @@
-import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Construct } from 'constructs';
-import { ConfigError } from '../common/errors';
+import { ConfigError, ConfigProblem, formatProblem } from '../common/errors';
 import { RuleFile } from '../common/rules';
 import { Alertmanager } from '../components/alertmanager';
 import { BlackboxExporter } from '../components/exporters';
 import { Grafana } from '../components/grafana';
 import { Prometheus } from '../components/prometheus';
-import { sloDashboards, SloDashboardSlo, sloOverviewDashboard } from '../dashboards/slo';
-import { SLO_DETAIL_UID, sloDetailDashboard } from '../dashboards/slo-detail';
-import { allSlos, buildSloModel, SloDefinition, SloModel, SloModelOptions } from './model';
-import { generateSloRuleFiles, renderAlertMatcher, sloInhibitRules } from './rules';
+import { SloDashboardsMode, sloCatalogDashboards } from './dashboards';
+import { buildSloModel, SloModel, SloModelOptions } from './model';
+import { generateSloRuleFiles, sloInhibitRules } from './rules';
 import { ServiceSpec } from './spec';
 import { extremeTargetWarnings } from './warnings';
-import { ConfigProblem, formatProblem } from '../common/errors';
-
-/** Which SLO dashboards the stack provisions (see `SloCatalogOptions.dashboards`). */
-export type SloDashboardsMode = boolean | 'templated' | 'per-service';
 
 /** Options of SLO generation, as the stack takes them. */
 export type SloCatalogOptions = Omit<SloModelOptions, 'evaluationInterval'> & {
@@ -52,40 +46,6 @@ export const SLO_DASHBOARD_FOLDER = 'SLOs';
 /** Prometheus job probing services for probe-based availability SLIs. */
 export const SLO_PROBE_JOB = 'slo-probes';
 
-/** The dashboards' view of one SLO. */
-export function sloDashboardInput(slo: SloDefinition): SloDashboardSlo {
-  const tiers = [slo.page, slo.ticket].filter((t) => t.enabled);
-  return {
-    service: slo.service,
-    slo: slo.name,
-    sloId: slo.id,
-    description: slo.description,
-    objectivePercent: slo.objective,
-    periodDays: slo.periodDays,
-    periodWindow: slo.period,
-    alertWindows: tiers.flatMap((t) =>
-      [t.windows.quick, t.windows.slow].map((w) => ({
-        tier: w.tier,
-        longWindow: w.longWindow,
-        shortWindow: w.shortWindow,
-        burnRateFactor: w.factor,
-      })),
-    ),
-  };
-}
-
-/**
- * The SLO dashboards of a catalog for a `dashboards` mode (see `SloCatalogOptions.dashboards`): none with `false`; the overview and the templated detail dashboard for `'templated'`/`true`/unset; the overview and one
- * dashboard per service for `'per-service'`.
- * @throws ConfigError on any other mode.
- */
-export function sloCatalogDashboards(slos: readonly SloDashboardSlo[], mode: SloDashboardsMode = 'templated'): Dashboard[] {
-  if (mode === false) return [];
-  if (mode === true || mode === 'templated') return [sloOverviewDashboard(slos, { detailUid: SLO_DETAIL_UID }), sloDetailDashboard(slos)];
-  if (mode === 'per-service') return sloDashboards(slos);
-  throw new ConfigError({ path: 'slo.dashboards', message: 'must be true, false, "templated" or "per-service"', value: mode, fix: 'use "templated" (the default) for one templated detail dashboard, or "per-service".' });
-}
-
 /**
  * SLOs as code, wired into the stack: builds the validated SLO model from the catalog and hands its outputs to the
  * components that use them — rule files to Prometheus, the page-inhibits-ticket rule to Alertmanager, probe jobs to
@@ -100,9 +60,10 @@ export class ServiceLevelObjectives extends Construct {
   constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
     const { services, prometheus, alertmanager, grafana, blackboxExporter, dashboards, probeModule, ...options } = props;
-    this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval });
+    // The rules run at Prometheus' evaluation interval: read by reference, already parsed.
+    this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval }, this.node.path);
 
-    this.warnings = extremeTargetWarnings(this.model);
+    this.warnings = extremeTargetWarnings(this.model, this.node.path);
     // One line per distinct problem, naming the SLOs it affects: a class shared by 100 services warns once.
     const grouped = new Map<string, ConfigProblem[]>();
     for (const w of this.warnings) grouped.set(`${w.message}|${w.fix}`, [...(grouped.get(`${w.message}|${w.fix}`) ?? []), w]);
@@ -114,13 +75,7 @@ export class ServiceLevelObjectives extends Construct {
     this.ruleFiles = generateSloRuleFiles(this.model);
     for (const file of this.ruleFiles) prometheus.addRuleFile(file);
 
-    for (const rule of sloInhibitRules(this.model)) {
-      alertmanager?.addInhibitRule({
-        sourceMatchers: rule.sourceMatchers.map(renderAlertMatcher),
-        targetMatchers: rule.targetMatchers.map(renderAlertMatcher),
-        equal: rule.equal,
-      });
-    }
+    for (const rule of sloInhibitRules(this.model)) alertmanager?.addInhibitRule(rule);
 
     const probed = services.filter((s) =>
       this.model.services.find((m) => m.name === s.name)?.slos.some((slo) => slo.sli.kind === 'availability' && slo.sli.source === 'probe'),
@@ -130,7 +85,7 @@ export class ServiceLevelObjectives extends Construct {
       if (!blackboxExporter || missing.length > 0) {
         throw new ConfigError(
           (missing.length > 0 ? missing : probed).map((s) => ({
-            path: `services.${s.name}.${blackboxExporter ? 'probeUrl' : 'slos'}`,
+            path: `${this.node.path}.services.${s.name}.${blackboxExporter ? 'probeUrl' : 'slos'}`,
             message: blackboxExporter
               ? "is required: the service has a probe-based availability SLO ('sli.source: probe')"
               : 'has a probe-based availability SLO but the stack has no blackbox exporter',
@@ -150,7 +105,7 @@ export class ServiceLevelObjectives extends Construct {
       );
     }
 
-    for (const dashboard of grafana ? sloCatalogDashboards(allSlos(this.model).map(sloDashboardInput), dashboards) : []) {
+    for (const dashboard of grafana ? sloCatalogDashboards(this.model, dashboards, this.node.path) : []) {
       grafana!.addDashboard(dashboard, { folder: SLO_DASHBOARD_FOLDER });
     }
   }

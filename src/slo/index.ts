@@ -1,4 +1,4 @@
-/** SLOs as code: spec → model → pure rule generators, plus error-budget maths and the promtool proof. */
+/** SLOs as code: spec → model → pure rule generators and dashboards, plus error-budget maths. */
 export * from './spec';
 export * from './windows';
 export * from './burn-rate';
@@ -6,6 +6,6 @@ export * from './budget';
 export * from './catalog';
 export * from './model';
 export * from './rules';
+export * from './dashboards';
 export * from './examples';
-export * from './proof';
 export * from './warnings';

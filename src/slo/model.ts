@@ -1,23 +1,24 @@
-import { formatDuration, parseDuration, PromDuration } from '../common/duration';
+import { DurationInput, DurationString, PromDuration } from '../common/duration';
 import { ConfigError, ProblemCollector } from '../common/errors';
 import { ALERT_LABELS, APP_LABELS, APP_METRICS, EXPORTER_METRICS, SEVERITY, SLO_ALERT_NAMES, SLO_LABELS, TARGET_LABELS } from '../conventions';
 import { AlertWindows, cleanNumber, computeAlertWindows, sliWindows, TierAlertWindows } from './burn-rate';
-import { errorBudget } from './budget';
-import { checkDnsLabel, expandServiceSlos, SLO_CLASSES } from './catalog';
+import { errorBudget, objectiveProblems } from './budget';
+import { expandServiceSlos, SLO_CLASSES } from './catalog';
 import { DEFAULT_HISTOGRAM_BUCKETS, ServiceSpec, SliSpec, SloClass, SloSpec, TierSpec } from './spec';
 import { promqlProblems } from '../promql';
+import { dns1123LabelProblems, httpUrlProblems, labelNameProblems, metricNameProblems } from '../common/validation';
 import { WINDOW_PLACEHOLDER } from './promql-check';
 import { DEFAULT_PERIOD, WINDOW_TABLES, WindowTable } from './windows';
 
 /**
- * The SLO model: the catalog normalized and validated, every default resolved once. Generators (rules/*.ts), the
- * promtool proof (proof.ts) and the dashboards read only this.
+ * The SLO model: the catalog normalized and validated, every default resolved once, durations parsed. Generators
+ * (rules/*.ts), the dashboards (dashboards/*.ts) and the promtool proofs (test support) read only this.
  */
 
 /** Options of `buildSloModel`. */
 export interface SloModelOptions {
   /** Default SLO period. @default '30d' */
-  readonly period?: PromDuration;
+  readonly period?: DurationString;
   /** SLO classes, merged over (and able to replace) the built-in `SLO_CLASSES`. @default SLO_CLASSES */
   readonly classes?: Readonly<Record<string, SloClass>>;
   /** Window tables by period, merged over the built-in Google 30d and 28d tables. @default WINDOW_TABLES */
@@ -26,33 +27,33 @@ export interface SloModelOptions {
    * Prometheus' global evaluation interval the rules run at (the seed's 15s). Only the proof uses it.
    * @default '15s'
    */
-  readonly evaluationInterval?: PromDuration;
+  readonly evaluationInterval?: DurationInput;
   /** Interval of the short-window SLI, metadata and alert groups. @default - the global evaluation interval */
-  readonly ruleInterval?: PromDuration;
+  readonly ruleInterval?: DurationString;
   /**
    * Tile length: every SLI records its bad and total events over the last tile once per tile, in a group with this
    * interval; the long windows and the period are sums over the tiles. @default '5m'
    */
-  readonly tileInterval?: PromDuration;
+  readonly tileInterval?: DurationString;
   /**
    * Interval of the group deriving the long-window ratios from the tiles. Must stay under Prometheus' 5m lookback
    * delta so the alerts' instant reads never miss a sample. @default '1m'
    */
-  readonly longWindowInterval?: PromDuration;
+  readonly longWindowInterval?: DurationString;
   /** Windows up to this length are computed over the raw source series; longer ones from tiles. @default '1h' */
-  readonly rawWindowMax?: PromDuration;
+  readonly rawWindowMax?: DurationString;
   /** The absent-source alert: `absent_over_time(source[window])` held for `for`. @default { window: '10m', for: '5m' } */
-  readonly absent?: { readonly enabled?: boolean; readonly window?: PromDuration; readonly for?: PromDuration };
+  readonly absent?: { readonly enabled?: boolean; readonly window?: DurationString; readonly for?: DurationString };
   /** The seed's `SLOBreach` alert (period SLI below objective). @default { enabled: true, for: '5m', severity: 'warning' } */
-  readonly breach?: { readonly enabled?: boolean; readonly for?: PromDuration; readonly severity?: string };
+  readonly breach?: { readonly enabled?: boolean; readonly for?: DurationString; readonly severity?: string };
 }
 
 /** Where an SLI window's ratio comes from. */
 export type SliWindowSource = 'raw' | 'tiles';
 
 export interface SliWindow {
+  /** Canonical (`5m`, `30d`), as the recording names carry it. */
   readonly window: PromDuration;
-  readonly seconds: number;
   readonly source: SliWindowSource;
   /** True for the SLO period window (`30d`). */
   readonly isPeriod: boolean;
@@ -122,8 +123,8 @@ export interface SloDefinition {
   readonly objectiveRatio: number;
   /** 1 − objective ratio: 0.001 */
   readonly errorBudget: number;
+  /** Canonical (`30d`), as the period recording's name carries it. */
   readonly period: PromDuration;
-  readonly periodSeconds: number;
   readonly periodDays: number;
   readonly sli: SliModel;
   /** True for request-based SLIs (error rate, latency, raw): the low-traffic guard applies. */
@@ -153,9 +154,8 @@ export interface SloSettings {
   readonly evaluationInterval: PromDuration;
   readonly ruleInterval?: PromDuration;
   readonly tileInterval: PromDuration;
-  readonly tileSeconds: number;
   readonly longWindowInterval: PromDuration;
-  readonly rawWindowMaxSeconds: number;
+  readonly rawWindowMax: PromDuration;
   readonly absent: { readonly enabled: boolean; readonly window: PromDuration; readonly for: PromDuration };
   readonly breach: { readonly enabled: boolean; readonly for: PromDuration; readonly severity: string };
 }
@@ -172,13 +172,12 @@ export function allSlos(model: SloModel): readonly SloDefinition[] {
 
 /** Labels the generator owns: user labels must not set them. */
 const RESERVED_LABELS = new Set<string>([...Object.values(SLO_LABELS), ...Object.values(ALERT_LABELS), 'alertname']);
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 
 function checkLabels(labels: Readonly<Record<string, string>> | undefined, path: string, problems: ProblemCollector): void {
   for (const [k, v] of Object.entries(labels ?? {})) {
-    if (!LABEL_NAME.test(k) || k.startsWith('__')) {
-      problems.add({ path: `${path}.${k}`, message: 'is not a valid Prometheus label name', value: k, fix: 'use [a-zA-Z_][a-zA-Z0-9_]* without a leading "__".' });
+    const nameProblems = labelNameProblems(k, `${path}.${k}`);
+    if (nameProblems.length > 0) {
+      problems.addAll(nameProblems);
     } else if (RESERVED_LABELS.has(k)) {
       problems.add({ path: `${path}.${k}`, message: 'is a label the SLO generator sets itself', value: k, fix: `pick another name; ${[...RESERVED_LABELS].sort().join(', ')} are reserved.` });
     }
@@ -189,9 +188,7 @@ function checkLabels(labels: Readonly<Record<string, string>> | undefined, path:
 }
 
 function checkMetricName(name: string, path: string, problems: ProblemCollector): void {
-  if (typeof name !== 'string' || !METRIC_NAME.test(name)) {
-    problems.add({ path, message: 'is not a valid Prometheus metric name', value: name, fix: 'use [a-zA-Z_:][a-zA-Z0-9_:]*.' });
-  }
+  problems.addAll(metricNameProblems(name, path));
 }
 
 function formatSeconds(s: number): string {
@@ -232,7 +229,7 @@ function resolveSli(sli: SliSpec, ctx: ServiceContext, path: string, problems: P
       const statusLabel = m.statusLabel ?? APP_LABELS.status;
       const errorStatus = sli.errorStatus ?? '5..';
       checkMetricName(metric, `${ctx.path}.metrics.requestsTotal`, problems);
-      if (!LABEL_NAME.test(statusLabel)) problems.add({ path: `${ctx.path}.metrics.statusLabel`, message: 'is not a valid label name', value: statusLabel });
+      problems.addAll(labelNameProblems(statusLabel, `${ctx.path}.metrics.statusLabel`));
       try {
         new RegExp(`^(?:${errorStatus})$`);
       } catch {
@@ -325,45 +322,45 @@ export function defaultMinRequestRate(pageQuickFactor: number, budget: number, l
   return Number((requests / longWindowSeconds).toPrecision(4));
 }
 
-function resolveSettings(options: SloModelOptions, problems: ProblemCollector): SloSettings {
-  const dur = (v: PromDuration, path: string): number => {
-    try {
-      return parseDuration(v, path);
-    } catch (e) {
-      if (e instanceof ConfigError) problems.addAll(e.problems);
-      else throw e;
-      return NaN;
-    }
-  };
-  const evaluationInterval = options.evaluationInterval ?? '15s';
-  dur(evaluationInterval, 'options.evaluationInterval');
-  if (options.ruleInterval !== undefined) dur(options.ruleInterval, 'options.ruleInterval');
-  const tileInterval = options.tileInterval ?? '5m';
-  const tileSeconds = dur(tileInterval, 'options.tileInterval');
-  if (tileSeconds < 60 || tileSeconds > 1800) {
-    problems.add({ path: 'options.tileInterval', message: 'must be between 1m and 30m', value: tileInterval, fix: "keep the default '5m': the 2h window then sums 24 tiles." });
+function resolveSettings(options: SloModelOptions, problems: ProblemCollector, path: string): SloSettings {
+  const dur = (v: DurationInput, key: string): PromDuration => problems.value(() => PromDuration.from(v, `${path}.${key}`)) ?? PromDuration.seconds(NaN);
+  const evaluationInterval = dur(options.evaluationInterval ?? '15s', 'evaluationInterval');
+  const ruleInterval = options.ruleInterval !== undefined ? dur(options.ruleInterval, 'ruleInterval') : undefined;
+  const tileInterval = dur(options.tileInterval ?? '5m', 'tileInterval');
+  if (tileInterval.seconds < 60 || tileInterval.seconds > 1800) {
+    problems.add({ path: `${path}.tileInterval`, message: 'must be between 1m and 30m', value: options.tileInterval, fix: "keep the default '5m': the 2h window then sums 24 tiles." });
   }
-  const longWindowInterval = options.longWindowInterval ?? '1m';
-  if (dur(longWindowInterval, 'options.longWindowInterval') >= 300) {
-    problems.add({ path: 'options.longWindowInterval', message: "must be shorter than Prometheus' 5m lookback delta", value: longWindowInterval, fix: "use '1m' (the default) or '2m', so alerts reading these recordings never see a gap." });
+  const longWindowInterval = dur(options.longWindowInterval ?? '1m', 'longWindowInterval');
+  if (longWindowInterval.seconds >= 300) {
+    problems.add({ path: `${path}.longWindowInterval`, message: "must be shorter than Prometheus' 5m lookback delta", value: options.longWindowInterval, fix: "use '1m' (the default) or '2m', so alerts reading these recordings never see a gap." });
   }
-  const rawWindowMaxSeconds = dur(options.rawWindowMax ?? '1h', 'options.rawWindowMax');
-  const absentWindow = options.absent?.window ?? '10m';
-  const absentFor = options.absent?.for ?? '5m';
-  dur(absentWindow, 'options.absent.window');
-  dur(absentFor, 'options.absent.for');
-  const breachFor = options.breach?.for ?? '5m';
-  dur(breachFor, 'options.breach.for');
   return {
     evaluationInterval,
-    ruleInterval: options.ruleInterval,
+    ruleInterval,
     tileInterval,
-    tileSeconds,
     longWindowInterval,
-    rawWindowMaxSeconds,
-    absent: { enabled: options.absent?.enabled ?? true, window: absentWindow, for: absentFor },
-    breach: { enabled: options.breach?.enabled ?? true, for: breachFor, severity: options.breach?.severity ?? SEVERITY.warning },
+    rawWindowMax: dur(options.rawWindowMax ?? '1h', 'rawWindowMax'),
+    absent: { enabled: options.absent?.enabled ?? true, window: dur(options.absent?.window ?? '10m', 'absent.window'), for: dur(options.absent?.for ?? '5m', 'absent.for') },
+    breach: { enabled: options.breach?.enabled ?? true, for: dur(options.breach?.for ?? '5m', 'breach.for'), severity: options.breach?.severity ?? SEVERITY.warning },
   };
+}
+
+/** The table of a period: by the key as written (`30d`), else the table whose period is as long (`720h`). */
+function windowTable(period: DurationString, tables: Readonly<Record<string, WindowTable>>): { readonly key: string; readonly table: WindowTable } | undefined {
+  if (tables[period]) return { key: period, table: tables[period] };
+  const seconds = durationSeconds(period);
+  if (seconds === undefined) return undefined;
+  const key = Object.keys(tables).find((k) => durationSeconds(k) === seconds);
+  return key !== undefined ? { key, table: tables[key] } : undefined;
+}
+
+function durationSeconds(text: string): number | undefined {
+  try {
+    return PromDuration.parse(text, 'period').seconds;
+  } catch (e) {
+    if (e instanceof ConfigError) return undefined;
+    throw e;
+  }
 }
 
 function resolveSlo(
@@ -371,63 +368,52 @@ function resolveSlo(
   ctx: ServiceContext,
   path: string,
   tables: Readonly<Record<string, WindowTable>>,
-  defaultPeriod: PromDuration,
+  defaultPeriod: DurationString,
   settings: SloSettings,
+  optionsPath: string,
   problems: ProblemCollector,
 ): SloDefinition | undefined {
   const before = problems.list.length;
-  const nameErr = checkDnsLabel(slo.name, `${path}.name`, 'an SLO name');
-  if (nameErr) problems.addAll(nameErr.problems);
+  problems.addAll(dns1123LabelProblems(slo.name, `${path}.name`));
   const o = slo.objective;
-  if (typeof o !== 'number' || !Number.isFinite(o) || o <= 0 || o >= 100) {
-    problems.add({ path: `${path}.objective`, message: 'must be a percentage strictly between 0 and 100', value: o, fix: 'write e.g. 99.9 for "99.9% of events are good" (100 leaves no error budget).' });
-  }
-  const period = slo.period ?? ctx.spec.period ?? defaultPeriod;
-  const table = tables[period];
-  if (!table) {
-    problems.add({ path: `${path}.period`, message: 'has no alert window table', value: period, fix: `use one of ${Object.keys(tables).sort().join(', ')}, or pass a table for it in the model options' windowTables.` });
+  problems.addAll(objectiveProblems(o, `${path}.objective`));
+  const periodText = slo.period ?? ctx.spec.period ?? defaultPeriod;
+  const found = windowTable(periodText, tables);
+  if (!found) {
+    problems.add({ path: `${path}.period`, message: 'has no alert window table', value: periodText, fix: `use one of ${Object.keys(tables).sort().join(', ')}, or pass a table for it in the model options' windowTables.` });
   }
   const sli = resolveSli(slo.sli, ctx, `${path}.sli`, problems);
   checkLabels(slo.labels, `${path}.labels`, problems);
   const runbookUrl = slo.annotations?.runbookUrl;
-  if (runbookUrl !== undefined && !/^https?:\/\/[^\s]+$/.test(runbookUrl)) {
-    problems.add({ path: `${path}.annotations.runbookUrl`, message: 'must be an http(s) URL', value: runbookUrl });
-  }
+  if (runbookUrl !== undefined) problems.addAll(httpUrlProblems(runbookUrl, `${path}.annotations.runbookUrl`, { example: 'https://runbooks.example.com/order-service' }));
   const alertName = slo.alertName ?? SLO_ALERT_NAMES.burnRate;
-  if (!LABEL_NAME.test(alertName)) problems.add({ path: `${path}.alertName`, message: 'must be a valid alert name ([a-zA-Z_][a-zA-Z0-9_]*)', value: alertName });
+  problems.addAll(labelNameProblems(alertName, `${path}.alertName`, { allowReserved: true }));
   if (slo.minRequestRate !== undefined && (typeof slo.minRequestRate !== 'number' || !Number.isFinite(slo.minRequestRate) || slo.minRequestRate < 0)) {
     problems.add({ path: `${path}.minRequestRate`, message: 'must be a number of requests per second, 0 or more', value: slo.minRequestRate, fix: 'use 0 to disable the low-traffic guard.' });
   }
-  let alertWindows: AlertWindows | undefined;
-  if (table) {
-    try {
-      alertWindows = computeAlertWindows(table, `windowTables.${period}`);
-    } catch (e) {
-      if (e instanceof ConfigError) problems.addAll(e.problems);
-      else throw e;
-    }
-  }
-  if (problems.list.length > before || !sli || !alertWindows) return undefined;
+  const alertWindows = found ? problems.value(() => computeAlertWindows(found.table, `windowTables.${found.key}`)) : undefined;
+  if (problems.list.length > before || !sli || !alertWindows || !found) return undefined;
 
-  const periodSeconds = parseDuration(period, `${path}.period`);
+  // The canonical period (`30d`, whatever the spelling), as the period recording and the labels carry it.
+  const period = PromDuration.seconds(PromDuration.parse(found.table.period, `windowTables.${found.key}.period`).seconds);
   const budget = errorBudget(o);
   const requestBased = sli.kind !== 'availability';
   const windows = sliWindows(alertWindows, period).map((w): SliWindow => {
-    const seconds = parseDuration(w, 'window');
-    return { window: w, seconds, source: seconds <= settings.rawWindowMaxSeconds && seconds !== periodSeconds ? 'raw' : 'tiles', isPeriod: seconds === periodSeconds };
+    const isPeriod = w.seconds === period.seconds;
+    return { window: w, source: w.seconds <= settings.rawWindowMax.seconds && !isPeriod ? 'raw' : 'tiles', isPeriod };
   });
-  const smallestTiled = Math.min(...windows.filter((w) => w.source === 'tiles').map((w) => w.seconds));
-  if (settings.tileSeconds * 4 > smallestTiled) {
-    problems.add({ path: 'options.tileInterval', message: `must be at most a quarter of the shortest tiled window (${formatDuration(smallestTiled)})`, value: settings.tileInterval });
+  const smallestTiled = Math.min(...windows.filter((w) => w.source === 'tiles').map((w) => w.window.seconds));
+  if (settings.tileInterval.seconds * 4 > smallestTiled) {
+    problems.add({ path: `${optionsPath}.tileInterval`, message: `must be at most a quarter of the shortest tiled window (${PromDuration.seconds(smallestTiled)})`, value: settings.tileInterval.toString() });
     return undefined;
   }
   let minRequestRate: number | undefined;
   if (requestBased) {
     const pq = alertWindows.page.quick;
-    minRequestRate = slo.minRequestRate ?? defaultMinRequestRate(pq.factor, budget, pq.longSeconds);
+    minRequestRate = slo.minRequestRate ?? defaultMinRequestRate(pq.factor, budget, pq.longWindow.seconds);
     if (minRequestRate === 0) minRequestRate = undefined;
-    if (minRequestRate !== undefined && pq.longSeconds > settings.rawWindowMaxSeconds) {
-      problems.add({ path: `${path}.minRequestRate`, message: `needs the page-quick windows (${pq.shortWindow}, ${pq.longWindow}) to be recorded from raw series, but rawWindowMax is shorter`, value: minRequestRate, fix: `raise options.rawWindowMax to ${pq.longWindow}, or set minRequestRate: 0.` });
+    if (minRequestRate !== undefined && pq.longWindow.seconds > settings.rawWindowMax.seconds) {
+      problems.add({ path: `${path}.minRequestRate`, message: `needs the page-quick windows (${pq.shortWindow}, ${pq.longWindow}) to be recorded from raw series, but rawWindowMax is shorter`, value: minRequestRate, fix: `raise rawWindowMax to ${pq.longWindow}, or set minRequestRate: 0.` });
       return undefined;
     }
   }
@@ -441,8 +427,7 @@ function resolveSlo(
     objectiveRatio: cleanNumber(o / 100),
     errorBudget: budget,
     period,
-    periodSeconds,
-    periodDays: cleanNumber(periodSeconds / 86400),
+    periodDays: cleanNumber(period.seconds / 86400),
     sli,
     requestBased,
     alertWindows,
@@ -462,18 +447,21 @@ function serviceMatchers(spec: ServiceSpec, path: string, problems: ProblemColle
   const names = Object.keys(given).sort((a, b) => (a === TARGET_LABELS.service ? -1 : b === TARGET_LABELS.service ? 1 : a < b ? -1 : a > b ? 1 : 0));
   if (names.length === 0) problems.add({ path: `${path}.matchers`, message: 'must select something', value: given, fix: `leave it out to select { ${TARGET_LABELS.service}: "${spec.name}" }.` });
   return names.map((name) => {
-    if (!LABEL_NAME.test(name)) problems.add({ path: `${path}.matchers.${name}`, message: 'is not a valid label name', value: name });
+    problems.addAll(labelNameProblems(name, `${path}.matchers.${name}`, { allowReserved: true }));
     return { name, op: '=' as const, value: given[name] };
   });
 }
 
 /**
  * Validates the catalog and resolves every default. Collects every problem and throws them together as one
- * ConfigError (each naming its path, the value and the fix).
+ * ConfigError, each naming its path (`<path>.services.<service>...` and `<path>.<option>` under a construct's path;
+ * `services.<service>...` and `options.<option>` without one), the value and the fix.
  */
-export function buildSloModel(services: readonly ServiceSpec[], options: SloModelOptions = {}): SloModel {
+export function buildSloModel(services: readonly ServiceSpec[], options: SloModelOptions = {}, path?: string): SloModel {
   const problems = new ProblemCollector();
-  const settings = resolveSettings(options, problems);
+  const servicesPath = path !== undefined ? `${path}.services` : 'services';
+  const optionsPath = path ?? 'options';
+  const settings = resolveSettings(options, problems, optionsPath);
   const classes = { ...SLO_CLASSES, ...(options.classes ?? {}) };
   const tables = { ...WINDOW_TABLES, ...(options.windowTables ?? {}) };
   const defaultPeriod = options.period ?? DEFAULT_PERIOD;
@@ -482,14 +470,14 @@ export function buildSloModel(services: readonly ServiceSpec[], options: SloMode
   const out: ServiceModel[] = [];
   services.forEach((spec, i) => {
     const key = typeof spec?.name === 'string' && spec.name !== '' ? spec.name : `[${i}]`;
-    const path = `services.${key}`;
-    const err = checkDnsLabel(spec?.name, `${path}.name`, 'a service name');
-    if (err) {
-      problems.addAll(err.problems);
+    const path = `${servicesPath}.${key}`;
+    const nameProblems = dns1123LabelProblems(spec?.name, `${path}.name`);
+    if (nameProblems.length > 0) {
+      problems.addAll(nameProblems);
       return;
     }
     if (seen.has(spec.name)) {
-      problems.add({ path: `services[${i}].name`, message: `duplicates services[${seen.get(spec.name)}]`, value: spec.name, fix: 'declare each service once; put all its SLOs in one entry.' });
+      problems.add({ path: `${servicesPath}[${i}].name`, message: `duplicates services[${seen.get(spec.name)}]`, value: spec.name, fix: 'declare each service once; put all its SLOs in one entry.' });
       return;
     }
     seen.set(spec.name, i);
@@ -508,7 +496,7 @@ export function buildSloModel(services: readonly ServiceSpec[], options: SloMode
         continue;
       }
       names.add(slo.name);
-      const def = resolveSlo(slo, ctx, sloPath, tables, defaultPeriod, settings, problems);
+      const def = resolveSlo(slo, ctx, sloPath, tables, defaultPeriod, settings, optionsPath, problems);
       if (!def) continue;
       const clash = ids.get(def.id);
       if (clash) {

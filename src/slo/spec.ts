@@ -1,4 +1,4 @@
-import { PromDuration } from '../common/duration';
+import { DurationString } from '../common/duration';
 
 /**
  * What users write: typed SLO definitions and the service catalog. Plain data (a catalog of 100+ services can be
@@ -78,7 +78,7 @@ export interface SloSpec {
   readonly objective: number;
   readonly sli: SliSpec;
   /** @default - the service's period, else the model's (30d) */
-  readonly period?: PromDuration;
+  readonly period?: DurationString;
   /** Free text, for dashboards. @default - generated from the SLI */
   readonly description?: string;
   /** `true`/`false` toggles the tier; an object tunes it. @default true */
@@ -141,7 +141,7 @@ export interface ServiceSpec {
   /** Labels added to every SLO of the service (an SLO's own labels win). @default - none */
   readonly labels?: Readonly<Record<string, string>>;
   /** @default - the model's period (30d) */
-  readonly period?: PromDuration;
+  readonly period?: DurationString;
   /**
    * The URL the blackbox exporter probes for a probe-based availability SLI (`sli.source: 'probe'`), e.g.
    * `http://order-service.shop.svc:8080/healthz`. Required when the service has such an SLI.

@@ -8,7 +8,8 @@ import { allSlos, SloModel } from './model';
  * a full outage burns at 10×: the 14.4× page (1h/5m) is dead, only the 6× page (6h/30m) remains.
  * These are warnings, not errors: the SLO is legal, its alerting is weaker than its tiers suggest.
  */
-export function extremeTargetWarnings(model: SloModel): ConfigProblem[] {
+export function extremeTargetWarnings(model: SloModel, path?: string): ConfigProblem[] {
+  const services = path !== undefined ? `${path}.services` : 'services';
   const out: ConfigProblem[] = [];
   for (const slo of allSlos(model)) {
     const maxBurn = cleanNumber(1 / slo.errorBudget);
@@ -16,7 +17,7 @@ export function extremeTargetWarnings(model: SloModel): ConfigProblem[] {
       const tier = w.tier === 'page' ? slo.page : slo.ticket;
       if (!tier.enabled || w.factor <= maxBurn) continue;
       out.push({
-        path: `services.${slo.service}.slos.${slo.name}.objective`,
+        path: `${services}.${slo.service}.slos.${slo.name}.objective`,
         message: `the ${w.tier} alert over ${w.longWindow}/${w.shortWindow} can never fire: it needs a ${w.factor}× burn, but at this objective a full outage burns at most ${maxBurn}×`,
         value: slo.objective,
         fix: `raise the objective above ${cleanNumber(100 * (1 - 1 / w.factor))}% for this window to work, or accept that only the slower windows alert.`,

@@ -1,4 +1,4 @@
-import { PromDuration } from '../common/duration';
+import { DurationString } from '../common/duration';
 
 /**
  * Multiwindow multi-burn-rate alert window tables, as data.
@@ -15,9 +15,9 @@ export interface WindowSpec {
   /** Share of the period's error budget (0.02 = 2%) spent over `longWindow` at the alerting burn rate. */
   readonly budgetShare: number;
   /** The short window: confirms the burn is still happening, so the alert resets soon after recovery. */
-  readonly shortWindow: PromDuration;
+  readonly shortWindow: DurationString;
   /** The long window: how much budget has been spent. */
-  readonly longWindow: PromDuration;
+  readonly longWindow: DurationString;
 }
 
 /** One tier (page or ticket): a quick and a slow window pair, OR-ed together. */
@@ -28,7 +28,7 @@ export interface TierWindows {
 
 export interface WindowTable {
   /** The SLO period the table is tuned for. */
-  readonly period: PromDuration;
+  readonly period: DurationString;
   readonly page: TierWindows;
   readonly ticket: TierWindows;
   /** Where the numbers come from. */
@@ -65,4 +65,4 @@ export const WINDOW_TABLES: Readonly<Record<string, WindowTable>> = {
 };
 
 /** The SLO period when none is given. */
-export const DEFAULT_PERIOD: PromDuration = '30d';
+export const DEFAULT_PERIOD: DurationString = '30d';

@@ -1,6 +1,6 @@
 import { toJson } from '../../src/common/serialize';
 import { APP_METRICS, DATASOURCE_UIDS } from '../../src/conventions';
-import { SERVICE_OVERVIEW_UID, serviceOverviewDashboard } from '../../src/dashboards/service-overview';
+import { SERVICE_OVERVIEW_UID, serviceOverviewDashboard } from '../../src/components/grafana/service-overview';
 import { metricNames, promqlErrors, rangeWindows } from './promql';
 
 /** The dashboard as Grafana reads it: the serialized JSON model. */

@@ -1,38 +1,27 @@
 import { toJson, toYaml } from '../../src/common/serialize';
 import { ALERT_LABELS, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../src/conventions';
-import { SLO_DETAIL_UID, SloDashboardAlertWindow, SloDashboardSlo, sloDetailDashboard, sloDetailWindowPairs } from '../../src/dashboards';
+import { SloDefinition, buildSloModel } from '../../src/slo';
+import { SLO_DETAIL_UID, sloCatalogDashboards, sloDetailDashboard, sloDetailWindowPairs } from '../../src/slo/dashboards';
 import { promqlProblems } from '../../src/promql';
-import { sloCatalogDashboards } from '../../src/slo/construct';
 import { promtool, writeTree } from '../helpers/tools';
 import { metricNames, promqlErrors } from './promql';
+import { FixtureSlo, sloDefinitions, sloIds } from './slo-fixtures';
 
 // ---------------------------------------------------------------------------------------------------------------
-// fixtures: the workbook's window tables for a 30-day and a 28-day period
+// fixtures: SLOs over the workbook's window tables for a 30-day and a 28-day period, as the SLO model resolves them
 
-const WINDOWS_30D: SloDashboardAlertWindow[] = [
-  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 14.4 },
-  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 6 },
-  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 3 },
-  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 1 },
-];
-const WINDOWS_28D: SloDashboardAlertWindow[] = [
-  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 13.44 },
-  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 5.6 },
-  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 2.8 },
-  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 0.9333 },
-];
-
-function slo30(service: string, name: string, objectivePercent = 99.9): SloDashboardSlo {
-  return { service, slo: name, sloId: `${service}-${name}`, objectivePercent, periodDays: 30, periodWindow: '30d', alertWindows: WINDOWS_30D };
+function slo30(service: string, name: string, objective = 99.9): FixtureSlo {
+  return { service, name, objective };
 }
-function slo28(service: string, name: string, objectivePercent = 99.9): SloDashboardSlo {
-  return { service, slo: name, sloId: `${service}-${name}`, objectivePercent, periodDays: 28, periodWindow: '28d', alertWindows: WINDOWS_28D };
+function slo28(service: string, name: string, objective = 99.9): FixtureSlo {
+  return { service, name, objective, period: '28d' };
 }
 
 /** `count` services, each with a 30d availability SLO and a 28d latency SLO. */
-function catalog(count: number): SloDashboardSlo[] {
-  return Array.from({ length: count }, (_, i) => `svc-${String(i).padStart(4, '0')}`).flatMap((s) => [slo30(s, 'availability'), slo28(s, 'latency', 99)]);
+function catalog(count: number): SloDefinition[] {
+  return sloDefinitions(Array.from({ length: count }, (_, i) => `svc-${String(i).padStart(4, '0')}`).flatMap((s) => [slo30(s, 'availability'), slo28(s, 'latency', 99)]));
 }
+const one = (s: FixtureSlo): SloDefinition => sloDefinitions([s])[0];
 
 const model = (d: unknown): any => JSON.parse(toJson(d));
 const panels = (d: any): any[] => d.panels;
@@ -114,7 +103,7 @@ describe('sloDetailDashboard: one templated dashboard for every SLO', () => {
       ['1h', '5m', 'Page', 14.4, 13.44],
       ['6h', '30m', 'Page', 6, 5.6],
       ['1d', '2h', 'Ticket', 3, 2.8],
-      ['3d', '6h', 'Ticket', 1, 0.9333],
+      ['3d', '6h', 'Ticket', 1, 0.933333333333],
     ];
     for (const [long, short, tier, f30, f28] of expected) {
       const p = panel(d, `Burn rate over ${long} and ${short}`);
@@ -128,7 +117,7 @@ describe('sloDetailDashboard: one templated dashboard for every SLO', () => {
   });
 
   test('GIVEN only 30d SLOs THEN only the 30d factors are drawn', () => {
-    const only30 = model(sloDetailDashboard([slo30('a', 'availability')]));
+    const only30 = model(sloDetailDashboard([one(slo30('a', 'availability'))]));
     expect(panel(only30, 'Burn rate over 1h and 5m').targets.map((t: any) => t.expr).slice(2)).toEqual([threshold(30, 14.4)]);
     expect(panel(only30, 'Burn rate over 3d and 6h').targets.map((t: any) => t.expr).slice(2)).toEqual([threshold(30, 1)]);
     expect(JSON.stringify(only30)).not.toContain('28d');
@@ -143,20 +132,20 @@ describe('sloDetailDashboard: one templated dashboard for every SLO', () => {
   });
 
   test('GIVEN an SLO without burn-rate alerts THEN a plain burn-rate panel is added', () => {
-    const none = model(sloDetailDashboard([{ ...slo30('a', 'availability'), alertWindows: [] }]));
+    const none = model(sloDetailDashboard([one({ ...slo30('a', 'availability'), page: false, ticket: false })]));
     expect(panels(none).map((p) => p.title).slice(7)).toEqual(['Burn rate']);
   });
 
-  test('GIVEN no SLO or a malformed one THEN it fails naming the path', () => {
+  test('GIVEN no SLO THEN it fails naming the path (malformed SLOs never get past the model)', () => {
     expect(() => sloDetailDashboard([])).toThrow(/sloDetailDashboard\.slos.*must show at least one SLO/);
-    expect(() => sloDetailDashboard([{ ...slo30('a', 'b'), periodDays: 28 }])).toThrow(/slos\[0\].*periodDays.*must be the length of periodWindow "30d"/);
-    expect(() => sloDetailDashboard([{ ...slo30('a', 'b'), alertWindows: [{ ...WINDOWS_30D[0], burnRateFactor: 0 }] }])).toThrow(/alertWindows\[0\]\.burnRateFactor.*must be a positive number/);
   });
 });
 
 describe('sloCatalogDashboards: the dashboards option of the SLO catalog', () => {
-  const slos = catalog(5);
-  const uids = (mode?: Parameters<typeof sloCatalogDashboards>[1]): string[] => sloCatalogDashboards(slos, mode).map((x) => x.uid!);
+  const catalogModel = buildSloModel(
+    Array.from({ length: 5 }, (_, i) => ({ name: `svc-${String(i).padStart(4, '0')}`, slos: [{ name: 'availability', objective: 99.9, sli: { kind: 'availability' as const } }] })),
+  );
+  const uids = (mode?: Parameters<typeof sloCatalogDashboards>[1]): string[] => sloCatalogDashboards(catalogModel, mode).map((x) => x.uid!);
 
   test('default, true and "templated" give the overview and the detail dashboard; "per-service" one per service; false none', () => {
     expect(uids()).toEqual(['slo-overview', 'slo-detail']);
@@ -164,28 +153,27 @@ describe('sloCatalogDashboards: the dashboards option of the SLO catalog', () =>
     expect(uids('templated')).toEqual(['slo-overview', 'slo-detail']);
     expect(uids('per-service')).toEqual(['slo-overview', 'slo-svc-0000', 'slo-svc-0001', 'slo-svc-0002', 'slo-svc-0003', 'slo-svc-0004']);
     expect(uids(false)).toEqual([]);
-    expect(() => sloCatalogDashboards(slos, 'all' as never)).toThrow(/slo\.dashboards.*must be true, false, "templated" or "per-service"/);
+    expect(() => sloCatalogDashboards(catalogModel, 'all' as never)).toThrow(/slo\.dashboards.*must be true, false, "templated" or "per-service"/);
   });
 });
 
 describe('sloDetailDashboard queries evaluated by promtool, with the variables set to one SLO', () => {
   /** Two SLOs' recordings as the generator writes them: a 30d and a 28d one. */
-  const order = slo30('order-service', 'availability', 99.9);
-  const billing = slo28('billing', 'availability', 99.95);
+  const [order, billing] = sloDefinitions([slo30('order-service', 'availability', 99.9), slo28('billing', 'availability', 99.95)]);
   const ratios: Record<string, number> = { '5m': 0.001, '1h': 0.002, '28d': 0.0004, '30d': 0.0005 };
-  const idOf = (x: SloDashboardSlo): Record<string, string> => ({ sloth_id: x.sloId, sloth_service: x.service, sloth_slo: x.slo });
+  const idOf = sloIds;
   const labels = (l: Record<string, string>): string => `{${Object.keys(l).sort().map((k) => `${k}=${JSON.stringify(l[k])}`).join(', ')}}`;
-  const series = (x: SloDashboardSlo): { series: string; values: string }[] => [
+  const series = (x: SloDefinition): { series: string; values: string }[] => [
     ...Object.entries(ratios)
-      .filter(([w]) => !w.endsWith('d') || w === x.periodWindow)
+      .filter(([w]) => !w.endsWith('d') || w === String(x.period))
       .map(([w, r]) => ({ series: `${sliErrorRatioRecord(w)}${labels({ ...idOf(x), sloth_window: w })}`, values: `${r}x10` })),
-    { series: `${SLO_METRICS.objectiveRatio}${labels(idOf(x))}`, values: `${x.objectivePercent / 100}x10` },
+    { series: `${SLO_METRICS.objectiveRatio}${labels(idOf(x))}`, values: `${x.objective / 100}x10` },
     { series: `${SLO_METRICS.timePeriodDays}${labels(idOf(x))}`, values: `${x.periodDays}x10` },
   ];
 
   test('GIVEN the 28d SLO selected THEN the 28d factor is drawn, the 30d one is absent, and the SLI reads the 28d recording', () => {
     const d = model(sloDetailDashboard([order, billing]));
-    const select = (e: string): string => e.replace(/\$service/g, billing.service).replace(/\$slo/g, billing.slo);
+    const select = (e: string): string => e.replace(/\$service/g, billing.service).replace(/\$slo/g, billing.name);
     const burn = panel(d, 'Burn rate over 1h and 5m');
     const sli = panel(d, 'SLI vs objective');
     const byLegend = (p: any, legend: string): string => select(p.targets.find((t: any) => t.legendFormat === legend).expr);
@@ -199,7 +187,7 @@ describe('sloDetailDashboard queries evaluated by promtool, with the variables s
           promql_expr_test: [
             { expr: byLegend(burn, 'Page at 13.44× (28d)'), eval_time: '5m', exp_samples: [{ labels: labels(idOf(billing)), value: 13.44 }] },
             { expr: byLegend(burn, 'Page at 14.4× (30d)'), eval_time: '5m', exp_samples: [] },
-            { expr: byLegend(sli, 'Objective'), eval_time: '5m', exp_samples: [{ labels: labels(idOf(billing)), value: 100 * (billing.objectivePercent / 100) }] },
+            { expr: byLegend(sli, 'Objective'), eval_time: '5m', exp_samples: [{ labels: labels(idOf(billing)), value: 100 * (billing.objective / 100) }] },
             { expr: byLegend(sli, 'SLI (period)'), eval_time: '5m', exp_samples: [{ labels: labels(idOf(billing)), value: 100 * (1 - ratios['28d']) }] },
           ],
         },
@@ -213,8 +201,8 @@ describe('sloDetailDashboard queries evaluated by promtool, with the variables s
 
 describe('overview links into the templated detail dashboard', () => {
   test('Service and SLO cells open slo-detail on the clicked row', () => {
-    const { sloOverviewDashboard } = require('../../src/dashboards/slo');
-    const slo = { service: 'shop', slo: 'errors', sloId: 'shop-errors', objectivePercent: 99.9, periodDays: 30, periodWindow: '30d', alertWindows: [] };
+    const { sloOverviewDashboard } = require('../../src/slo/dashboards');
+    const slo = sloDefinitions([{ service: 'shop', name: 'errors', objective: 99.9, page: false, ticket: false }])[0];
     const json = JSON.stringify(sloOverviewDashboard([slo], { detailUid: 'slo-detail' }));
     expect(json).toContain('/d/slo-detail?var-service=${__data.fields[\\"Service\\"]}&var-slo=${__data.fields[\\"SLO\\"]}');
     expect(JSON.stringify(sloOverviewDashboard([slo]))).toContain('/dashboards?tag=slo-service&query=${__value.text}');

@@ -1,7 +1,9 @@
 import { toJson, toYaml } from '../../src/common/serialize';
-import { SloDashboardAlertWindow, SloDashboardSlo, sloOverviewDashboard, sloServiceDashboard } from '../../src/dashboards';
+import { SloDefinition } from '../../src/slo';
+import { sloOverviewDashboard, sloServiceDashboard } from '../../src/slo/dashboards';
 import { promtool, writeTree } from '../helpers/tools';
 import { substituteGrafanaMacros } from './promql';
+import { WORKBOOK_30D_ALERTS, serviceModel, sloDefinitions } from './slo-fixtures';
 
 /**
  * The dashboards' queries evaluated by Prometheus' own engine (`promtool test rules`, `promql_expr_test`) on series
@@ -11,31 +13,18 @@ import { substituteGrafanaMacros } from './promql';
  * Expected values are computed here with the same float operations Prometheus performs.
  */
 
-const WINDOWS: SloDashboardAlertWindow[] = [
-  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 14.4 },
-  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 6 },
-  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 3 },
-  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 1 },
-];
+const WINDOWS = WORKBOOK_30D_ALERTS;
 
-const ORDER: SloDashboardSlo = {
-  service: 'order-service',
-  slo: 'availability',
-  sloId: 'order-service-availability',
-  objectivePercent: 99.9,
-  periodDays: 30,
-  periodWindow: '30d',
-  alertWindows: WINDOWS,
-};
-const BILLING: SloDashboardSlo = {
-  service: 'billing',
-  slo: 'availability',
-  sloId: 'billing-availability',
-  objectivePercent: 99.95,
-  periodDays: 28,
-  periodWindow: '28d',
-  alertWindows: WINDOWS.filter((w) => w.tier === 'ticket'),
-};
+/** The SLOs as the model resolves them (a 30d one, and a 28d ticket-only one), and what the expectations read of them. */
+const ORDER_SLO = { service: 'order-service', name: 'availability', objective: 99.9 };
+const BILLING_SLO = { service: 'billing', name: 'availability', objective: 99.95, period: '28d' as const, page: false };
+const [ORDER_DEF, BILLING_DEF] = sloDefinitions([ORDER_SLO, BILLING_SLO]);
+type SloView = ReturnType<typeof view>;
+function view(s: SloDefinition) {
+  return { service: s.service, slo: s.name, sloId: s.id, objectivePercent: s.objective, periodDays: s.periodDays, periodWindow: String(s.period) };
+}
+const ORDER = view(ORDER_DEF);
+const BILLING = view(BILLING_DEF);
 
 /** Error ratios per window, as `slo:sli_error:ratio_rate<w>` holds them. */
 const ORDER_RATIOS: Record<string, number> = { '5m': 0.02, '30m': 0.01, '1h': 0.0144, '2h': 0.004, '6h': 0.003, '1d': 0.002, '3d': 0.001, '30d': 0.0005 };
@@ -54,7 +43,7 @@ function labels(l: Record<string, string>): string {
 }
 
 /** The recordings of one SLO, as the generator writes them (with an extra `team` label, as users may add). */
-function recordings(s: SloDashboardSlo, ratios: Record<string, number>, team: string): Series[] {
+function recordings(s: SloView, ratios: Record<string, number>, team: string): Series[] {
   const id = { sloth_id: s.sloId, sloth_service: s.service, sloth_slo: s.slo, team };
   const budget = 1 - s.objectivePercent / 100;
   const constant = (v: number): string => `${v}x10`;
@@ -133,7 +122,7 @@ describe('SLO dashboard queries evaluated by promtool on generator-shaped series
 
   test('the service dashboard shows the SLI, budget, burn rates and alert counts of its SLO', () => {
     // GIVEN
-    const d = model(sloServiceDashboard('order-service', [ORDER]));
+    const d = model(sloServiceDashboard(serviceModel([ORDER_SLO])));
     const sli = panel(d, 'availability', 'SLI vs objective');
     const budget = 1 - ORDER.objectivePercent / 100;
     const alerts = panel(d, 'availability', 'Firing alerts');
@@ -162,7 +151,7 @@ describe('SLO dashboard queries evaluated by promtool on generator-shaped series
   });
 
   test('a breach alert without sloth_severity counts as "Other" on its service\'s dashboard', () => {
-    const d = model(sloServiceDashboard('billing', [BILLING]));
+    const d = model(sloServiceDashboard(serviceModel([BILLING_SLO])));
     const alerts = panel(d, 'availability', 'Firing alerts');
     const r = evaluate([
       { expr: byLegend(alerts, 'Page'), samples: [{ labels: {}, value: 0 }] },
@@ -174,13 +163,13 @@ describe('SLO dashboard queries evaluated by promtool on generator-shaped series
 
   test('the overview table gives one row per SLO in every column, across 28d and 30d periods, and the stats count right', () => {
     // GIVEN all services selected ($service → .*)
-    const d = model(sloOverviewDashboard([ORDER, BILLING]));
+    const d = model(sloOverviewDashboard([ORDER_DEF, BILLING_DEF]));
     const table = panel(d, undefined, 'SLOs, lowest error budget first');
-    const rows = (f: (s: SloDashboardSlo, r: Record<string, number>) => number): ExprTest['samples'] => [
+    const rows = (f: (s: SloView, r: Record<string, number>) => number): ExprTest['samples'] => [
       { labels: orderId, value: f(ORDER, ORDER_RATIOS) },
       { labels: billingId, value: f(BILLING, BILLING_RATIOS) },
     ];
-    const budgetOf = (s: SloDashboardSlo): number => 1 - s.objectivePercent / 100;
+    const budgetOf = (s: SloView): number => 1 - s.objectivePercent / 100;
     const tests: ExprTest[] = [
       { expr: table.targets[0].expr, samples: rows((s) => 100 * (s.objectivePercent / 100)) },
       { expr: table.targets[1].expr, samples: rows((s, r) => 100 * (1 - r[s.periodWindow])) },
@@ -208,7 +197,7 @@ describe('SLO dashboard queries evaluated by promtool on generator-shaped series
   });
 
   test('a wrong expectation fails (the harness really compares values)', () => {
-    const d = model(sloServiceDashboard('order-service', [ORDER]));
+    const d = model(sloServiceDashboard(serviceModel([ORDER_SLO])));
     const r = evaluate([{ expr: panel(d, 'availability', 'Current burn rate').targets[0].expr, samples: [{ labels: orderSeries, value: 1 }] }]);
     expect(r.status).not.toBe(0);
     expect(r.output).toContain('FAILED');

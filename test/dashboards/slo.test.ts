@@ -5,40 +5,32 @@ import { ALERT_LABELS, DATASOURCE_UIDS, SLO_LABELS, SLO_METRICS, sliErrorRatioRe
 import {
   SLO_OVERVIEW_COLUMNS,
   SLO_OVERVIEW_UID,
-  SloDashboardAlertWindow,
-  SloDashboardSlo,
   sloDashboardUid,
   sloDashboards,
   sloOverviewDashboard,
   sloServiceDashboard,
-} from '../../src/dashboards';
+} from '../../src/slo/dashboards';
 import { metricNames, promqlErrors, rangeWindows, substituteGrafanaMacros } from './promql';
+import { FixtureSlo, WORKBOOK_30D_ALERTS, serviceModel, serviceModels, sloDefinitions } from './slo-fixtures';
 
 // ---------------------------------------------------------------------------------------------------------------
-// fixtures: the seed's order-service SLOs with the workbook's 30-day windows, and a 28-day ticket-only SLO
+// fixtures: the seed's order-service SLOs with the workbook's 30-day windows, and a 28-day ticket-only SLO, as the
+// SLO model resolves them
 
-const WORKBOOK_WINDOWS: SloDashboardAlertWindow[] = [
-  { tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 14.4 },
-  { tier: 'page', longWindow: '6h', shortWindow: '30m', burnRateFactor: 6 },
-  { tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 3 },
-  { tier: 'ticket', longWindow: '3d', shortWindow: '6h', burnRateFactor: 1 },
-];
+const WORKBOOK_WINDOWS = WORKBOOK_30D_ALERTS;
 
-function slo(service: string, name: string, objectivePercent: number, extra: Partial<SloDashboardSlo> = {}): SloDashboardSlo {
-  return { service, slo: name, sloId: `${service}-${name}`, objectivePercent, periodDays: 30, periodWindow: '30d', alertWindows: WORKBOOK_WINDOWS, ...extra };
+function slo(service: string, name: string, objective: number, extra: Partial<FixtureSlo> = {}): FixtureSlo {
+  return { service, name, objective, ...extra };
 }
 
-const ORDER_SLOS: SloDashboardSlo[] = [
+const ORDER_SLOS: FixtureSlo[] = [
   slo('order-service', 'availability', 99.9, { description: 'Order API answers.' }),
   slo('order-service', 'latency', 99, { description: '99% of requests under 200 ms.' }),
   slo('order-service', 'error-rate', 99.9),
 ];
+const ORDER = serviceModel(ORDER_SLOS);
 
-const TICKET_ONLY_28D = slo('billing', 'availability', 99.95, {
-  periodDays: 28,
-  periodWindow: '28d',
-  alertWindows: [{ tier: 'ticket', longWindow: '1d', shortWindow: '2h', burnRateFactor: 2.8 }],
-});
+const TICKET_ONLY_28D = slo('billing', 'availability', 99.95, { period: '28d', page: false });
 
 // ---------------------------------------------------------------------------------------------------------------
 // helpers
@@ -46,7 +38,7 @@ const TICKET_ONLY_28D = slo('billing', 'availability', 99.95, {
 /** The dashboard as Grafana reads it: the serialized JSON model. */
 const model = (d: unknown): any => JSON.parse(toJson(d));
 
-const serviceModel = (): any => model(sloServiceDashboard('order-service', ORDER_SLOS));
+const orderDashboard = (): any => model(sloServiceDashboard(ORDER));
 
 /** Every panel, rows' nested panels included. */
 function allPanels(d: any): any[] {
@@ -159,7 +151,7 @@ describe('sloDashboardUid', () => {
     // GIVEN
     const service = `payments-${'x'.repeat(54)}`;
     // WHEN
-    const file = dashboardFile(sloServiceDashboard(service, [slo(service, 'availability', 99.9)]), 'test');
+    const file = dashboardFile(sloServiceDashboard(serviceModel([slo(service, 'availability', 99.9)])), 'test');
     // THEN
     expect(file.uid).toBe(sloDashboardUid(service));
     expect(file.fileName).toBe(`${sloDashboardUid(service)}.json`);
@@ -168,20 +160,20 @@ describe('sloDashboardUid', () => {
 
 describe('sloServiceDashboard', () => {
   test('has the service\'s stable uid, a title, SLO tags and a link to the overview', () => {
-    const d = serviceModel();
+    const d = orderDashboard();
     expect(d).toMatchObject({ uid: 'slo-order-service', title: 'SLOs / order-service', tags: ['observability-stack', 'slo', 'slo-service'] });
     expect(d.links).toEqual([expect.objectContaining({ title: 'SLO overview', type: 'link', url: `/d/${SLO_OVERVIEW_UID}`, keepTime: true })]);
     expect(d.links[0]).not.toHaveProperty('placement');
   });
 
   test('serializes to the same JSON on every build, whatever the order of the SLOs given', () => {
-    const first = toJson(sloServiceDashboard('order-service', ORDER_SLOS));
-    expect(toJson(sloServiceDashboard('order-service', ORDER_SLOS))).toBe(first);
-    expect(toJson(sloServiceDashboard('order-service', [...ORDER_SLOS].reverse()))).toBe(first);
+    const first = toJson(sloServiceDashboard(ORDER));
+    expect(toJson(sloServiceDashboard(ORDER))).toBe(first);
+    expect(toJson(sloServiceDashboard({ ...ORDER, slos: [...ORDER.slos].reverse() }))).toBe(first);
   });
 
   test('has one expanded row per SLO, sorted by SLO name, titled with the objective and period', () => {
-    const rows = serviceModel().panels.filter((p: any) => p.type === 'row');
+    const rows = orderDashboard().panels.filter((p: any) => p.type === 'row');
     expect(rows.map((r: any) => [r.title, r.collapsed, r.panels])).toEqual([
       ['availability: 99.9% over 30d', false, []],
       ['error-rate: 99.9% over 30d', false, []],
@@ -191,7 +183,7 @@ describe('sloServiceDashboard', () => {
 
   test('uses current visualizations only, in the same layout for every SLO', () => {
     // WHEN
-    const d = serviceModel();
+    const d = orderDashboard();
     // THEN
     expect(new Set(allPanels(d).map((p) => p.type))).toEqual(new Set(['row', 'timeseries', 'stat']));
     for (const prefix of ['availability', 'error-rate', 'latency']) {
@@ -212,25 +204,25 @@ describe('sloServiceDashboard', () => {
   });
 
   test('every query is valid PromQL on the conventions\' recordings, without $__rate_interval', () => {
-    expectQueriesFromConventions(serviceModel());
+    expectQueriesFromConventions(orderDashboard());
   });
 
   test('every SLO query selects that SLO\'s series by sloth_id, sloth_service and sloth_slo', () => {
-    const panels = rowPanels(serviceModel(), 'latency');
+    const panels = rowPanels(orderDashboard(), 'latency');
     const exprs = panels.filter((p) => p.title !== 'Firing alerts').flatMap((p) => p.targets.map((t: any) => t.expr));
     expect(exprs.length).toBeGreaterThan(0);
     for (const e of exprs) expect(e).toContain('{sloth_id="order-service-latency", sloth_service="order-service", sloth_slo="latency"}');
   });
 
   test('panels have distinct ids and tile the 24-column grid without overlapping', () => {
-    expectGridWithoutOverlaps(serviceModel());
+    expectGridWithoutOverlaps(orderDashboard());
   });
 
-  test.each(ORDER_SLOS.map((s) => [s.slo, s.objectivePercent] as const))(
+  test.each(ORDER_SLOS.map((s) => [s.name, s.objective] as const))(
     'the %s SLI is drawn in percent over 5m, 1h and the period against a line at its objective (%d)',
     (name, objective) => {
       // WHEN
-      const p = panelIn(rowPanels(serviceModel(), name), 'SLI vs objective');
+      const p = panelIn(rowPanels(orderDashboard(), name), 'SLI vs objective');
       // THEN
       expect(p.fieldConfig.defaults).toMatchObject({ unit: 'percent', max: 100, custom: { thresholdsStyle: { mode: 'dashed' } } });
       expect(steps(p)).toEqual([
@@ -243,13 +235,13 @@ describe('sloServiceDashboard', () => {
         [`100 * (1 - slo:sli_error:ratio_rate1h${f})`, 'SLI 1h'],
         [`100 * (1 - slo:sli_error:ratio_rate30d${f})`, 'SLI 30d'],
       ]);
-      expect(steps(panelIn(rowPanels(serviceModel(), name), 'SLI (30d)'))).toEqual(steps(p));
+      expect(steps(panelIn(rowPanels(orderDashboard(), name), 'SLI (30d)'))).toEqual(steps(p));
     },
   );
 
   test('error budget remaining is a stat and a time series of the period recording: red below 0, yellow below 25%, green above', () => {
     // WHEN
-    const budgetPanels = rowPanels(serviceModel(), 'availability').filter((p) => p.title === 'Error budget remaining');
+    const budgetPanels = rowPanels(orderDashboard(), 'availability').filter((p) => p.title === 'Error budget remaining');
     // THEN
     expect(budgetPanels.map((p) => p.type)).toEqual(['stat', 'timeseries']);
     for (const p of budgetPanels) {
@@ -273,7 +265,7 @@ describe('sloServiceDashboard', () => {
       const burn = (w: string): string =>
         `slo:sli_error:ratio_rate${w}${f} / on (sloth_id, sloth_service, sloth_slo) group_left slo:error_budget:ratio${f}`;
       // WHEN
-      const p = panelIn(rowPanels(serviceModel(), 'availability'), `${tier === 'page' ? 'Page' : 'Ticket'} alert: ${factor}× over ${long} and ${short}`);
+      const p = panelIn(rowPanels(orderDashboard(), 'availability'), `${tier === 'page' ? 'Page' : 'Ticket'} alert: ${factor}× over ${long} and ${short}`);
       // THEN
       expect(p.type).toBe('timeseries');
       expect(p.targets.map((t: any) => [t.expr, t.legendFormat])).toEqual([
@@ -290,7 +282,7 @@ describe('sloServiceDashboard', () => {
 
   test('current burn rate is coloured at every alert factor; period burn rate turns red at 1×', () => {
     // WHEN
-    const panels = rowPanels(serviceModel(), 'availability');
+    const panels = rowPanels(orderDashboard(), 'availability');
     const current = panelIn(panels, 'Current burn rate');
     const period = panelIn(panels, 'Period burn rate');
     // THEN
@@ -313,7 +305,7 @@ describe('sloServiceDashboard', () => {
 
   test('firing alerts counts the SLO\'s page, ticket and other alerts by their alert labels, 0 when none fire', () => {
     // WHEN
-    const p = panelIn(rowPanels(serviceModel(), 'latency'), 'Firing alerts');
+    const p = panelIn(rowPanels(orderDashboard(), 'latency'), 'Firing alerts');
     // THEN
     const sel = (severity: string): string =>
       `count(ALERTS{alertstate="firing", service="order-service", slo="latency", sloth_severity="${severity}"}) or vector(0)`;
@@ -329,20 +321,23 @@ describe('sloServiceDashboard', () => {
 
   test('a 28-day SLO reads the 28d recordings, and has one burn-rate panel per alert it has', () => {
     // WHEN
-    const d = model(sloServiceDashboard('billing', [TICKET_ONLY_28D]));
+    const d = model(sloServiceDashboard(serviceModel([TICKET_ONLY_28D])));
     const panels = rowPanels(d, 'availability');
     // THEN
     expect(d.panels[0].title).toBe('availability: 99.95% over 28d');
     expect(panelIn(panels, 'SLI vs objective').targets[2].expr).toContain('slo:sli_error:ratio_rate28d{');
     expect(panelIn(panels, 'SLI (28d)').fieldConfig.defaults.decimals).toBe(3);
     const burn = panels.filter((p) => p.title.includes('alert:'));
-    expect(burn.map((p) => [p.title, p.gridPos.w, steps(p)[1]])).toEqual([['Ticket alert: 2.8× over 1d and 2h', 24, { value: 2.8, color: 'orange' }]]);
+    expect(burn.map((p) => [p.title, p.gridPos.w, steps(p)[1]])).toEqual([
+      ['Ticket alert: 2.8× over 1d and 2h', 12, { value: 2.8, color: 'orange' }],
+      ['Ticket alert: 0.933333333333× over 3d and 6h', 12, { value: 0.933333333333, color: 'orange' }],
+    ]);
     expectQueriesFromConventions(d);
   });
 
   test('an SLO without burn-rate alerts still shows its burn rate, against 1×', () => {
     // WHEN
-    const d = model(sloServiceDashboard('quiet', [slo('quiet', 'availability', 99, { alertWindows: [] })]));
+    const d = model(sloServiceDashboard(serviceModel([slo('quiet', 'availability', 99, { page: false, ticket: false })])));
     // THEN
     const p = panelIn(rowPanels(d, 'availability'), 'Burn rate');
     expect(p.targets.map((t: any) => t.legendFormat)).toEqual(['1h', '30d']);
@@ -350,28 +345,17 @@ describe('sloServiceDashboard', () => {
     expectQueriesFromConventions(d);
   });
 
-  test('bad input is a ConfigError naming the SLO, the value and the fix', () => {
-    const svc = (s: Partial<SloDashboardSlo>): (() => unknown) => () => sloServiceDashboard('order-service', [slo('order-service', 'availability', 99.9, s)]);
-    expect(() => sloServiceDashboard('order-service', [])).toThrow(/sloDashboards.service "order-service": must show at least one SLO/);
-    expect(() => sloServiceDashboard('order-service', [TICKET_ONLY_28D])).toThrow(/\.service: belongs to another service than the dashboard's \("order-service"\) \(got "billing"\)/);
-    expect(svc({ objectivePercent: 100 })).toThrow(/slos\[0\] \("order-service\/availability"\)\.objectivePercent: must be a percentage strictly between 0 and 100 \(got 100\)/);
-    expect(svc({ periodDays: 28 })).toThrow(/periodDays: must be the length of periodWindow "30d" in days \(got 28\)\. Fix: set periodDays to 30/);
-    expect(svc({ periodWindow: '30 days' })).toThrow(/periodWindow: is not a Prometheus duration/);
-    expect(svc({ alertWindows: [{ tier: 'page', longWindow: '5m', shortWindow: '1h', burnRateFactor: 14.4 }] })).toThrow(/alertWindows\[0\]\.shortWindow: must be shorter than longWindow "5m" \(got "1h"\)/);
-    expect(svc({ alertWindows: [{ tier: 'page', longWindow: '1h', shortWindow: '5m', burnRateFactor: 0 }] })).toThrow(/alertWindows\[0\]\.burnRateFactor: must be a positive number \(got 0\)/);
-    expect(svc({ slo: 'a$b' })).toThrow(/\.slo: must be a non-empty name without "\$"/);
-    expect(() => sloServiceDashboard('order-service', [ORDER_SLOS[0], { ...ORDER_SLOS[1], sloId: ORDER_SLOS[0].sloId }])).toThrow(
-      /slos\[1\] \("order-service\/latency"\): has the same sloth_id as slos\[0\] \(got "order-service-availability"\)/,
+  test('reads the validated SLO model: a bad SLO never reaches it, and a service needs an SLO', () => {
+    // The objective is checked once, by the model, with its one fix text.
+    expect(() => serviceModel([slo('order-service', 'availability', 100)])).toThrow(
+      'services.order-service.slos.availability.objective: must be a percentage strictly between 0 and 100 (got 100). Fix: write e.g. 99.9 for "99.9% of events are good" (100 leaves no error budget).',
     );
-  });
-
-  test('reports every problem of the input at once', () => {
-    expect(() => sloServiceDashboard('order-service', [slo('order-service', 'availability', 0, { periodDays: 7 })])).toThrow(/objectivePercent[^\n]*\n[^\n]*periodDays/);
+    expect(() => sloServiceDashboard({ name: 'order-service', slos: [] })).toThrow(/sloDashboards\.services\.order-service: must show at least one SLO/);
   });
 });
 
 describe('sloOverviewDashboard', () => {
-  const PLATFORM = [...ORDER_SLOS, TICKET_ONLY_28D];
+  const PLATFORM = sloDefinitions([...ORDER_SLOS, TICKET_ONLY_28D]);
   const overview = (): any => model(sloOverviewDashboard(PLATFORM));
   const table = (): any => panelIn(overview().panels, 'SLOs, lowest error budget first');
 
@@ -435,7 +419,7 @@ describe('sloOverviewDashboard', () => {
     expect(table().targets[1].expr).toBe(
       '100 * (1 - max by (sloth_id, sloth_service, sloth_slo) (slo:sli_error:ratio_rate28d{sloth_service=~"$service"} or slo:sli_error:ratio_rate30d{sloth_service=~"$service"}))',
     );
-    expect(model(sloOverviewDashboard(ORDER_SLOS)).panels[4].targets[1].expr).toContain('(slo:sli_error:ratio_rate30d{sloth_service=~"$service"})');
+    expect(model(sloOverviewDashboard(ORDER.slos)).panels[4].targets[1].expr).toContain('(slo:sli_error:ratio_rate30d{sloth_service=~"$service"})');
   });
 
   test('is sorted by budget left, worst first, with the budget cells coloured red below 0, yellow below 25%', () => {
@@ -479,17 +463,19 @@ describe('sloOverviewDashboard', () => {
 describe('sloDashboards', () => {
   test('builds the overview and one dashboard per service, sorted, for 100+ services with unique valid uids', () => {
     // GIVEN 120 services, some with names too long for a plain uid
-    const slos = Array.from({ length: 120 }, (_, i) => {
-      const service = i % 10 === 0 ? `team-${i}-${'very-long-service-name-'.repeat(2)}` : `svc-${String(i).padStart(3, '0')}`;
+    const fixtures = Array.from({ length: 120 }, (_, i) => {
+      const service = i % 10 === 0 ? `team-${i}-${'very-long-service-name-'.repeat(2)}x` : `svc-${String(i).padStart(3, '0')}`;
       return [slo(service, 'availability', 99.9), slo(service, 'latency', 99)];
     }).flat();
+    const services = serviceModels(fixtures);
+    const slos = services.flatMap((s) => s.slos);
     // WHEN
-    const all = sloDashboards(slos).map(model);
+    const all = sloDashboards(services).map(model);
     // THEN
     expect(all).toHaveLength(121);
     expect(all[0].uid).toBe(SLO_OVERVIEW_UID);
-    const services = all.slice(1).map((d) => d.title.replace('SLOs / ', ''));
-    expect(services).toEqual([...services].sort());
+    const titles = all.slice(1).map((d) => d.title.replace('SLOs / ', ''));
+    expect(titles).toEqual([...titles].sort());
     const uids = all.map((d) => d.uid);
     expect(new Set(uids).size).toBe(121);
     for (const u of uids) expect(u).toMatch(/^[A-Za-z0-9_-]{1,40}$/);
@@ -499,7 +485,7 @@ describe('sloDashboards', () => {
   });
 
   test('keeps each service\'s SLOs on its own dashboard', () => {
-    const [, billing, order] = sloDashboards([...ORDER_SLOS, TICKET_ONLY_28D]).map(model);
+    const [, billing, order] = sloDashboards(serviceModels([...ORDER_SLOS, TICKET_ONLY_28D])).map(model);
     expect(billing.uid).toBe('slo-billing');
     expect(order.panels.filter((p: any) => p.type === 'row')).toHaveLength(3);
   });

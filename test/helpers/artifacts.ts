@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } 
 import { tmpdir } from 'node:os';
 import { join, posix, relative } from 'node:path';
 import * as yaml from 'js-yaml';
-import { kubernetesLabelValueProblems } from '../../src/promql';
+import { kubernetesLabelValueProblems } from '../../src/common/validation';
 import { dashboardShapeProblems } from './dashboard-shape';
 import { schemaErrors } from './schema';
 import { K8sObject, configFile, configFiles, parseYaml } from './synth';

@@ -11,7 +11,7 @@ import {
   sanitizeKubernetesLabelValue,
   sanitizeLabelName,
   sanitizeMetricName,
-} from '../../src/promql';
+} from '../../src/common/validation';
 
 type Validator = (value: unknown, path: string) => ConfigProblem[];
 

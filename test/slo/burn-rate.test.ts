@@ -1,3 +1,4 @@
+import { PromDuration } from '../../src/common/duration';
 import { burnRateFactor, computeAlertWindows, errorRatioThreshold, sliWindows } from '../../src/slo/burn-rate';
 import { GOOGLE_28D, GOOGLE_30D, WindowTable } from '../../src/slo/windows';
 
@@ -18,7 +19,7 @@ describe('window tables and burn-rate factors', () => {
     // WHEN the alert windows are computed
     const w = computeAlertWindows(table)[tier][speed];
     // THEN factor and windows are the workbook's
-    expect(w).toMatchObject({ factor, longWindow: long, shortWindow: short, budgetShare: share, tier, speed });
+    expect({ ...w, longWindow: String(w.longWindow), shortWindow: String(w.shortWindow) }).toMatchObject({ factor, longWindow: long, shortWindow: short, budgetShare: share, tier, speed });
   });
 
   test('the factor is budget share × period / long window', () => {
@@ -28,8 +29,9 @@ describe('window tables and burn-rate factors', () => {
   });
 
   test('the SLI is recorded over every alert window and the period', () => {
-    expect(sliWindows(computeAlertWindows(GOOGLE_30D), '30d')).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
-    expect(sliWindows(computeAlertWindows(GOOGLE_28D), '28d')).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d']);
+    const windows = (table: typeof GOOGLE_30D): string[] => sliWindows(computeAlertWindows(table), PromDuration.parse(table.period, 'period')).map(String);
+    expect(windows(GOOGLE_30D)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '30d']);
+    expect(windows(GOOGLE_28D)).toEqual(['5m', '30m', '1h', '2h', '6h', '1d', '3d', '28d']);
   });
 
   test('the error-ratio threshold is factor × budget', () => {

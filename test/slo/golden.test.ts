@@ -1,12 +1,14 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { renderRuleFile } from '../../src/common/rules';
 import { buildSloModel, generateSloRuleFiles, ORDER_SERVICE, ServiceSpec } from '../../src/slo';
+import { expectGolden } from '../helpers/golden';
 import { CHECKOUT_RAW_28D, SEARCH_CLASS } from './fixtures';
 
 /**
  * Golden files: spec → rules YAML for representative SLOs. On an intended change, regenerate with
- * `UPDATE_GOLDEN=1 npx jest test/slo/golden.test.ts` and review the diff.
+ * `UPDATE_GOLDEN=1 npx jest test/slo/golden.test.ts` and review the diff. A missing golden file fails.
  */
 const GOLDEN = join(__dirname, 'golden');
 
@@ -19,9 +21,18 @@ const CASES: readonly [string, ServiceSpec][] = [
 describe('golden rule files', () => {
   test.each(CASES)('%s', (_name, spec) => {
     const [file] = generateSloRuleFiles(buildSloModel([spec]));
-    const path = join(GOLDEN, file.fileName);
-    const actual = renderRuleFile(file.groups);
-    if (process.env.UPDATE_GOLDEN === '1' || !existsSync(path)) writeFileSync(path, actual);
-    expect(actual).toBe(readFileSync(path, 'utf8'));
+    expectGolden(join(GOLDEN, file.fileName), renderRuleFile(file.groups));
+  });
+
+  test('a missing golden file fails instead of being written, unless UPDATE_GOLDEN=1', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'obs-golden-'));
+    try {
+      const path = join(dir, 'missing.rules.yml');
+      expect(() => expectGolden(path, 'groups: []\n', {})).toThrow(/golden file .*missing\.rules\.yml is missing: run UPDATE_GOLDEN=1/);
+      expectGolden(path, 'groups: []\n', { UPDATE_GOLDEN: '1' });
+      expectGolden(path, 'groups: []\n', {});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

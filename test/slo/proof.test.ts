@@ -1,6 +1,6 @@
 import { renderRuleFile } from '../../src/common/rules';
 import { buildSloModel, DEMO_SERVICES, ORDER_SERVICE } from '../../src/slo';
-import { renderRuleTestFile, SloProof, sloProofs } from '../../src/slo/proof';
+import { renderRuleTestFile, SloProof, sloProofs } from '../helpers/slo-proof';
 import { runToolAsync, ToolResult, writeTree } from '../helpers/tools';
 import { CHECKOUT_RAW_28D } from './fixtures';
 

@@ -1,5 +1,5 @@
-import { encodeValues } from '../../src/slo/proof';
-import { extrapolatedRate, goFormatG, humanize, humanizePercentage } from '../../src/slo/simulate';
+import { encodeValues } from '../helpers/slo-proof';
+import { extrapolatedRate, goFormatG, humanize, humanizePercentage } from '../helpers/slo-simulate';
 
 describe('reference simulation helpers', () => {
   // Go: fmt.Sprintf("%.4g", v) and Prometheus' humanize / humanizePercentage template functions.

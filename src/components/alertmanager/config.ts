@@ -1,6 +1,7 @@
 import { ConfigError, ConfigProblem, ProblemCollector, formatValue } from '../../common/errors';
-import { parseDuration } from '../../common/duration';
+import { durationProblems } from '../../common/duration';
 import { toYaml } from '../../common/serialize';
+import { configKeyProblems, hostPortProblems, httpUrlProblems, labelNameProblems, nonEmptyProblems, parseHttpUrl, wholeNumberProblems } from '../../common/validation';
 import { PAGERDUTY_SEVERITY_TEMPLATE, SLACK_TEXT_TEMPLATE, SLACK_TITLE_TEMPLATE } from './defaults';
 import { Matcher, MatcherInput } from './matcher';
 import { Receiver, ReceiverIntegration, secretKeyUses } from './receiver';
@@ -45,20 +46,30 @@ export interface InhibitRule {
 
 /** The `global` section (https://prometheus.io/docs/alerting/latest/configuration/#file-layout-and-global-settings). */
 export interface AlertmanagerGlobalConfig {
-  /** Resolve alerts that carry no end time after this long (Prometheus' alerts always carry one). */
+  /**
+   * `global.resolve_timeout`: resolve alerts that carry no end time after this long (Prometheus' alerts always carry
+   * one). @default 5m
+   */
   readonly resolveTimeout?: string;
+  /** Default sender of email receivers. @default - none (each email receiver sets `from`) */
   readonly smtpFrom?: string;
-  /** `host:port` */
+  /** Default SMTP `host:port` of email receivers. @default - none (each email receiver sets `smarthost`) */
   readonly smtpSmarthost?: string;
+  /** Hostname sent in SMTP HELO. @default - Alertmanager's default, `localhost` */
   readonly smtpHello?: string;
+  /** Default SMTP AUTH user. @default - none */
   readonly smtpAuthUsername?: string;
-  /** Key of the credentials Secret holding the SMTP password (rendered `smtp_auth_password_file`, Alertmanager 0.25+). */
+  /**
+   * Key of the credentials Secret holding the default SMTP password (rendered `smtp_auth_password_file`, Alertmanager
+   * 0.25+). @default - none
+   */
   readonly smtpAuthPasswordSecretKey?: string;
+  /** Default STARTTLS requirement. @default - Alertmanager's default, true */
   readonly smtpRequireTls?: boolean;
 }
 
-/** Everything `alertmanager.yml` holds, defaults resolved. */
-export interface AlertmanagerConfigModel {
+/** The typed model of `alertmanager.yml`: everything it holds, defaults resolved. */
+export interface AlertmanagerConfig {
   readonly global: AlertmanagerGlobalConfig;
   readonly route: Route;
   readonly receivers: readonly Receiver[];
@@ -74,11 +85,6 @@ export interface AlertmanagerConfigContext {
   readonly secretsDir: string;
 }
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-/** Kubernetes Secret data keys (https://kubernetes.io/docs/concepts/configuration/secret/#restriction-names-data). */
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
-const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[^\s:/[\]]+):(\d{1,5})$/;
-
 // ---------------------------------------------------------------------------------------------------------------
 // Validation: every problem of the whole model, collected, so one run shows them all.
 // ---------------------------------------------------------------------------------------------------------------
@@ -91,24 +97,14 @@ function checkSecretKey(c: ProblemCollector, key: unknown, path: string, ctx: Al
       value: key,
       fix: `set it to a non-empty key, e.g. "${what.replace(/^the /, '').replace(/[^a-zA-Z0-9]+/g, '-').toLowerCase()}", and create that key in the Secret.`,
     });
-  } else if (!SECRET_KEY.test(key) || key.length > 253 || key === '.' || key === '..') {
-    c.add({
-      path,
-      message: 'is not a valid Secret key',
-      value: key,
-      fix: 'use letters, digits, "-", "_" and "." only (Kubernetes Secret data keys), e.g. "slack-api-url".',
-    });
+  } else {
+    c.addAll(configKeyProblems(key, path));
   }
 }
 
 function checkDuration(c: ProblemCollector, value: string | undefined, path: string, positive: boolean): void {
   if (value === undefined) return;
-  c.check(() => {
-    const seconds = parseDuration(value, path);
-    if (positive && seconds <= 0) {
-      throw new ConfigError({ path, message: 'must be greater than zero', value, fix: 'use a positive duration, e.g. "5m".' });
-    }
-  });
+  c.addAll(durationProblems(value, path, { positive }));
 }
 
 function checkMatchers(c: ProblemCollector, matchers: readonly MatcherInput[] | undefined, path: string): void {
@@ -123,8 +119,8 @@ function checkLabelNames(c: ProblemCollector, labels: readonly string[] | undefi
       if (labels.length > 1) {
         c.add({ path, message: 'mixes "..." (group by all labels) with label names', value: labels, fix: 'use ["..."] alone or list label names only.' });
       }
-    } else if (typeof l !== 'string' || !LABEL_NAME.test(l)) {
-      c.add({ path: `${path}[${i}]`, message: 'is not a valid label name', value: l, fix: 'use letters, digits and underscores, not starting with a digit, e.g. "service".' });
+    } else if (labelNameProblems(l, `${path}[${i}]`, { allowReserved: true }).length > 0) {
+      c.addAll(labelNameProblems(l, `${path}[${i}]`, { allowReserved: true }));
     } else if (seen.has(l)) {
       c.add({ path: `${path}[${i}]`, message: 'repeats a label name', value: l, fix: 'list each label once.' });
     }
@@ -132,32 +128,20 @@ function checkLabelNames(c: ProblemCollector, labels: readonly string[] | undefi
   });
 }
 
-function checkHttpUrl(c: ProblemCollector, value: unknown, path: string, fix: string): URL | undefined {
-  let url: URL | undefined;
-  try {
-    url = typeof value === 'string' ? new URL(value) : undefined;
-  } catch {
-    url = undefined;
-  }
-  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
-    c.add({ path, message: 'is not an http(s) URL', value, fix });
-    return undefined;
-  }
-  return url;
+function checkHttpUrl(c: ProblemCollector, value: unknown, path: string, example: string): URL | undefined {
+  c.addAll(httpUrlProblems(value, path, { example }));
+  return parseHttpUrl(value);
 }
 
 function checkNonEmpty(c: ProblemCollector, value: unknown, path: string, fix: string): void {
-  if (typeof value !== 'string' || value.trim() === '') c.add({ path, message: 'must not be empty', value, fix });
+  c.addAll(nonEmptyProblems(value, path, fix));
 }
 
 function checkSmarthost(c: ProblemCollector, value: string, path: string): void {
-  const m = HOST_PORT.exec(value);
-  if (!m || Number(m[1]) < 1 || Number(m[1]) > 65535) {
-    c.add({ path, message: 'is not a host:port', value, fix: 'give the SMTP server with its port, e.g. "smtp.example.com:587".' });
-  }
+  c.addAll(hostPortProblems(value, path, { example: 'smtp.example.com:587' }));
 }
 
-function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path: string, model: AlertmanagerConfigModel, ctx: AlertmanagerConfigContext): void {
+function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path: string, model: AlertmanagerConfig, ctx: AlertmanagerConfigContext): void {
   const g = model.global;
   const what: Record<string, string> = {
     routingKeySecretKey: 'the PagerDuty routing key',
@@ -170,7 +154,7 @@ function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path:
   switch (integ.type) {
     case 'pagerduty':
       if (integ.severity !== undefined) checkNonEmpty(c, integ.severity, `${path}.severity`, 'omit it to use the alerts\' severity label, or give critical, error, warning or info.');
-      if (integ.url !== undefined) checkHttpUrl(c, integ.url, `${path}.url`, 'omit it to use https://events.pagerduty.com/v2/enqueue.');
+      if (integ.url !== undefined) checkHttpUrl(c, integ.url, `${path}.url`, 'https://events.pagerduty.com/v2/enqueue');
       break;
     case 'slack':
       checkNonEmpty(c, integ.channel, `${path}.channel`, 'name the channel, e.g. "#alerts".');
@@ -194,9 +178,7 @@ function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path:
       }
       break;
     case 'webhook':
-      if (integ.maxAlerts !== undefined && !(Number.isInteger(integ.maxAlerts) && integ.maxAlerts >= 0)) {
-        c.add({ path: `${path}.maxAlerts`, message: 'must be a whole number >= 0', value: integ.maxAlerts, fix: 'use 0 for all alerts, or a positive limit.' });
-      }
+      if (integ.maxAlerts !== undefined) c.addAll(wholeNumberProblems(integ.maxAlerts, `${path}.maxAlerts`, { min: 0, fix: 'use 0 for all alerts, or a positive limit.' }));
       break;
   }
 }
@@ -206,7 +188,7 @@ function receiverPath(ctx: AlertmanagerConfigContext, r: Receiver, index: number
 }
 
 /** Problems of one receiver on its own (name and integrations), without cross-references. */
-export function receiverProblems(r: Receiver, index: number, model: AlertmanagerConfigModel, ctx: AlertmanagerConfigContext): ConfigProblem[] {
+export function receiverProblems(r: Receiver, index: number, model: AlertmanagerConfig, ctx: AlertmanagerConfigContext): ConfigProblem[] {
   const c = new ProblemCollector();
   const path = receiverPath(ctx, r, index);
   if (typeof r.name !== 'string' || r.name.trim() === '') {
@@ -290,8 +272,18 @@ export function globalProblems(g: AlertmanagerGlobalConfig, ctx: AlertmanagerCon
   return [...c.list];
 }
 
+/** Two receivers of one name (routes name receivers, so the name must be unique). */
+export function duplicateReceiverName(path: string, index: number, first: number, name: string): ConfigProblem {
+  return {
+    path: `${path}.receivers[${index}].name`,
+    message: `duplicates the name of receivers[${first}]`,
+    value: name,
+    fix: 'give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
+  };
+}
+
 /** Every problem of the model: globals, receivers (and duplicate names), the routing tree, inhibit rules. */
-export function validateAlertmanagerConfig(model: AlertmanagerConfigModel, ctx: AlertmanagerConfigContext): ConfigProblem[] {
+export function validateAlertmanagerConfig(model: AlertmanagerConfig, ctx: AlertmanagerConfigContext): ConfigProblem[] {
   const c = new ProblemCollector();
   c.addAll(globalProblems(model.global, ctx));
   const firstIndex = new Map<string, number>();
@@ -300,12 +292,7 @@ export function validateAlertmanagerConfig(model: AlertmanagerConfigModel, ctx: 
     if (typeof r.name !== 'string' || r.name.trim() === '') return;
     const first = firstIndex.get(r.name);
     if (first !== undefined) {
-      c.add({
-        path: `${ctx.path}.receivers[${i}].name`,
-        message: `duplicates the name of receivers[${first}]`,
-        value: r.name,
-        fix: 'give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
-      });
+      c.add(duplicateReceiverName(ctx.path, i, first, r.name));
     } else {
       firstIndex.set(r.name, i);
     }
@@ -390,7 +377,7 @@ function renderReceiver(r: Receiver, ctx: AlertmanagerConfigContext): Record<str
 }
 
 /** The upstream `alertmanager.yml` document (snake_case), for a validated model. */
-export function alertmanagerConfigDocument(model: AlertmanagerConfigModel, ctx: AlertmanagerConfigContext): Record<string, unknown> {
+export function alertmanagerConfigDocument(model: AlertmanagerConfig, ctx: AlertmanagerConfigContext): Record<string, unknown> {
   const g = model.global;
   return {
     global: {
@@ -404,13 +391,16 @@ export function alertmanagerConfigDocument(model: AlertmanagerConfigModel, ctx: 
     },
     route: renderRoute(model.route),
     receivers: model.receivers.map((r) => renderReceiver(r, ctx)),
-    inhibit_rules: model.inhibitRules.length > 0
-      ? model.inhibitRules.map((rule) => ({
-        source_matchers: matcherStrings(rule.sourceMatchers),
-        target_matchers: matcherStrings(rule.targetMatchers),
-        equal: rule.equal && rule.equal.length > 0 ? [...rule.equal] : undefined,
-      }))
-      : undefined,
+    inhibit_rules: model.inhibitRules.length > 0 ? model.inhibitRules.map(renderInhibitRule) : undefined,
+  };
+}
+
+/** One `inhibit_rules` entry (snake_case). */
+export function renderInhibitRule(rule: InhibitRule): Record<string, unknown> {
+  return {
+    source_matchers: matcherStrings(rule.sourceMatchers),
+    target_matchers: matcherStrings(rule.targetMatchers),
+    equal: rule.equal && rule.equal.length > 0 ? [...rule.equal] : undefined,
   };
 }
 
@@ -418,14 +408,14 @@ export function alertmanagerConfigDocument(model: AlertmanagerConfigModel, ctx: 
  * Validates the model and serializes `alertmanager.yml`.
  * @throws ConfigError listing every problem of the model.
  */
-export function renderAlertmanagerConfig(model: AlertmanagerConfigModel, ctx: AlertmanagerConfigContext): string {
+export function renderAlertmanagerConfig(model: AlertmanagerConfig, ctx: AlertmanagerConfigContext): string {
   const problems = validateAlertmanagerConfig(model, ctx);
   if (problems.length > 0) throw new ConfigError(problems);
   return toYaml(alertmanagerConfigDocument(model, ctx));
 }
 
 /** The credentials-Secret keys a model reads (sorted, unique): what the user's Secret must contain. */
-export function requiredSecretKeys(model: AlertmanagerConfigModel): string[] {
+export function requiredSecretKeys(model: AlertmanagerConfig): string[] {
   const keys = model.receivers.flatMap((r) => r.secretKeys);
   if (model.global.smtpAuthPasswordSecretKey) keys.push(model.global.smtpAuthPasswordSecretKey);
   return [...new Set(keys)].sort();

@@ -1,10 +1,12 @@
 import { SEVERITY, ALERT_LABELS } from '../../conventions';
 import { ResourceSpec } from '../../common/workload';
+import type { InhibitRule, Route } from './config';
+import { Matcher } from './matcher';
+import { Receiver } from './receiver';
 
 /**
- * Defaults of the Alertmanager component, in one place. The construct resolves its props against these once, in its
- * constructor; the default routing tree and receivers are built by `defaultReceivers()` / `defaultRoute()` /
- * `defaultInhibitRules()` in alertmanager.ts from these names.
+ * Defaults of the Alertmanager component, in one place. The model resolves its props against these once; the default
+ * routing tree and receivers are built by `defaultReceivers()` / `defaultRoute()` / `defaultInhibitRules()` below.
  */
 
 /** `app.kubernetes.io/name`: the upstream program. */
@@ -41,7 +43,6 @@ export const ALERTMANAGER_PATHS = {
 export const ALERTMANAGER_CONFIG_FILE = 'alertmanager.yml';
 
 export const ALERTMANAGER_DEFAULTS = {
-  namespace: 'observability',
   name: 'alertmanager',
   replicas: 1,
   /** Silences and the notification log are small: a few MiB even for large installations. */
@@ -116,3 +117,59 @@ export const SLACK_TEXT_TEMPLATE =
  */
 export const PAGERDUTY_SEVERITY_TEMPLATE =
   '{{ if eq .CommonLabels.severity "critical" "error" "warning" "info" }}{{ .CommonLabels.severity }}{{ else }}error{{ end }}';
+
+/** The seed's receivers: PagerDuty pages, Slack #alerts, email (placeholder addresses: override `receivers`). */
+export function defaultReceivers(): Receiver[] {
+  return [
+    Receiver.pagerDuty(DEFAULT_RECEIVER_NAMES.pagerDuty, { routingKeySecretKey: DEFAULT_SECRET_KEYS.pagerDutyRoutingKey }),
+    Receiver.slack(DEFAULT_RECEIVER_NAMES.slack, { channel: DEFAULT_SLACK_CHANNEL, apiUrlSecretKey: DEFAULT_SECRET_KEYS.slackApiUrl }),
+    Receiver.email(DEFAULT_RECEIVER_NAMES.email, {
+      to: DEFAULT_EMAIL.to,
+      from: DEFAULT_EMAIL.from,
+      smarthost: DEFAULT_EMAIL.smarthost,
+      authUsername: DEFAULT_EMAIL.authUsername,
+      authPasswordSecretKey: DEFAULT_SECRET_KEYS.smtpPassword,
+      requireTls: true,
+    }),
+  ];
+}
+
+/**
+ * The seed's routing: critical alerts page (PagerDuty) and continue to Slack; warnings go to Slack; anything else
+ * (e.g. `info`, or alerts without a severity) falls through to email.
+ */
+export function defaultRoute(): Route {
+  const sev = ALERT_LABELS.severity;
+  return {
+    receiver: DEFAULT_RECEIVER_NAMES.email,
+    groupBy: [...DEFAULT_GROUP_BY],
+    groupWait: DEFAULT_TIMING.groupWait,
+    groupInterval: DEFAULT_TIMING.groupInterval,
+    repeatInterval: DEFAULT_TIMING.repeatInterval,
+    routes: [
+      {
+        receiver: DEFAULT_RECEIVER_NAMES.pagerDuty,
+        matchers: [Matcher.equal(sev, ROUTED_SEVERITIES.page)],
+        groupWait: DEFAULT_TIMING.pageGroupWait,
+        repeatInterval: DEFAULT_TIMING.pageRepeatInterval,
+        continue: true,
+      },
+      {
+        receiver: DEFAULT_RECEIVER_NAMES.slack,
+        matchers: [Matcher.oneOf(sev, [ROUTED_SEVERITIES.page, ROUTED_SEVERITIES.ticket])],
+      },
+    ],
+  };
+}
+
+/** A critical alert mutes the warnings of the same alert and service (the ticket tier of a paging SLO). */
+export function defaultInhibitRules(): InhibitRule[] {
+  const sev = ALERT_LABELS.severity;
+  return [
+    {
+      sourceMatchers: [Matcher.equal(sev, ROUTED_SEVERITIES.page)],
+      targetMatchers: [Matcher.equal(sev, ROUTED_SEVERITIES.ticket)],
+      equal: [...DEFAULT_GROUP_BY],
+    },
+  ];
+}

@@ -1,4 +1,5 @@
 import { ConfigError } from '../../common/errors';
+import { LABEL_NAME } from '../../common/validation';
 
 /**
  * Alertmanager label matchers (https://prometheus.io/docs/alerting/latest/configuration/#matcher).
@@ -15,7 +16,6 @@ export type MatchOperator = '=' | '!=' | '=~' | '!~';
 /** A matcher object, or its text (`severity="critical"`, `service=~"api|web"`). */
 export type MatcherInput = Matcher | string;
 
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
 /** Characters an unquoted UTF-8 matcher literal may not contain. */
 const RESERVED = /[\s{}!=~,\\"'`]/;
 const MATCHER_FIX = 'write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").';

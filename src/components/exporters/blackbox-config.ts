@@ -1,5 +1,6 @@
-import { parseDuration } from '../../common/duration';
+import { durationProblems } from '../../common/duration';
 import { ProblemCollector } from '../../common/errors';
+import { configKeyProblems } from '../../common/validation';
 
 /**
  * Typed model of blackbox_exporter's `blackbox.yml` (camelCase here, upstream snake_case in `renderBlackboxConfig`).
@@ -110,7 +111,6 @@ export const DEFAULT_BLACKBOX_MODULES: Readonly<Record<string, BlackboxModule>> 
 };
 
 const MODULE_NAME = /^[A-Za-z0-9_-]+$/;
-const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
 const PROBERS: readonly BlackboxProber[] = ['http', 'tcp', 'grpc'];
 
 /** Every Secret key the modules read (sorted, unique). */
@@ -131,12 +131,12 @@ export function blackboxSecretKeys(modules: Readonly<Record<string, BlackboxModu
  * Validates the modules (all problems at once). `hasSecret`: whether the exporter mounts a Secret for `*SecretKey`
  * references.
  */
-export function validateBlackboxModules(modules: Readonly<Record<string, BlackboxModule>>, hasSecret: boolean): void {
+export function validateBlackboxModules(modules: Readonly<Record<string, BlackboxModule>>, hasSecret: boolean, exporterPath = 'BlackboxExporter'): void {
   const problems = new ProblemCollector();
   const names = Object.keys(modules);
   if (names.length === 0) {
     problems.add({
-      path: 'BlackboxExporter.modules',
+      path: `${exporterPath}.modules`,
       message: 'must define at least one module',
       value: {},
       fix: 'omit it to use DEFAULT_BLACKBOX_MODULES.',
@@ -144,7 +144,7 @@ export function validateBlackboxModules(modules: Readonly<Record<string, Blackbo
   }
   for (const name of names) {
     const m = modules[name];
-    const path = `BlackboxExporter.modules.${name}`;
+    const path = `${exporterPath}.modules.${name}`;
     if (!MODULE_NAME.test(name)) {
       problems.add({
         path,
@@ -171,7 +171,7 @@ export function validateBlackboxModules(modules: Readonly<Record<string, Blackbo
         fix: `move the settings under "${m.prober}" or change the prober.`,
       });
     }
-    if (m.timeout !== undefined) problems.check(() => parseDuration(m.timeout!, `${path}.timeout`));
+    if (m.timeout !== undefined) problems.addAll(durationProblems(m.timeout, `${path}.timeout`));
     if (m.prober === 'http') {
       (m.http?.validStatusCodes ?? []).forEach((c, i) => {
         if (!Number.isInteger(c) || c < 100 || c > 599) {
@@ -186,19 +186,10 @@ export function validateBlackboxModules(modules: Readonly<Record<string, Blackbo
     }
   }
   const keys = blackboxSecretKeys(modules);
-  for (const key of keys) {
-    if (!SECRET_KEY.test(key)) {
-      problems.add({
-        path: 'BlackboxExporter.modules',
-        message: 'names an invalid Secret key',
-        value: key,
-        fix: 'use letters, digits, "-", "_" and "." only.',
-      });
-    }
-  }
+  for (const key of keys) problems.addAll(configKeyProblems(key, `${exporterPath}.modules`, 'probe-password'));
   if (keys.length > 0 && !hasSecret) {
     problems.add({
-      path: 'BlackboxExporter.secretName',
+      path: `${exporterPath}.secretName`,
       message: `is required: modules read credentials from Secret keys ${keys.map((k) => JSON.stringify(k)).join(', ')}`,
       value: undefined,
       fix: 'create a Secret with those keys in the exporter\'s namespace and pass its name as secretName.',
@@ -268,8 +259,14 @@ function renderGrpc(g: BlackboxGrpcProbe | undefined): Record<string, unknown> |
   };
 }
 
+/** The typed model of `blackbox.yml`. */
+export interface BlackboxConfig {
+  readonly modules: Readonly<Record<string, BlackboxModule>>;
+}
+
 /** The `blackbox.yml` document (snake_case, modules sorted by name; undefined fields are dropped at serialization). */
-export function renderBlackboxConfig(modules: Readonly<Record<string, BlackboxModule>>): { modules: Record<string, unknown> } {
+export function renderBlackboxConfig(config: BlackboxConfig): { modules: Record<string, unknown> } {
+  const modules = config.modules;
   const out: Record<string, unknown> = {};
   for (const name of Object.keys(modules).sort()) {
     const m = modules[name];

@@ -1,25 +1,27 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { parseDuration } from '../../common/duration';
+import { PromDuration } from '../../common/duration';
 import { serviceHost } from '../../common/endpoints';
-import { ConfigError, ProblemCollector } from '../../common/errors';
+import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
 import { checksum, toYaml } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { MountSpec, ResourceSpec, resourceProblems, secureDeployment } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, hostPortProblems, httpUrlProblems, portProblems, wholeNumberProblems } from '../../common/validation';
+import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ScrapeConfig } from '../prometheus/scrape-config';
 import {
   BLACKBOX_SECRETS_DIR,
+  BlackboxConfig,
   BlackboxModule,
   DEFAULT_BLACKBOX_MODULES,
   renderBlackboxConfig,
   validateBlackboxModules,
 } from './blackbox-config';
-import { DEFAULT_NAMESPACE, DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS, LINUX_NODE_SELECTOR } from './defaults';
-import { checkDnsLabel, checkImage, checkPort } from './validation';
+import { DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS } from './defaults';
 
 /**
  * Prometheus blackbox_exporter: probes endpoints from outside (HTTP, TCP, gRPC health) for the availability SLIs
@@ -64,7 +66,7 @@ export interface IBlackboxExporter {
 }
 
 export interface BlackboxExporterProps {
-  /** @default 'observability' */
+  /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the Deployment, Service and ConfigMap prefix (`app.kubernetes.io/instance`). @default 'blackbox-exporter' */
   readonly name?: string;
@@ -89,13 +91,9 @@ export interface BlackboxExporterProps {
   readonly secretName?: string;
 }
 
-export interface BlackboxExporterModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface BlackboxExporterModel extends ComponentModel {
   readonly port: number;
   readonly replicas: number;
-  readonly resources: ResourceSpec;
   readonly modules: Readonly<Record<string, BlackboxModule>>;
   readonly secretName?: string;
 }
@@ -104,43 +102,28 @@ export interface BlackboxExporterModel {
 export const BLACKBOX_CONFIG_FILE = 'blackbox.yml';
 export const BLACKBOX_CONFIG_DIR = '/etc/blackbox_exporter';
 
-export function blackboxExporterModel(props: BlackboxExporterProps = {}): BlackboxExporterModel {
-  const model: BlackboxExporterModel = {
-    namespace: props.namespace ?? DEFAULT_NAMESPACE,
-    name: props.name ?? EXPORTER_NAMES.blackboxExporter,
-    image: props.image ?? VERSIONS.blackboxExporter,
-    port: props.port ?? EXPORTER_PORTS.blackboxExporter.port,
-    replicas: props.replicas ?? 1,
-    resources: props.resources ?? DEFAULT_RESOURCES.blackboxExporter,
-    modules: props.modules ?? DEFAULT_BLACKBOX_MODULES,
-    secretName: props.secretName,
-  };
-  const problems = new ProblemCollector();
-  checkDnsLabel(problems, 'BlackboxExporter.namespace', model.namespace);
-  checkDnsLabel(problems, 'BlackboxExporter.name', model.name);
-  checkImage(problems, 'BlackboxExporter.image', model.image);
-  checkPort(problems, 'BlackboxExporter.port', model.port);
-  problems.addAll(resourceProblems(props.resources, 'BlackboxExporter.resources'));
-  if (!Number.isInteger(model.replicas) || model.replicas < 1) {
-    problems.add({
-      path: 'BlackboxExporter.replicas',
-      message: 'must be a positive integer',
-      value: model.replicas,
-      fix: 'use 1 or more.',
-    });
-  }
-  if (model.secretName !== undefined) checkDnsLabel(problems, 'BlackboxExporter.secretName', model.secretName);
-  problems.check(() => validateBlackboxModules(model.modules, model.secretName !== undefined));
-  problems.throwIfAny();
-  return model;
+/**
+ * Resolves and validates the props (pure), every problem under `<path>.<prop>`.
+ * @throws ConfigError naming each bad prop, its value and the fix.
+ */
+export function blackboxExporterModel(props: BlackboxExporterProps = {}, path = 'BlackboxExporter', namespace = DEFAULT_NAMESPACE): BlackboxExporterModel {
+  const c = new ProblemCollector();
+  const base = componentModel(props, { name: EXPORTER_NAMES.blackboxExporter, image: VERSIONS.blackboxExporter, resources: DEFAULT_RESOURCES.blackboxExporter }, path, namespace, c);
+  const port = props.port ?? EXPORTER_PORTS.blackboxExporter.port;
+  const replicas = props.replicas ?? 1;
+  const modules = props.modules ?? DEFAULT_BLACKBOX_MODULES;
+  c.addAll(portProblems(port, `${path}.port`, EXPORTER_PORTS.blackboxExporter.port));
+  c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 1 or more.' }));
+  if (props.secretName !== undefined) c.addAll(dns1123SubdomainProblems(props.secretName, `${path}.secretName`));
+  c.check(() => validateBlackboxModules(modules, props.secretName !== undefined, path));
+  c.throwIfAny();
+  return { ...base, port, replicas, modules, secretName: props.secretName };
 }
 
 /** blackbox_exporter's command line (pure). */
 export function blackboxExporterArgs(model: BlackboxExporterModel): string[] {
   return [`--config.file=${BLACKBOX_CONFIG_DIR}/${BLACKBOX_CONFIG_FILE}`, `--web.listen-address=:${model.port}`];
 }
-
-const HOST_PORT = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?):\d{1,5}$/;
 
 /**
  * A probe job (pure): one static target per probed endpoint, labelled with its `service`, relabeled as upstream
@@ -151,12 +134,13 @@ export function blackboxProbeScrapeConfig(
   exporterAddress: string,
   modules: Readonly<Record<string, BlackboxModule>>,
   spec: ProbeScrapeConfigSpec,
+  exporterPath = 'BlackboxExporter',
 ): ScrapeConfig {
   const problems = new ProblemCollector();
-  const path = `probeScrapeConfig(${spec.jobName})`;
+  const path = `${exporterPath}.probeScrapeConfig(${spec.jobName})`;
   if (typeof spec.jobName !== 'string' || spec.jobName.trim() === '') {
     problems.add({
-      path: 'probeScrapeConfig.jobName',
+      path: `${exporterPath}.probeScrapeConfig.jobName`,
       message: 'must not be empty',
       value: spec.jobName,
       fix: 'name the job, e.g. "blackbox-http".',
@@ -200,45 +184,19 @@ export function blackboxProbeScrapeConfig(
     }
     seen.add(t.url);
     if (mod?.prober === 'http') {
-      let ok = false;
-      try {
-        const u = new URL(t.url);
-        ok = (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
-      } catch {
-        ok = false;
-      }
-      if (!ok) {
-        problems.add({
-          path: `${tpath}.url`,
-          message: `is not an http(s) URL (module "${spec.module}" uses the http prober)`,
-          value: t.url,
-          fix: 'write e.g. "http://order-service.shop.svc:8080/healthz".',
-        });
-      }
-    } else if (mod && !HOST_PORT.test(t.url)) {
-      problems.add({
-        path: `${tpath}.url`,
-        message: `is not host:port (module "${spec.module}" uses the ${mod.prober} prober)`,
-        value: t.url,
-        fix: 'write e.g. "order-service.shop.svc:9090".',
-      });
+      problems.addAll(httpUrlProblems(t.url, `${tpath}.url`, { example: 'http://order-service.shop.svc:8080/healthz', reason: `module "${spec.module}" uses the http prober` }));
+    } else if (mod) {
+      problems.addAll(hostPortProblems(t.url, `${tpath}.url`, { example: 'order-service.shop.svc:9090', reason: `module "${spec.module}" uses the ${mod.prober} prober` }));
     }
   });
-  let intervalSeconds: number | undefined;
-  if (spec.interval !== undefined) {
-    problems.check(() => (intervalSeconds = parseDuration(spec.interval!, `${path}.interval`)));
-  }
-  if (spec.scrapeTimeout !== undefined) {
-    problems.check(() => {
-      const timeout = parseDuration(spec.scrapeTimeout!, `${path}.scrapeTimeout`);
-      if (intervalSeconds !== undefined && timeout > intervalSeconds) {
-        throw new ConfigError({
-          path: `${path}.scrapeTimeout`,
-          message: `must not exceed the interval (${spec.interval})`,
-          value: spec.scrapeTimeout,
-          fix: 'shorten the timeout or lengthen the interval.',
-        });
-      }
+  const interval = spec.interval !== undefined ? problems.value(() => PromDuration.parse(spec.interval!, `${path}.interval`)) : undefined;
+  const timeout = spec.scrapeTimeout !== undefined ? problems.value(() => PromDuration.parse(spec.scrapeTimeout!, `${path}.scrapeTimeout`)) : undefined;
+  if (interval && timeout && timeout.seconds > interval.seconds) {
+    problems.add({
+      path: `${path}.scrapeTimeout`,
+      message: `must not exceed the interval (${spec.interval})`,
+      value: spec.scrapeTimeout,
+      fix: 'shorten the timeout or lengthen the interval.',
     });
   }
   problems.throwIfAny();
@@ -265,6 +223,8 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter {
   public readonly probeAddress: string;
   public readonly moduleNames: readonly string[];
   public readonly model: BlackboxExporterModel;
+  /** The `blackbox.yml` model. */
+  public readonly config: BlackboxConfig;
   /** The rendered `blackbox.yml`. */
   public readonly configText: string;
   public readonly configMap: kplus.ConfigMap;
@@ -273,14 +233,15 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter {
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps = {}) {
     super(scope, id);
-    const model = blackboxExporterModel(props);
+    const model = blackboxExporterModel(props, this.node.path, defaultNamespace(this));
     this.model = model;
     this.namespace = model.namespace;
     this.serviceName = model.name;
     this.port = model.port;
     this.probeAddress = `${serviceHost(model.name, model.namespace)}:${model.port}`;
     this.moduleNames = Object.keys(model.modules).sort();
-    this.configText = toYaml(renderBlackboxConfig(model.modules));
+    this.config = { modules: model.modules };
+    this.configText = toYaml(renderBlackboxConfig(this.config));
 
     const identity: ComponentIdentity = {
       name: EXPORTER_NAMES.blackboxExporter,
@@ -306,6 +267,7 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter {
       identity,
       namespace: model.namespace,
       replicas: model.replicas,
+      nodeSelector: LINUX_NODES,
       podAnnotations: {
         'checksum/config': checksum(this.configText),
         // The exporter's own /metrics (probe durations, config reloads) through the generic pod job.
@@ -325,13 +287,11 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter {
         },
       ],
     });
-    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...LINUX_NODE_SELECTOR }));
-
     this.service = stackService(this, 'Service', { identity, namespace: model.namespace, ports });
   }
 
   /** A probe job against this exporter; see `blackboxProbeScrapeConfig`. */
   public probeScrapeConfig(spec: ProbeScrapeConfigSpec): ScrapeConfig {
-    return blackboxProbeScrapeConfig(this.probeAddress, this.model.modules, spec);
+    return blackboxProbeScrapeConfig(this.probeAddress, this.model.modules, spec, this.node.path);
   }
 }

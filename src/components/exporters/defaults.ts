@@ -4,15 +4,6 @@ import { ResourceSpec } from '../../common/workload';
  * Defaults of the exporters, in one place. Each construct resolves its props against these once, in its constructor.
  */
 
-/** The stack's main namespace (kube-state-metrics, blackbox-exporter). */
-export const DEFAULT_NAMESPACE = 'observability';
-
-/**
- * The agents namespace: node-level collectors that need host access live here. The stack labels it Pod Security
- * `privileged`, so the main namespace can stay `restricted`.
- */
-export const DEFAULT_AGENTS_NAMESPACE = 'observability-agents';
-
 /** Upstream program names: the `app.kubernetes.io/name` label Prometheus' jobs select on. */
 export const EXPORTER_NAMES = {
   nodeExporter: 'node-exporter',
@@ -46,6 +37,3 @@ export const DEFAULT_RESOURCES = {
   kubeStateMetrics: { cpuRequest: '100m', memoryRequest: '256Mi', memoryLimit: '512Mi' },
   blackboxExporter: { cpuRequest: '25m', memoryRequest: '32Mi', memoryLimit: '64Mi' },
 } as const satisfies Record<string, ResourceSpec>;
-
-/** Linux-only images: keep the pods off Windows nodes (kube-prometheus does the same). */
-export const LINUX_NODE_SELECTOR = { 'kubernetes.io/os': 'linux' } as const;

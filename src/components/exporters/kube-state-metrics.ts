@@ -1,17 +1,18 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
+import { DEFAULT_NAMESPACE, clusterScoped, defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { ResourceSpec, resourceProblems, secureDeployment } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { flagProblems, kubernetesLabelKeyProblems, nonEmptyProblems } from '../../common/validation';
+import { LINUX_NODES, ResourceSpec, secureDeployment } from '../../common/workload';
 import { SERVICE_NAME_POD_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
-import { ScrapeConfig } from '../prometheus/scrape-config';
-import { DEFAULT_NAMESPACE, DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS, LINUX_NODE_SELECTOR } from './defaults';
-import { keepComponentPods, podTargetLabels } from './scrape';
-import { checkArgs, checkDnsLabel, checkImage } from './validation';
+import { componentTargetLabels, keepComponentPods } from '../prometheus/relabel';
+import { IScrapeTarget, ScrapeConfig } from '../prometheus/scrape-config';
+import { DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS } from './defaults';
 
 /**
  * kube-state-metrics: metrics about the state of Kubernetes objects (`kube_pod_container_status_restarts_total`,
@@ -30,7 +31,7 @@ import { checkArgs, checkDnsLabel, checkImage } from './validation';
  * The stack adds `scrapeConfigs()` to Prometheus.
  */
 
-export interface IKubeStateMetrics {
+export interface IKubeStateMetrics extends IScrapeTarget {
   readonly namespace: string;
   /** The Service selecting the kube-state-metrics pods. */
   readonly serviceName: string;
@@ -47,7 +48,7 @@ export interface IKubeStateMetrics {
 }
 
 export interface KubeStateMetricsProps {
-  /** @default 'observability' */
+  /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /**
    * Name of the Deployment, Service and ServiceAccount (`app.kubernetes.io/instance`). The cluster-scoped ClusterRole
@@ -79,12 +80,8 @@ export interface KubeStateMetricsProps {
   readonly jobName?: string;
 }
 
-export interface KubeStateMetricsModel {
-  readonly namespace: string;
-  readonly name: string;
+export interface KubeStateMetricsModel extends ComponentModel {
   readonly clusterRoleName: string;
-  readonly image: ImageVersion;
-  readonly resources: ResourceSpec;
   /** Enabled collectors, sorted. */
   readonly collectors: readonly string[];
   readonly metricLabelsAllowlist: Readonly<Record<string, readonly string[]>>;
@@ -200,77 +197,44 @@ export function kubeStateMetricsRules(collectors: readonly string[]): PolicyRule
 const KNOWN_COLLECTORS = new Set(KUBE_STATE_METRICS_UPSTREAM_RULES.flatMap((r) => r.resources));
 
 const RESOURCE_NAME = /^[a-z][a-z0-9]*$/;
-const LABEL_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-export function kubeStateMetricsModel(props: KubeStateMetricsProps = {}): KubeStateMetricsModel {
-  const namespace = props.namespace ?? DEFAULT_NAMESPACE;
-  const name = props.name ?? EXPORTER_NAMES.kubeStateMetrics;
-  const model: KubeStateMetricsModel = {
-    namespace,
-    name,
-    clusterRoleName: `${namespace}-${name}`,
-    image: props.image ?? VERSIONS.kubeStateMetrics,
-    resources: props.resources ?? DEFAULT_RESOURCES.kubeStateMetrics,
-    collectors: [...new Set(props.collectors ?? KUBE_STATE_METRICS_DEFAULT_COLLECTORS)].sort(),
-    metricLabelsAllowlist: props.metricLabelsAllowlist ?? { pods: [...SERVICE_NAME_POD_LABELS] },
-    extraArgs: props.extraArgs ?? [],
-    jobName: props.jobName ?? name,
-  };
-  const problems = new ProblemCollector();
-  checkDnsLabel(problems, 'KubeStateMetrics.namespace', model.namespace);
-  checkDnsLabel(problems, 'KubeStateMetrics.name', model.name);
-  checkImage(problems, 'KubeStateMetrics.image', model.image);
-  checkArgs(problems, 'KubeStateMetrics.extraArgs', model.extraArgs);
-  problems.addAll(resourceProblems(props.resources, 'KubeStateMetrics.resources'));
-  if (model.jobName.trim() === '') {
-    problems.add({
-      path: 'KubeStateMetrics.jobName',
-      message: 'must not be empty',
-      value: model.jobName,
-      fix: 'omit it to use the name.',
-    });
+/**
+ * Resolves and validates the props (pure), every problem under `<path>.<prop>`.
+ * @throws ConfigError naming each bad prop, its value and the fix.
+ */
+export function kubeStateMetricsModel(props: KubeStateMetricsProps = {}, path = 'KubeStateMetrics', namespace = DEFAULT_NAMESPACE): KubeStateMetricsModel {
+  const c = new ProblemCollector();
+  const base = componentModel(props, { name: EXPORTER_NAMES.kubeStateMetrics, image: VERSIONS.kubeStateMetrics, resources: DEFAULT_RESOURCES.kubeStateMetrics }, path, namespace, c);
+  const collectors = [...new Set(props.collectors ?? KUBE_STATE_METRICS_DEFAULT_COLLECTORS)].sort();
+  const metricLabelsAllowlist = props.metricLabelsAllowlist ?? { pods: [...SERVICE_NAME_POD_LABELS] };
+  const extraArgs = props.extraArgs ?? [];
+  const jobName = props.jobName ?? base.name;
+  c.addAll(flagProblems(extraArgs, `${path}.extraArgs`, '--metric-denylist=kube_secret_.*'));
+  c.addAll(nonEmptyProblems(jobName, `${path}.jobName`, 'omit it to use the name.'));
+  if (collectors.length === 0) {
+    c.add({ path: `${path}.collectors`, message: 'must enable at least one collector', value: [], fix: 'omit it to use the default collectors.' });
   }
-  if (model.collectors.length === 0) {
-    problems.add({
-      path: 'KubeStateMetrics.collectors',
-      message: 'must enable at least one collector',
-      value: [],
-      fix: 'omit it to use the default collectors.',
-    });
-  }
-  model.collectors.forEach((r) => {
+  for (const r of collectors) {
     if (!KNOWN_COLLECTORS.has(r)) {
-      problems.add({
-        path: 'KubeStateMetrics.collectors',
+      c.add({
+        path: `${path}.collectors`,
         message: 'names a collector this construct has no RBAC rule for',
         value: r,
         fix: `use collectors among: ${[...KNOWN_COLLECTORS].sort().join(', ')}.`,
       });
     }
-  });
-  for (const [resource, labels] of Object.entries(model.metricLabelsAllowlist)) {
-    const path = `KubeStateMetrics.metricLabelsAllowlist.${resource}`;
+  }
+  for (const [resource, labels] of Object.entries(metricLabelsAllowlist)) {
+    const at = `${path}.metricLabelsAllowlist.${resource}`;
     if (!RESOURCE_NAME.test(resource)) {
-      problems.add({
-        path,
-        message: 'is not a kube-state-metrics resource name',
-        value: resource,
-        fix: 'use the plural lowercase resource, e.g. "pods" or "deployments".',
-      });
+      c.add({ path: at, message: 'is not a kube-state-metrics resource name', value: resource, fix: 'use the plural lowercase resource, e.g. "pods" or "deployments".' });
     }
     labels.forEach((l, i) => {
-      if (l !== '*' && !LABEL_NAME.test(l)) {
-        problems.add({
-          path: `${path}[${i}]`,
-          message: 'is not a Kubernetes label name',
-          value: l,
-          fix: 'use e.g. "app.kubernetes.io/name", or "*" for every label.',
-        });
-      }
+      if (l !== '*') c.addAll(kubernetesLabelKeyProblems(l, `${at}[${i}]`));
     });
   }
-  problems.throwIfAny();
-  return model;
+  c.throwIfAny();
+  return { ...base, clusterRoleName: `${base.namespace}-${base.name}`, collectors, metricLabelsAllowlist, extraArgs, jobName };
 }
 
 /** `pods=[app.kubernetes.io/name,app],deployments=[...]`, resources sorted (stable output). */
@@ -308,7 +272,7 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps = {}) {
     super(scope, id);
-    const model = kubeStateMetricsModel(props);
+    const model = kubeStateMetricsModel(props, this.node.path, defaultNamespace(this));
     this.model = model;
     this.namespace = model.namespace;
     this.serviceName = model.name;
@@ -329,20 +293,20 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
       automountToken: false,
     });
 
-    this.clusterRole = new k8s.KubeClusterRole(this, 'ClusterRole', {
+    this.clusterRole = clusterScoped(new k8s.KubeClusterRole(this, 'ClusterRole', {
       metadata: { name: model.clusterRoleName, labels },
       rules: kubeStateMetricsRules(this.model.collectors).map((r) => ({
         apiGroups: [...r.apiGroups],
         resources: [...r.resources],
         verbs: [...r.verbs],
       })),
-    });
+    }));
 
-    this.clusterRoleBinding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+    this.clusterRoleBinding = clusterScoped(new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
       metadata: { name: model.clusterRoleName, labels },
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: model.clusterRoleName },
       subjects: [{ kind: 'ServiceAccount', name: model.name, namespace: model.namespace }],
-    });
+    }));
 
     const ports = [EXPORTER_PORTS.kubeStateMetrics, EXPORTER_PORTS.kubeStateMetricsTelemetry].map((p) => ({ name: p.name, port: p.port }));
     this.deployment = secureDeployment(this, 'Resource', {
@@ -350,6 +314,7 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
       namespace: model.namespace,
       serviceAccount: this.serviceAccount,
       automountServiceAccountToken: true,
+      nodeSelector: LINUX_NODES,
       // NO prometheus.io/scrape annotation: see the class comment (dedicated honor_labels job instead).
       containers: [
         {
@@ -365,8 +330,6 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
         },
       ],
     });
-    ApiObject.of(this.deployment).addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...LINUX_NODE_SELECTOR }));
-
     // Headless, as upstream's examples/standard/service.yaml.
     this.service = stackService(this, 'Service', { identity, namespace: model.namespace, ports, headless: true });
   }
@@ -391,7 +354,7 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
       kubernetesSdConfigs: [{ role: 'pod', namespaces: [this.namespace] }],
       relabelConfigs: [
         ...keepComponentPods(this.podSelector, EXPORTER_PORTS.kubeStateMetricsTelemetry.name),
-        ...podTargetLabels(EXPORTER_NAMES.kubeStateMetrics),
+        ...componentTargetLabels(EXPORTER_NAMES.kubeStateMetrics),
       ],
     };
   }

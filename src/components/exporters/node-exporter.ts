@@ -1,13 +1,17 @@
-import { ApiObject, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, selectorLabels } from '../../common/labels';
+import { DEFAULT_AGENT_NAMESPACE, defaultAgentNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { ResourceSpec, resourceProblems, secureDaemonSet } from '../../common/workload';
+import { ComponentModel, componentModel } from '../../common/model';
+import { flagProblems, nonEmptyProblems, portProblems } from '../../common/validation';
+import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
+import { TARGET_LABELS } from '../../conventions';
 import { ImageVersion, VERSIONS } from '../../versions';
-import { DEFAULT_AGENTS_NAMESPACE, DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS, LINUX_NODE_SELECTOR } from './defaults';
-import { checkArgs, checkDnsLabel, checkImage, checkPort } from './validation';
+import { DROP_NOT_RUNNING, escapeRelabelRegex, podLabelMeta, podTargetRelabels } from '../prometheus/relabel';
+import { IScrapeTarget, ScrapeConfig } from '../prometheus/scrape-config';
+import { DEFAULT_RESOURCES, EXPORTER_COMPONENT, EXPORTER_NAMES, EXPORTER_PORTS } from './defaults';
 
 /**
  * Prometheus node_exporter as a DaemonSet: hardware and OS metrics of every node.
@@ -23,11 +27,12 @@ import { checkArgs, checkDnsLabel, checkImage, checkPort } from './validation';
  * It still runs as 65534 (as upstream's image does), with a read-only root filesystem and every capability dropped.
  * (The `timex` collector may report fewer values without CAP_SYS_TIME on some kernels; we keep it dropped.)
  *
- * Prometheus' `node-exporter` job selects these pods by `app.kubernetes.io/name=node-exporter` in this namespace, so
- * the pods carry NO `prometheus.io/scrape` annotation (the generic pod job would scrape them a second time).
+ * Its own scrape job (`scrapeConfigs()`, handed to Prometheus by reference) selects these pods by their
+ * `app.kubernetes.io/name` in this namespace, so the pods carry NO `prometheus.io/scrape` annotation (the generic pod
+ * job would scrape them a second time).
  */
 
-export interface INodeExporter {
+export interface INodeExporter extends IScrapeTarget {
   /** Namespace of the DaemonSet and its headless Service. */
   readonly namespace: string;
   /** The headless Service selecting every node-exporter pod. */
@@ -46,7 +51,7 @@ export interface NodeExporterProps {
   /**
    * Namespace. Host access (hostNetwork, hostPID, hostPath) needs a namespace whose Pod Security level is
    * `privileged`; the stack labels its agents namespace so.
-   * @default 'observability-agents'
+   * @default - the stack's agents namespace, else 'observability-agents'
    */
   readonly namespace?: string;
   /** Name of the DaemonSet and Service (`app.kubernetes.io/instance`). @default 'node-exporter' */
@@ -59,16 +64,15 @@ export interface NodeExporterProps {
   readonly resources?: ResourceSpec;
   /** Flags appended to the defaults (e.g. `--collector.systemd`). @default - none */
   readonly extraArgs?: readonly string[];
+  /** Prometheus job name. @default 'node-exporter' */
+  readonly jobName?: string;
 }
 
 /** The validated, defaulted model of a NodeExporter. */
-export interface NodeExporterModel {
-  readonly namespace: string;
-  readonly name: string;
-  readonly image: ImageVersion;
+export interface NodeExporterModel extends ComponentModel {
   readonly port: number;
-  readonly resources: ResourceSpec;
   readonly extraArgs: readonly string[];
+  readonly jobName: string;
 }
 
 /** Where the host's filesystems are mounted in the container. */
@@ -80,24 +84,38 @@ export const NODE_EXPORTER_HOST_PATHS = {
 /** The env var carrying the node's IP (status.hostIP); node_exporter listens only there. */
 const HOST_IP_ENV = 'HOST_IP';
 
-export function nodeExporterModel(props: NodeExporterProps = {}): NodeExporterModel {
-  const model: NodeExporterModel = {
-    namespace: props.namespace ?? DEFAULT_AGENTS_NAMESPACE,
-    name: props.name ?? EXPORTER_NAMES.nodeExporter,
-    image: props.image ?? VERSIONS.nodeExporter,
-    port: props.port ?? EXPORTER_PORTS.nodeExporter.port,
-    resources: props.resources ?? DEFAULT_RESOURCES.nodeExporter,
-    extraArgs: props.extraArgs ?? [],
+/**
+ * Resolves and validates the props (pure), every problem under `<path>.<prop>`.
+ * @throws ConfigError naming each bad prop, its value and the fix.
+ */
+export function nodeExporterModel(props: NodeExporterProps = {}, path = 'NodeExporter', namespace = DEFAULT_AGENT_NAMESPACE): NodeExporterModel {
+  const c = new ProblemCollector();
+  const base = componentModel(props, { name: EXPORTER_NAMES.nodeExporter, image: VERSIONS.nodeExporter, resources: DEFAULT_RESOURCES.nodeExporter }, path, namespace, c);
+  const port = props.port ?? EXPORTER_PORTS.nodeExporter.port;
+  const extraArgs = props.extraArgs ?? [];
+  const jobName = props.jobName ?? EXPORTER_NAMES.nodeExporter;
+  c.addAll(portProblems(port, `${path}.port`));
+  c.addAll(flagProblems(extraArgs, `${path}.extraArgs`));
+  c.addAll(nonEmptyProblems(jobName, `${path}.jobName`, 'omit it to use "node-exporter".'));
+  c.throwIfAny();
+  return { ...base, port, extraArgs, jobName };
+}
+
+/**
+ * The node exporter's scrape job (pure): its pods (by their `app.kubernetes.io/name`) in its namespace, one per node,
+ * labelled with their `node` and the usual target labels.
+ */
+export function nodeExporterScrapeConfig(model: NodeExporterModel, appName: string): ScrapeConfig {
+  return {
+    jobName: model.jobName,
+    kubernetesSdConfigs: [{ role: 'pod', namespaces: [model.namespace] }],
+    relabelConfigs: [
+      { sourceLabels: [podLabelMeta('app.kubernetes.io/name')], regex: escapeRelabelRegex(appName), action: 'keep' },
+      DROP_NOT_RUNNING,
+      { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: TARGET_LABELS.node, action: 'replace' },
+      ...podTargetRelabels(),
+    ],
   };
-  const problems = new ProblemCollector();
-  checkDnsLabel(problems, 'NodeExporter.namespace', model.namespace);
-  checkDnsLabel(problems, 'NodeExporter.name', model.name);
-  checkImage(problems, 'NodeExporter.image', model.image);
-  checkPort(problems, 'NodeExporter.port', model.port);
-  problems.addAll(resourceProblems(props.resources, 'NodeExporter.resources'));
-  checkArgs(problems, 'NodeExporter.extraArgs', model.extraArgs);
-  problems.throwIfAny();
-  return model;
 }
 
 /**
@@ -136,7 +154,7 @@ export class NodeExporter extends Construct implements INodeExporter {
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
-    const model = nodeExporterModel(props);
+    const model = nodeExporterModel(props, this.node.path, defaultAgentNamespace(this));
     this.model = model;
     this.namespace = model.namespace;
     this.serviceName = model.name;
@@ -151,11 +169,21 @@ export class NodeExporter extends Construct implements INodeExporter {
     this.podSelector = selectorLabels(identity);
     const ports = [{ name: this.portName, port: model.port }];
 
+    // Host mounts with HostToContainer (rslave) propagation: filesystems mounted on the host after the pod started
+    // (new PVCs, USB disks) become visible too.
+    const hostMount = (volumeName: string, hostPath: string, mountPath: string): MountSpec => ({
+      volume: kplus.Volume.fromHostPath(this, `${volumeName}-volume`, volumeName, { path: hostPath, type: kplus.HostPathVolumeType.DIRECTORY }),
+      path: mountPath,
+      readOnly: true,
+      propagation: kplus.MountPropagation.HOST_TO_CONTAINER,
+    });
+
     this.daemonSet = secureDaemonSet(this, 'Resource', {
       identity,
       namespace: model.namespace,
       hostAccess: { hostNetwork: true, hostPID: true },
-      tolerateAllTaints: true,
+      tolerations: TOLERATE_EVERY_TAINT,
+      nodeSelector: LINUX_NODES,
       containers: [
         {
           name: EXPORTER_NAMES.nodeExporter,
@@ -167,25 +195,10 @@ export class NodeExporter extends Construct implements INodeExporter {
           // The landing page at / answers 200 once the HTTP server is up (as the prometheus-community chart probes it).
           readiness: { path: '/', port: model.port },
           liveness: { path: '/', port: model.port },
+          mounts: [hostMount('root', '/', NODE_EXPORTER_HOST_PATHS.root), hostMount('sys', '/sys', NODE_EXPORTER_HOST_PATHS.sys)],
         },
       ],
     });
-
-    // Host mounts with HostToContainer (rslave) propagation: filesystems mounted on the host after the pod started
-    // (new PVCs, USB disks) become visible too. The secure helper has no propagation option; cdk8s-plus has.
-    const container = this.daemonSet.containers[0];
-    const hostMount = (volumeName: string, hostPath: string, mountPath: string): void => {
-      const volume = kplus.Volume.fromHostPath(this, `${volumeName}-volume`, volumeName, {
-        path: hostPath,
-        type: kplus.HostPathVolumeType.DIRECTORY,
-      });
-      container.mount(mountPath, volume, { readOnly: true, propagation: kplus.MountPropagation.HOST_TO_CONTAINER });
-    };
-    hostMount('root', '/', NODE_EXPORTER_HOST_PATHS.root);
-    hostMount('sys', '/sys', NODE_EXPORTER_HOST_PATHS.sys);
-
-    const api = ApiObject.of(this.daemonSet);
-    api.addJsonPatch(JsonPatch.add('/spec/template/spec/nodeSelector', { ...LINUX_NODE_SELECTOR }));
 
     this.service = stackService(this, 'Service', {
       identity,
@@ -193,5 +206,10 @@ export class NodeExporter extends Construct implements INodeExporter {
       ports,
       headless: true,
     });
+  }
+
+  /** Its scrape job, for `Prometheus.addScrapeConfig` (see `nodeExporterScrapeConfig`). */
+  public scrapeConfigs(): ScrapeConfig[] {
+    return [nodeExporterScrapeConfig(this.model, this.appName)];
   }
 }

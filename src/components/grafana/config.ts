@@ -1,5 +1,5 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { parseDuration } from '../../common/duration';
+import { PromDuration } from '../../common/duration';
 import { IAlertmanager, IJaeger, ILoki, IPrometheus } from '../../common/endpoints';
 import { ConfigError, ProblemCollector } from '../../common/errors';
 import { GENERATED_HEADER, toJson, toYaml } from '../../common/serialize';
@@ -22,6 +22,13 @@ export type IniValue = string | number | boolean;
 
 /** `[section] key = value`, sections and keys in insertion order. */
 export type GrafanaIni = Readonly<Record<string, Readonly<Record<string, IniValue>>>>;
+
+/** The typed models of the files Grafana is provisioned with (`Grafana.config`). */
+export interface GrafanaConfig {
+  readonly ini: GrafanaIni;
+  readonly datasources: readonly GrafanaDatasource[];
+  readonly dashboardProviders: readonly DashboardProvider[];
+}
 
 /** The settings every instance gets; `settings` props merge over them. */
 export function defaultGrafanaIni(port: number): GrafanaIni {
@@ -175,7 +182,7 @@ export interface DatasourceBackends {
 
 export interface DatasourceOptions {
   /** Prometheus' scrape interval. @default - Grafana's default (15s) */
-  readonly scrapeInterval?: string;
+  readonly scrapeInterval?: PromDuration;
   /** Exemplar label holding the trace id. */
   readonly exemplarTraceIdLabel: string;
 }
@@ -218,7 +225,7 @@ export function grafanaDatasources(backends: DatasourceBackends, options: Dataso
       jsonData: {
         httpMethod: 'POST',
         prometheusType: 'Prometheus',
-        timeInterval: options.scrapeInterval,
+        timeInterval: options.scrapeInterval?.toString(),
         exemplarTraceIdDestinations: backends.jaeger
           ? [{ name: options.exemplarTraceIdLabel, datasourceUid: DATASOURCE_UIDS.jaeger, urlDisplayLabel: 'View trace' }]
           : undefined,
@@ -376,7 +383,9 @@ export function renderDashboardProvidersFile(providers: readonly DashboardProvid
 // dashboards
 
 /** Grafana dashboard uids: at most 40 characters of letters, digits, `-` and `_`. */
-const DASHBOARD_UID = /^[A-Za-z0-9_-]{1,40}$/;
+export const DASHBOARD_UID = /^[A-Za-z0-9_-]{1,40}$/;
+/** The longest dashboard uid Grafana accepts. */
+export const DASHBOARD_UID_MAX = 40;
 const MAX_FOLDER_KEY = 40;
 
 /**
@@ -439,10 +448,4 @@ export function dashboardFile(dashboard: Dashboard, path: string): DashboardFile
   const fileName = `${uid}.json`;
   const content = toJson(dashboard);
   return { uid, title, fileName, content, bytes: Buffer.byteLength(fileName) + Buffer.byteLength(content) };
-}
-
-/** Checks a Prometheus duration prop, returning it. */
-export function checkDuration(value: string | undefined, path: string): string | undefined {
-  if (value !== undefined) parseDuration(value, path);
-  return value;
 }

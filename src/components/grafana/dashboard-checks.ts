@@ -1,5 +1,6 @@
 import { ConfigProblem, formatValue } from '../../common/errors';
-import { labelNameProblems, logqlProblems, promqlProblems } from '../../promql';
+import { labelNameProblems } from '../../common/validation';
+import { logqlProblems, promqlProblems } from '../../promql';
 import { GrafanaDatasource } from './config';
 
 /*

@@ -5,7 +5,6 @@ import { ResourceSpec } from '../../common/workload';
  * (https://grafana.com/docs/grafana/latest/setup-grafana/configure-docker/#default-paths).
  */
 export const GRAFANA_DEFAULTS = {
-  namespace: 'observability',
   name: 'grafana',
   /** The HTTP port (`[server] http_port`). */
   port: 3000,

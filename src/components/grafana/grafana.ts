@@ -1,33 +1,32 @@
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
-import { ApiObject, JsonPatch, Lazy, Size } from 'cdk8s';
+import { Lazy, Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { IAlertmanager, IJaeger, ILoki, IPrometheus, serviceUrl } from '../../common/endpoints';
-import { ConfigError, ProblemCollector } from '../../common/errors';
+import { ConfigMapPack, PackedConfigMap } from '../../common/configmap-pack';
+import { serviceUrl } from '../../common/endpoints';
+import { ConfigError } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
-import { parseByteQuantity } from '../../common/quantity';
+import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { MountSpec, ResourceSpec, resourceProblems, secureDeployment } from '../../common/workload';
-import { ImageVersion, VERSIONS } from '../../versions';
+import { MountSpec, secureDeployment } from '../../common/workload';
+import { ImageVersion } from '../../versions';
 import {
+  DASHBOARD_UID,
   DashboardProvider,
+  GrafanaConfig,
   GrafanaDatasource,
-  GrafanaIni,
-  checkDuration,
   dashboardFile,
-  defaultGrafanaIni,
   folderKey,
   grafanaDatasources,
-  mergeIni,
   renderDashboardProvidersFile,
   renderDatasourcesFile,
   renderGrafanaIni,
-  validateIni,
 } from './config';
 import { dashboardProblems } from './dashboard-checks';
 import { GENERAL_FOLDER_KEY, GRAFANA_DEFAULTS, GRAFANA_PATHS } from './defaults';
+import { GrafanaModel, GrafanaProps, grafanaModel } from './model';
 
 /** What other components need from a Grafana: where it answers. */
 export interface IGrafana {
@@ -35,81 +34,6 @@ export interface IGrafana {
   readonly url: string;
   readonly serviceName: string;
   readonly namespace: string;
-}
-
-export interface GrafanaEmptyDirOptions {
-  /** Evict the pod when the data directory grows past this (a Kubernetes quantity). @default - no limit */
-  readonly sizeLimit?: string;
-}
-
-export interface GrafanaClaimOptions {
-  /** Requested size, a Kubernetes quantity, e.g. `10Gi`. */
-  readonly size: string;
-  /** @default - the cluster's default StorageClass */
-  readonly storageClassName?: string;
-}
-
-/**
- * Where Grafana keeps its database (users, preferences, annotations, alert state). Datasources and dashboards are
- * provisioned from code on every start, so an emptyDir loses only what users changed by hand.
- */
-export class GrafanaStorage {
-  /** A pod-local directory, emptied when the pod is replaced. */
-  public static emptyDir(options: GrafanaEmptyDirOptions = {}): GrafanaStorage {
-    return new GrafanaStorage('emptyDir', options.sizeLimit);
-  }
-
-  /** A PersistentVolumeClaim (ReadWriteOnce; the Deployment then replaces its pod with the Recreate strategy). */
-  public static persistentVolumeClaim(options: GrafanaClaimOptions): GrafanaStorage {
-    return new GrafanaStorage('persistentVolumeClaim', options.size, options.storageClassName);
-  }
-
-  private constructor(
-    public readonly kind: 'emptyDir' | 'persistentVolumeClaim',
-    /** emptyDir: the size limit; claim: the requested size. */
-    public readonly size?: string,
-    public readonly storageClassName?: string,
-  ) {}
-}
-
-export interface GrafanaProps {
-  /** @default 'observability' */
-  readonly namespace?: string;
-  /** Name of the Deployment, Service and the prefix of every other object. @default 'grafana' */
-  readonly name?: string;
-  /** @default VERSIONS.grafana */
-  readonly image?: ImageVersion;
-  /**
-   * The Secret holding the admin credentials under the keys `admin-user` and `admin-password`. You create it (the
-   * stack never holds the value), e.g.
-   * `kubectl -n observability create secret generic grafana-admin --from-literal=admin-user=admin --from-file=admin-password=./pw`.
-   * Grafana reads it at start through `GF_SECURITY_ADMIN_*__FILE`; with persistent storage it only sets the password
-   * of a new database.
-   * @default 'grafana-admin'
-   */
-  readonly adminSecretName?: string;
-  /** Provisions the default "Prometheus" datasource (uid `prometheus`). @default - no Prometheus datasource */
-  readonly prometheus?: IPrometheus;
-  /** Provisions the "Loki" datasource (uid `loki`). @default - no Loki datasource */
-  readonly loki?: ILoki;
-  /** Provisions the "Jaeger" datasource (uid `jaeger`). @default - no Jaeger datasource */
-  readonly jaeger?: IJaeger;
-  /** Provisions the "Alertmanager" datasource (uid `alertmanager`). @default - no Alertmanager datasource */
-  readonly alertmanager?: IAlertmanager;
-  /** Prometheus' scrape interval, so `$__rate_interval` spans at least four scrapes. @default - Grafana's 15s */
-  readonly prometheusScrapeInterval?: string;
-  /** The exemplar label that holds a trace id. @default 'trace_id' */
-  readonly exemplarTraceIdLabel?: string;
-  /**
-   * Extra grafana.ini settings, merged over the defaults (analytics and update checks off, console logging, sign-up
-   * and anonymous access off). Secrets are refused: reference a mounted file with `$__file{...}` instead.
-   * @default - none
-   */
-  readonly settings?: GrafanaIni;
-  /** @default - 100m CPU, 256Mi memory requested, 512Mi memory limit */
-  readonly resources?: ResourceSpec;
-  /** @default GrafanaStorage.emptyDir() */
-  readonly storage?: GrafanaStorage;
 }
 
 export interface AddDashboardOptions {
@@ -129,22 +53,16 @@ export interface GrafanaDashboardInfo {
   readonly path: string;
 }
 
-interface DashboardChunk {
-  readonly configMap: kplus.ConfigMap;
+interface DashboardConfigMap extends PackedConfigMap {
   readonly name: string;
   readonly dir: string;
-  bytes: number;
 }
 
 interface DashboardFolder {
   readonly key: string;
   readonly title?: string;
-  readonly chunks: DashboardChunk[];
+  readonly pack: ConfigMapPack<DashboardConfigMap>;
 }
-
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const DASHBOARD_UID = /^[A-Za-z0-9_-]{1,40}$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /**
  * Grafana, provisioned entirely from code: grafana.ini, datasources for the backends it is given (with trace, log and
@@ -160,9 +78,8 @@ export class Grafana extends Construct implements IGrafana {
   public readonly serviceName: string;
   public readonly url: string;
   public readonly image: ImageVersion;
-  public readonly adminSecretName: string;
-  public readonly resources: ResourceSpec;
-  public readonly storage: GrafanaStorage;
+  /** The validated props, every default resolved. */
+  public readonly model: GrafanaModel;
   /** The provisioned datasources, in file order. */
   public readonly datasources: readonly GrafanaDatasource[];
   public readonly deployment: kplus.Deployment;
@@ -177,36 +94,21 @@ export class Grafana extends Construct implements IGrafana {
 
   constructor(scope: Construct, id: string, props: GrafanaProps = {}) {
     super(scope, id);
-    const path = this.node.path;
-
-    // model: defaults resolved once, bad input reported together
-    this.namespace = props.namespace ?? GRAFANA_DEFAULTS.namespace;
-    this.name = props.name ?? GRAFANA_DEFAULTS.name;
-    this.image = props.image ?? VERSIONS.grafana;
-    this.adminSecretName = props.adminSecretName ?? GRAFANA_DEFAULTS.adminSecretName;
-    this.resources = props.resources ?? GRAFANA_DEFAULTS.resources;
-    this.storage = props.storage ?? GrafanaStorage.emptyDir();
-    const ini = mergeIni(defaultGrafanaIni(GRAFANA_DEFAULTS.port), props.settings);
-    const problems = new ProblemCollector();
-    problems.check(() => checkName(`${path}.namespace`, this.namespace, DNS_LABEL, 63));
-    problems.check(() => checkName(`${path}.name`, this.name, DNS_LABEL, 40));
-    problems.check(() => checkName(`${path}.adminSecretName`, this.adminSecretName, DNS_SUBDOMAIN, 253));
-    problems.check(() => checkDuration(props.prometheusScrapeInterval, `${path}.prometheusScrapeInterval`));
-    problems.check(() => validateIni(ini, `${path}.settings`));
-    if (this.storage.size !== undefined) problems.check(() => parseByteQuantity(this.storage.size!, `${path}.storage.size`));
-    problems.addAll(resourceProblems(props.resources, `${path}.resources`));
-    problems.throwIfAny();
-
+    const model = grafanaModel(props, this.node.path, defaultNamespace(this));
+    this.model = model;
+    this.namespace = model.namespace;
+    this.name = model.name;
+    this.image = model.image;
     this.serviceName = this.name;
     this.url = serviceUrl(this.serviceName, this.namespace, GRAFANA_DEFAULTS.port);
     this.identity = { name: 'grafana', instance: this.name, component: 'visualization', version: this.image };
 
     // generators: typed config data, serialized once
     this.datasources = grafanaDatasources(props, {
-      scrapeInterval: props.prometheusScrapeInterval,
-      exemplarTraceIdLabel: props.exemplarTraceIdLabel ?? GRAFANA_DEFAULTS.exemplarTraceIdLabel,
+      scrapeInterval: model.prometheusScrapeInterval,
+      exemplarTraceIdLabel: model.exemplarTraceIdLabel,
     });
-    this.iniFile = renderGrafanaIni(ini);
+    this.iniFile = renderGrafanaIni(model.ini);
     this.datasourcesFile = renderDatasourcesFile(this.datasources);
 
     // constructs
@@ -220,7 +122,7 @@ export class Grafana extends Construct implements IGrafana {
     const configVolume = (volumeId: string, volumeName: string, key: string) =>
       kplus.Volume.fromConfigMap(this, volumeId, config, { name: volumeName, items: { [key]: { path: key } } });
 
-    const adminSecret = kplus.Secret.fromSecretName(this, 'AdminSecret', this.adminSecretName);
+    const adminSecret = kplus.Secret.fromSecretName(this, 'AdminSecret', model.adminSecretName);
     const adminVolume = kplus.Volume.fromSecret(this, 'AdminVolume', adminSecret, {
       name: 'admin',
       defaultMode: 0o440,
@@ -246,6 +148,8 @@ export class Grafana extends Construct implements IGrafana {
       user: GRAFANA_DEFAULTS.uid,
       group: GRAFANA_DEFAULTS.gid,
       fsGroup: GRAFANA_DEFAULTS.gid,
+      // A ReadWriteOnce claim cannot attach to a second pod: stop the old pod before starting the new one.
+      strategy: model.storage.kind === 'persistentVolumeClaim' ? 'Recreate' : undefined,
       podAnnotations: { 'checksum/config': Lazy.any({ produce: () => this.configChecksum() }) },
       containers: [
         {
@@ -261,7 +165,7 @@ export class Grafana extends Construct implements IGrafana {
             GF_SECURITY_ADMIN_PASSWORD__FILE: env(`${GRAFANA_PATHS.adminSecret}/${GRAFANA_DEFAULTS.adminPasswordKey}`),
           },
           ports: [{ name: 'http', port: GRAFANA_DEFAULTS.port }],
-          resources: this.resources,
+          resources: model.resources,
           readiness: { path: GRAFANA_DEFAULTS.healthPath, port: GRAFANA_DEFAULTS.port, periodSeconds: 10 },
           // Database migrations on a first start or an upgrade can take a minute: give them room before restarting.
           liveness: { path: GRAFANA_DEFAULTS.healthPath, port: GRAFANA_DEFAULTS.port, initialDelaySeconds: 60, periodSeconds: 10, failureThreshold: 6 },
@@ -270,10 +174,6 @@ export class Grafana extends Construct implements IGrafana {
       ],
     });
     this.container = this.deployment.containers[0];
-    if (this.storage.kind === 'persistentVolumeClaim') {
-      // A ReadWriteOnce claim cannot attach to a second pod: stop the old pod before starting the new one.
-      ApiObject.of(this.deployment).addJsonPatch(JsonPatch.replace('/spec/strategy', { type: 'Recreate' }));
-    }
 
     this.service = stackService(this, 'Service', {
       identity: this.identity,
@@ -333,10 +233,7 @@ export class Grafana extends Construct implements IGrafana {
     }
 
     const folder = this.folder(key, options.folder, `${at}.folder`);
-    let chunk = folder.chunks[folder.chunks.length - 1];
-    if (!chunk || chunk.bytes + file.bytes > GRAFANA_DEFAULTS.maxDashboardConfigMapBytes) chunk = this.addChunk(folder);
-    chunk.configMap.addData(file.fileName, file.content);
-    chunk.bytes += file.bytes;
+    const chunk = folder.pack.add(file.fileName, file.content);
 
     const info: GrafanaDashboardInfo = {
       uid: file.uid,
@@ -363,38 +260,38 @@ export class Grafana extends Construct implements IGrafana {
       }
       return existing;
     }
-    const created: DashboardFolder = { key, title, chunks: [] };
+    const created: DashboardFolder = {
+      key,
+      title,
+      pack: new ConfigMapPack<DashboardConfigMap>(GRAFANA_DEFAULTS.maxDashboardConfigMapBytes, (index) => this.openDashboardConfigMap(key, index)),
+    };
     this.folders.set(key, created);
     return created;
   }
 
-  private addChunk(folder: DashboardFolder): DashboardChunk {
-    const index = folder.chunks.length;
-    const name = `${this.name}-dashboards-${folder.key}-${index}`;
-    const dir = `${GRAFANA_PATHS.dashboards}/${folder.key}/${index}`;
-    const configMap = new kplus.ConfigMap(this, `Dashboards-${folder.key}-${index}`, {
+  private openDashboardConfigMap(key: string, index: number): DashboardConfigMap {
+    const name = `${this.name}-dashboards-${key}-${index}`;
+    const dir = `${GRAFANA_PATHS.dashboards}/${key}/${index}`;
+    const configMap = new kplus.ConfigMap(this, `Dashboards-${key}-${index}`, {
       metadata: {
         name,
         namespace: this.namespace,
-        labels: { ...recommendedLabels(this.identity), 'grafana.observability-stack/folder': folder.key },
+        labels: { ...recommendedLabels(this.identity), 'grafana.observability-stack/folder': key },
         // Client-side apply copies the object into an annotation limited to 256 KiB; dashboard ConfigMaps can be
         // larger, so Argo CD applies them server-side
         // (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#server-side-apply).
         annotations: { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' },
       },
     });
-    const volume = kplus.Volume.fromConfigMap(this, `DashboardsVolume-${folder.key}-${index}`, configMap, {
-      name: `dashboards-${folder.key}-${index}`,
-    });
+    const volume = kplus.Volume.fromConfigMap(this, `DashboardsVolume-${key}-${index}`, configMap, { name: `dashboards-${key}-${index}` });
     this.container.mount(dir, volume, { readOnly: true });
-    const chunk: DashboardChunk = { configMap, name, dir, bytes: 0 };
-    folder.chunks.push(chunk);
-    return chunk;
+    return { configMap, name, dir, bytes: 0 };
   }
 
   private dataVolume(labels: Record<string, string>): kplus.Volume {
-    if (this.storage.kind === 'emptyDir') {
-      const sizeLimit = this.storage.size ? Size.mebibytes(Math.ceil(parseByteQuantity(this.storage.size, 'storage.size') / 2 ** 20)) : undefined;
+    const storage = this.model.storage;
+    if (storage.kind === 'emptyDir') {
+      const sizeLimit = storage.sizeLimit ? Size.mebibytes(Math.ceil(storage.sizeLimit.bytes / 2 ** 20)) : undefined;
       return kplus.Volume.fromEmptyDir(this, 'DataVolume', 'data', { sizeLimit });
     }
     const claimName = `${this.name}-data`;
@@ -402,12 +299,17 @@ export class Grafana extends Construct implements IGrafana {
       metadata: { name: claimName, namespace: this.namespace, labels },
       spec: {
         accessModes: ['ReadWriteOnce'],
-        storageClassName: this.storage.storageClassName,
-        resources: { requests: { storage: k8s.Quantity.fromString(this.storage.size!) } },
+        storageClassName: storage.storageClassName,
+        resources: { requests: { storage: k8s.Quantity.fromString(storage.size.toKubernetes()) } },
       },
     });
     const claim = kplus.PersistentVolumeClaim.fromClaimName(this, 'DataClaimRef', claimName);
     return kplus.Volume.fromPersistentVolumeClaim(this, 'DataVolume', claim, { name: 'data' });
+  }
+
+  /** The typed models of grafana.ini, datasources.yaml and dashboards.yaml, as they stand. */
+  public get config(): GrafanaConfig {
+    return { ini: this.model.ini, datasources: this.datasources, dashboardProviders: this.providers() };
   }
 
   private providers(): DashboardProvider[] {
@@ -437,15 +339,4 @@ export class Grafana extends Construct implements IGrafana {
 
 function folderKeyOf(d: GrafanaDashboardInfo): string {
   return folderKey(d.folder, 'folder');
-}
-
-function checkName(path: string, value: string, pattern: RegExp, max: number): void {
-  if (typeof value !== 'string' || !pattern.test(value) || value.length > max) {
-    throw new ConfigError({
-      path,
-      message: `must be a lower-case DNS name of at most ${max} characters`,
-      value,
-      fix: 'use lower-case letters, digits and "-", starting with a letter, e.g. "grafana".',
-    });
-  }
 }

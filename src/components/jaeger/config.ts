@@ -1,8 +1,7 @@
-import { parseDuration } from '../../common/duration';
-import { ConfigError, ConfigProblem } from '../../common/errors';
+import { PromDuration } from '../../common/duration';
 import { toYaml } from '../../common/serialize';
 import { JAEGER_DEFAULTS, JAEGER_HEALTH_PATH, JAEGER_PATHS, JAEGER_PORTS, JAEGER_TRACE_STORE } from './defaults';
-import { JaegerStorage } from './storage';
+import { JaegerModel } from './model';
 
 /**
  * Typed model of Jaeger v2's `config.yaml`. Jaeger v2 is an OpenTelemetry Collector distribution: the file has the
@@ -31,13 +30,14 @@ export interface JaegerBadgerBackend {
   readonly valuesDirectory: string;
   /** false: keep data in the directories (true would use a temporary directory). */
   readonly ephemeral: boolean;
-  /** `ttl.spans`, a Go duration (`72h`): Badger's field is a Go `time.Duration`, which has no `d` unit. */
-  readonly spansTtl: string;
+  /** `ttl.spans`, rendered as a Go duration (`72h`): Badger's field is a Go `time.Duration`, which has no `d` unit. */
+  readonly spansTtl: PromDuration;
 }
 
 export type JaegerBackend = JaegerMemoryBackend | JaegerBadgerBackend;
 
-export interface JaegerConfigModel {
+/** The typed model of Jaeger's `config.yaml`. */
+export interface JaegerConfig {
   /** The backend's key in `jaeger_storage.backends`, referenced by the query and the exporter. */
   readonly storeName: string;
   readonly backend: JaegerBackend;
@@ -62,25 +62,23 @@ export interface JaegerConfigModel {
   readonly logLevel: string;
 }
 
-export interface JaegerConfigOptions {
-  readonly storage: JaegerStorage;
-  readonly logLevel: string;
-}
+/** What the generator reads of the model. */
+export type JaegerConfigOptions = Pick<JaegerModel, 'storage' | 'logLevel'>;
 
 const ANY_HOST = '0.0.0.0';
 
-/** The pure generator: resolved options → the typed model of `config.yaml`. */
-export function jaegerConfigModel(options: JaegerConfigOptions): JaegerConfigModel {
+/** The pure generator: the validated model → the typed model of `config.yaml`. */
+export function jaegerConfig(options: JaegerConfigOptions): JaegerConfig {
   const s = options.storage;
   const backend: JaegerBackend =
     s.kind === 'memory'
-      ? { kind: 'memory', maxTraces: s.maxTraces! }
+      ? { kind: 'memory', maxTraces: s.maxTraces }
       : {
           kind: 'badger',
           keysDirectory: JAEGER_PATHS.badgerKeys,
           valuesDirectory: JAEGER_PATHS.badgerValues,
           ephemeral: false,
-          spansTtl: goDuration(parseDuration(s.ttl!, 'storage.ttl')),
+          spansTtl: s.ttl,
         };
   return {
     storeName: JAEGER_TRACE_STORE,
@@ -104,13 +102,13 @@ function backendDocument(b: JaegerBackend): Record<string, unknown> {
     badger: {
       directories: { keys: b.keysDirectory, values: b.valuesDirectory },
       ephemeral: b.ephemeral,
-      ttl: { spans: b.spansTtl },
+      ttl: { spans: b.spansTtl.toGo() },
     },
   };
 }
 
 /** The one mapping of the model to upstream keys. */
-export function jaegerConfigDocument(m: JaegerConfigModel): Record<string, unknown> {
+export function jaegerConfigDocument(m: JaegerConfig): Record<string, unknown> {
   return {
     service: {
       extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
@@ -147,47 +145,6 @@ export function jaegerConfigDocument(m: JaegerConfigModel): Record<string, unkno
 }
 
 /** `config.yaml`, serialized once. */
-export function renderJaegerConfig(m: JaegerConfigModel): string {
+export function renderJaegerConfig(m: JaegerConfig): string {
   return toYaml(jaegerConfigDocument(m));
 }
-
-/** Seconds as a Go `time.Duration` string (`259200` → `72h`, `5400` → `1h30m`, `0.5` → `500ms`). */
-export function goDuration(seconds: number): string {
-  let ms = Math.round(seconds * 1000);
-  if (ms === 0) return '0s';
-  let out = '';
-  for (const [unit, size] of [['h', 3_600_000], ['m', 60_000], ['s', 1000], ['ms', 1]] as const) {
-    const n = Math.floor(ms / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      ms -= n * size;
-    }
-  }
-  return out;
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Validation of the props the model is built from
-
-
-/** Problems of a storage choice (`path` is where it was given, e.g. `Jaeger.storage`). */
-export function storageProblems(storage: JaegerStorage, path: string): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  if (storage.kind === 'memory') {
-    const n = storage.maxTraces;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 1) {
-      problems.push({ path: `${path}.maxTraces`, message: 'must be a whole number >= 1', value: n, fix: 'use e.g. 50000 (memory grows with it: budget ~10 KiB per trace).' });
-    }
-    return problems;
-  }
-  try {
-    if (parseDuration(storage.ttl as string, `${path}.ttl`) < 60) {
-      problems.push({ path: `${path}.ttl`, message: 'must be at least 1m', value: storage.ttl, fix: 'use e.g. "72h" or "7d".' });
-    }
-  } catch (e) {
-    if (!(e instanceof ConfigError)) throw e;
-    problems.push(...e.problems);
-  }
-  return problems;
-}
-

@@ -53,7 +53,6 @@ export const JAEGER_UID = 10001;
 export const JAEGER_TRACE_STORE = 'trace_store';
 
 export const JAEGER_DEFAULTS = {
-  namespace: 'observability',
   name: 'jaeger',
   /** Memory backend: traces kept before the oldest are evicted (upstream's examples use 100000). */
   maxTraces: 50_000,

@@ -1,50 +1,18 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IJaeger, serviceHost, serviceUrl } from '../../common/endpoints';
+import { IJaeger, baseUrl, serviceHost, serviceUrl } from '../../common/endpoints';
 import { ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
-import { parseByteQuantity } from '../../common/quantity';
+import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { ClaimSpec, ResourceSpec, SecureContainerSpec, WorkloadSpec, resourceProblems, secureDeployment, secureStatefulSet } from '../../common/workload';
+import { hostPortProblems, httpUrlProblems } from '../../common/validation';
+import { ClaimSpec, SecureContainerSpec, WorkloadSpec, secureDeployment, secureStatefulSet } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
-import { ImageVersion, VERSIONS } from '../../versions';
-import { logLevelProblems } from '../../common/log-level';
-import { JaegerConfigModel, jaegerConfigModel, renderJaegerConfig, storageProblems } from './config';
-import {
-  JAEGER_APP_NAME,
-  JAEGER_COMPONENT,
-  JAEGER_CONFIG_FILE,
-  JAEGER_DEFAULTS,
-  JAEGER_HEALTH_PATH,
-  JAEGER_PATHS,
-  JAEGER_PORTS,
-  JAEGER_UID,
-} from './defaults';
-import { JaegerStorage } from './storage';
-
-export interface JaegerProps {
-  /** @default 'observability' */
-  readonly namespace?: string;
-  /**
-   * Name of the workload, the Service (`<name>`) and the ConfigMap (`<name>-config`); with Badger also of the
-   * headless governing Service (`<name>-headless`).
-   * @default 'jaeger'
-   */
-  readonly name?: string;
-  /** @default VERSIONS.jaeger */
-  readonly image?: ImageVersion;
-  /**
-   * Where traces are kept: `JaegerStorage.memory()` (a Deployment; traces are lost on restart) or
-   * `JaegerStorage.badger()` (a StatefulSet with a PersistentVolumeClaim).
-   * @default JaegerStorage.memory() (50000 traces)
-   */
-  readonly storage?: JaegerStorage;
-  /** @default { cpuRequest: '200m', memoryRequest: '512Mi', memoryLimit: '1Gi' } */
-  readonly resources?: ResourceSpec;
-  /** `service.telemetry.logs.level`: debug, info, warn or error. @default 'info' */
-  readonly logLevel?: string;
-}
+import { ImageVersion } from '../../versions';
+import { JaegerConfig, jaegerConfig, renderJaegerConfig } from './config';
+import { JAEGER_APP_NAME, JAEGER_COMPONENT, JAEGER_CONFIG_FILE, JAEGER_HEALTH_PATH, JAEGER_PATHS, JAEGER_PORTS, JAEGER_UID } from './defaults';
+import { JaegerModel, JaegerProps, jaegerModel } from './model';
 
 /** Endpoints of a Jaeger that is not part of this stack. */
 export interface JaegerEndpoints {
@@ -65,9 +33,6 @@ class ExternalJaeger implements IJaeger {
   ) {}
 }
 
-const DNS_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
-const HOST_PORT = /^(?:\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9]([-a-zA-Z0-9.]*[a-zA-Z0-9])?):(\d{1,5})$/;
-
 /**
  * Jaeger v2 (an OpenTelemetry Collector distribution; the v1 all-in-one is retired upstream), run with
  * `--config=/etc/jaeger/config.yaml`: it receives OTLP on 4317/4318, batches spans into its storage backend and
@@ -81,23 +46,15 @@ export class Jaeger extends Construct implements IJaeger {
    */
   public static fromEndpoints(endpoints: JaegerEndpoints): IJaeger {
     const c = new ProblemCollector();
-    checkUrl(c, endpoints.queryUrl, 'Jaeger.fromEndpoints.queryUrl', 'http://jaeger-query.tracing.svc:16686');
-    const m = HOST_PORT.exec(endpoints.otlpGrpcEndpoint ?? '');
-    if (!m || Number(m[2]) < 1 || Number(m[2]) > 65535) {
-      c.add({
-        path: 'Jaeger.fromEndpoints.otlpGrpcEndpoint',
-        message: 'is not a host:port',
-        value: endpoints.otlpGrpcEndpoint,
-        fix: 'give host and port without scheme, e.g. "jaeger-collector.tracing.svc:4317".',
-      });
-    }
+    c.addAll(httpUrlProblems(endpoints.queryUrl, 'Jaeger.fromEndpoints.queryUrl', { base: true, example: 'http://jaeger-query.tracing.svc:16686' }));
+    c.addAll(hostPortProblems(endpoints.otlpGrpcEndpoint, 'Jaeger.fromEndpoints.otlpGrpcEndpoint', { example: 'jaeger-collector.tracing.svc:4317' }));
     if (endpoints.otlpHttpUrl !== undefined) {
-      checkUrl(c, endpoints.otlpHttpUrl, 'Jaeger.fromEndpoints.otlpHttpUrl', 'http://jaeger-collector.tracing.svc:4318');
+      c.addAll(httpUrlProblems(endpoints.otlpHttpUrl, 'Jaeger.fromEndpoints.otlpHttpUrl', { base: true, example: 'http://jaeger-collector.tracing.svc:4318' }));
     }
     c.throwIfAny();
     const host = endpoints.otlpGrpcEndpoint.slice(0, endpoints.otlpGrpcEndpoint.lastIndexOf(':'));
     const otlpHttpUrl = endpoints.otlpHttpUrl ?? `http://${host}:${JAEGER_PORTS.otlpHttp.port}`;
-    return new ExternalJaeger(trimSlash(endpoints.queryUrl), endpoints.otlpGrpcEndpoint, trimSlash(otlpHttpUrl));
+    return new ExternalJaeger(baseUrl(endpoints.queryUrl), endpoints.otlpGrpcEndpoint, baseUrl(otlpHttpUrl));
   }
 
   /** e.g. `http://jaeger.observability.svc:16686` */
@@ -110,10 +67,10 @@ export class Jaeger extends Construct implements IJaeger {
   public readonly namespace: string;
   public readonly name: string;
   public readonly image: ImageVersion;
-  public readonly storage: JaegerStorage;
-  public readonly resources: ResourceSpec;
-  /** The configuration model `config.yaml` is rendered from. */
-  public readonly config: JaegerConfigModel;
+  /** The validated props, every default resolved. */
+  public readonly model: JaegerModel;
+  /** The typed model `config.yaml` is rendered from. */
+  public readonly config: JaegerConfig;
   /** A Deployment (memory) or a StatefulSet (Badger). */
   public readonly workload: kplus.Deployment | kplus.StatefulSet;
   /** ClusterIP Service: query, OTLP, health and metrics ports. */
@@ -124,16 +81,11 @@ export class Jaeger extends Construct implements IJaeger {
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
     super(scope, id);
-    const d = JAEGER_DEFAULTS;
-
-    // model: defaults resolved once, every problem reported together
-    this.namespace = props.namespace ?? d.namespace;
-    this.name = props.name ?? d.name;
-    this.image = props.image ?? VERSIONS.jaeger;
-    this.storage = props.storage ?? JaegerStorage.memory();
-    this.resources = props.resources ?? d.resources;
-    const logLevel = props.logLevel ?? d.logLevel;
-    this.checkProps(logLevel);
+    const model = jaegerModel(props, this.node.path, defaultNamespace(this));
+    this.model = model;
+    this.namespace = model.namespace;
+    this.name = model.name;
+    this.image = model.image;
 
     this.serviceName = this.name;
     this.queryUrl = serviceUrl(this.serviceName, this.namespace, JAEGER_PORTS.queryHttp.port);
@@ -141,7 +93,7 @@ export class Jaeger extends Construct implements IJaeger {
     this.otlpHttpUrl = serviceUrl(this.serviceName, this.namespace, JAEGER_PORTS.otlpHttp.port);
 
     // generator: typed config data, serialized once
-    this.config = jaegerConfigModel({ storage: this.storage, logLevel });
+    this.config = jaegerConfig(model);
     const configFile = renderJaegerConfig(this.config);
 
     // constructs
@@ -163,13 +115,14 @@ export class Jaeger extends Construct implements IJaeger {
     const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp');
 
-    const badger = this.storage.kind === 'badger';
+    const storage = model.storage;
+    const badger = storage.kind === 'badger';
     const container: SecureContainerSpec = {
       name: 'jaeger',
       image: this.image,
       args: [`--config=${JAEGER_PATHS.configDir}/${JAEGER_CONFIG_FILE}`],
       ports,
-      resources: this.resources,
+      resources: model.resources,
       readiness: { path: JAEGER_HEALTH_PATH, port: JAEGER_PORTS.health.port, initialDelaySeconds: 5 },
       // Badger replays its value log on start before the extensions come up: allow for it before restarting.
       liveness: { path: JAEGER_HEALTH_PATH, port: JAEGER_PORTS.health.port, initialDelaySeconds: 15, periodSeconds: 15, failureThreshold: 5 },
@@ -193,7 +146,7 @@ export class Jaeger extends Construct implements IJaeger {
       containers: [container],
     };
 
-    if (badger) {
+    if (storage.kind === 'badger') {
       this.headlessService = stackService(this, 'Headless', {
         identity,
         namespace: this.namespace,
@@ -204,43 +157,12 @@ export class Jaeger extends Construct implements IJaeger {
       const claim: ClaimSpec = {
         name: 'badger',
         mountPath: JAEGER_PATHS.badger,
-        size: this.storage.size!,
-        storageClassName: this.storage.storageClassName,
+        size: storage.size,
+        storageClassName: storage.storageClassName,
       };
       this.workload = secureStatefulSet(this, 'Resource', { ...workload, service: this.headlessService, claims: [claim] });
     } else {
       this.workload = secureDeployment(this, 'Resource', workload);
     }
-  }
-
-  private checkProps(logLevel: string): void {
-    const c = new ProblemCollector();
-    const at = this.node.path;
-    // With Badger, `<name>-headless` must stay a DNS label (63 characters).
-    if (typeof this.name !== 'string' || !DNS_LABEL.test(this.name) || this.name.length > 54) {
-      c.add({ path: `${at}.name`, message: 'must be a lower-case DNS label of at most 54 characters', value: this.name, fix: 'use lower-case letters, digits and "-", starting with a letter, e.g. "jaeger".' });
-    }
-    if (typeof this.namespace !== 'string' || !DNS_LABEL.test(this.namespace) || this.namespace.length > 63) {
-      c.add({ path: `${at}.namespace`, message: 'must be a lower-case DNS label of at most 63 characters', value: this.namespace, fix: 'use e.g. "observability".' });
-    }
-    c.addAll(storageProblems(this.storage, `${at}.storage`));
-    if (this.storage.kind === 'badger') c.check(() => parseByteQuantity(this.storage.size!, `${at}.storage.size`));
-    c.addAll(logLevelProblems(logLevel, `${at}.logLevel`));
-    c.addAll(resourceProblems(this.resources, `${at}.resources`));
-    c.throwIfAny();
-  }
-}
-
-function trimSlash(url: string): string {
-  return url.replace(/\/+$/, '');
-}
-
-function checkUrl(c: ProblemCollector, value: string, path: string, example: string): void {
-  const problem = { path, message: 'is not an absolute http(s) URL', value, fix: `give a base URL such as "${example}".` };
-  try {
-    const url = new URL(value);
-    if ((url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '' || url.search !== '' || url.hash !== '') c.add(problem);
-  } catch {
-    c.add(problem);
   }
 }

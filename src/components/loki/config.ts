@@ -1,7 +1,7 @@
-import { parseDuration } from '../../common/duration';
-import { ConfigError, ConfigProblem } from '../../common/errors';
+import { PromDuration } from '../../common/duration';
 import { toYaml } from '../../common/serialize';
 import { LOKI_DEFAULTS, LOKI_PATHS, LOKI_PORTS, LOKI_SCHEMA } from './defaults';
+import { LokiModel } from './model';
 
 /**
  * Typed model of `loki.yaml` for Loki 3.x in single-binary mode (`-target=all`) on a filesystem object store.
@@ -58,15 +58,16 @@ export interface LokiCompactorConfig {
 
 /** `limits_config`: global (single-tenant) limits. */
 export interface LokiLimitsConfig {
-  /** Prometheus duration; applied by the compactor. */
-  readonly retentionPeriod: string;
+  /** Applied by the compactor; rendered as written (`744h`, as Loki's docs write it). */
+  readonly retentionPeriod: PromDuration;
   /** Native OTLP ingestion stores resource/log attributes as structured metadata: must be true. */
   readonly allowStructuredMetadata: boolean;
   readonly ingestionRateMb: number;
   readonly ingestionBurstSizeMb: number;
 }
 
-export interface LokiConfigModel {
+/** The typed model of `loki.yaml`. */
+export interface LokiConfig {
   /** `auth_enabled`: false runs one tenant (`fake`); put an authenticating proxy in front for multi-tenancy. */
   readonly authEnabled: boolean;
   readonly server: LokiServerConfig;
@@ -80,16 +81,11 @@ export interface LokiConfigModel {
   readonly reportingEnabled: boolean;
 }
 
-/** What the generator needs: the construct's resolved props. */
-export interface LokiConfigOptions {
-  readonly retention: string;
-  readonly ingestionRateMb: number;
-  readonly ingestionBurstSizeMb: number;
-  readonly logLevel: string;
-}
+/** What the generator reads of the model. */
+export type LokiConfigOptions = Pick<LokiModel, 'retention' | 'ingestionRateMb' | 'ingestionBurstSizeMb' | 'logLevel'>;
 
-/** The pure generator: resolved options → the typed model of `loki.yaml`. */
-export function lokiConfigModel(options: LokiConfigOptions): LokiConfigModel {
+/** The pure generator: the validated model → the typed model of `loki.yaml`. */
+export function lokiConfig(options: LokiConfigOptions): LokiConfig {
   return {
     authEnabled: false,
     server: {
@@ -132,7 +128,7 @@ export function lokiConfigModel(options: LokiConfigOptions): LokiConfigModel {
 }
 
 /** The one mapping of the model to upstream keys. */
-export function lokiConfigDocument(m: LokiConfigModel): Record<string, unknown> {
+export function lokiConfigDocument(m: LokiConfig): Record<string, unknown> {
   return {
     auth_enabled: m.authEnabled,
     server: {
@@ -167,7 +163,7 @@ export function lokiConfigDocument(m: LokiConfigModel): Record<string, unknown> 
       delete_request_store: m.compactor.deleteRequestStore,
     },
     limits_config: {
-      retention_period: m.limits.retentionPeriod,
+      retention_period: m.limits.retentionPeriod.toString(),
       allow_structured_metadata: m.limits.allowStructuredMetadata,
       ingestion_rate_mb: m.limits.ingestionRateMb,
       ingestion_burst_size_mb: m.limits.ingestionBurstSizeMb,
@@ -181,57 +177,6 @@ export function lokiConfigDocument(m: LokiConfigModel): Record<string, unknown> 
 }
 
 /** `loki.yaml`, serialized once. */
-export function renderLokiConfig(m: LokiConfigModel): string {
+export function renderLokiConfig(m: LokiConfig): string {
   return toYaml(lokiConfigDocument(m));
 }
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Validation of the props the model is built from
-
-
-/**
- * `limits_config.retention_period` is a Prometheus duration (`744h`, `31d`, `4w`); the compactor enforces at least
- * 24h (https://grafana.com/docs/loki/latest/operations/storage/retention/).
- */
-export function retentionProblems(value: unknown, path: string): ConfigProblem[] {
-  let seconds: number;
-  try {
-    seconds = parseDuration(value as string, path);
-  } catch (e) {
-    if (e instanceof ConfigError) return [...e.problems];
-    throw e;
-  }
-  if (seconds < LOKI_DEFAULTS.minRetentionSeconds) {
-    return [
-      {
-        path,
-        message: 'must be at least 24h (the shortest retention the Loki compactor applies)',
-        value,
-        fix: 'use e.g. "168h" (7 days) or "744h" (31 days).',
-      },
-    ];
-  }
-  return [];
-}
-
-/** Ingestion limits: positive numbers of MB, burst at least the rate (the burst is the largest single push). */
-export function ingestionLimitProblems(rateMb: unknown, burstMb: unknown, path: string): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  const positive = (v: unknown) => typeof v === 'number' && Number.isFinite(v) && v > 0;
-  if (!positive(rateMb)) {
-    problems.push({ path: `${path}.ingestionRateMb`, message: 'must be a positive number of MB per second', value: rateMb, fix: 'use e.g. 16.' });
-  }
-  if (!positive(burstMb)) {
-    problems.push({ path: `${path}.ingestionBurstSizeMb`, message: 'must be a positive number of MB', value: burstMb, fix: 'use e.g. 32.' });
-  }
-  if (problems.length === 0 && (burstMb as number) < (rateMb as number)) {
-    problems.push({
-      path: `${path}.ingestionBurstSizeMb`,
-      message: `must be at least ingestionRateMb (${rateMb as number})`,
-      value: burstMb,
-      fix: 'set the burst to at least the rate, typically twice it.',
-    });
-  }
-  return problems;
-}
-

@@ -66,7 +66,6 @@ export const LOKI_SCHEMA = {
 } as const;
 
 export const LOKI_DEFAULTS = {
-  namespace: 'observability',
   name: 'loki',
   /** 31 days (`limits_config.retention_period`, enforced by the compactor). */
   retention: '744h',

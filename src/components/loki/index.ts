@@ -1,3 +1,4 @@
 export * from './defaults';
+export * from './model';
 export * from './config';
 export * from './loki';

@@ -1,63 +1,17 @@
-import { ApiObject, Chart, JsonPatch } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
-import { IOtlpReceiver, serviceHost } from '../../common/endpoints';
-import { ConfigError } from '../../common/errors';
+import { IOtlpReceiver } from '../../common/endpoints';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { clusterScoped, defaultAgentNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { MountSpec, ResourceSpec, secureDaemonSet } from '../../common/workload';
-import { ImageVersion, VERSIONS } from '../../versions';
-import { batchProcessor, checkCollectorProps, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
-import {
-  CollectorConfig,
-  ExtensionConfig,
-  K8sAttributesProcessorConfig,
-  PipelineConfig,
-  ReceiverConfig,
-  SIGNAL_TYPES,
-  SignalType,
-} from './config';
-import { AGENT_DEFAULTS, CHECKPOINT_HOST_DIR, COLLECTOR_APP_NAME, COLLECTOR_CONTAINER, ENV, OTEL_PORTS, POD_LOG_DIR } from './defaults';
-import { OtelCollectorGateway } from './gateway';
+import { MountSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
+import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { CollectorConfig, ExtensionConfig, K8sAttributesProcessorConfig, PipelineConfig, ReceiverConfig } from './config';
+import { CHECKPOINT_HOST_DIR, COLLECTOR_APP_NAME, COLLECTOR_CONTAINER, ENV, POD_LOG_DIR } from './defaults';
+import { OtelCollectorAgentModel, OtelCollectorAgentProps, otelCollectorAgentModel } from './model';
 
-export interface OtelCollectorAgentProps {
-  /** Where the agent sends everything (OTLP/gRPC, plaintext in-cluster): usually an `OtelCollectorGateway`. */
-  readonly gateway: IOtlpReceiver;
-  /**
-   * Must allow hostPath volumes and root (Pod Security `privileged`) when `podLogs` is on.
-   * @default observability-agents
-   */
-  readonly namespace?: string;
-  /** Name of the DaemonSet, Service, ServiceAccount and ConfigMap prefix. @default otel-agent */
-  readonly name?: string;
-  /** @default VERSIONS.otelCollector (the contrib distribution, which has filelog and k8sattributes) */
-  readonly image?: ImageVersion;
-  /**
-   * memory_limiter and GOMEMLIMIT follow the memory limit.
-   * @default { cpuRequest: '100m', memoryRequest: '512Mi' } (limit = request)
-   */
-  readonly resources?: ResourceSpec;
-  /**
-   * Tail every pod's log files under /var/log/pods (hostPath, read-only; the container runs as root to read them,
-   * everything else stays locked down). Off: no hostPath, no root, OTLP only.
-   * @default - true when the agent forwards logs (see `signals`)
-   */
-  readonly podLogs?: boolean;
-  /**
-   * Keep filelog offsets in a file_storage extension on a hostPath (`/var/lib/otelcol/<namespace>_<name>`), so a
-   * restarted agent neither re-reads nor skips log lines. Only with `podLogs`.
-   * @default true
-   */
-  readonly checkpoints?: boolean;
-  /**
-   * The signals to forward (one pipeline each).
-   * @default - the gateway's signals when it is an OtelCollectorGateway, else traces, metrics and logs
-   */
-  readonly signals?: readonly SignalType[];
-  /** Run on every node, tainted or not, so every pod's logs and OTLP have a local agent. @default true */
-  readonly tolerateAllTaints?: boolean;
-}
+export type { OtelCollectorAgentProps } from './model';
 
 /** The k8sattributes RBAC the processor's README lists for what the agent extracts. */
 export const K8S_ATTRIBUTES_RULES: readonly k8s.PolicyRule[] = [
@@ -79,6 +33,8 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
   public readonly otlpHttpUrl: string;
   public readonly serviceName: string;
   public readonly namespace: string;
+  /** The validated props, every default resolved. */
+  public readonly model: OtelCollectorAgentModel;
   /** The validated collector configuration (`config.yaml`). */
   public readonly config: CollectorConfig;
   public readonly daemonSet: kplus.DaemonSet;
@@ -87,28 +43,15 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
 
   constructor(scope: Construct, id: string, props: OtelCollectorAgentProps) {
     super(scope, id);
-    this.namespace = props.namespace ?? AGENT_DEFAULTS.namespace;
-    const name = props.name ?? AGENT_DEFAULTS.name;
-    const image = props.image ?? VERSIONS.otelCollector;
-    const resources = props.resources ?? AGENT_DEFAULTS.resources;
+    const model = otelCollectorAgentModel(props, this.node.path, defaultAgentNamespace(this));
+    this.model = model;
+    this.namespace = model.namespace;
+    const { name, image, podLogs, checkpoints } = model;
     this.serviceName = name;
-    const host = serviceHost(this.serviceName, this.namespace);
-    this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
-    this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
-
-    checkCollectorProps({ namespace: this.namespace, name, resources: props.resources }, this.node.path);
-    const signals = props.signals ?? (props.gateway instanceof OtelCollectorGateway ? props.gateway.signals : SIGNAL_TYPES);
-    const podLogs = props.podLogs ?? signals.includes('logs');
-    const checkpoints = podLogs && (props.checkpoints ?? true);
-    this.config = agentConfig({
-      gatewayEndpoint: props.gateway.otlpGrpcEndpoint,
-      signals,
-      podLogs,
-      checkpoints,
-      namespace: this.namespace,
-      name,
-      path: this.node.path,
-    });
+    const endpoints = collectorEndpoints(name, this.namespace);
+    this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
+    this.otlpHttpUrl = endpoints.otlpHttpUrl;
+    this.config = agentConfig(model);
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'agent', version: image };
     const labels = recommendedLabels(identity);
@@ -118,17 +61,19 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
       automountToken: false,
     });
     const roleName = `${this.namespace}-${name}`;
-    const role = new k8s.KubeClusterRole(this, 'ClusterRole', {
-      metadata: { name: roleName, labels },
-      rules: K8S_ATTRIBUTES_RULES.map((r) => ({ ...r })),
-    });
-    const binding = new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
-      metadata: { name: roleName, labels },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
-      subjects: [{ kind: 'ServiceAccount', name, namespace: this.namespace }],
-    });
-    clusterScoped(role);
-    clusterScoped(binding);
+    clusterScoped(
+      new k8s.KubeClusterRole(this, 'ClusterRole', {
+        metadata: { name: roleName, labels },
+        rules: K8S_ATTRIBUTES_RULES.map((r) => ({ ...r })),
+      }),
+    );
+    clusterScoped(
+      new k8s.KubeClusterRoleBinding(this, 'ClusterRoleBinding', {
+        metadata: { name: roleName, labels },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+        subjects: [{ kind: 'ServiceAccount', name, namespace: this.namespace }],
+      }),
+    );
 
     const mounts: MountSpec[] = [];
     if (podLogs) {
@@ -150,11 +95,10 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
       identity,
       namespace: this.namespace,
       image,
-      resources,
+      resources: model.resources,
       config: this.config,
       env: { [ENV.nodeName]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.NODE_NAME) },
       mounts,
-      propsPath: this.node.path,
     });
     this.daemonSet = secureDaemonSet(this, 'Resource', {
       identity,
@@ -165,26 +109,18 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
       podAnnotations: parts.podAnnotations,
       // Log files under /var/log/pods are root-owned (0640); root with ALL capabilities dropped can read them.
       hostAccess: podLogs ? { runAsRoot: true } : undefined,
-      tolerateAllTaints: props.tolerateAllTaints ?? true,
+      tolerations: model.tolerateAllTaints ? TOLERATE_EVERY_TAINT : undefined,
     });
 
     this.service = stackService(this, 'Service', {
       identity,
       namespace: this.namespace,
       name: this.serviceName,
-      ports: [
-        { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
-        { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
-      ],
+      ports: OTLP_PORTS,
+      // Each pod reaches the agent of its own node.
+      internalTrafficPolicy: 'Local',
     });
-    // Each pod reaches the agent of its own node (https://kubernetes.io/docs/concepts/services-networking/service-traffic-policy/).
-    ApiObject.of(this.service).addJsonPatch(JsonPatch.add('/spec/internalTrafficPolicy', 'Local'));
   }
-}
-
-/** cdk8s gives every object its Chart's namespace; a cluster-scoped object must carry none. */
-function clusterScoped(obj: ApiObject): void {
-  if (Chart.of(obj).namespace !== undefined) obj.addJsonPatch(JsonPatch.remove('/metadata/namespace'));
 }
 
 /** One host directory per agent: two agents on a node must not share a bbolt file (its lock would block one). */
@@ -192,37 +128,9 @@ export function checkpointHostPath(namespace: string, name: string): string {
   return `${CHECKPOINT_HOST_DIR}/${namespace}_${name}`;
 }
 
-export interface AgentConfigSpec {
-  readonly gatewayEndpoint: string;
-  readonly signals: readonly SignalType[];
-  readonly podLogs: boolean;
-  readonly checkpoints: boolean;
-  /** The agent's namespace and name, to exclude its own log files. */
-  readonly namespace: string;
-  readonly name: string;
-  readonly path: string;
-}
-
-/** The agent's pipelines: OTLP (and pod logs) → memory_limiter → k8sattributes → batch → the gateway. */
-export function agentConfig(spec: AgentConfigSpec): CollectorConfig {
-  const signals = SIGNAL_TYPES.filter((s) => spec.signals.includes(s));
-  if (signals.length === 0) {
-    throw new ConfigError({
-      path: `${spec.path}.signals`,
-      message: 'is empty, so the agent would have no pipeline',
-      value: spec.signals,
-      fix: `list at least one of ${SIGNAL_TYPES.join(', ')}.`,
-    });
-  }
-  if (spec.podLogs && !signals.includes('logs')) {
-    throw new ConfigError({
-      path: `${spec.path}.signals`,
-      message: 'leaves out logs while podLogs is on, so the pod logs the agent reads would go nowhere',
-      value: spec.signals,
-      fix: 'add "logs" to signals (and give the gateway a loki), or set podLogs: false.',
-    });
-  }
-
+/** The agent's pipelines (pure): OTLP (and pod logs) → memory_limiter → k8sattributes → batch → the gateway. */
+export function agentConfig(spec: OtelCollectorAgentModel): CollectorConfig {
+  const signals = spec.signals;
   const receivers: Record<string, ReceiverConfig> = { otlp: otlpReceiver() };
   const extensions: Record<string, ExtensionConfig> = { health_check: healthCheck() };
   if (spec.checkpoints) extensions.file_storage = { type: 'file_storage', directory: CHECKPOINT_HOST_DIR };

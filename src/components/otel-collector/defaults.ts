@@ -60,15 +60,12 @@ export const CHECKPOINT_HOST_DIR = '/var/lib/otelcol';
 
 export const AGENT_DEFAULTS = {
   name: 'otel-agent',
-  /** The stack labels this namespace Pod Security `privileged` (hostPath). */
-  namespace: 'observability-agents',
   /** Per node; the k8sattributes README sizes an agent at 256–512Mi for ~100 pods per node. */
   resources: { cpuRequest: '100m', memoryRequest: '512Mi' } satisfies ResourceSpec,
 } as const;
 
 export const GATEWAY_DEFAULTS = {
   name: 'otel-gateway',
-  namespace: 'observability',
   replicas: 2,
   resources: { cpuRequest: '250m', memoryRequest: '1Gi' } satisfies ResourceSpec,
 } as const;

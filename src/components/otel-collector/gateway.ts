@@ -1,50 +1,32 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { IJaeger, ILoki, IOtlpReceiver, IPrometheus, serviceHost } from '../../common/endpoints';
 import { ConfigError } from '../../common/errors';
 import { ComponentIdentity } from '../../common/labels';
+import { defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { ResourceSpec, secureDeployment } from '../../common/workload';
+import { secureDeployment } from '../../common/workload';
+import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { TARGET_LABELS } from '../../conventions';
-import { ImageVersion, VERSIONS } from '../../versions';
-import { batchProcessor, checkCollectorProps, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
-import { COLLECTOR_APP_NAME, GATEWAY_DEFAULTS, OTEL_PORTS } from './defaults';
+import { COLLECTOR_APP_NAME } from './defaults';
+import { IOtlpGateway, OtelCollectorGatewayModel, OtelCollectorGatewayProps, otelCollectorGatewayModel } from './model';
 
-export interface OtelCollectorGatewayProps {
-  /** Traces go to this Jaeger's OTLP/gRPC endpoint (plaintext in-cluster). @default - no traces pipeline */
-  readonly jaeger?: IJaeger;
-  /** Logs go to this Loki's OTLP endpoint (`otlphttp`). @default - no logs pipeline */
-  readonly loki?: ILoki;
-  /** Metrics go to this Prometheus's OTLP receiver (`otlphttp` `metrics_endpoint`). @default - no metrics pipeline */
-  readonly prometheus?: IPrometheus;
-  /** @default observability */
-  readonly namespace?: string;
-  /** Name of the Deployment, Service and ConfigMap prefix. @default otel-gateway */
-  readonly name?: string;
-  /** @default 2 (a rollout or a node loss never stops ingestion) */
-  readonly replicas?: number;
-  /** @default VERSIONS.otelCollector (the contrib distribution) */
-  readonly image?: ImageVersion;
-  /**
-   * memory_limiter and GOMEMLIMIT follow the memory limit.
-   * @default { cpuRequest: '250m', memoryRequest: '1Gi' } (limit = request)
-   */
-  readonly resources?: ResourceSpec;
-}
+export type { OtelCollectorGatewayProps } from './model';
 
 /**
  * The collector gateway: a Deployment behind a ClusterIP Service that receives OTLP (from the agents or directly
  * from applications), applies memory_limiter and batch, and exports each signal to the backend given by reference.
  * A pipeline exists only for the backends given; at least one is required.
  */
-export class OtelCollectorGateway extends Construct implements IOtlpReceiver {
+export class OtelCollectorGateway extends Construct implements IOtlpGateway {
   public readonly otlpGrpcEndpoint: string;
   public readonly otlpHttpUrl: string;
   public readonly serviceName: string;
   public readonly namespace: string;
   /** The signals this gateway has a pipeline for (an agent should only send these). */
   public readonly signals: readonly SignalType[];
+  /** The validated props, every default resolved. */
+  public readonly model: OtelCollectorGatewayModel;
   /** The validated collector configuration (`config.yaml`). */
   public readonly config: CollectorConfig;
   public readonly deployment: kplus.Deployment;
@@ -52,16 +34,15 @@ export class OtelCollectorGateway extends Construct implements IOtlpReceiver {
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
-    this.namespace = props.namespace ?? GATEWAY_DEFAULTS.namespace;
-    const name = props.name ?? GATEWAY_DEFAULTS.name;
-    const image = props.image ?? VERSIONS.otelCollector;
-    const resources = props.resources ?? GATEWAY_DEFAULTS.resources;
+    const model = otelCollectorGatewayModel(props, this.node.path, defaultNamespace(this));
+    this.model = model;
+    this.namespace = model.namespace;
+    const { name, image } = model;
     this.serviceName = name;
-    const host = serviceHost(this.serviceName, this.namespace);
-    this.otlpGrpcEndpoint = `${host}:${OTEL_PORTS.otlpGrpc}`;
-    this.otlpHttpUrl = `http://${host}:${OTEL_PORTS.otlpHttp}`;
+    const endpoints = collectorEndpoints(name, this.namespace);
+    this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
+    this.otlpHttpUrl = endpoints.otlpHttpUrl;
 
-    checkCollectorProps({ namespace: this.namespace, name, replicas: props.replicas, resources: props.resources }, this.node.path);
     this.config = gatewayConfig(props, this.node.path);
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
 
@@ -70,14 +51,13 @@ export class OtelCollectorGateway extends Construct implements IOtlpReceiver {
       identity,
       namespace: this.namespace,
       image,
-      resources,
+      resources: model.resources,
       config: this.config,
-      propsPath: this.node.path,
     });
     this.deployment = secureDeployment(this, 'Resource', {
       identity,
       namespace: this.namespace,
-      replicas: props.replicas ?? GATEWAY_DEFAULTS.replicas,
+      replicas: model.replicas,
       containers: [parts.container],
       podAnnotations: parts.podAnnotations,
     });
@@ -85,16 +65,13 @@ export class OtelCollectorGateway extends Construct implements IOtlpReceiver {
       identity,
       namespace: this.namespace,
       name: this.serviceName,
-      ports: [
-        { name: 'otlp-grpc', port: OTEL_PORTS.otlpGrpc },
-        { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
-      ],
+      ports: OTLP_PORTS,
     });
   }
 }
 
-/** The gateway's pipelines: one per backend given, each OTLP → memory_limiter → batch → that backend. */
-export function gatewayConfig(props: OtelCollectorGatewayProps, path: string): CollectorConfig {
+/** The gateway's pipelines (pure): one per backend given, each OTLP → memory_limiter → batch → that backend. */
+export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'>, path: string): CollectorConfig {
   const exporters: Record<string, ExporterConfig> = {};
   const pipelines: Record<string, PipelineConfig> = {};
   const pipeline = (exporter: string): PipelineConfig => ({

@@ -1,6 +1,7 @@
-import { parseDuration } from '../../common/duration';
+import { PromDuration } from '../../common/duration';
 import { ConfigProblem } from '../../common/errors';
 import { toYaml } from '../../common/serialize';
+import { durationProblems, labelSetProblems } from '../../common/validation';
 import { RelabelConfig, ScrapeConfig, StaticConfig } from './scrape-config';
 
 /**
@@ -11,9 +12,9 @@ import { RelabelConfig, ScrapeConfig, StaticConfig } from './scrape-config';
 
 /** `global` (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#configuration-file). */
 export interface GlobalConfig {
-  readonly scrapeInterval: string;
-  readonly scrapeTimeout: string;
-  readonly evaluationInterval: string;
+  readonly scrapeInterval: PromDuration;
+  readonly scrapeTimeout: PromDuration;
+  readonly evaluationInterval: PromDuration;
   /** Labels added to every series and alert leaving this Prometheus (federation, remote write, Alertmanager). */
   readonly externalLabels?: Readonly<Record<string, string>>;
 }
@@ -34,7 +35,7 @@ export interface AlertmanagerEndpointsConfig {
 export interface StorageConfig {
   readonly tsdb?: {
     /** How old a sample may be and still be ingested. */
-    readonly outOfOrderTimeWindow?: string;
+    readonly outOfOrderTimeWindow?: PromDuration;
   };
 }
 
@@ -102,9 +103,9 @@ export function prometheusConfigDocument(c: PrometheusConfig): Record<string, un
   const alertmanagers = c.alerting?.alertmanagers ?? [];
   return {
     global: {
-      scrape_interval: c.global.scrapeInterval,
-      scrape_timeout: c.global.scrapeTimeout,
-      evaluation_interval: c.global.evaluationInterval,
+      scrape_interval: c.global.scrapeInterval.toString(),
+      scrape_timeout: c.global.scrapeTimeout.toString(),
+      evaluation_interval: c.global.evaluationInterval.toString(),
       external_labels: sortedRecord(c.global.externalLabels),
     },
     alerting:
@@ -120,7 +121,7 @@ export function prometheusConfigDocument(c: PrometheusConfig): Record<string, un
         : undefined,
     rule_files: c.ruleFiles && c.ruleFiles.length > 0 ? [...c.ruleFiles] : undefined,
     scrape_configs: c.scrapeConfigs.map(renderScrapeConfig),
-    storage: c.storage?.tsdb ? { tsdb: { out_of_order_time_window: c.storage.tsdb.outOfOrderTimeWindow } } : undefined,
+    storage: c.storage?.tsdb ? { tsdb: { out_of_order_time_window: c.storage.tsdb.outOfOrderTimeWindow?.toString() } } : undefined,
   };
 }
 
@@ -130,80 +131,25 @@ export function renderPrometheusConfig(c: PrometheusConfig): string {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Validation of values Prometheus parses itself (so a mistake fails synth, not the pod)
-// ---------------------------------------------------------------------------------------------------------------
-
-/** Units of `--storage.tsdb.retention.size`, powers of 2 ("1KB is 1024B"), as the flag's doc lists them. */
-const SIZE_UNITS: Record<string, number> = { B: 1, KB: 2 ** 10, MB: 2 ** 20, GB: 2 ** 30, TB: 2 ** 40, PB: 2 ** 50, EB: 2 ** 60 };
-const RETENTION_SIZE = /^([1-9]\d*)(B|KB|MB|GB|TB|PB|EB)$/;
-
-/** Bytes of a `--storage.tsdb.retention.size` value (`512MB`, `45GB`); undefined when it is not one. */
-export function parseRetentionSize(value: string): number | undefined {
-  const m = typeof value === 'string' ? RETENTION_SIZE.exec(value) : null;
-  return m ? Number(m[1]) * SIZE_UNITS[m[2]] : undefined;
-}
-
-/** The largest whole unit for some bytes, floored to whole MB: `45 GiB` → `45GB`, `1.5 GiB` → `1536MB`. */
-export function formatRetentionSize(bytes: number): string {
-  const mb = Math.max(1, Math.floor(bytes / SIZE_UNITS.MB));
-  for (const unit of ['EB', 'PB', 'TB', 'GB']) {
-    const per = SIZE_UNITS[unit] / SIZE_UNITS.MB;
-    if (mb % per === 0) return `${mb / per}${unit}`;
-  }
-  return `${mb}MB`;
-}
-
-/** A problem when `value` is not a positive Prometheus duration, else undefined. */
-export function durationProblem(value: string | undefined, path: string): ConfigProblem | undefined {
-  if (value === undefined) return undefined;
-  try {
-    if (parseDuration(value, path) > 0) return undefined;
-  } catch {
-    // reported below
-  }
-  return {
-    path,
-    message: 'is not a positive Prometheus duration',
-    value,
-    fix: 'write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "15s", "5m", "15d".',
-  };
-}
-
-const LABEL_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** Problems of a label set (external labels, static labels): names must be Prometheus label names. */
-export function labelProblems(labels: Readonly<Record<string, string>> | undefined, path: string): ConfigProblem[] {
-  return Object.keys(labels ?? {})
-    .filter((k) => !LABEL_NAME.test(k) || k.startsWith('__'))
-    .map((k) => ({
-      path: `${path}.${k}`,
-      message: 'is not a valid label name (letters, digits and "_", not starting with a digit or "__")',
-      value: k,
-      fix: 'rename it, e.g. "cluster" or "region".',
-    }));
-}
+// Checks of scrape jobs added to the file (so a mistake fails synth, not the pod)
 
 /**
  * Problems of one scrape job against the global settings it inherits: a name, a target source, valid durations,
- * a timeout no longer than the interval (Prometheus refuses the file otherwise).
+ * a timeout no longer than the interval (Prometheus refuses the file otherwise), valid static label names.
  */
 export function scrapeConfigProblems(job: ScrapeConfig, global: GlobalConfig, path: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   if (typeof job.jobName !== 'string' || job.jobName.trim() === '') {
     problems.push({ path: `${path}.jobName`, message: 'must not be empty', value: job.jobName, fix: 'name the job, e.g. "my-exporter".' });
   }
-  for (const [key, value] of [
-    ['scrapeInterval', job.scrapeInterval],
-    ['scrapeTimeout', job.scrapeTimeout],
-  ] as const) {
-    const p = durationProblem(value, `${path}.${key}`);
-    if (p) problems.push(p);
+  for (const key of ['scrapeInterval', 'scrapeTimeout'] as const) {
+    if (job[key] !== undefined) problems.push(...durationProblems(job[key], `${path}.${key}`, { positive: true }));
   }
   if (problems.length === 0) {
-    const interval = parseDuration(job.scrapeInterval ?? global.scrapeInterval, `${path}.scrapeInterval`);
+    const interval = job.scrapeInterval !== undefined ? PromDuration.parse(job.scrapeInterval, `${path}.scrapeInterval`) : global.scrapeInterval;
     // Prometheus caps an inherited global timeout at the job's interval; only an explicit one is an error.
-    const timeout = job.scrapeTimeout !== undefined ? parseDuration(job.scrapeTimeout, `${path}.scrapeTimeout`) : 0;
-    if (timeout > interval) {
+    const timeout = job.scrapeTimeout !== undefined ? PromDuration.parse(job.scrapeTimeout, `${path}.scrapeTimeout`).seconds : 0;
+    if (timeout > interval.seconds) {
       problems.push({
         path: `${path}.scrapeTimeout`,
         message: `must not be longer than the scrape interval (${job.scrapeInterval ?? global.scrapeInterval})`,
@@ -220,6 +166,6 @@ export function scrapeConfigProblems(job: ScrapeConfig, global: GlobalConfig, pa
       fix: 'add a Kubernetes service-discovery block or static targets.',
     });
   }
-  (job.staticConfigs ?? []).forEach((s, i) => problems.push(...labelProblems(s.labels, `${path}.staticConfigs[${i}].labels`)));
+  (job.staticConfigs ?? []).forEach((s, i) => problems.push(...labelSetProblems(s.labels, `${path}.staticConfigs[${i}].labels`)));
   return problems;
 }

@@ -7,10 +7,7 @@ import { ResourceSpec } from '../../common/workload';
  * https://prometheus.io/docs/prometheus/latest/management_api/).
  */
 export const PROMETHEUS_DEFAULTS = {
-  namespace: 'observability',
   name: 'prometheus',
-  /** Where node-exporter runs (the stack's privileged agents namespace). */
-  agentNamespace: 'observability-agents',
   replicas: 1,
   /** `--web.listen-address` default. */
   port: 9090,
@@ -47,8 +44,6 @@ export const PROMETHEUS_DEFAULTS = {
    * for metadata.
    */
   maxRuleConfigMapBytes: 900 * 1024,
-  /** `app.kubernetes.io/name` of the node-exporter pods the `node-exporter` job keeps. */
-  nodeExporterAppName: 'node-exporter',
 } as const;
 
 /** Where things live in the container. */
@@ -65,8 +60,6 @@ export const PROMETHEUS_PATHS = {
   serviceAccountCa: '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt',
 } as const;
 
-/** Rule files are mounted under `PROMETHEUS_PATHS.rulesDir` with names ending this way; `rule_files` globs them. */
-export const RULE_FILE_SUFFIX = '.rules.yml';
 
 /** HTTP endpoints (https://prometheus.io/docs/prometheus/latest/management_api/, .../querying/api/). */
 export const PROMETHEUS_ENDPOINTS = {
@@ -76,11 +69,10 @@ export const PROMETHEUS_ENDPOINTS = {
   otlpMetrics: '/api/v1/otlp/v1/metrics',
 } as const;
 
-/** Names of the default scrape jobs. */
+/** Names of the default scrape jobs (the node exporter brings its own, `node-exporter`). */
 export const DEFAULT_JOB_NAMES = {
   prometheus: 'prometheus',
   pods: 'kubernetes-pods',
   services: 'kubernetes-services',
-  nodeExporter: 'node-exporter',
   cadvisor: 'cadvisor',
 } as const;

@@ -89,3 +89,12 @@ export interface ScrapeConfig {
   /** Per-scrape limit on samples; 0 means no limit. @default - none */
   readonly sampleLimit?: number;
 }
+
+/**
+ * A component that brings its own scrape jobs (exporters), handed to Prometheus by reference:
+ * `for (const job of exporter.scrapeConfigs()) prometheus.addScrapeConfig(job)`.
+ */
+export interface IScrapeTarget {
+  /** The jobs that scrape this component, for `Prometheus.addScrapeConfig`. */
+  scrapeConfigs(): ScrapeConfig[];
+}

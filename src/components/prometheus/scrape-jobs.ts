@@ -1,9 +1,11 @@
-import { SCRAPE_ANNOTATIONS, SERVICE_NAME_POD_LABELS, TARGET_LABELS } from '../../conventions';
+import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
 import { DEFAULT_JOB_NAMES, PROMETHEUS_PATHS } from './defaults';
+import { DROP_NOT_RUNNING, keepPodsWithLabels, keepPortName, podAnnotationMeta, podTargetRelabels, serviceAnnotationMeta, serviceFromLabels, serviceLabelMeta } from './relabel';
 import { RelabelConfig, ScrapeConfig } from './scrape-config';
 
 /**
- * The default scrape jobs (pure generators): the seed's four jobs plus Prometheus' self-scrape.
+ * The default scrape jobs (pure generators): Prometheus' self-scrape and three of the seed's four jobs; the fourth,
+ * `node-exporter`, is the NodeExporter's own job, handed over by reference (see NodeExporter.scrapeConfigs()).
  *
  * Meta labels of Kubernetes service discovery:
  * https://prometheus.io/docs/prometheus/latest/configuration/configuration/#kubernetes_sd_config.
@@ -28,46 +30,9 @@ export interface DefaultScrapeJobsOptions {
   readonly selector: Readonly<Record<string, string>>;
   /** Name of Prometheus' container port. */
   readonly portName: string;
-  /** Namespace of the node-exporter pods. */
-  readonly agentNamespace: string;
-  /** `app.kubernetes.io/name` of the node-exporter pods. */
-  readonly nodeExporterAppName: string;
   /** Skip verifying the kubelets' serving certificates (self-signed on clusters without serverTLSBootstrap). */
   readonly kubeletInsecureSkipVerify: boolean;
 }
-
-/** Prometheus' label-name sanitation of Kubernetes label and annotation names (`app.kubernetes.io/name` → `app_kubernetes_io_name`). */
-export function sanitizeLabelName(name: string): string {
-  return name.replace(/[^a-zA-Z0-9_]/g, '_');
-}
-
-export function podLabelMeta(label: string): string {
-  return `__meta_kubernetes_pod_label_${sanitizeLabelName(label)}`;
-}
-
-export function podAnnotationMeta(annotation: string): string {
-  return `__meta_kubernetes_pod_annotation_${sanitizeLabelName(annotation)}`;
-}
-
-export function serviceLabelMeta(label: string): string {
-  return `__meta_kubernetes_service_label_${sanitizeLabelName(label)}`;
-}
-
-export function serviceAnnotationMeta(annotation: string): string {
-  return `__meta_kubernetes_service_annotation_${sanitizeLabelName(annotation)}`;
-}
-
-/** Escapes a literal for a (fully anchored, RE2) relabel regex. */
-export function escapeRelabelRegex(literal: string): string {
-  return literal.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** Pods that have not started, or have finished, have nothing to scrape (and would only report `up == 0`). */
-const DROP_NOT_RUNNING: RelabelConfig = {
-  sourceLabels: ['__meta_kubernetes_pod_phase'],
-  regex: 'Pending|Succeeded|Failed',
-  action: 'drop',
-};
 
 /**
  * Honour `prometheus.io/scheme`, `prometheus.io/path` and `prometheus.io/port`, exactly as upstream's example does
@@ -85,25 +50,6 @@ function annotationRelabels(meta: (annotation: string) => string): RelabelConfig
       targetLabel: '__address__',
       action: 'replace',
     },
-  ];
-}
-
-/**
- * `service` from the first non-empty label of SERVICE_NAME_POD_LABELS: rules in reverse preference order, each
- * replacing only when its label is non-empty (`(.+)`), so the preferred label wins.
- */
-function serviceFromLabels(meta: (label: string) => string): RelabelConfig[] {
-  return [...SERVICE_NAME_POD_LABELS]
-    .reverse()
-    .map((label) => ({ sourceLabels: [meta(label)], regex: '(.+)', targetLabel: TARGET_LABELS.service, action: 'replace' as const }));
-}
-
-/** `namespace`, `pod` and `service` of a discovered pod. */
-export function podTargetRelabels(): RelabelConfig[] {
-  return [
-    { sourceLabels: ['__meta_kubernetes_namespace'], targetLabel: TARGET_LABELS.namespace, action: 'replace' },
-    { sourceLabels: ['__meta_kubernetes_pod_name'], targetLabel: TARGET_LABELS.pod, action: 'replace' },
-    ...serviceFromLabels(podLabelMeta),
   ];
 }
 
@@ -134,20 +80,6 @@ export function kubernetesServicesJob(): ScrapeConfig {
   };
 }
 
-/** `node-exporter`: the node-exporter pods of the agents namespace (they carry no scrape annotation), one per node. */
-export function nodeExporterJob(o: Pick<DefaultScrapeJobsOptions, 'agentNamespace' | 'nodeExporterAppName'>): ScrapeConfig {
-  return {
-    jobName: DEFAULT_JOB_NAMES.nodeExporter,
-    kubernetesSdConfigs: [{ role: 'pod', namespaces: [o.agentNamespace] }],
-    relabelConfigs: [
-      { sourceLabels: [podLabelMeta('app.kubernetes.io/name')], regex: escapeRelabelRegex(o.nodeExporterAppName), action: 'keep' },
-      DROP_NOT_RUNNING,
-      { sourceLabels: ['__meta_kubernetes_pod_node_name'], targetLabel: TARGET_LABELS.node, action: 'replace' },
-      ...podTargetRelabels(),
-    ],
-  };
-}
-
 /**
  * `cadvisor`: container metrics from every kubelet's `/metrics/cadvisor`, over HTTPS with the pod's service-account
  * token and the cluster CA, as upstream's `kubernetes-cadvisor` example job does (direct to the kubelet, not proxied
@@ -172,18 +104,11 @@ export function prometheusSelfJob(o: Pick<DefaultScrapeJobsOptions, 'namespace' 
   return {
     jobName: DEFAULT_JOB_NAMES.prometheus,
     kubernetesSdConfigs: [{ role: 'pod', namespaces: [o.namespace] }],
-    relabelConfigs: [
-      ...Object.keys(o.selector)
-        .sort()
-        .map((label) => ({ sourceLabels: [podLabelMeta(label)], regex: escapeRelabelRegex(o.selector[label]), action: 'keep' as const })),
-      { sourceLabels: ['__meta_kubernetes_pod_container_port_name'], regex: escapeRelabelRegex(o.portName), action: 'keep' },
-      DROP_NOT_RUNNING,
-      ...podTargetRelabels(),
-    ],
+    relabelConfigs: [...keepPodsWithLabels(o.selector), keepPortName(o.portName), DROP_NOT_RUNNING, ...podTargetRelabels()],
   };
 }
 
 /** Every default job, in a stable order. */
 export function defaultScrapeJobs(o: DefaultScrapeJobsOptions): ScrapeConfig[] {
-  return [prometheusSelfJob(o), kubernetesPodsJob(), kubernetesServicesJob(), nodeExporterJob(o), cadvisorJob(o)];
+  return [prometheusSelfJob(o), kubernetesPodsJob(), kubernetesServicesJob(), cadvisorJob(o)];
 }

@@ -12,7 +12,7 @@ export function sourceAbsentAlertRule(slo: SloDefinition, settings: SloSettings)
   return {
     alert: SLO_ALERT_NAMES.sourceAbsent,
     expr: sourceAbsentExpr(slo.sli, settings.absent.window),
-    for: settings.absent.for,
+    for: settings.absent.for.toString(),
     labels: sortedLabels(slo.labels, sloIdLabels(slo), {
       [ALERT_LABELS.service]: slo.service,
       [ALERT_LABELS.slo]: slo.name,

@@ -13,7 +13,7 @@ export function sloBreachAlertRule(slo: SloDefinition, settings: SloSettings): A
   return {
     alert: SLO_ALERT_NAMES.breach,
     expr: `(1 - ${sliErrorRatioRecord(slo.period)}${sloFilter(slo)}) < ${num(slo.objectiveRatio)}`,
-    for: settings.breach.for,
+    for: settings.breach.for.toString(),
     labels: {
       [ALERT_LABELS.service]: slo.service,
       [ALERT_LABELS.severity]: settings.breach.severity,

@@ -46,7 +46,7 @@ export function sortedLabels(...maps: readonly Readonly<Record<string, string>>[
 
 /** Labels of an SLI recording over `window`: id labels, `sloth_window`, the SLO's extra labels. */
 export function windowLabels(slo: SloDefinition, window: PromDuration): Record<string, string> {
-  return sortedLabels(slo.labels, sloIdLabels(slo), { [SLO_LABELS.window]: window });
+  return sortedLabels(slo.labels, sloIdLabels(slo), { [SLO_LABELS.window]: window.toString() });
 }
 
 export const errorRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorRatePrefix}${w}`;
@@ -66,7 +66,7 @@ function bucketSelector(sli: SliModel & { kind: 'latency' }): string {
  * Bad events per second over `window`, one series without labels. A missing error series (a service that never
  * failed exposes no `status="500"` series) counts as zero, so the ratio exists as soon as there is traffic.
  */
-export function errorEventsRateExpr(sli: SliModel, window: PromDuration, windowSeconds: number): string {
+export function errorEventsRateExpr(sli: SliModel, window: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(rate(${errorSelector(sli)}[${window}])) or vector(0)`;
@@ -74,7 +74,7 @@ export function errorEventsRateExpr(sli: SliModel, window: PromDuration, windowS
       return `sum(rate(${selector(sli.countMetric, sli.matchers)}[${window}])) - sum(rate(${bucketSelector(sli)}[${window}]))`;
     case 'availability': {
       const s = selector(sli.metric, sli.matchers);
-      return `(sum(count_over_time(${s}[${window}])) - sum(sum_over_time(${s}[${window}]))) / ${windowSeconds}`;
+      return `(sum(count_over_time(${s}[${window}])) - sum(sum_over_time(${s}[${window}]))) / ${window.seconds}`;
     }
     case 'raw':
       return `sum(${renderWindowQuery(sli.errorQuery, window)}) or vector(0)`;
@@ -82,21 +82,21 @@ export function errorEventsRateExpr(sli: SliModel, window: PromDuration, windowS
 }
 
 /** All events per second over `window` (for time-based SLIs: samples per second). */
-export function totalEventsRateExpr(sli: SliModel, window: PromDuration, windowSeconds: number): string {
+export function totalEventsRateExpr(sli: SliModel, window: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(rate(${selector(sli.metric, sli.matchers)}[${window}]))`;
     case 'latency':
       return `sum(rate(${selector(sli.countMetric, sli.matchers)}[${window}]))`;
     case 'availability':
-      return `sum(count_over_time(${selector(sli.metric, sli.matchers)}[${window}])) / ${windowSeconds}`;
+      return `sum(count_over_time(${selector(sli.metric, sli.matchers)}[${window}])) / ${window.seconds}`;
     case 'raw':
       return `sum(${renderWindowQuery(sli.totalQuery, window)})`;
   }
 }
 
 /** Bad events in the last tile (a count; for time-based SLIs: failed samples). */
-export function errorEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileSeconds: number): string {
+export function errorEventsIncreaseExpr(sli: SliModel, tile: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(increase(${errorSelector(sli)}[${tile}])) or vector(0)`;
@@ -107,12 +107,12 @@ export function errorEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileS
       return `sum(count_over_time(${s}[${tile}])) - sum(sum_over_time(${s}[${tile}]))`;
     }
     case 'raw':
-      return `(sum(${renderWindowQuery(sli.errorQuery, tile)}) or vector(0)) * ${tileSeconds}`;
+      return `(sum(${renderWindowQuery(sli.errorQuery, tile)}) or vector(0)) * ${tile.seconds}`;
   }
 }
 
 /** All events in the last tile. */
-export function totalEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileSeconds: number): string {
+export function totalEventsIncreaseExpr(sli: SliModel, tile: PromDuration): string {
   switch (sli.kind) {
     case 'error-rate':
       return `sum(increase(${selector(sli.metric, sli.matchers)}[${tile}]))`;
@@ -121,7 +121,7 @@ export function totalEventsIncreaseExpr(sli: SliModel, tile: PromDuration, tileS
     case 'availability':
       return `sum(count_over_time(${selector(sli.metric, sli.matchers)}[${tile}]))`;
     case 'raw':
-      return `sum(${renderWindowQuery(sli.totalQuery, tile)}) * ${tileSeconds}`;
+      return `sum(${renderWindowQuery(sli.totalQuery, tile)}) * ${tile.seconds}`;
   }
 }
 

@@ -1,4 +1,4 @@
-import { Rule, RuleFile, RuleGroup } from '../../common/rules';
+import { RULE_FILE_SUFFIX, Rule, RuleFile, RuleGroup } from '../../common/rules';
 import { SLO_RULE_GROUPS } from '../../conventions';
 import { ServiceModel, SloModel } from '../model';
 import { sourceAbsentAlertRule } from './absent';
@@ -9,7 +9,7 @@ import { sliLongWindowRules, sliShortWindowRules, sliTileRules } from './sli';
 
 /** The rule file name of a service's SLOs. */
 export function sloRuleFileName(service: string): string {
-  return `slo-${service}.rules.yml`;
+  return `slo-${service}${RULE_FILE_SUFFIX}`;
 }
 
 /** Group names of a service's rule file, in evaluation-dependency order (short windows, tiles, long windows, metadata, alerts). */
@@ -34,11 +34,11 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel): RuleG
     ...(s.breach.enabled ? [sloBreachAlertRule(slo, s)] : []),
   ]);
   const groups: RuleGroup[] = [
-    { name: sli, interval: s.ruleInterval, rules: service.slos.flatMap(sliShortWindowRules) },
-    { name: tiles, interval: s.tileInterval, rules: service.slos.flatMap((slo) => sliTileRules(slo, s)) },
-    { name: long, interval: s.longWindowInterval, rules: service.slos.flatMap((slo) => sliLongWindowRules(slo, s)) },
-    { name: meta, interval: s.ruleInterval, rules: service.slos.flatMap(metadataRecordingRules) },
-    { name: alerts, interval: s.ruleInterval, rules: alertRules },
+    { name: sli, interval: s.ruleInterval?.toString(), rules: service.slos.flatMap(sliShortWindowRules) },
+    { name: tiles, interval: s.tileInterval.toString(), rules: service.slos.flatMap((slo) => sliTileRules(slo, s)) },
+    { name: long, interval: s.longWindowInterval.toString(), rules: service.slos.flatMap((slo) => sliLongWindowRules(slo, s)) },
+    { name: meta, interval: s.ruleInterval?.toString(), rules: service.slos.flatMap(metadataRecordingRules) },
+    { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
   ];
   return groups.filter((g) => g.rules.length > 0);
 }

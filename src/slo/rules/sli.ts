@@ -34,8 +34,8 @@ export function sliShortWindowRules(slo: SloDefinition): RecordingRule[] {
   return slo.sliWindows
     .filter((w) => w.source === 'raw')
     .flatMap((w): RecordingRule[] => [
-      { record: errorRateRecord(w.window), expr: errorEventsRateExpr(slo.sli, w.window, w.seconds), labels: windowLabels(slo, w.window) },
-      { record: totalRateRecord(w.window), expr: totalEventsRateExpr(slo.sli, w.window, w.seconds), labels: windowLabels(slo, w.window) },
+      { record: errorRateRecord(w.window), expr: errorEventsRateExpr(slo.sli, w.window), labels: windowLabels(slo, w.window) },
+      { record: totalRateRecord(w.window), expr: totalEventsRateExpr(slo.sli, w.window), labels: windowLabels(slo, w.window) },
       {
         record: sliErrorRatioRecord(w.window),
         expr: `${errorRateRecord(w.window)}${f}\n/\n${totalRateRecord(w.window)}${f}`,
@@ -48,8 +48,8 @@ export function sliShortWindowRules(slo: SloDefinition): RecordingRule[] {
 export function sliTileRules(slo: SloDefinition, settings: SloSettings): RecordingRule[] {
   const t = settings.tileInterval;
   return [
-    { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t, settings.tileSeconds), labels: windowLabels(slo, t) },
-    { record: totalIncreaseRecord(t), expr: totalEventsIncreaseExpr(slo.sli, t, settings.tileSeconds), labels: windowLabels(slo, t) },
+    { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t), labels: windowLabels(slo, t) },
+    { record: totalIncreaseRecord(t), expr: totalEventsIncreaseExpr(slo.sli, t), labels: windowLabels(slo, t) },
   ];
 }
 

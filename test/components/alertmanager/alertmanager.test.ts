@@ -247,19 +247,19 @@ describe('Alertmanager construct: bad input', () => {
   test('a route naming an unknown receiver fails the synth with the route path, the known receivers and the fix', () => {
     const { chart, am } = build();
     am.addRoute({ receiver: 'dba', matchers: ['team="db"'] });
-    const expected = 'alertmanager.route.routes[2].receiver: names an unknown receiver (got "dba"). Fix: use one of the known receivers ("pagerduty", "slack", "email") or define a receiver named "dba" (receivers prop or addReceiver()).';
+    const expected = 'route.routes[2].receiver: names an unknown receiver (got "dba"). Fix: use one of the known receivers ("pagerduty", "slack", "email") or define a receiver named "dba" (receivers prop or addReceiver()).';
     expect(() => am.renderConfig()).toThrow(ConfigError);
-    expect(() => am.renderConfig()).toThrow(expected);
-    expect(() => synthObjects(chart)).toThrow(expected);
+    expect(() => am.renderConfig()).toThrow(`test/Alertmanager.${expected}`);
+    expect(() => synthObjects(chart)).toThrow(`[test/Alertmanager] ${expected}`);
   });
 
   test('GIVEN custom receivers without the default ones THEN the default route reports every unknown receiver', () => {
     const { am } = build({ receivers: [Receiver.none('devnull')] });
     expect(() => am.renderConfig()).toThrow(
       [
-        'alertmanager.route.receiver: names an unknown receiver (got "email"). Fix: use one of the known receivers ("devnull") or define a receiver named "email" (receivers prop or addReceiver()).',
-        'alertmanager.route.routes[0].receiver: names an unknown receiver (got "pagerduty"). Fix: use one of the known receivers ("devnull") or define a receiver named "pagerduty" (receivers prop or addReceiver()).',
-        'alertmanager.route.routes[1].receiver: names an unknown receiver (got "slack"). Fix: use one of the known receivers ("devnull") or define a receiver named "slack" (receivers prop or addReceiver()).',
+        'test/Alertmanager.route.receiver: names an unknown receiver (got "email"). Fix: use one of the known receivers ("devnull") or define a receiver named "email" (receivers prop or addReceiver()).',
+        'test/Alertmanager.route.routes[0].receiver: names an unknown receiver (got "pagerduty"). Fix: use one of the known receivers ("devnull") or define a receiver named "pagerduty" (receivers prop or addReceiver()).',
+        'test/Alertmanager.route.routes[1].receiver: names an unknown receiver (got "slack"). Fix: use one of the known receivers ("devnull") or define a receiver named "slack" (receivers prop or addReceiver()).',
       ].join('\n'),
     );
   });
@@ -273,17 +273,23 @@ describe('Alertmanager construct: bad input', () => {
       route: { receiver: 'pd', routes: [{ matchers: ['severity=='] }] },
     })).toThrow(
       new ConfigError([
-        { path: 'alertmanager.replicas', message: 'must be a whole number >= 1', value: 0, fix: 'use 1 for a single Alertmanager, or 3 for a highly available cluster.' },
-        { path: 'alertmanager.credentialsSecretName', message: 'is not a valid Secret name', value: 'My_Secret', fix: 'use lowercase letters, digits and "-", e.g. "alertmanager-credentials".' },
-        { path: 'alertmanager.resolveTimeout', message: 'is not a Prometheus duration', value: '1x', fix: 'write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".' },
+        { path: 'test/Alertmanager.replicas', message: 'must be a whole number of at least 1', value: 0, fix: 'use 1 for a single Alertmanager, or 3 for a highly available cluster.' },
         {
-          path: 'alertmanager.receivers["pd"].routingKeySecretKey',
+          path: 'test/Alertmanager.credentialsSecretName',
+          message:
+            'is not a valid Kubernetes name: it contains uppercase letters; Kubernetes names (DNS-1123 subdomains) are at most 253 lowercase letters, digits, "-" and ".", each dot-separated part starting and ending with a letter or digit',
+          value: 'My_Secret',
+          fix: 'use "my-secret".',
+        },
+        { path: 'test/Alertmanager.resolveTimeout', message: 'is not a positive Prometheus duration', value: '1x', fix: 'write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".' },
+        {
+          path: 'test/Alertmanager.receivers["pd"].routingKeySecretKey',
           message: 'must name the key of Secret "My_Secret" that holds the PagerDuty routing key',
           value: ' ',
           fix: 'set it to a non-empty key, e.g. "pagerduty-routing-key", and create that key in the Secret.',
         },
         {
-          path: 'alertmanager.route.routes[0].matchers[0]',
+          path: 'test/Alertmanager.route.routes[0].matchers[0]',
           message: 'has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher)',
           value: 'severity==',
           fix: 'write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
@@ -295,32 +301,32 @@ describe('Alertmanager construct: bad input', () => {
   test('addReceiver rejects a duplicate name and an empty secret key together', () => {
     const { am } = build();
     expect(() => am.addReceiver(Receiver.slack('slack', { channel: '#x', apiUrlSecretKey: '' }))).toThrow(
-      'alertmanager.receivers["slack"].apiUrlSecretKey: must name the key of Secret "alertmanager-credentials" that holds the Slack webhook URL (got ""). Fix: set it to a non-empty key, e.g. "slack-webhook-url", and create that key in the Secret.\n' +
-        'alertmanager.receivers[3].name: duplicates the name of receivers[1] (got "slack"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
+      'test/Alertmanager.receivers["slack"].apiUrlSecretKey: must name the key of Secret "alertmanager-credentials" that holds the Slack webhook URL (got ""). Fix: set it to a non-empty key, e.g. "slack-webhook-url", and create that key in the Secret.\n' +
+        'test/Alertmanager.receivers[3].name: duplicates the name of receivers[1] (got "slack"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
     );
   });
 
   test('addRoute and addInhibitRule reject malformed matchers and durations at once', () => {
     const { am } = build();
     expect(() => am.addRoute({ receiver: 'slack', matchers: ['team=db"'], groupWait: '10 s' })).toThrow(
-      /^alertmanager\.route\.routes\[2\]\.matchers\[0\]: has an unquoted value with reserved characters.*\nalertmanager\.route\.routes\[2\]\.groupWait: is not a Prometheus duration \(got "10 s"\)/s,
+      /^test\/Alertmanager\.route\.routes\[2\]\.matchers\[0\]: has an unquoted value with reserved characters.*\ntest\/Alertmanager\.route\.routes\[2\]\.groupWait: is not a Prometheus duration \(got "10 s"\)/s,
     );
     expect(() => am.addInhibitRule({ sourceMatchers: ['severity="critical"'], targetMatchers: ['severity'] })).toThrow(
-      /^alertmanager\.inhibitRules\[1\]\.targetMatchers\[0\]: is not a matcher \(no =, !=, =~ or !~ operator\) \(got "severity"\)/,
+      /^test\/Alertmanager\.inhibitRules\[1\]\.targetMatchers\[0\]: is not a matcher \(no =, !=, =~ or !~ operator\) \(got "severity"\)/,
     );
   });
 
   test('name and namespace must be DNS labels', () => {
     expect(() => build({ name: 'Alert_Manager', namespace: 'Mon' })).toThrow(
-      'Alertmanager.name: is not a DNS label of at most 54 characters (got "Alert_Manager"). Fix: use lowercase letters, digits and "-", e.g. "alertmanager".\n' +
-        'Alert_Manager.namespace: is not a valid namespace name (got "Mon"). Fix: use lowercase letters, digits and "-", e.g. "observability".',
+      'test/Alertmanager.namespace: is not a valid Kubernetes name: it contains uppercase letters; Kubernetes names (DNS-1123 labels) are at most 63 lowercase letters, digits and "-", starting and ending with a letter or digit (got "Mon"). Fix: use "mon".\n' +
+        'test/Alertmanager.name: is not a valid component name: it contains uppercase letters; component names name a Service (a DNS-1035 label): at most 52 lowercase letters, digits and "-", starting with a letter and ending with a letter or digit (its StatefulSet labels each pod "<name>-<revision hash>", and "<name>-headless" must be a DNS label too) (got "Alert_Manager"). Fix: use "alert-manager".',
     );
   });
 
   test('fromTargets and fromUrl reject malformed addresses', () => {
     expect(() => Alertmanager.fromTargets([])).toThrow('Alertmanager.fromTargets.targets: must not be empty (got []).');
     expect(() => Alertmanager.fromTargets(['http://am:9093'])).toThrow(
-      'Alertmanager.fromTargets.targets[0]: is not a host:port (got "http://am:9093"). Fix: give host and port without scheme or path, e.g. "alertmanager-0.alertmanager.monitoring.svc:9093".',
+      'Alertmanager.fromTargets.targets[0]: is not a host:port (got "http://am:9093"). Fix: give a host and a port from 1 to 65535, without scheme or path, e.g. "alertmanager-0.alertmanager.monitoring.svc:9093".',
     );
     expect(() => Alertmanager.fromUrl('am:9093')).toThrow('Alertmanager.fromUrl.url: is not an http(s) URL (got "am:9093").');
   });
@@ -329,7 +335,7 @@ describe('Alertmanager construct: bad input', () => {
 describe('Alertmanager construct: duplicate receivers in props', () => {
   test('fail at construction', () => {
     expect(() => build({ receivers: [Receiver.none('a'), Receiver.none('b'), Receiver.none('a')], route: { receiver: 'a' } })).toThrow(
-      'alertmanager.receivers[2].name: duplicates the name of receivers[0] (got "a"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
+      'test/Alertmanager.receivers[2].name: duplicates the name of receivers[0] (got "a"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../../src/common/errors';
 import {
   AlertmanagerConfigContext,
-  AlertmanagerConfigModel,
+  AlertmanagerConfig,
   alertmanagerConfigDocument,
   renderAlertmanagerConfig,
   requiredSecretKeys,
@@ -13,7 +13,7 @@ import { parseYaml } from '../../helpers/synth';
 
 const ctx: AlertmanagerConfigContext = { path: 'alertmanager', secretName: 'alertmanager-credentials', secretsDir: '/etc/alertmanager/secrets' };
 
-function model(overrides: Partial<AlertmanagerConfigModel> = {}): AlertmanagerConfigModel {
+function model(overrides: Partial<AlertmanagerConfig> = {}): AlertmanagerConfig {
   return {
     global: {},
     route: { receiver: 'team', routes: [] },
@@ -23,7 +23,7 @@ function model(overrides: Partial<AlertmanagerConfigModel> = {}): AlertmanagerCo
   };
 }
 
-function messages(m: AlertmanagerConfigModel): string[] {
+function messages(m: AlertmanagerConfig): string[] {
   return validateAlertmanagerConfig(m, ctx).map((p) => new ConfigError(p).message);
 }
 
@@ -125,17 +125,17 @@ describe('alertmanager.yml validation', () => {
       inhibitRules: [{ sourceMatchers: [], targetMatchers: ['severity="warning"'], equal: ['bad-label'] }],
     });
     expect(messages(m)).toEqual([
-      'alertmanager.resolveTimeout: is not a Prometheus duration (got "5 minutes"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      'alertmanager.resolveTimeout: is not a positive Prometheus duration (got "5 minutes"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       'alertmanager.receivers[1].name: duplicates the name of receivers[0] (got "team"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
       'alertmanager.receivers["pd"].routingKeySecretKey: must name the key of Secret "alertmanager-credentials" that holds the PagerDuty routing key (got ""). Fix: set it to a non-empty key, e.g. "pagerduty-routing-key", and create that key in the Secret.',
       'alertmanager.route.matchers: must be empty on the root route (every alert enters the root) (got ["a=\\"1\\""]). Fix: move the matchers to a child route (addRoute).',
       'alertmanager.route.receiver: names an unknown receiver (got "nobody"). Fix: use one of the known receivers ("team", "pd") or define a receiver named "nobody" (receivers prop or addReceiver()).',
       'alertmanager.route.groupBy[1]: repeats a label name (got "alertname"). Fix: list each label once.',
       'alertmanager.route.groupWait: is not a Prometheus duration (got "30"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
-      'alertmanager.route.repeatInterval: must be greater than zero (got "0s"). Fix: use a positive duration, e.g. "5m".',
+      'alertmanager.route.repeatInterval: is not a positive Prometheus duration (got "0s"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       expect.stringMatching(/^alertmanager\.route\.routes\[0\]\.matchers\[0\]: has an unquoted value with reserved characters/),
       'alertmanager.inhibitRules[0].sourceMatchers: must have at least one matcher (an empty list matches every alert) (got []). Fix: add a matcher, e.g. severity="critical".',
-      'alertmanager.inhibitRules[0].equal[0]: is not a valid label name (got "bad-label"). Fix: use letters, digits and underscores, not starting with a digit, e.g. "service".',
+      'alertmanager.inhibitRules[0].equal[0]: is not a valid Prometheus label name: it contains "-"; label names are ASCII letters, digits and "_", not starting with a digit (got "bad-label"). Fix: rename it to "bad_label".',
     ]);
     expect(() => renderAlertmanagerConfig(m, ctx)).toThrow(ConfigError);
   });
@@ -144,7 +144,7 @@ describe('alertmanager.yml validation', () => {
     [
       'a Secret key with a slash',
       Receiver.slack('chat', { channel: '#ops', apiUrlSecretKey: 'slack/url' }),
-      'alertmanager.receivers["chat"].apiUrlSecretKey: is not a valid Secret key (got "slack/url"). Fix: use letters, digits, "-", "_" and "." only (Kubernetes Secret data keys), e.g. "slack-api-url".',
+      'alertmanager.receivers["chat"].apiUrlSecretKey: is not a valid ConfigMap or Secret key (at most 253 letters, digits, "-", "_" and ".") (got "slack/url"). Fix: use e.g. "slack-api-url".',
     ],
     [
       'an empty Slack channel',
@@ -159,7 +159,7 @@ describe('alertmanager.yml validation', () => {
     [
       'a smarthost without port',
       Receiver.email('mail', { to: 'a@example.com', from: 'b@example.com', smarthost: 'smtp.example.com' }),
-      'alertmanager.receivers["mail"].smarthost: is not a host:port (got "smtp.example.com"). Fix: give the SMTP server with its port, e.g. "smtp.example.com:587".',
+      'alertmanager.receivers["mail"].smarthost: is not a host:port (got "smtp.example.com"). Fix: give a host and a port from 1 to 65535, without scheme or path, e.g. "smtp.example.com:587".',
     ],
     [
       'an SMTP password without a username',

@@ -44,7 +44,7 @@ describe('BlackboxExporter', () => {
   });
 
   test('renders every modelled field to its upstream name', () => {
-    const doc = renderBlackboxConfig({
+    const doc = renderBlackboxConfig({ modules: {
       web: {
         prober: 'http',
         timeout: '5s',
@@ -62,7 +62,7 @@ describe('BlackboxExporter', () => {
       api: { prober: 'http', http: { bearerTokenSecretKey: 'token' } },
       ssh: { prober: 'tcp', tcp: { queryResponse: [{ expect: '^SSH-2.0-' }, { send: 'QUIT' }, { startTls: true }] } },
       health: { prober: 'grpc', grpc: { service: 'orders.v1.Orders', tls: true } },
-    });
+    } });
     expect(doc.modules).toEqual({
       api: { prober: 'http', timeout: undefined, http: expect.objectContaining({ authorization: { type: 'Bearer', credentials_file: `${BLACKBOX_SECRETS_DIR}/token` } }), tcp: undefined, grpc: undefined },
       health: expect.objectContaining({ grpc: expect.objectContaining({ service: 'orders.v1.Orders', tls: true }) }),
@@ -161,7 +161,7 @@ describe('BlackboxExporter', () => {
         { targets: ['postgres.data.svc:5432'], labels: { service: 'db' } },
       ]);
       expect(() => bb.probeScrapeConfig({ jobName: 'g', module: 'grpc', targets: [{ service: 'orders', url: 'http://orders:9090' }] })).toThrow(
-        /probeScrapeConfig\(g\)\.targets\[0\]\.url: is not host:port \(module "grpc" uses the grpc prober\) \(got "http:\/\/orders:9090"\)/,
+        /probeScrapeConfig\(g\)\.targets\[0\]\.url: is not a host:port \(module "grpc" uses the grpc prober\) \(got "http:\/\/orders:9090"\)/,
       );
     });
 
@@ -210,7 +210,7 @@ describe('BlackboxExporter', () => {
       /BlackboxExporter\.secretName: is required: modules read credentials from Secret keys "pw"/,
     );
     expect(() => blackboxExporterModel({ modules: {} })).toThrow(/BlackboxExporter\.modules: must define at least one module/);
-    expect(() => blackboxExporterModel({ replicas: 0, port: 0 })).toThrow(/BlackboxExporter\.port: must be a TCP port[\s\S]*BlackboxExporter\.replicas: must be a positive integer/);
+    expect(() => blackboxExporterModel({ replicas: 0, port: 0 })).toThrow(/BlackboxExporter\.port: must be a TCP port[\s\S]*BlackboxExporter\.replicas: must be a whole number of at least 1/);
   });
 
   test('synthesis is deterministic, whatever the order modules are given in', () => {

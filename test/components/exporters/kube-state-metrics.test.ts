@@ -200,7 +200,7 @@ describe('KubeStateMetrics', () => {
     );
     expect(() => kubeStateMetricsModel({ collectors: [] })).toThrow(/KubeStateMetrics\.collectors: must enable at least one collector/);
     expect(() => kubeStateMetricsModel({ metricLabelsAllowlist: { Pods: ['bad label!'] } })).toThrow(
-      /KubeStateMetrics\.metricLabelsAllowlist\.Pods: is not a kube-state-metrics resource name[\s\S]*KubeStateMetrics\.metricLabelsAllowlist\.Pods\[0\]: is not a Kubernetes label name \(got "bad label!"\)/,
+      /KubeStateMetrics\.metricLabelsAllowlist\.Pods: is not a kube-state-metrics resource name[\s\S]*KubeStateMetrics\.metricLabelsAllowlist\.Pods\[0\]: is not a Kubernetes label key: .*\(got "bad label!"\)/,
     );
   });
 

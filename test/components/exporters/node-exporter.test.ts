@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { NodeExporter, nodeExporterArgs, nodeExporterModel } from '../../../src/components/exporters/node-exporter';
-import { SCRAPE_ANNOTATIONS } from '../../../src/conventions';
+import { renderScrapeConfig } from '../../../src/components/prometheus/config';
+import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../../src/conventions';
 import { VERSIONS } from '../../../src/versions';
 import { schemaErrors } from '../../helpers/schema';
 import { containersOf, findObject, K8sObject, objectsOfKind, synthObjects } from '../../helpers/synth';
@@ -100,6 +101,20 @@ describe('NodeExporter', () => {
     expect(Object.keys(meta.annotations ?? {})).not.toContain(SCRAPE_ANNOTATIONS.scrape);
   });
 
+  test('hands Prometheus its own job: the node-exporter pods of its namespace, labelled with their node', () => {
+    const j = renderScrapeConfig(synth({ namespace: 'agents' }).ne.scrapeConfigs()[0]) as any;
+    expect(j.job_name).toBe('node-exporter');
+    expect(j.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['agents'] } }]);
+    expect(j.relabel_configs).toEqual(
+      expect.arrayContaining([
+        { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'node-exporter', action: 'keep' },
+        { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: TARGET_LABELS.node, action: 'replace' },
+        { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
+        { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
+      ]),
+    );
+  });
+
   test('a headless Service selects the pods on the metrics port', () => {
     const { objects, ne } = synth();
     const svc = findObject(objects, 'Service', 'node-exporter');
@@ -130,7 +145,7 @@ describe('NodeExporter', () => {
 
   test('bad props fail with a ConfigError naming each prop, value and fix', () => {
     expect(() => nodeExporterModel({ port: 70000, name: 'Node_Exporter', extraArgs: ['-x'] })).toThrow(
-      /NodeExporter\.name: must be a DNS label .*\(got "Node_Exporter"\)[\s\S]*NodeExporter\.port: must be a TCP port .*\(got 70000\)[\s\S]*NodeExporter\.extraArgs\[0\]: must be a long flag starting with "--" \(got "-x"\)/,
+      /NodeExporter\.name: is not a valid component name: .*\(got "Node_Exporter"\)[\s\S]*NodeExporter\.port: must be a TCP port .*\(got 70000\)[\s\S]*NodeExporter\.extraArgs\[0\]: must be a long flag starting with "--" \(got "-x"\)/,
     );
     expect(() => nodeExporterModel({ image: { repository: 'quay.io/prometheus/node-exporter', tag: 'latest' } })).toThrow(
       /NodeExporter\.image\.tag: must be a pinned release tag, never "latest"/,

@@ -1,3 +1,4 @@
+import { PromDuration } from '../../../src/common/duration';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import * as yaml from 'js-yaml';
 import {
@@ -130,7 +131,7 @@ describe('datasources', () => {
   });
 
   test('the scrape interval becomes timeInterval', () => {
-    const [prom] = grafanaDatasources({ prometheus: BACKENDS.prometheus }, { ...OPTIONS, scrapeInterval: '30s' });
+    const [prom] = grafanaDatasources({ prometheus: BACKENDS.prometheus }, { ...OPTIONS, scrapeInterval: PromDuration.parse('30s', 'scrapeInterval') });
     expect(prom.jsonData).toMatchObject({ timeInterval: '30s' });
   });
 });

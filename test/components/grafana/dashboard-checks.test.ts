@@ -1,7 +1,7 @@
 import { grafanaDatasources } from '../../../src/components/grafana/config';
 import { dashboardProblems } from '../../../src/components/grafana/dashboard-checks';
 import { formatProblem } from '../../../src/common/errors';
-import { serviceOverviewDashboard } from '../../../src/dashboards/service-overview';
+import { serviceOverviewDashboard } from '../../../src/components/grafana/service-overview';
 import { BACKENDS } from './fixtures';
 
 const ALL = grafanaDatasources(BACKENDS, { exemplarTraceIdLabel: 'trace_id' });

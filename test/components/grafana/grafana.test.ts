@@ -1,10 +1,11 @@
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { Chart, Testing } from 'cdk8s';
-import { Grafana, GrafanaProps, GrafanaStorage } from '../../../src/components/grafana/grafana';
+import { Grafana } from '../../../src/components/grafana/grafana';
+import { GrafanaProps, GrafanaStorage } from '../../../src/components/grafana/model';
 import { GRAFANA_DEFAULTS } from '../../../src/components/grafana/defaults';
 import { toJson } from '../../../src/common/serialize';
 import { DATASOURCE_UIDS } from '../../../src/conventions';
-import { serviceOverviewDashboard } from '../../../src/dashboards/service-overview';
+import { serviceOverviewDashboard } from '../../../src/components/grafana/service-overview';
 import { schemaErrors } from '../../helpers/schema';
 import { K8sObject, configFile, containersOf, findObject, objectsOfKind, parseYaml, synthObjects } from '../../helpers/synth';
 import { BACKENDS } from './fixtures';
@@ -302,6 +303,6 @@ describe('Grafana', () => {
   test('bad input is reported together, naming each prop', () => {
     expect(() =>
       setup({ name: 'Grafana', namespace: 'bad_ns', prometheusScrapeInterval: '15 seconds', storage: GrafanaStorage.persistentVolumeClaim({ size: 'lots' }) }),
-    ).toThrow(/test\/Grafana.namespace: must be a lower-case DNS name[\s\S]*test\/Grafana.name: [\s\S]*prometheusScrapeInterval: is not a Prometheus duration[\s\S]*storage.size: is not a Kubernetes quantity/);
+    ).toThrow(/test\/Grafana.namespace: is not a valid Kubernetes name[\s\S]*test\/Grafana.name: [\s\S]*prometheusScrapeInterval: is not a positive Prometheus duration[\s\S]*storage.size: is not a Kubernetes quantity/);
   });
 });

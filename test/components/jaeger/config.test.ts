@@ -1,10 +1,12 @@
-import { goDuration, jaegerConfigModel, renderJaegerConfig, storageProblems } from '../../../src/components/jaeger/config';
+import { PromDuration } from '../../../src/common/duration';
+import { jaegerConfig, renderJaegerConfig } from '../../../src/components/jaeger/config';
+import { jaegerModel, storageProblems } from '../../../src/components/jaeger/model';
 import { JaegerStorage } from '../../../src/components/jaeger/storage';
 import { parseYaml } from '../../helpers/synth';
 import { jaegerValidate } from '../../helpers/upstream';
 
 function doc(storage: JaegerStorage, logLevel = 'info'): any {
-  return parseYaml(renderJaegerConfig(jaegerConfigModel({ storage, logLevel })));
+  return parseYaml(renderJaegerConfig(jaegerConfig(jaegerModel({ storage, logLevel }))));
 }
 
 describe('Jaeger config.yaml', () => {
@@ -70,20 +72,20 @@ describe('Jaeger config.yaml', () => {
     ['badger', JaegerStorage.badger()],
   ])('jaeger validate (the deployed Jaeger release) accepts the %s storage config', (_, storage) => {
     // Badger's directories (a PersistentVolumeClaim in the pod) are replaced by temporary ones (jaegerValidate).
-    const r = jaegerValidate({ name: 'config.yaml', text: renderJaegerConfig(jaegerConfigModel({ storage, logLevel: 'info' })) });
+    const r = jaegerValidate({ name: 'config.yaml', text: renderJaegerConfig(jaegerConfig(jaegerModel({ storage, logLevel: 'info' }))) });
     expect(r.output).not.toMatch(/error/i);
     expect(r.status).toBe(0);
   });
 
   test('jaeger validate refuses a misspelled key (the check is real)', () => {
-    const text = renderJaegerConfig(jaegerConfigModel({ storage: JaegerStorage.memory(), logLevel: 'info' })).replace('max_traces:', 'max_trace:');
+    const text = renderJaegerConfig(jaegerConfig(jaegerModel({ storage: JaegerStorage.memory(), logLevel: 'info' }))).replace('max_traces:', 'max_trace:');
     const r = jaegerValidate({ name: 'config.yaml', text });
     expect(r.output).toContain('max_trace');
     expect(r.status).not.toBe(0);
   });
 
   test('never uses the collector\'s removed service.telemetry.metrics.address', () => {
-    expect(renderJaegerConfig(jaegerConfigModel({ storage: JaegerStorage.memory(), logLevel: 'info' }))).not.toMatch(/address:/);
+    expect(renderJaegerConfig(jaegerConfig(jaegerModel({ storage: JaegerStorage.memory(), logLevel: 'info' })))).not.toMatch(/address:/);
   });
 
   test('the log level is mapped to service.telemetry.logs.level', () => {
@@ -91,7 +93,7 @@ describe('Jaeger config.yaml', () => {
   });
 });
 
-describe('goDuration', () => {
+describe('Go durations (Badger TTL)', () => {
   test.each([
     [259200, '72h'],
     [604800, '168h'],
@@ -100,7 +102,7 @@ describe('goDuration', () => {
     [0.5, '500ms'],
     [0, '0s'],
   ])('%d seconds → %s', (seconds, expected) => {
-    expect(goDuration(seconds)).toBe(expected);
+    expect(PromDuration.seconds(seconds).toGo()).toBe(expected);
   });
 });
 
@@ -112,7 +114,7 @@ describe('storageProblems', () => {
 
   test.each([0, -5, 1.5, Number.NaN])('refuses maxTraces %d', (maxTraces) => {
     expect(storageProblems(JaegerStorage.memory({ maxTraces }), 'j.storage')).toEqual([
-      expect.objectContaining({ path: 'j.storage.maxTraces', message: 'must be a whole number >= 1' }),
+      expect.objectContaining({ path: 'j.storage.maxTraces', message: 'must be a whole number of at least 1' }),
     ]);
   });
 

@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ConfigError } from '../../../src/common/errors';
-import { Jaeger, JaegerProps } from '../../../src/components/jaeger/jaeger';
+import { Jaeger } from '../../../src/components/jaeger/jaeger';
+import { JaegerProps } from '../../../src/components/jaeger/model';
 import { JaegerStorage } from '../../../src/components/jaeger/storage';
 import { schemaErrors } from '../../helpers/schema';
 import { K8sObject, configFile, containersOf, findObject, objectsOfKind, parseYaml, synthObjects } from '../../helpers/synth';
@@ -38,7 +39,7 @@ describe('Jaeger', () => {
       expect(objects.every((o) => o.metadata.namespace === 'observability')).toBe(true);
       expect(schemaErrors(objects)).toEqual([]);
       expect(objectsOfKind(objects, 'PersistentVolumeClaim')).toEqual([]);
-      expect(jaeger.storage.kind).toBe('memory');
+      expect(jaeger.model.storage.kind).toBe('memory');
       expect(parseYaml(configFile(objects, 'config.yaml')).extensions.jaeger_storage.backends.trace_store).toEqual({ memory: { max_traces: 50000 } });
     });
 
@@ -165,7 +166,7 @@ describe('Jaeger', () => {
   describe('bad input', () => {
     test('GIVEN maxTraces 0 THEN a ConfigError names the prop and the fix', () => {
       expect(() => build({ storage: JaegerStorage.memory({ maxTraces: 0 }) })).toThrow(
-        'test/Jaeger.storage.maxTraces: must be a whole number >= 1 (got 0). Fix: use e.g. 50000 (memory grows with it: budget ~10 KiB per trace).',
+        'test/Jaeger.storage.maxTraces: must be a whole number of at least 1 (got 0). Fix: use e.g. 50000 (memory grows with it: budget ~10 KiB per trace).',
       );
     });
 
@@ -216,8 +217,8 @@ describe('Jaeger', () => {
     test('GIVEN a bad URL and a gRPC endpoint with a scheme THEN both are reported', () => {
       expect(() => Jaeger.fromEndpoints({ queryUrl: 'jaeger:16686', otlpGrpcEndpoint: 'http://collector:4317' })).toThrow(
         [
-          'Jaeger.fromEndpoints.queryUrl: is not an absolute http(s) URL (got "jaeger:16686"). Fix: give a base URL such as "http://jaeger-query.tracing.svc:16686".',
-          'Jaeger.fromEndpoints.otlpGrpcEndpoint: is not a host:port (got "http://collector:4317"). Fix: give host and port without scheme, e.g. "jaeger-collector.tracing.svc:4317".',
+          'Jaeger.fromEndpoints.queryUrl: is not an http(s) base URL (no query or fragment) (got "jaeger:16686"). Fix: give an absolute URL such as "http://jaeger-query.tracing.svc:16686".',
+          'Jaeger.fromEndpoints.otlpGrpcEndpoint: is not a host:port (got "http://collector:4317"). Fix: give a host and a port from 1 to 65535, without scheme or path, e.g. "jaeger-collector.tracing.svc:4317".',
         ].join('\n'),
       );
     });

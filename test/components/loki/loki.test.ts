@@ -1,6 +1,7 @@
 import { Chart, Testing } from 'cdk8s';
 import { ConfigError } from '../../../src/common/errors';
-import { Loki, LokiProps } from '../../../src/components/loki/loki';
+import { Loki } from '../../../src/components/loki/loki';
+import { LokiProps } from '../../../src/components/loki/model';
 import { schemaErrors } from '../../helpers/schema';
 import { K8sObject, configFile, containersOf, findObject, parseYaml, synthObjects } from '../../helpers/synth';
 
@@ -218,7 +219,7 @@ describe('Loki', () => {
     });
 
     test.each(['loki:3100', 'ftp://loki', 'http://loki?x=1', ''])('refuses %j', (url) => {
-      expect(() => Loki.fromUrl(url)).toThrow(`Loki.fromUrl.url: is not an absolute http(s) URL (got ${JSON.stringify(url)}).`);
+      expect(() => Loki.fromUrl(url)).toThrow(`Loki.fromUrl.url: is not an http(s) base URL (no query or fragment) (got ${JSON.stringify(url)}).`);
     });
   });
 });

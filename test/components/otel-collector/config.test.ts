@@ -1,12 +1,8 @@
 import * as yaml from 'js-yaml';
 import { ConfigError } from '../../../src/common/errors';
-import {
-  CollectorConfig,
-  collectorConfigDocument,
-  parseComponentId,
-  renderCollectorConfig,
-  validateCollectorConfig,
-} from '../../../src/components/otel-collector/config';
+import { CollectorConfig, parseComponentId } from '../../../src/components/otel-collector/config';
+import { validateCollectorConfig } from '../../../src/components/otel-collector/config-checks';
+import { collectorConfigDocument, renderCollectorConfig } from '../../../src/components/otel-collector/config-render';
 
 /** A valid config: OTLP in, memory_limiter → batch, debug out. */
 function base(overrides: Partial<CollectorConfig> = {}, service: Partial<CollectorConfig['service']> = {}): CollectorConfig {
@@ -152,7 +148,7 @@ describe('pipeline validation', () => {
   test('the telemetry port must be a TCP port', () => {
     const config = base({}, { telemetry: { metrics: { prometheus: { host: '0.0.0.0', port: 70000 } } } });
     expect(problemsOf(config)).toEqual([
-      'service.telemetry.metrics.prometheus.port: is not a TCP port (got 70000). Fix: use an integer from 1 to 65535, e.g. 8888.',
+      'service.telemetry.metrics.prometheus.port: must be a TCP port (an integer from 1 to 65535) (got 70000). Fix: use e.g. 8888.',
     ]);
   });
 });

@@ -1,5 +1,8 @@
 import { Chart, Testing } from 'cdk8s';
+import { PromDuration } from '../../../src/common/duration';
 import { ConfigError } from '../../../src/common/errors';
+import { ByteSize } from '../../../src/common/quantity';
+import { parseResources } from '../../../src/common/workload';
 import { renderRuleFile } from '../../../src/common/rules';
 import {
   DEFAULT_JOB_NAMES,
@@ -8,7 +11,7 @@ import {
   platformAlertRules,
   prometheusModel,
 } from '../../../src/components/prometheus';
-import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../../src/conventions';
+import { SCRAPE_ANNOTATIONS } from '../../../src/conventions';
 import { VERSIONS } from '../../../src/versions';
 import { schemaErrors } from '../../helpers/schema';
 import { configFile, configFiles, containersOf, findObject, objectsOfKind, parseYaml, synthObjects } from '../../helpers/synth';
@@ -220,15 +223,21 @@ describe('Prometheus', () => {
       expect(config.storage).toEqual({ tsdb: { out_of_order_time_window: '30m' } });
     });
 
-    test('has the seed\'s four jobs and a self-scrape job', () => {
+    test('has three of the seed\'s four jobs and a self-scrape job (the node exporter brings the fourth)', () => {
       const config = promYaml(synthPrometheus().objects());
       expect(config.scrape_configs.map((j: any) => j.job_name)).toEqual([
         'prometheus',
         'kubernetes-pods',
         'kubernetes-services',
-        'node-exporter',
         'cadvisor',
       ]);
+    });
+
+    test('an exporter\'s job can be inserted before another job', () => {
+      const { prometheus } = synthPrometheus();
+      prometheus.addScrapeConfig({ jobName: 'node-exporter', staticConfigs: [{ targets: ['h:9100'] }] }, { before: DEFAULT_JOB_NAMES.cadvisor });
+      expect(prometheus.jobs.map((j) => j.jobName)).toEqual(['prometheus', 'kubernetes-pods', 'kubernetes-services', 'node-exporter', 'cadvisor']);
+      expect(() => prometheus.addScrapeConfig({ jobName: 'x', staticConfigs: [{ targets: ['h:1'] }] }, { before: 'nope' })).toThrow(/scrapeConfigs\[5\]\.before: names no scrape job of this Prometheus \(got "nope"\)/);
     });
 
     test('kubernetes-pods keeps annotated pods and honours path, port and scheme as upstream\'s example does', () => {
@@ -264,19 +273,6 @@ describe('Prometheus', () => {
         { source_labels: ['__meta_kubernetes_service_label_app'], regex: '(.+)', target_label: 'service', action: 'replace' },
         { source_labels: ['__meta_kubernetes_service_label_app_kubernetes_io_name'], regex: '(.+)', target_label: 'service', action: 'replace' },
       ]);
-    });
-
-    test('node-exporter keeps the node-exporter pods of the agents namespace and labels them with their node', () => {
-      const j = job(promYaml(synthPrometheus({ agentNamespace: 'agents' }).objects()), DEFAULT_JOB_NAMES.nodeExporter);
-      expect(j.kubernetes_sd_configs).toEqual([{ role: 'pod', namespaces: { names: ['agents'] } }]);
-      expect(j.relabel_configs).toEqual(
-        expect.arrayContaining([
-          { source_labels: ['__meta_kubernetes_pod_label_app_kubernetes_io_name'], regex: 'node-exporter', action: 'keep' },
-          { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: TARGET_LABELS.node, action: 'replace' },
-          { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace', action: 'replace' },
-          { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod', action: 'replace' },
-        ]),
-      );
     });
 
     test('cadvisor scrapes each kubelet over HTTPS with the service-account token and CA, attaching only node', () => {
@@ -465,20 +461,20 @@ describe('Prometheus', () => {
 
   describe('props', () => {
     test('defaults resolve once into the model', () => {
+      const d = (text: string) => PromDuration.parse(text, 'test');
       expect(prometheusModel()).toEqual({
         namespace: 'observability',
         name: 'prometheus',
         image: VERSIONS.prometheus,
         replicas: 1,
-        retentionTime: '15d',
-        retentionSize: '45GB',
-        storageSize: '50Gi',
+        retentionTime: d('15d'),
+        retentionSize: ByteSize.mebibytes(45 * 1024),
+        storageSize: ByteSize.parse('50Gi', 'test'),
         storageClassName: undefined,
-        global: { scrapeInterval: '15s', scrapeTimeout: '10s', evaluationInterval: '15s', externalLabels: undefined },
-        resources: PROMETHEUS_DEFAULTS.resources,
+        global: { scrapeInterval: d('15s'), scrapeTimeout: d('10s'), evaluationInterval: d('15s'), externalLabels: undefined },
+        resources: parseResources(PROMETHEUS_DEFAULTS.resources, 'test'),
         defaultScrapeJobs: true,
-        agentNamespace: 'observability-agents',
-        outOfOrderTimeWindow: '30m',
+        outOfOrderTimeWindow: d('30m'),
         kubeletInsecureSkipVerify: false,
       });
     });
@@ -490,10 +486,11 @@ describe('Prometheus', () => {
       [{ storageSize: '50 GB' }, /storageSize: is not a Kubernetes quantity/],
       [{ scrapeInterval: '10s', scrapeTimeout: '15s' }, /scrapeTimeout: must not be longer than scrapeInterval \(10s\)/],
       [{ evaluationInterval: '0s' }, /evaluationInterval: is not a positive Prometheus duration/],
-      [{ externalLabels: { 'cluster-name': 'x' } }, /externalLabels\.cluster-name: is not a valid label name/],
+      [{ externalLabels: { 'cluster-name': 'x' } }, /externalLabels\.cluster-name: is not a valid Prometheus label name/],
       [{ replicas: 0 }, /replicas: must be a whole number of at least 1 \(got 0\)/],
-      [{ name: 'Prometheus' }, /name: must be a lower-case DNS name of at most 40 characters/],
-      [{ image: { repository: 'quay.io/prometheus/prometheus', tag: 'latest' } }, /image: must name a repository and a pinned tag/],
+      [{ name: 'Prometheus' }, /name: is not a valid component name: it contains uppercase letters; component names name a Service \(a DNS-1035 label\): at most 52 /],
+      [{ name: 'x'.repeat(53) }, /name: is not a valid component name: it is 53 characters long; .* at most 52 .*its StatefulSet labels each pod/],
+      [{ image: { repository: 'quay.io/prometheus/prometheus', tag: 'latest' } }, /image\.tag: must be a pinned release tag, never "latest"/],
     ])('refuses %p', (props, message) => {
       expect(() => prometheusModel(props)).toThrow(ConfigError);
       expect(() => prometheusModel(props)).toThrow(message);
@@ -510,10 +507,11 @@ describe('Prometheus', () => {
     });
 
     test('derives the retention size from the storage size when not given', () => {
-      expect(prometheusModel({ storageSize: '10Gi' }).retentionSize).toBe('9GB');
-      expect(prometheusModel({ storageSize: '500Mi' }).retentionSize).toBe('450MB');
-      expect(prometheusModel({ storageSize: '1Ti' }).retentionSize).toBe('943718MB');
-      expect(prometheusModel({ storageSize: '100Gi', retentionSize: '80GB' }).retentionSize).toBe('80GB');
+      const retention = (props: Parameters<typeof prometheusModel>[0]) => prometheusModel(props).retentionSize.toPrometheus();
+      expect(retention({ storageSize: '10Gi' })).toBe('9GB');
+      expect(retention({ storageSize: '500Mi' })).toBe('450MB');
+      expect(retention({ storageSize: '1Ti' })).toBe('943718MB');
+      expect(retention({ storageSize: '100Gi', retentionSize: '80GB' })).toBe('80GB');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { formatProblem } from '../../../src/common/errors';
-import { platformAlertRules, ruleFileProblems, ruleProblems } from '../../../src/components/prometheus';
+import { ruleFileProblems, ruleProblems } from '../../../src/common/rules';
+import { platformAlertRules } from '../../../src/components/prometheus';
 
 const messages = (rule: unknown) => ruleProblems(rule as never, 'r').map(formatProblem);
 

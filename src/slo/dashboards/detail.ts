@@ -1,24 +1,37 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { parseDuration } from '../common/duration';
-import { ProblemCollector } from '../common/errors';
-import { SLO_LABELS, SLO_METRICS } from '../conventions';
-import { statPanel, timeseriesPanel, type ThresholdStep } from './panels';
-import { promQuery, selector } from './queries';
+import { PromDuration } from '../../common/duration';
+import { ConfigError } from '../../common/errors';
+import { SLO_LABELS, SLO_METRICS } from '../../conventions';
+import { dashboardLink } from '../../dashboards/links';
+import { colourSteps, statPanel, timeseriesPanel, type ThresholdStep } from '../../dashboards/panels';
+import { promQuery, selector } from '../../dashboards/queries';
+import { labelValuesVariable } from '../../dashboards/variables';
+import { AlertTier } from '../burn-rate';
+import { SloDefinition } from '../model';
+import { num } from '../rules/expr';
 import {
+  BURN_RATE_UNIT,
+  COLOURS,
+  FIRING_ALERTS_DESCRIPTION,
+  SLO_BUDGET_LOW_PERCENT,
+  SLO_DASHBOARD_TAGS,
+  SLO_OVERVIEW_UID,
+  SLO_SERVICE_VARIABLE,
+  SLO_SLO_VARIABLE,
+  TIER_TITLE,
+  alertWindowsOf,
   budgetRemainingStat,
-  checkSloShape,
   budgetRemainingTimeseries,
   currentBurnRateStat,
-  FIRING_ALERTS_DESCRIPTION,
   firingAlertsStat,
   periodBurnRateStat,
-  SLO_BUDGET_LOW_PERCENT,
-  SLO_DASHBOARD_TAGS, SLO_OVERVIEW_UID, SLO_SERVICE_VARIABLE, SLO_SLO_VARIABLE, type SloDashboardAlertWindow, type SloDashboardSlo } from './slo';
-import { BURN_RATE_UNIT, colourSteps } from './slo-panels';
-import { budgetRemainingPercentExpr, burnRateExpr, labelEquals, periodSliPercentExpr, promNumber, sliPercentExpr } from './slo-queries';
-import { labelValuesVariable } from './variables';
+  periodsOf,
+  sliDecimals,
+  tierOrder,
+} from './common';
+import { budgetRemainingPercentExpr, burnRateExpr, labelEquals, periodSliPercentExpr, sliPercentExpr } from './queries';
 
 /**
  * The templated SLO detail dashboard (uid `slo-detail`), the way Sloth and Pyrra ship it: ONE dashboard whose `service`
@@ -42,23 +55,18 @@ export const SLO_DETAIL_UID = 'slo-detail';
 export const SLO_DETAIL_TITLE = 'SLO detail';
 
 
-const COLOURS = { ok: 'green', low: 'yellow', ticket: 'orange', page: 'red', bad: 'red', objective: 'blue' } as const;
-const TIER_TITLE: Record<SloDashboardAlertWindow['tier'], string> = { page: 'Page', ticket: 'Ticket' };
-const TIER_ORDER: Record<SloDashboardAlertWindow['tier'], number> = { page: 0, ticket: 1 };
-
-
 /** One alert's factor for SLOs of one period. */
 export interface SloDetailThreshold {
-  readonly tier: SloDashboardAlertWindow['tier'];
+  readonly tier: AlertTier;
   readonly burnRateFactor: number;
   readonly periodDays: number;
-  readonly periodWindow: string;
+  readonly period: PromDuration;
 }
 
 /** A distinct (long, short) window pair of the input SLOs and every factor it alerts at, per period. */
 export interface SloDetailWindowPair {
-  readonly longWindow: string;
-  readonly shortWindow: string;
+  readonly longWindow: PromDuration;
+  readonly shortWindow: PromDuration;
   readonly thresholds: readonly SloDetailThreshold[];
 }
 
@@ -67,34 +75,33 @@ export interface SloDetailWindowPair {
  * (period, tier, factor) thresholds, sorted by period, page before ticket, then factor. Independent of the SLOs' order
  * and count.
  */
-export function sloDetailWindowPairs(slos: readonly SloDashboardSlo[]): SloDetailWindowPair[] {
-  const pairs = new Map<string, { longWindow: string; shortWindow: string; long: number; short: number; thresholds: Map<string, SloDetailThreshold> }>();
+export function sloDetailWindowPairs(slos: readonly SloDefinition[]): SloDetailWindowPair[] {
+  const pairs = new Map<string, { longWindow: PromDuration; shortWindow: PromDuration; thresholds: Map<string, SloDetailThreshold> }>();
   for (const s of slos) {
-    for (const w of s.alertWindows) {
+    for (const w of alertWindowsOf(s)) {
       const key = `${w.longWindow}/${w.shortWindow}`;
       let pair = pairs.get(key);
       if (!pair) {
-        pair = { longWindow: w.longWindow, shortWindow: w.shortWindow, long: parseDuration(w.longWindow, 'longWindow'), short: parseDuration(w.shortWindow, 'shortWindow'), thresholds: new Map() };
+        pair = { longWindow: w.longWindow, shortWindow: w.shortWindow, thresholds: new Map() };
         pairs.set(key, pair);
       }
-      pair.thresholds.set(`${s.periodDays}|${w.tier}|${w.burnRateFactor}`, { tier: w.tier, burnRateFactor: w.burnRateFactor, periodDays: s.periodDays, periodWindow: s.periodWindow });
+      pair.thresholds.set(`${s.periodDays}|${w.tier}|${w.factor}`, { tier: w.tier, burnRateFactor: w.factor, periodDays: s.periodDays, period: s.period });
     }
   }
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
   return [...pairs.values()]
-    .sort((a, b) => a.long - b.long || a.short - b.short || cmp(a.longWindow, b.longWindow) || cmp(a.shortWindow, b.shortWindow))
+    .sort((a, b) => a.longWindow.seconds - b.longWindow.seconds || a.shortWindow.seconds - b.shortWindow.seconds)
     .map((p) => ({
       longWindow: p.longWindow,
       shortWindow: p.shortWindow,
       thresholds: [...p.thresholds.values()].sort(
-        (a, b) => b.periodDays - a.periodDays || TIER_ORDER[a.tier] - TIER_ORDER[b.tier] || b.burnRateFactor - a.burnRateFactor,
+        (a, b) => b.periodDays - a.periodDays || tierOrder(a.tier) - tierOrder(b.tier) || b.burnRateFactor - a.burnRateFactor,
       ),
     }));
 }
 
 /** A burn-rate factor as a series, present only while the selected SLO's period is `periodDays`. */
 export function periodThresholdExpr(matchers: readonly string[], periodDays: number, value: number): string {
-  return `(${selector(SLO_METRICS.timePeriodDays, matchers)} == ${promNumber(periodDays)}) * 0 + ${promNumber(value)}`;
+  return `(${selector(SLO_METRICS.timePeriodDays, matchers)} == ${num(periodDays)}) * 0 + ${num(value)}`;
 }
 
 /** Dashed, unfilled, fixed-colour line: how the threshold series are drawn. */
@@ -106,25 +113,6 @@ function dashedLine(colour: string): dashboard.DynamicConfigValue[] {
   ];
 }
 
-function decimalPlaces(value: number): number {
-  const s = String(value);
-  const dot = s.indexOf('.');
-  return dot < 0 || s.includes('e') ? 0 : s.length - dot - 1;
-}
-
-/** Checks what the detail dashboard reads from the SLOs: at least one, periods and windows well-formed. */
-function checkDetailSlos(slos: readonly SloDashboardSlo[]): void {
-  const problems = new ProblemCollector();
-  if (slos.length === 0) {
-    problems.add({ path: 'sloDetailDashboard.slos', message: 'must show at least one SLO', value: [], fix: 'pass the SLOs the platform defines; build no SLO dashboard without any.' });
-  }
-  slos.forEach((s, i) => {
-    const path = `sloDetailDashboard.slos[${i}] (${JSON.stringify(`${s.service}/${s.slo}`)})`;
-    checkSloShape(problems, s, path);
-  });
-  problems.throwIfAny();
-}
-
 /**
  * The templated SLO detail dashboard (uid `slo-detail`, title `SLO detail`): single-select `service` and `slo`
  * variables from `sloth_slo_info`, and for the selected SLO the panels of a per-service dashboard's row — SLI against
@@ -133,15 +121,13 @@ function checkDetailSlos(slos: readonly SloDashboardSlo[]): void {
  * `slos` only decides the periods and window tables drawn; the output is the same for 10 or 1000 SLOs sharing them.
  * @throws ConfigError when `slos` is empty or malformed.
  */
-export function sloDetailDashboard(slos: readonly SloDashboardSlo[]): dashboard.Dashboard {
-  checkDetailSlos(slos);
+export function sloDetailDashboard(slos: readonly SloDefinition[]): dashboard.Dashboard {
+  if (slos.length === 0) {
+    throw new ConfigError({ path: 'sloDetailDashboard.slos', message: 'must show at least one SLO', value: [], fix: 'pass the SLOs the platform defines; build no SLO dashboard without any.' });
+  }
   const m = [labelEquals(SLO_LABELS.service, `$${SLO_SERVICE_VARIABLE}`), labelEquals(SLO_LABELS.slo, `$${SLO_SLO_VARIABLE}`)];
-  const byValue = (a: number, b: number): number => a - b;
-  const periods = [...new Map(slos.map((s) => [s.periodWindow, parseDuration(s.periodWindow, 'periodWindow')])).entries()]
-    .sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : 1))
-    .map(([w]) => w);
-  const objectives = [...new Set(slos.map((s) => s.objectivePercent))].sort(byValue);
-  const decimals = Math.max(2, ...objectives.map((o) => decimalPlaces(o) + 1));
+  const periods = periodsOf(slos);
+  const decimals = sliDecimals(slos.map((s) => s.objective));
   const pairs = sloDetailWindowPairs(slos);
   const pageFactors = [...new Set(pairs.flatMap((p) => p.thresholds.filter((t) => t.tier === 'page').map((t) => t.burnRateFactor)))];
   const currentSteps: ThresholdStep[] = [{ value: 1, color: COLOURS.ticket }];
@@ -203,11 +189,11 @@ export function sloDetailDashboard(slos: readonly SloDashboardSlo[]): dashboard.
   panels.push(periodBurnRateStat(nextId(), 'slo:period_burn_rate:ratio: the error ratio over the SLO\'s period divided by the error budget; 1× spends exactly the whole budget.', m));
 
   // Line 3: one burn-rate panel per distinct window pair; each period's factor is a series of its own.
-  const fallback = slos.some((s) => s.alertWindows.length === 0);
+  const fallback = slos.some((s) => alertWindowsOf(s).length === 0);
   const count = pairs.length + (fallback ? 1 : 0);
   const width = count <= 4 ? Math.floor(24 / count) : 6;
   for (const pair of pairs) {
-    const factors = pair.thresholds.map((t) => `${TIER_TITLE[t.tier].toLowerCase()} ${t.burnRateFactor}× for ${t.periodWindow} SLOs`).join(', ');
+    const factors = pair.thresholds.map((t) => `${TIER_TITLE[t.tier].toLowerCase()} ${t.burnRateFactor}× for ${t.period} SLOs`).join(', ');
     const p = timeseriesPanel({
       id: nextId(),
       title: `Burn rate over ${pair.longWindow} and ${pair.shortWindow}`,
@@ -217,7 +203,7 @@ export function sloDetailDashboard(slos: readonly SloDashboardSlo[]): dashboard.
       min: 0,
       width,
       targets: [
-        ...[pair.longWindow, pair.shortWindow].map((w) => promQuery(burnRateExpr(m, w), { legend: w })),
+        ...[pair.longWindow, pair.shortWindow].map((w) => promQuery(burnRateExpr(m, w), { legend: String(w) })),
         ...pair.thresholds.map((t) => promQuery(periodThresholdExpr(m, t.periodDays, t.burnRateFactor), { legend: thresholdLegend(t) })),
       ],
     });
@@ -254,28 +240,11 @@ export function sloDetailDashboard(slos: readonly SloDashboardSlo[]): dashboard.
     .tooltip(dashboard.DashboardCursorSync.Crosshair)
     .withVariable(labelValuesVariable(SLO_SERVICE_VARIABLE, { metric: SLO_METRICS.info, label: SLO_LABELS.service, title: 'Service', multi: false, includeAll: false }))
     .withVariable(labelValuesVariable(SLO_SLO_VARIABLE, { metric: infoBySlo, label: SLO_LABELS.slo, title: 'SLO', multi: false, includeAll: false }))
-    .link(overviewLink());
+    .link(dashboardLink({ title: 'SLO overview', type: dashboard.DashboardLinkType.Link, url: `/d/${SLO_OVERVIEW_UID}`, icon: 'dashboard' }));
   for (const p of panels) builder.withPanel(p);
   return builder.build();
 }
 
 function thresholdLegend(t: SloDetailThreshold): string {
-  return `${TIER_TITLE[t.tier]} at ${t.burnRateFactor}× (${t.periodWindow})`;
-}
-
-/** A link back to the overview, built by hand like slo.ts' links (keeps `placement` out of Grafana 12.3+'s menu). */
-function overviewLink(): cog.Builder<dashboard.DashboardLink> {
-  const link: dashboard.DashboardLink = {
-    title: 'SLO overview',
-    type: dashboard.DashboardLinkType.Link,
-    url: `/d/${SLO_OVERVIEW_UID}`,
-    icon: 'dashboard',
-    tooltip: '',
-    tags: [],
-    asDropdown: false,
-    targetBlank: false,
-    includeVars: false,
-    keepTime: true,
-  };
-  return { build: () => link };
+  return `${TIER_TITLE[t.tier]} at ${t.burnRateFactor}× (${t.period})`;
 }

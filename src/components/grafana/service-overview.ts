@@ -1,9 +1,9 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import * as units from '@grafana/grafana-foundation-sdk/units';
-import { APP_LABELS, APP_METRICS, TARGET_LABELS } from '../conventions';
-import { heatmapPanel, statPanel, timeseriesPanel } from './panels';
-import { promQuery, rate, selector, sumBy, variableMatcher } from './queries';
-import { labelValuesVariable } from './variables';
+import { APP_LABELS, APP_METRICS, TARGET_LABELS } from '../../conventions';
+import { heatmapPanel, statPanel, timeseriesPanel } from '../../dashboards/panels';
+import { promQuery, rate, selector, sumBy, variableMatcher } from '../../dashboards/queries';
+import { labelValuesVariable } from '../../dashboards/variables';
 
 /** The dashboard's stable uid: links and bookmarks survive reinstalls. */
 export const SERVICE_OVERVIEW_UID = 'service-overview';

@@ -1,12 +1,12 @@
-import { formatDuration, parseDuration, PromDuration } from '../common/duration';
-import { ConfigError } from '../common/errors';
-import { AlertingRule, isAlertingRule, RuleFile } from '../common/rules';
-import { toYaml } from '../common/serialize';
-import { ALERT_LABELS, SLO_ALERT_NAMES, sliErrorRatioRecord, SLOTH_SEVERITY } from '../conventions';
-import { allSlos, SloDefinition, SloModel } from './model';
-import { sloFilter } from './rules/expr';
-import { generateSloRuleFiles, sloRuleGroupNames } from './rules/files';
-import { humanize, humanizePercentage, SimSeries, SimSource, SimTick, simulateSlo } from './simulate';
+import { formatDuration, DurationString } from '../../src/common/duration';
+import { ConfigError } from '../../src/common/errors';
+import { AlertingRule, isAlertingRule, RuleFile } from '../../src/common/rules';
+import { toYaml } from '../../src/common/serialize';
+import { ALERT_LABELS, SLO_ALERT_NAMES, sliErrorRatioRecord, SLOTH_SEVERITY } from '../../src/conventions';
+import { allSlos, SloDefinition, SloModel } from '../../src/slo/model';
+import { sloFilter } from '../../src/slo/rules/expr';
+import { generateSloRuleFiles, sloRuleGroupNames } from '../../src/slo/rules/files';
+import { humanize, humanizePercentage, SimSeries, SimSource, SimTick, simulateSlo } from './slo-simulate';
 
 /**
  * The proof: `promtool test rules` cases generated from the model for every SLO, with expectations computed by the
@@ -21,7 +21,7 @@ import { humanize, humanizePercentage, SimSeries, SimSource, SimTick, simulateSl
 export interface RuleTestFile {
   readonly fileName: string;
   readonly ruleFiles: readonly string[];
-  readonly evaluationInterval: PromDuration;
+  readonly evaluationInterval: DurationString;
   readonly groupEvalOrder: readonly string[];
   readonly tests: readonly RuleTestGroup[];
 }
@@ -29,21 +29,21 @@ export interface RuleTestFile {
 export interface RuleTestGroup {
   readonly name: string;
   /** Input series step. */
-  readonly interval: PromDuration;
+  readonly interval: DurationString;
   readonly inputSeries: readonly { readonly series: string; readonly values: string }[];
   readonly alertRuleTests: readonly AlertRuleTest[];
   readonly promqlExprTests: readonly PromqlExprTest[];
 }
 
 export interface AlertRuleTest {
-  readonly evalTime: PromDuration;
+  readonly evalTime: DurationString;
   readonly alertname: string;
   readonly expAlerts: readonly { readonly expLabels: Readonly<Record<string, string>>; readonly expAnnotations: Readonly<Record<string, string>> }[];
 }
 
 export interface PromqlExprTest {
   readonly expr: string;
-  readonly evalTime: PromDuration;
+  readonly evalTime: DurationString;
   readonly expSamples: readonly { readonly labels: string; readonly value: number }[];
 }
 
@@ -321,8 +321,8 @@ function ruleSet(file: RuleFile, slo: SloDefinition): RuleSet {
 /** Labels of the series an alert's expression returns (before the rule's labels). */
 function seriesLabels(slo: SloDefinition, which: 'burn' | 'absent' | 'breach'): Record<string, string> {
   const id = { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
-  if (which === 'burn') return { ...slo.labels, ...id, sloth_window: slo.alertWindows.page.quick.shortWindow };
-  if (which === 'breach') return { ...slo.labels, ...id, sloth_window: slo.period };
+  if (which === 'burn') return { ...slo.labels, ...id, sloth_window: String(slo.alertWindows.page.quick.shortWindow) };
+  if (which === 'breach') return { ...slo.labels, ...id, sloth_window: String(slo.period) };
   // absent_over_time(selector) carries the selector's equality matchers.
   const out: Record<string, string> = {};
   if (slo.sli.kind === 'raw') return out;
@@ -441,8 +441,8 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   const underBurn = options.underBurn ?? 0.9;
   const moderateBurn = options.moderateBurn ?? 4;
   const b = slo.errorBudget;
-  const fastStep = parseDuration(settings.evaluationInterval, 'evaluationInterval');
-  const slowStep = settings.tileSeconds;
+  const fastStep = settings.evaluationInterval.seconds;
+  const slowStep = settings.tileInterval.seconds;
   const inputStep = fastStep;
   const pq = slo.alertWindows.page.quick;
   const ps = slo.alertWindows.page.slow;
@@ -475,27 +475,27 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   });
 
   // How long a full outage takes to page, after clean history.
-  const history = Math.max(pq.longSeconds + pq.shortSeconds, ps.longSeconds / 2);
-  const probe = run({ name: 'probe', stepSeconds: inputStep, evalSeconds: fastStep, phases: [{ seconds: history, badShare: 0 }, { seconds: ps.longSeconds, badShare: 1 }] });
+  const history = Math.max(pq.longWindow.seconds + pq.shortWindow.seconds, ps.longWindow.seconds / 2);
+  const probe = run({ name: 'probe', stepSeconds: inputStep, evalSeconds: fastStep, phases: [{ seconds: history, badShare: 0 }, { seconds: ps.longWindow.seconds, badShare: 1 }] });
   const probePage = firstTick(probe.ticks, history + fastStep, (t) => t.page.firing);
   const pageDelay = probePage ? probePage.t - history : undefined;
 
   // Fast file: a full outage exactly as long as it takes to page (the shortest burst that pages), recovery until the
   // page stops, then no samples at all. When the quick page windows cannot page (objectives where factor x budget
   // >= 1, or no page tier), an hour of outage instead, and the slow file runs the long one.
-  const quickPage = pageDelay !== undefined && pageDelay <= pq.longSeconds;
+  const quickPage = pageDelay !== undefined && pageDelay <= pq.longWindow.seconds;
   const burstSeconds = quickPage ? roundUp(pageDelay, inputStep) : undefined;
-  const silence = parseDuration(settings.absent.window, 'absent.window') + parseDuration(settings.absent.for, 'absent.for') + 4 * fastStep;
+  const silence = settings.absent.window.seconds + settings.absent.for.seconds + 4 * fastStep;
   const fastPhases = (recovery: number): Phase[] => [
     { seconds: history, badShare: 0 },
-    ...(burstSeconds !== undefined ? [{ seconds: burstSeconds, badShare: 1 }, { seconds: recovery, badShare: 0 }] : [{ seconds: pq.longSeconds, badShare: 1 }]),
+    ...(burstSeconds !== undefined ? [{ seconds: burstSeconds, badShare: 1 }, { seconds: recovery, badShare: 0 }] : [{ seconds: pq.longWindow.seconds, badShare: 1 }]),
     { seconds: silence, badShare: 0, missing: true },
   ];
-  let recovery = ps.shortSeconds + pq.longSeconds;
+  let recovery = ps.shortWindow.seconds + pq.longWindow.seconds;
   if (burstSeconds !== undefined) {
     const p = run({ name: 'probe', stepSeconds: inputStep, evalSeconds: fastStep, phases: fastPhases(recovery) });
     const off = firstTick(p.ticks, history + burstSeconds, (t) => !t.page.firing);
-    if (off) recovery = Math.max(off.t - history - burstSeconds, pq.shortSeconds) + 4 * fastStep;
+    if (off) recovery = Math.max(off.t - history - burstSeconds, pq.shortWindow.seconds) + 4 * fastStep;
   }
   const fastSc: Scenario = {
     name: burstSeconds !== undefined ? `a ${burstSeconds}s full outage pages, recovers, then the source disappears` : 'an hour of full outage, then the source disappears',
@@ -507,7 +507,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   const at: number[] = [history];
   let outagePageAfter: number | undefined;
   let burstResetAfter: number | undefined;
-  const outageEnd = history + (burstSeconds ?? pq.longSeconds);
+  const outageEnd = history + (burstSeconds ?? pq.longWindow.seconds);
   const on = firstTick(fast.ticks, history + fastStep, (t) => t.page.firing && t.t <= outageEnd);
   if (on) {
     outagePageAfter = on.t - history;
@@ -528,7 +528,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   const fastFile: RuleTestFile = {
     fileName: `${slo.id}.fast.test.yml`,
     ruleFiles: [ruleFile.fileName],
-    evaluationInterval: settings.evaluationInterval,
+    evaluationInterval: settings.evaluationInterval.toString(),
     groupEvalOrder: groupOrder,
     tests: [testGroup(fastSc, fast.built, fast.ticks, at)],
   };
@@ -536,7 +536,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   // Slow file: under 1x, then a moderate burn at half the traffic. Request counters need no 15s resolution there.
   const slowInputStep = slo.requestBased ? 60 : inputStep;
   const slowRequests = slo.requestBased ? requests * (slowInputStep / inputStep) : 1;
-  const underSeconds = ts.longSeconds + ts.shortSeconds;
+  const underSeconds = ts.longWindow.seconds + ts.shortWindow.seconds;
   const slowScenario = (moderateSeconds: number): Scenario => ({
     name: `${underBurn}x burn never alerts, then ${moderateBurn}x opens a ticket and never pages`,
     stepSeconds: slowInputStep,
@@ -550,8 +550,8 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
     const built = build(slo, sc, slowRequests);
     return { built, ticks: simulateSlo(slo, settings, built.source, sc.evalSeconds, built.endSeconds) };
   };
-  const wWindow = ps.longWindow;
-  const wSeconds = ps.longSeconds;
+  const wWindow = ps.longWindow.toString();
+  const wSeconds = ps.longWindow.seconds;
   const slowProbe = runSlow(slowScenario(86400));
   const probeTicket = firstTick(slowProbe.ticks, underSeconds + slowStep, (t) => t.ticket.firing);
   const moderateSeconds = Math.min(86400, roundUp(Math.max(probeTicket ? probeTicket.t - underSeconds + 3600 : 86400, slo.requestBased ? wSeconds / 2 : 0), slowStep));
@@ -576,7 +576,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
       const under = underBurn * b;
       const mod = moderateBurn * b;
       const trueRatio = (under * 1 + mod * moderateScale) / (1 + moderateScale);
-      const inWindow = slow.ticks.filter((x) => x.t >= t - wSeconds && x.t <= t).map((x) => x.ratios[pq.shortWindow]).filter((x): x is number => x !== undefined);
+      const inWindow = slow.ticks.filter((x) => x.t >= t - wSeconds && x.t <= t).map((x) => x.ratios[String(pq.shortWindow)]).filter((x): x is number => x !== undefined);
       const averageOfRatios = inWindow.reduce((s, x) => s + x, 0) / inWindow.length;
       weighted = { window: wWindow, at: t, recorded, trueRatio, averageOfRatios };
       const labels = Object.entries({ ...slo.labels, sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_window: wWindow })
@@ -606,7 +606,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   const slowFile: RuleTestFile = {
     fileName: `${slo.id}.slow.test.yml`,
     ruleFiles: [ruleFile.fileName],
-    evaluationInterval: settings.tileInterval,
+    evaluationInterval: settings.tileInterval.toString(),
     groupEvalOrder: groupOrder,
     tests: slowGroups,
   };

@@ -1,6 +1,6 @@
-import { parseDuration } from '../common/duration';
-import { errorRatioThreshold } from './burn-rate';
-import { SloDefinition, SloSettings, TierModel } from './model';
+import { PromDuration } from '../../src/common/duration';
+import { errorRatioThreshold } from '../../src/slo/burn-rate';
+import { SloDefinition, SloSettings, TierModel } from '../../src/slo/model';
 
 /**
  * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules` of the
@@ -101,51 +101,41 @@ interface Events {
   readonly total?: number;
 }
 
-/** The event rates of the short-window recordings at `tMs` over `wMs`. */
-function eventRates(src: SimSource, tMs: number, wMs: number): Events {
+/**
+ * Bad and all events over `wMs` before `tMs`: per second for the short-window recordings (`rate`), counts for the
+ * tile recordings (`increase`). Dividing by 1 is exact, so both follow the PromQL's float operations.
+ */
+function windowEvents(src: SimSource, tMs: number, wMs: number, perSecond: boolean): Events {
   const start = tMs - wMs;
-  const rate = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, true);
+  const over = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, perSecond);
   switch (src.kind) {
     case 'error-rate':
       // `sum(rate(err)) or vector(0)`
-      return { error: sumOf(src.errorSeries, rate) ?? 0, total: sumOf(src.totalSeries, rate) };
+      return { error: sumOf(src.errorSeries, over) ?? 0, total: sumOf(src.totalSeries, over) };
     case 'latency': {
-      const c = sumOf([src.count], rate);
-      const b = sumOf([src.bucket], rate);
+      const c = sumOf([src.count], over);
+      const b = sumOf([src.bucket], over);
       return { error: c !== undefined && b !== undefined ? c - b : undefined, total: c };
     }
     case 'availability': {
       const pts = pointsIn(src.samples, start, tMs);
       if (pts.length === 0) return {};
-      const count = pts.length;
       let sum = 0;
       for (const p of pts) sum += p.v;
-      const w = wMs / 1000;
-      return { error: (count - sum) / w, total: count / w };
+      const per = perSecond ? wMs / 1000 : 1;
+      return { error: (pts.length - sum) / per, total: pts.length / per };
     }
   }
 }
 
+/** The event rates of the short-window recordings at `tMs` over `wMs`. */
+function eventRates(src: SimSource, tMs: number, wMs: number): Events {
+  return windowEvents(src, tMs, wMs, true);
+}
+
 /** The tile recordings (events in the last tile) at `tMs`. */
 function tileEvents(src: SimSource, tMs: number, tileMs: number): Events {
-  const start = tMs - tileMs;
-  const inc = (s: SimSeries): number | undefined => extrapolatedRate(pointsIn(s, start, tMs), start, tMs, true, false);
-  switch (src.kind) {
-    case 'error-rate':
-      return { error: sumOf(src.errorSeries, inc) ?? 0, total: sumOf(src.totalSeries, inc) };
-    case 'latency': {
-      const c = sumOf([src.count], inc);
-      const b = sumOf([src.bucket], inc);
-      return { error: c !== undefined && b !== undefined ? c - b : undefined, total: c };
-    }
-    case 'availability': {
-      const pts = pointsIn(src.samples, start, tMs);
-      if (pts.length === 0) return {};
-      let sum = 0;
-      for (const p of pts) sum += p.v;
-      return { error: pts.length - sum, total: pts.length };
-    }
-  }
+  return windowEvents(src, tMs, tileMs, false);
 }
 
 /** A recorded series with prefix sums, for `sum_over_time` over left-open ranges. */
@@ -211,8 +201,8 @@ function holdState(cond: boolean, tMs: number, holdMs: number, active: { since?:
 }
 
 function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: TierModel, budget: number): boolean {
-  const over = (w: string, thr: number): boolean => {
-    const r = ratios[w];
+  const over = (w: PromDuration, thr: number): boolean => {
+    const r = ratios[String(w)];
     return r !== undefined && r > thr;
   };
   const q = tier.windows.quick;
@@ -227,10 +217,10 @@ function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: T
  * in the proof's group order: short windows, tiles, long windows, metadata, alerts.
  */
 export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimSource, evalStepSeconds: number, endSeconds: number): SimTick[] {
-  const tileMs = settings.tileSeconds * 1000;
-  const absentMs = parseDuration(settings.absent.window, 'absent.window') * 1000;
-  const absentForMs = parseDuration(settings.absent.for, 'absent.for') * 1000;
-  const breachForMs = parseDuration(settings.breach.for, 'breach.for') * 1000;
+  const tileMs = settings.tileInterval.seconds * 1000;
+  const absentMs = settings.absent.window.seconds * 1000;
+  const absentForMs = settings.absent.for.seconds * 1000;
+  const breachForMs = settings.breach.for.seconds * 1000;
   const errTiles = new Recorded();
   const totTiles = new Recorded();
   const absentActive: { since?: number } = {};
@@ -246,9 +236,9 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     const totalRates: Record<string, number | undefined> = {};
     // slo-sli-recordings: event rates and their ratio, per raw window.
     for (const w of slo.sliWindows.filter((x) => x.source === 'raw')) {
-      const e = eventRates(src, tMs, w.seconds * 1000);
-      totalRates[w.window] = e.total;
-      ratios[w.window] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
+      const e = eventRates(src, tMs, w.window.seconds * 1000);
+      totalRates[String(w.window)] = e.total;
+      ratios[String(w.window)] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
     }
     // slo-sli-tiles
     const tile = tileEvents(src, tMs, tileMs);
@@ -256,25 +246,25 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     totTiles.add(tMs, tile.total);
     // slo-sli-long-windows
     for (const w of slo.sliWindows.filter((x) => x.source === 'tiles')) {
-      const e = errTiles.sumOver(tMs - w.seconds * 1000, tMs);
-      const tot = totTiles.sumOver(tMs - w.seconds * 1000, tMs);
-      ratios[w.window] = e !== undefined && tot !== undefined ? e / tot : undefined;
+      const e = errTiles.sumOver(tMs - w.window.seconds * 1000, tMs);
+      const tot = totTiles.sumOver(tMs - w.window.seconds * 1000, tMs);
+      ratios[String(w.window)] = e !== undefined && tot !== undefined ? e / tot : undefined;
     }
     // slo-meta-recordings
-    const r5 = ratios[currentWindow];
+    const r5 = ratios[String(currentWindow)];
     const currentBurnRate = r5 === undefined ? undefined : r5 / budget;
     // slo-alerts
     const guardOk =
       slo.minRequestRate === undefined ||
       [guard.longWindow, guard.shortWindow].every((w) => {
-        const r = totalRates[w];
+        const r = totalRates[String(w)];
         return r !== undefined && r >= slo.minRequestRate!;
       });
     const page = slo.page.enabled && currentBurnRate !== undefined && guardOk && pairFires(ratios, slo.page, budget);
     const ticket = slo.ticket.enabled && currentBurnRate !== undefined && pairFires(ratios, slo.ticket, budget);
     const hasSource = watched.some((s) => pointsIn(s, tMs - absentMs, tMs).length > 0);
     const absent = settings.absent.enabled && holdState(!hasSource, tMs, absentForMs, absentActive);
-    const period = ratios[slo.period];
+    const period = ratios[String(slo.period)];
     const sli = period === undefined ? undefined : 1 - period;
     const breach = settings.breach.enabled && holdState(sli !== undefined && sli < slo.objectiveRatio, tMs, breachForMs, breachActive);
     out.push({

@@ -1,5 +1,7 @@
-import { SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../conventions';
-import { selector } from './queries';
+import { SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../conventions';
+import { selector } from '../../dashboards/queries';
+import { SloDefinition } from '../model';
+import { quote, sloIdLabels } from '../rules/expr';
 
 /**
  * PromQL of the SLO dashboards. Every query reads the Sloth-compatible recordings of the SLO rule generator
@@ -21,33 +23,16 @@ export const PROMETHEUS_ALERTS = {
 /** The labels an SLO's recordings are identified by (Sloth's), in the order the dashboards aggregate by. */
 export const SLO_ID_LABELS: readonly string[] = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo];
 
-/** A PromQL string literal (double-quoted; JSON escapes are valid PromQL escapes). */
-export function promString(value: string): string {
-  return JSON.stringify(value);
-}
-
-/** A number literal PromQL parses back to the same float. */
-export function promNumber(value: number): string {
-  return String(value);
-}
-
-/** The identity of one SLO's series. */
-export interface SloSeriesId {
-  readonly service: string;
-  readonly slo: string;
-  readonly sloId: string;
-}
-
 /** Matchers selecting one SLO's recordings: `sloth_id`, `sloth_service`, `sloth_slo` (sorted, as the rules write them). */
-export function sloMatchers(id: SloSeriesId): string[] {
-  const byLabel: Record<string, string> = { [SLO_LABELS.id]: id.sloId, [SLO_LABELS.service]: id.service, [SLO_LABELS.slo]: id.slo };
+export function sloMatchers(slo: SloDefinition): string[] {
+  const byLabel = sloIdLabels(slo);
   return Object.keys(byLabel)
     .sort()
     .map((label) => labelEquals(label, byLabel[label]));
 }
 
 /** SLI in percent over `window`: `100 * (1 - slo:sli_error:ratio_rate<window>{…})`. */
-export function sliPercentExpr(matchers: readonly string[], window: string): string {
+export function sliPercentExpr(matchers: readonly string[], window: string | { toString(): string }): string {
   return `100 * (1 - ${selector(sliErrorRatioRecord(window), matchers)})`;
 }
 
@@ -55,7 +40,7 @@ export function sliPercentExpr(matchers: readonly string[], window: string): str
  * SLI in percent over the period, for SLOs with different periods: the union of the period recordings
  * (each SLO has exactly one), one series per SLO.
  */
-export function periodSliPercentExpr(matchers: readonly string[], periodWindows: readonly string[]): string {
+export function periodSliPercentExpr(matchers: readonly string[], periodWindows: readonly { toString(): string }[]): string {
   const union = periodWindows.map((w) => selector(sliErrorRatioRecord(w), matchers)).join(' or ');
   return `100 * (1 - ${maxBySlo(union)})`;
 }
@@ -64,7 +49,7 @@ export function periodSliPercentExpr(matchers: readonly string[], periodWindows:
  * Burn rate over `window`: the error ratio over the window divided by the error budget (`1 − objective`); 1 spends
  * the budget exactly in one period. The budget series has no `sloth_window`, hence the join on the id labels.
  */
-export function burnRateExpr(matchers: readonly string[], window: string): string {
+export function burnRateExpr(matchers: readonly string[], window: string | { toString(): string }): string {
   return `${selector(sliErrorRatioRecord(window), matchers)} / on (${SLO_ID_LABELS.join(', ')}) group_left ${selector(SLO_METRICS.errorBudgetRatio, matchers)}`;
 }
 
@@ -85,7 +70,7 @@ export function countOrZero(expr: string): string {
 
 /** `label="value"`. */
 export function labelEquals(label: string, value: string): string {
-  return `${label}=${promString(value)}`;
+  return `${label}=${quote(value)}`;
 }
 
 /**

@@ -1,0 +1,140 @@
+import { IJaeger, ILoki, IOtlpReceiver, IPrometheus } from '../../common/endpoints';
+import { ProblemCollector } from '../../common/errors';
+import { DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE } from '../../common/namespace';
+import { ComponentModel, componentModel } from '../../common/model';
+import { hostPortProblems, wholeNumberProblems } from '../../common/validation';
+import { ResourceSpec } from '../../common/workload';
+import { ImageVersion, VERSIONS } from '../../versions';
+import { SIGNAL_TYPES, SignalType } from './config';
+import { AGENT_DEFAULTS, GATEWAY_DEFAULTS } from './defaults';
+
+/** A collector that says which signals it has pipelines for (the in-stack gateway). */
+export interface IOtlpGateway extends IOtlpReceiver {
+  /** The signals the gateway has a pipeline for: an agent should only send these. */
+  readonly signals: readonly SignalType[];
+}
+
+function isGateway(r: IOtlpReceiver): r is IOtlpGateway {
+  return Array.isArray((r as Partial<IOtlpGateway>).signals);
+}
+
+export interface OtelCollectorGatewayProps {
+  /** Traces go to this Jaeger's OTLP/gRPC endpoint (plaintext in-cluster). @default - no traces pipeline */
+  readonly jaeger?: IJaeger;
+  /** Logs go to this Loki's OTLP endpoint (`otlphttp`). @default - no logs pipeline */
+  readonly loki?: ILoki;
+  /** Metrics go to this Prometheus's OTLP receiver (`otlphttp` `metrics_endpoint`). @default - no metrics pipeline */
+  readonly prometheus?: IPrometheus;
+  /** @default - the chart's namespace, else 'observability' */
+  readonly namespace?: string;
+  /** Name of the Deployment, Service and ConfigMap prefix. @default otel-gateway */
+  readonly name?: string;
+  /** @default 2 (a rollout or a node loss never stops ingestion) */
+  readonly replicas?: number;
+  /** @default VERSIONS.otelCollector (the contrib distribution) */
+  readonly image?: ImageVersion;
+  /**
+   * memory_limiter and GOMEMLIMIT follow the memory limit.
+   * @default { cpuRequest: '250m', memoryRequest: '1Gi' } (limit = request)
+   */
+  readonly resources?: ResourceSpec;
+}
+
+/** The validated gateway settings (the backends stay references: see `OtelCollectorGatewayProps`). */
+export interface OtelCollectorGatewayModel extends ComponentModel {
+  readonly replicas: number;
+}
+
+export interface OtelCollectorAgentProps {
+  /** Where the agent sends everything (OTLP/gRPC, plaintext in-cluster): usually an `OtelCollectorGateway`. */
+  readonly gateway: IOtlpReceiver;
+  /**
+   * Must allow hostPath volumes and root (Pod Security `privileged`) when `podLogs` is on.
+   * @default - the stack's agents namespace, else 'observability-agents'
+   */
+  readonly namespace?: string;
+  /** Name of the DaemonSet, Service, ServiceAccount and ConfigMap prefix. @default otel-agent */
+  readonly name?: string;
+  /** @default VERSIONS.otelCollector (the contrib distribution, which has filelog and k8sattributes) */
+  readonly image?: ImageVersion;
+  /**
+   * memory_limiter and GOMEMLIMIT follow the memory limit.
+   * @default { cpuRequest: '100m', memoryRequest: '512Mi' } (limit = request)
+   */
+  readonly resources?: ResourceSpec;
+  /**
+   * Tail every pod's log files under /var/log/pods (hostPath, read-only; the container runs as root to read them,
+   * everything else stays locked down). Off: no hostPath, no root, OTLP only.
+   * @default - true when the agent forwards logs (see `signals`)
+   */
+  readonly podLogs?: boolean;
+  /**
+   * Keep filelog offsets in a file_storage extension on a hostPath (`/var/lib/otelcol/<namespace>_<name>`), so a
+   * restarted agent neither re-reads nor skips log lines. Only with `podLogs`.
+   * @default true
+   */
+  readonly checkpoints?: boolean;
+  /**
+   * The signals to forward (one pipeline each).
+   * @default - the gateway's signals when it is an OtelCollectorGateway, else traces, metrics and logs
+   */
+  readonly signals?: readonly SignalType[];
+  /** Run on every node, tainted or not, so every pod's logs and OTLP have a local agent. @default true */
+  readonly tolerateAllTaints?: boolean;
+}
+
+/** The validated agent settings, every default resolved. */
+export interface OtelCollectorAgentModel extends ComponentModel {
+  /** Where everything goes (`host:port`, OTLP/gRPC). */
+  readonly gatewayEndpoint: string;
+  /** The signals forwarded, in the collector's order. */
+  readonly signals: readonly SignalType[];
+  readonly podLogs: boolean;
+  readonly checkpoints: boolean;
+  readonly tolerateAllTaints: boolean;
+}
+
+/**
+ * Resolves and validates the gateway's props (pure), every problem under `<path>.<prop>`.
+ * @throws ConfigError naming each bad prop, its value and the fix.
+ */
+export function otelCollectorGatewayModel(props: OtelCollectorGatewayProps, path = 'OtelCollectorGateway', namespace = DEFAULT_NAMESPACE): OtelCollectorGatewayModel {
+  const c = new ProblemCollector();
+  const base = componentModel(props, { name: GATEWAY_DEFAULTS.name, image: VERSIONS.otelCollector, resources: GATEWAY_DEFAULTS.resources }, path, namespace, c);
+  const replicas = props.replicas ?? GATEWAY_DEFAULTS.replicas;
+  c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 2 (the default) so a rollout never stops ingestion.' }));
+  c.throwIfAny();
+  return { ...base, replicas };
+}
+
+/**
+ * Resolves and validates the agent's props (pure), every problem under `<path>.<prop>`.
+ * @throws ConfigError naming each bad prop, its value and the fix.
+ */
+export function otelCollectorAgentModel(props: OtelCollectorAgentProps, path = 'OtelCollectorAgent', namespace = DEFAULT_AGENT_NAMESPACE): OtelCollectorAgentModel {
+  const c = new ProblemCollector();
+  const base = componentModel(props, { name: AGENT_DEFAULTS.name, image: VERSIONS.otelCollector, resources: AGENT_DEFAULTS.resources }, path, namespace, c);
+  c.addAll(hostPortProblems(props.gateway.otlpGrpcEndpoint, `${path}.gateway.otlpGrpcEndpoint`, { example: 'otel-gateway.observability.svc:4317' }));
+  const given = props.signals ?? (isGateway(props.gateway) ? props.gateway.signals : SIGNAL_TYPES);
+  const signals = SIGNAL_TYPES.filter((s) => given.includes(s));
+  const podLogs = props.podLogs ?? signals.includes('logs');
+  if (signals.length === 0) {
+    c.add({ path: `${path}.signals`, message: 'is empty, so the agent would have no pipeline', value: given, fix: `list at least one of ${SIGNAL_TYPES.join(', ')}.` });
+  } else if (podLogs && !signals.includes('logs')) {
+    c.add({
+      path: `${path}.signals`,
+      message: 'leaves out logs while podLogs is on, so the pod logs the agent reads would go nowhere',
+      value: given,
+      fix: 'add "logs" to signals (and give the gateway a loki), or set podLogs: false.',
+    });
+  }
+  c.throwIfAny();
+  return {
+    ...base,
+    gatewayEndpoint: props.gateway.otlpGrpcEndpoint,
+    signals,
+    podLogs,
+    checkpoints: podLogs && (props.checkpoints ?? true),
+    tolerateAllTaints: props.tolerateAllTaints ?? true,
+  };
+}

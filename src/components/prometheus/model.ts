@@ -1,0 +1,157 @@
+import { DurationInput, PromDuration } from '../../common/duration';
+import { ProblemCollector } from '../../common/errors';
+import { ByteSize } from '../../common/quantity';
+import { ComponentModel, componentModel } from '../../common/model';
+import { dns1123SubdomainProblems, labelSetProblems, wholeNumberProblems } from '../../common/validation';
+import { IAlertmanager } from '../../common/endpoints';
+import { DEFAULT_NAMESPACE } from '../../common/namespace';
+import { ResourceSpec } from '../../common/workload';
+import { ImageVersion, VERSIONS } from '../../versions';
+import { GlobalConfig } from './config';
+import { PROMETHEUS_DEFAULTS } from './defaults';
+
+export interface PrometheusProps {
+  /** @default - the chart's namespace, else 'observability' */
+  readonly namespace?: string;
+  /**
+   * Name of the StatefulSet and the ClusterIP Service; the prefix of the other namespaced objects. The cluster-scoped
+   * ClusterRole and ClusterRoleBinding are named `<namespace>-<name>`, so they never collide with another Prometheus.
+   * @default 'prometheus'
+   */
+  readonly name?: string;
+  /** @default VERSIONS.prometheus */
+  readonly image?: ImageVersion;
+  /**
+   * Replicas. Each replica scrapes every target and evaluates every rule on its own (an HA pair); Alertmanager
+   * deduplicates their alerts.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /** How long to keep samples (`--storage.tsdb.retention.time`), a Prometheus duration. @default '15d' */
+  readonly retentionTime?: string;
+  /**
+   * The most bytes of blocks to keep (`--storage.tsdb.retention.size`): a whole number with unit B, KB, MB, GB, TB,
+   * PB or EB (powers of 2: 1KB = 1024B). Must not exceed `storageSize`.
+   * @default - 90% of storageSize, e.g. '45GB' for the default '50Gi'
+   */
+  readonly retentionSize?: string;
+  /** Size of each replica's TSDB volume (a PersistentVolumeClaim), a Kubernetes quantity. @default '50Gi' */
+  readonly storageSize?: string;
+  /** @default - the cluster's default StorageClass */
+  readonly storageClassName?: string;
+  /** Global `scrape_interval`. @default '15s' */
+  readonly scrapeInterval?: DurationInput;
+  /** Global `evaluation_interval` of rules. @default '15s' */
+  readonly evaluationInterval?: DurationInput;
+  /** Global `scrape_timeout`; at most scrapeInterval. @default '10s' */
+  readonly scrapeTimeout?: DurationInput;
+  /** `external_labels` added to alerts and to series leaving this Prometheus, e.g. `{ cluster: 'prod-eu' }`. @default - none */
+  readonly externalLabels?: Readonly<Record<string, string>>;
+  /** Alertmanagers to notify (read by reference: their `targets`). More with `addAlertmanager`. @default - none */
+  readonly alertmanagers?: readonly IAlertmanager[];
+  /** @default - 500m CPU and 2Gi memory requested, 4Gi memory limit */
+  readonly resources?: ResourceSpec;
+  /**
+   * Add the default scrape jobs: `prometheus` (itself), `kubernetes-pods` and `kubernetes-services` (the
+   * `prometheus.io/*` annotations) and `cadvisor`. Exporters bring their own jobs (`addScrapeConfig`).
+   * @default true
+   */
+  readonly defaultScrapeJobs?: boolean;
+  /**
+   * Accept samples this much older than the newest (`storage.tsdb.out_of_order_time_window`): OTLP pushes from
+   * several collector replicas arrive out of order.
+   * @default '30m'
+   */
+  readonly outOfOrderTimeWindow?: DurationInput;
+  /**
+   * Do not verify the kubelets' serving certificates in the `cadvisor` job. Needed on clusters whose kubelets serve
+   * self-signed certificates (kubeadm without `serverTLSBootstrap`, kind); verification stays on by default.
+   * @default false
+   */
+  readonly kubeletInsecureSkipVerify?: boolean;
+}
+
+/** The validated Prometheus settings, every default resolved, durations and sizes parsed. */
+export interface PrometheusModel extends ComponentModel {
+  readonly replicas: number;
+  readonly retentionTime: PromDuration;
+  readonly retentionSize: ByteSize;
+  readonly storageSize: ByteSize;
+  readonly storageClassName?: string;
+  /** `global` of prometheus.yml. */
+  readonly global: GlobalConfig;
+  readonly defaultScrapeJobs: boolean;
+  readonly outOfOrderTimeWindow: PromDuration;
+  readonly kubeletInsecureSkipVerify: boolean;
+}
+
+/** `<name>-headless` is the StatefulSet's governing Service. */
+export const PROMETHEUS_NAME_SUFFIXES = ['-headless'] as const;
+
+/** The default retention size: the share of the storage size, floored to whole MiB (Prometheus sizes are whole units). */
+export function defaultRetentionSize(storageSize: ByteSize): ByteSize {
+  return ByteSize.mebibytes(Math.max(1, ByteSize.bytes(storageSize.bytes * PROMETHEUS_DEFAULTS.retentionSizeShareOfStorage).wholeMebibytes));
+}
+
+/**
+ * Resolves and validates the props (pure): defaults applied once, durations and sizes parsed once, every problem
+ * reported at once under `<path>.<prop>`.
+ * @throws ConfigError naming each bad prop, its value and the fix.
+ */
+export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus', namespace = DEFAULT_NAMESPACE): PrometheusModel {
+  const d = PROMETHEUS_DEFAULTS;
+  const c = new ProblemCollector();
+  const base = componentModel(
+    props,
+    { name: d.name, image: VERSIONS.prometheus, resources: d.resources, nameOptions: { suffixes: PROMETHEUS_NAME_SUFFIXES, statefulSet: true } },
+    path,
+    namespace,
+    c,
+  );
+  const storageSize = c.value(() => ByteSize.parse(props.storageSize ?? d.storageSize, `${path}.storageSize`));
+  const replicas = props.replicas ?? d.replicas;
+  if (props.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(props.storageClassName, `${path}.storageClassName`));
+  c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 1, or 2 for an HA pair.' }));
+  const positive = { positive: true };
+  const retentionTime = c.value(() => PromDuration.parse(props.retentionTime ?? d.retentionTime, `${path}.retentionTime`, positive));
+  const scrapeInterval = c.value(() => PromDuration.from(props.scrapeInterval ?? d.scrapeInterval, `${path}.scrapeInterval`, positive));
+  const scrapeTimeout = c.value(() => PromDuration.from(props.scrapeTimeout ?? d.scrapeTimeout, `${path}.scrapeTimeout`, positive));
+  const evaluationInterval = c.value(() => PromDuration.from(props.evaluationInterval ?? d.evaluationInterval, `${path}.evaluationInterval`, positive));
+  const outOfOrderTimeWindow = c.value(() => PromDuration.from(props.outOfOrderTimeWindow ?? d.outOfOrderTimeWindow, `${path}.outOfOrderTimeWindow`, positive));
+  if (scrapeInterval && scrapeTimeout && scrapeTimeout.seconds > scrapeInterval.seconds) {
+    c.add({
+      path: `${path}.scrapeTimeout`,
+      message: `must not be longer than scrapeInterval (${scrapeInterval})`,
+      value: props.scrapeTimeout?.toString() ?? d.scrapeTimeout,
+      fix: 'shorten scrapeTimeout or lengthen scrapeInterval.',
+    });
+  }
+  c.addAll(labelSetProblems(props.externalLabels, `${path}.externalLabels`));
+  let retentionSize: ByteSize | undefined;
+  if (storageSize) {
+    retentionSize = props.retentionSize === undefined
+      ? defaultRetentionSize(storageSize)
+      : c.value(() => ByteSize.parsePrometheus(props.retentionSize!, `${path}.retentionSize`));
+    if (retentionSize && retentionSize.bytes > storageSize.bytes) {
+      c.add({
+        path: `${path}.retentionSize`,
+        message: `is larger than storageSize (${props.storageSize ?? d.storageSize}): the disk would fill before size-based retention deletes anything`,
+        value: props.retentionSize,
+        fix: `set it below storageSize, e.g. "${defaultRetentionSize(storageSize).toPrometheus()}", or grow storageSize.`,
+      });
+    }
+  }
+  c.throwIfAny();
+  return {
+    ...base,
+    replicas,
+    retentionTime: retentionTime!,
+    retentionSize: retentionSize!,
+    storageSize: storageSize!,
+    storageClassName: props.storageClassName,
+    global: { scrapeInterval: scrapeInterval!, scrapeTimeout: scrapeTimeout!, evaluationInterval: evaluationInterval!, externalLabels: props.externalLabels },
+    defaultScrapeJobs: props.defaultScrapeJobs ?? true,
+    outOfOrderTimeWindow: outOfOrderTimeWindow!,
+    kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,
+  };
+}
