@@ -9,3 +9,4 @@ export * from './rules';
 export * from './examples';
 export * from './proof';
 export * from './warnings';
+export * from './import';
