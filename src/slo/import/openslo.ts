@@ -135,7 +135,7 @@ function lookup(run: Run, kind: Kind, name: string, path: string): OsObject | un
       path,
       message: `names no ${kind} of the input${known.length > 0 ? ` (there are ${known.join(', ')})` : ''}`,
       value: name,
-      fix: `add the ${kind} document (kind: ${kind}, metadata.name: ${name}) to the same import, or give it inline.`,
+      fix: `add the ${kind} document (kind: ${kind}, metadata.name: ${name}) to the same import, ${kind === 'DataSource' ? 'or give type: Prometheus instead of metricSourceRef' : 'or give it inline'}.`,
     });
   }
   return found;
@@ -145,10 +145,10 @@ function lookup(run: Run, kind: Kind, name: string, path: string): OsObject | un
 const SHORTHAND = /^(\d+)([mhdwMQY])$/;
 const UNIT_SECONDS: Record<string, number> = { m: 60, h: 3600, d: 86400, w: 604800, M: 2592000, Q: 7776000, Y: 31536000 };
 
-function shorthandSeconds(value: string | undefined, path: string, ctx: ImportContext): number | undefined {
+function shorthandSeconds(value: string | undefined, path: string, ctx: ImportContext, allowZero = false): number | undefined {
   if (value === undefined) return undefined;
   const m = SHORTHAND.exec(value);
-  if (!m || Number(m[1]) === 0) {
+  if (!m || (Number(m[1]) === 0 && !allowZero)) {
     ctx.problems.add({ path, message: 'is not an OpenSLO duration shorthand', value, fix: 'write a positive whole number and one unit of m, h, d, w, M, Q, Y, e.g. 30d, 4w or 1h.' });
     return undefined;
   }
@@ -558,7 +558,7 @@ function readAlertPolicies(run: Run, spec: YamlMap, period: PromDuration): { pag
     }
     const threshold = c.num('threshold', true, 'give the burn rate to alert above, e.g. threshold: 14.4.');
     const lookback = shorthandSeconds(c.str('lookbackWindow', true, 'give the long window, e.g. lookbackWindow: 1h.'), c.at('lookbackWindow'), ctx);
-    const alertAfter = shorthandSeconds(c.str('alertAfter'), c.at('alertAfter'), ctx);
+    const alertAfter = shorthandSeconds(c.str('alertAfter'), c.at('alertAfter'), ctx, true);
     if (op === undefined || threshold === undefined || lookback === undefined || !table) return;
     const match = windows.find((w) => w.longSeconds === lookback && Math.abs(w.factor - threshold) <= 1e-3 * w.factor);
     if (!match) {
@@ -645,7 +645,7 @@ function readPeriod(run: Run, spec: YamlMap): PromDuration | undefined | null {
         ? "is a calendar-aligned time window, which has no equivalent in the stack (its error budgets roll over the last period, as Sloth's do)"
         : 'must be true: a time window without isRolling: true is calendar-aligned in OpenSLO, which has no equivalent in the stack',
       value: w.has('calendar') ? w.raw('calendar') : (w.raw('isRolling') ?? null),
-      fix: `use a rolling window: duration: ${duration ?? '30d'}, isRolling: true (and no calendar).`,
+      fix: `use a rolling window: duration: ${duration !== undefined && /^\d+[dw]$/.test(duration) ? duration : '30d'}, isRolling: true (and no calendar).`,
     });
     return null;
   }
@@ -673,7 +673,10 @@ function convertSlo(run: Run, slo: OsObject): ServiceGroup | undefined {
   checkName(service, spec.at('service'), 'a service name', ctx, ' (sloth_service and sloth_id change with it)');
 
   let sliObject: OsObject | undefined;
-  if (spec.has('indicator') === spec.has('indicatorRef')) {
+  const composite = (spec.list('objectives') ?? []).some((o) => o !== null && typeof o === 'object' && ('indicator' in o || 'indicatorRef' in o));
+  if (composite && !spec.has('indicator') && !spec.has('indicatorRef')) {
+    // A composite SLO: its objectives carry the indicators; reported per objective below.
+  } else if (spec.has('indicator') === spec.has('indicatorRef')) {
     ctx.problems.add({ path: spec.path, message: spec.has('indicator') ? 'has both indicator and indicatorRef' : 'has neither indicator nor indicatorRef', fix: 'give the SLI inline (indicator) or by name (indicatorRef).' });
   } else if (spec.has('indicator')) {
     sliObject = resolve(run, spec.raw('indicator'), spec.at('indicator'), 'SLI', 'indicatorRef', false);

@@ -302,7 +302,7 @@ function readDocument(doc: YamlDocument, options: SlothImportOptions, ctx: Impor
       return undefined;
     }
     // metadata (name, namespace, labels, ...) is the Kubernetes object's own and does not reach the rules, as in Sloth.
-    const body = res.map('spec', `a ${K8S_KIND} spec`, ['service', 'labels', 'sloPlugins', 'slos'], true);
+    const body = res.map('spec', `a ${K8S_KIND} spec`, ['service', 'labels', 'sloPlugins', 'slos'], true, 'give spec.service and spec.slos.');
     return body ? readBody(body, K8S_FIELDS, options, ctx) : undefined;
   }
   ctx.problems.add({
