@@ -181,13 +181,14 @@ function readLabels(raw: unknown, path: string, ctx: ImportContext): Record<stri
     if (/^[0-9]/.test(name)) name = `_${name}`;
     if (name.startsWith('__')) name = name.replace(/^_+/, '');
     let text: string | undefined;
-    if (typeof value === 'string') text = value;
-    else if (Array.isArray(value) && value.every((x) => typeof x === 'string')) {
+    const scalar = (x: unknown): x is string | number | boolean => typeof x === 'string' || typeof x === 'number' || typeof x === 'boolean';
+    if (scalar(value)) text = String(value);
+    else if (Array.isArray(value) && value.every(scalar)) {
       if (value.length === 0) {
         ctx.warnings.push({ path: at, message: 'is an empty list of values: no label is recorded', fix: 'give it a value or remove it.' });
         continue;
       }
-      text = [...value].sort().join(',');
+      text = value.map(String).sort().join(',');
       if (value.length > 1) {
         ctx.warnings.push({ path: at, message: `has ${value.length} values; a Prometheus label holds one, so they are recorded joined as "${text}"`, fix: `match them with a regex (${name}=~".*${value[0]}.*"), or keep one value.` });
       }

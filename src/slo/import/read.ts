@@ -139,13 +139,21 @@ export class YamlMap {
     return v;
   }
 
-  /** A mapping of string to string (Sloth's labels and annotations). Values that are not strings are problems. */
+  /**
+   * A mapping of string to string (Sloth's labels and annotations). Unquoted numbers and booleans become their text
+   * (`tier: 2` → "2"), as Sloth's YAML decoder (sigs.k8s.io/yaml) converts scalars for string fields; lists and
+   * mappings are problems.
+   */
   public stringMap(key: string, fix: (k: string, v: unknown) => string): Record<string, string> | undefined {
     const v = this.raw(key);
     if (v === undefined) return undefined;
     if (typeof v !== 'object' || Array.isArray(v)) return this.wrongType(key, 'a mapping of names to strings');
     const out: Record<string, string> = {};
     for (const [k, val] of Object.entries(v as Record<string, unknown>)) {
+      if (typeof val === 'number' || typeof val === 'boolean') {
+        out[k] = String(val);
+        continue;
+      }
       if (typeof val !== 'string') {
         this.ctx.problems.add({ path: `${this.at(key)}.${k}`, message: `must be a string, not ${describeType(val)}`, value: val, fix: fix(k, val) });
         continue;

@@ -71,7 +71,7 @@ const K8S_FIELDS: FieldNames = {
   form: 'a PrometheusServiceLevel spec',
 };
 
-const STRING_FIX = (k: string, v: unknown): string => `quote it: ${k}: "${String(v)}".`;
+const STRING_FIX = (k: string): string => `give ${k} one value, e.g. ${k}: "value".`;
 
 /** A plugin chain (`slo_plugins` / `plugins`): Sloth runs Go plugins while generating; the stack has none. */
 function checkPlugins(parent: YamlMap, key: string, ctx: ImportContext): void {
