@@ -64,7 +64,8 @@ export interface TierSpec {
   readonly labels?: Readonly<Record<string, string>>;
   /**
    * Annotations on this tier's alert only (Sloth's `page_alert.annotations` / `ticket_alert.annotations`), merged
-   * key by key over the SLO's `alertAnnotations` and the generated annotations: these win.
+   * key by key over the SLO's `alertAnnotations` and the generated annotations: these win. Resolved into
+   * `TierModel.annotations`; the burn-rate rule generator does not emit them yet (pending its rewrite).
    * @default - none
    */
   readonly annotations?: Readonly<Record<string, string>>;
@@ -107,7 +108,8 @@ export interface SloSpec {
   /**
    * Annotations on both tiers' burn-rate alerts (Sloth's `alerting.annotations`, e.g. `title`, `summary`,
    * `description`, `runbook` that notification templates read), merged key by key over the generated annotations
-   * (these win); a tier's own `annotations` win over these.
+   * (these win); a tier's own `annotations` win over these. Resolved into `TierModel.annotations`; the burn-rate rule
+   * generator does not emit them yet (pending its rewrite).
    * @default - none
    */
   readonly alertAnnotations?: Readonly<Record<string, string>>;

@@ -211,6 +211,14 @@ describe("Sloth's alert annotations reach the SLO model", () => {
     expect(cart.ticket.annotations).toEqual({ summary: 'Cart pages are slow' });
   });
 
+  test.each([
+    [{ alertAnnotations: { 'runbook-url': 'x' } }, 'services.shop.slos.errors.alertAnnotations.runbook-url: is not a valid annotation name (got "runbook-url"). Fix: use [a-zA-Z_][a-zA-Z0-9_]*.'],
+    [{ page: { annotations: { 'a b': 'y' } } }, 'services.shop.slos.errors.page.annotations.a b: is not a valid annotation name (got "a b"). Fix: use [a-zA-Z_][a-zA-Z0-9_]*.'],
+  ])('the model rejects annotation names Prometheus does not accept (%j)', (extra, message) => {
+    const services = [{ name: 'shop', slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate' as const }, ...extra }] }];
+    expect(() => buildSloModel(services)).toThrow(message);
+  });
+
   test('a runbook URL is also the stack\'s runbook_url', () => {
     const model = buildSloModel(importSloth(fixture('sloth', 'kubernetes-apiserver.yml')).services);
     const slo = model.services[0].slos[0];
