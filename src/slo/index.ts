@@ -9,3 +9,4 @@ export * from './rules';
 export * from './dashboards';
 export * from './examples';
 export * from './warnings';
+export * from './import';

@@ -107,6 +107,8 @@ export interface TierModel {
   readonly enabled: boolean;
   readonly severity: string;
   readonly labels: Readonly<Record<string, string>>;
+  /** User annotations of this tier's alert: the SLO's `alertAnnotations` with the tier's `annotations` over them. */
+  readonly annotations: Readonly<Record<string, string>>;
   readonly windows: TierAlertWindows;
 }
 
@@ -289,10 +291,19 @@ function resolveSli(sli: SliSpec, ctx: ServiceContext, path: string, problems: P
   }
 }
 
+/** Annotation keys follow Prometheus' label-name rules; values are strings (templates allowed). */
+function checkAnnotations(annotations: Readonly<Record<string, string>> | undefined, path: string, problems: ProblemCollector): void {
+  for (const [k, v] of Object.entries(annotations ?? {})) {
+    if (labelNameProblems(k, path, { allowReserved: true }).length > 0) problems.add({ path: `${path}.${k}`, message: 'is not a valid annotation name (annotation names follow Prometheus label-name rules)', value: k, fix: 'use [a-zA-Z_][a-zA-Z0-9_]*.' });
+    if (typeof v !== 'string') problems.add({ path: `${path}.${k}`, message: 'must be a string', value: v });
+  }
+}
+
 function resolveTier(
   spec: boolean | TierSpec | undefined,
   defaultSeverity: string,
   windows: TierAlertWindows,
+  sloAnnotations: Readonly<Record<string, string>> | undefined,
   path: string,
   problems: ProblemCollector,
 ): TierModel {
@@ -300,7 +311,8 @@ function resolveTier(
   const severity = t.severity ?? defaultSeverity;
   if (typeof severity !== 'string' || severity === '') problems.add({ path: `${path}.severity`, message: 'must be a non-empty string', value: severity });
   checkLabels(t.labels, `${path}.labels`, problems);
-  return { enabled: t.enabled ?? true, severity, labels: { ...(t.labels ?? {}) }, windows };
+  checkAnnotations(t.annotations, `${path}.annotations`, problems);
+  return { enabled: t.enabled ?? true, severity, labels: { ...(t.labels ?? {}) }, annotations: { ...(sloAnnotations ?? {}), ...(t.annotations ?? {}) }, windows };
 }
 
 function describe(sli: SliModel, objective: number, period: PromDuration): string {
@@ -384,6 +396,7 @@ function resolveSlo(
   }
   const sli = resolveSli(slo.sli, ctx, `${path}.sli`, problems);
   checkLabels(slo.labels, `${path}.labels`, problems);
+  checkAnnotations(slo.alertAnnotations, `${path}.alertAnnotations`, problems);
   const runbookUrl = slo.annotations?.runbookUrl;
   if (runbookUrl !== undefined) problems.addAll(httpUrlProblems(runbookUrl, `${path}.annotations.runbookUrl`, { example: 'https://runbooks.example.com/order-service' }));
   const alertName = slo.alertName ?? SLO_ALERT_NAMES.burnRate;
@@ -432,8 +445,8 @@ function resolveSlo(
     requestBased,
     alertWindows,
     sliWindows: windows,
-    page: resolveTier(slo.page, SEVERITY.critical, alertWindows.page, `${path}.page`, problems),
-    ticket: resolveTier(slo.ticket, SEVERITY.warning, alertWindows.ticket, `${path}.ticket`, problems),
+    page: resolveTier(slo.page, SEVERITY.critical, alertWindows.page, slo.alertAnnotations, `${path}.page`, problems),
+    ticket: resolveTier(slo.ticket, SEVERITY.warning, alertWindows.ticket, slo.alertAnnotations, `${path}.ticket`, problems),
     labels,
     summary: slo.annotations?.summary ?? `${ctx.spec.name} ${slo.name}: SLO error budget burn rate is too fast`,
     runbookUrl,

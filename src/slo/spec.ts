@@ -62,6 +62,13 @@ export interface TierSpec {
   readonly severity?: string;
   /** Extra labels on this tier's alert only (e.g. a routing key). @default - none */
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations on this tier's alert only (Sloth's `page_alert.annotations` / `ticket_alert.annotations`), merged
+   * key by key over the SLO's `alertAnnotations` and the generated annotations: these win. Resolved into
+   * `TierModel.annotations`; the burn-rate rule generator does not emit them yet (pending its rewrite).
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface SloAnnotations {
@@ -98,6 +105,14 @@ export interface SloSpec {
   readonly minRequestRate?: number;
   /** Name of the burn-rate alert (both tiers). @default 'SLOErrorBudgetBurn' */
   readonly alertName?: string;
+  /**
+   * Annotations on both tiers' burn-rate alerts (Sloth's `alerting.annotations`, e.g. `title`, `summary`,
+   * `description`, `runbook` that notification templates read), merged key by key over the generated annotations
+   * (these win); a tier's own `annotations` win over these. Resolved into `TierModel.annotations`; the burn-rate rule
+   * generator does not emit them yet (pending its rewrite).
+   * @default - none
+   */
+  readonly alertAnnotations?: Readonly<Record<string, string>>;
 }
 
 /** Overrides of a class-generated SLO (same fields, all optional); `false` drops the SLO. */
