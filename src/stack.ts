@@ -12,6 +12,7 @@ import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { DEFAULT_JOB_NAMES, platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
 import { serviceOverviewDashboard } from './components/grafana';
+import { NetworkPolicyProps, StackNetworkPolicies } from './network';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
@@ -64,6 +65,13 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly services?: readonly ServiceSpec[];
   /** Options of SLO generation (period, classes, ...). */
   readonly slo?: SloCatalogOptions;
+  /**
+   * NetworkPolicies for both namespaces: deny everything by default, then allow each flow the stack needs (see
+   * SECURITY.md for every flow and why). Tune where DNS, the API server, the nodes and the receivers answer, who may
+   * send OTLP and reach Grafana, add rules of your own, or `false` to ship no policies (the network stays open).
+   * @default - the policies with their documented defaults
+   */
+  readonly networkPolicies?: NetworkPolicyProps | false;
 }
 
 /**
@@ -87,6 +95,8 @@ export class ObservabilityStack extends Chart {
   public readonly kubeStateMetrics?: KubeStateMetrics;
   public readonly blackboxExporter?: BlackboxExporter;
   public readonly slos?: ServiceLevelObjectives;
+  /** The NetworkPolicies (unless `networkPolicies: false`). */
+  public readonly networkPolicies?: StackNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     // The chart's namespace is every component's default; the agents namespace reaches the node agents as context.
@@ -162,6 +172,24 @@ export class ObservabilityStack extends Chart {
         alertmanager: this.alertmanager,
         grafana: this.grafana,
         blackboxExporter: this.blackboxExporter,
+      });
+    }
+
+    if (props.networkPolicies !== false) {
+      this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
+        policies: props.networkPolicies ?? {},
+        input: {
+          prometheus: this.prometheus,
+          alertmanager: this.alertmanager,
+          grafana: this.grafana,
+          loki: this.loki,
+          jaeger: this.jaeger,
+          otelGateway: this.otelGateway,
+          otelAgent: this.otelAgent,
+          nodeExporter: this.nodeExporter,
+          kubeStateMetrics: this.kubeStateMetrics,
+          blackboxExporter: this.blackboxExporter,
+        },
       });
     }
   }

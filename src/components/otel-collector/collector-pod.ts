@@ -18,6 +18,9 @@ export const OTLP_PORTS: readonly PortSpec[] = [
   { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
 ];
 
+/** The collector's internal telemetry (Prometheus `/metrics`), scraped through the pod annotations. */
+export const METRICS_PORT: PortSpec = { name: 'metrics', port: OTEL_PORTS.metrics };
+
 /** The OTLP endpoints of a collector's Service: gRPC `host:port` and the HTTP base URL. */
 export function collectorEndpoints(serviceName: string, namespace: string): IOtlpReceiver {
   const host = serviceHost(serviceName, namespace);
@@ -96,7 +99,7 @@ export function collectorPodParts(scope: Construct, spec: CollectorPodSpec): Col
     },
     ports: [
       ...OTLP_PORTS,
-      { name: 'metrics', port: OTEL_PORTS.metrics },
+      METRICS_PORT,
       { name: 'health', port: OTEL_PORTS.health },
     ],
     resources: spec.resources,

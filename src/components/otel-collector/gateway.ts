@@ -1,11 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../common/errors';
-import { ComponentIdentity } from '../../common/labels';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
+import { ComponentIdentity, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
 import { secureDeployment } from '../../common/workload';
-import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { METRICS_PORT, OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { TARGET_LABELS } from '../../conventions';
 import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
 import { COLLECTOR_APP_NAME } from './defaults';
@@ -18,7 +19,7 @@ export type { OtelCollectorGatewayProps } from './model';
  * from applications), applies memory_limiter and batch, and exports each signal to the backend given by reference.
  * A pipeline exists only for the backends given; at least one is required.
  */
-export class OtelCollectorGateway extends Construct implements IOtlpGateway {
+export class OtelCollectorGateway extends Construct implements IOtlpGateway, INetworkComponent {
   public readonly otlpGrpcEndpoint: string;
   public readonly otlpHttpUrl: string;
   public readonly serviceName: string;
@@ -31,6 +32,8 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
   public readonly config: CollectorConfig;
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
+  /** What the network policies know: OTLP in (from the agents, or applications without agents), internal metrics. */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
@@ -47,6 +50,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'gateway', version: image };
+    this.network = { pods: { namespace: this.namespace, podSelector: selectorLabels(identity) }, ports: { otlp: OTLP_PORTS, metrics: [METRICS_PORT] } };
     const parts = collectorPodParts(this, {
       identity,
       namespace: this.namespace,
