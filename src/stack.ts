@@ -175,6 +175,7 @@ export class ObservabilityStack extends Chart {
       });
     }
 
+    this.checkExposure(props);
     if (props.networkPolicies !== false) {
       this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
         policies: props.networkPolicies ?? {},
@@ -193,6 +194,30 @@ export class ObservabilityStack extends Chart {
       });
     }
   }
+
+  /** What the exposure props need of each other: checked once every component exists. */
+  private checkExposure(props: ObservabilityStackProps): void {
+    const problems: ConfigProblem[] = [];
+    if (this.grafana?.model.ingress && props.networkPolicies !== false && !props.networkPolicies?.ingressController) problems.push(ingressControllerMissing(this.node.path));
+    if (this.otelGateway?.model.tls && this.otelAgent) {
+      problems.push({
+        path: `${this.node.path}.otelGateway.tls`,
+        message: 'needs the agents to trust the gateway\'s certificate, which they cannot mount from another namespace; with agents, applications send to the agent',
+        value: 'TlsCertificate',
+        fix: 'put tls on otelAgent (the collector applications send to), or set otelAgent: false so applications send to the gateway.',
+      });
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+}
+
+function ingressControllerMissing(path: string): ConfigProblem {
+  return {
+    path: `${path}.networkPolicies.ingressController`,
+    message: 'is required with a Grafana Ingress: the default deny keeps every other namespace away from Grafana, the ingress controller included',
+    value: undefined,
+    fix: 'name the controller\'s namespace, e.g. { namespace: "ingress-nginx" } (podLabels narrow it to its pods), or set networkPolicies: false.',
+  };
 }
 
 function checkNamespaces(namespace: string, agentNamespace: string, path: string): void {

@@ -397,6 +397,12 @@ function isIpv6Cidr(value: string): boolean {
   return halves.length === 2 ? groups.length < 8 : groups.length === 8;
 }
 
+/** A Go duration (`time.ParseDuration`: `2160h`, `1h30m`, `90s`), as cert-manager and the collector take them. */
+export function goDurationProblems(value: unknown, path: string, example = '2160h'): ConfigProblem[] {
+  if (typeof value === 'string' && /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) return [];
+  return [{ path, message: 'is not a Go duration (numbers with units h, m, s, ms; no days)', value, fix: `write e.g. "${example}".` }];
+}
+
 /** A NetworkPolicy port: a port number (optionally a range up to `endPort`) or a container port name. */
 export function networkPortProblems(port: unknown, endPort: unknown, path: string): ConfigProblem[] {
   if (typeof port === 'string') {

@@ -52,6 +52,20 @@ export function defaultGrafanaIni(port: number): GrafanaIni {
   };
 }
 
+/**
+ * What follows from serving Grafana at a public host (its Ingress): `domain` and `root_url` (links, redirects and
+ * OAuth callbacks use them), and over TLS secure cookies and HSTS
+ * (https://grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-security-hardening/).
+ */
+export function exposureIni(exposure: { readonly host: string; readonly tls: boolean } | undefined): GrafanaIni {
+  if (!exposure) return {};
+  const scheme = exposure.tls ? 'https' : 'http';
+  return {
+    server: { domain: exposure.host, root_url: `${scheme}://${exposure.host}/` },
+    ...(exposure.tls ? { security: { cookie_secure: true, strict_transport_security: true } } : {}),
+  };
+}
+
 /** `over` wins key by key; sections only in `over` are appended. */
 export function mergeIni(base: GrafanaIni, over: GrafanaIni = {}): GrafanaIni {
   const out: Record<string, Record<string, IniValue>> = {};

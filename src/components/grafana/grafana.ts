@@ -9,6 +9,7 @@ import { ConfigError } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
+import { tlsSecret } from '../../common/tls';
 import { stackService } from '../../common/service';
 import { MountSpec, secureDeployment } from '../../common/workload';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
@@ -85,6 +86,8 @@ export class Grafana extends Construct implements IGrafana, INetworkComponent {
   public readonly datasources: readonly GrafanaDatasource[];
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
+  /** The Ingress for people (`ingress` prop). */
+  public readonly ingress?: k8s.KubeIngress;
   /** What the network policies know: one HTTP port, for people (through the ingress controller) and for scrapes. */
   public readonly network: ComponentNetwork;
 
@@ -185,6 +188,24 @@ export class Grafana extends Construct implements IGrafana, INetworkComponent {
       namespace: this.namespace,
       ports: http,
     });
+
+    const ing = model.ingress;
+    if (ing) {
+      const secretName = ing.tls ? tlsSecret(this, 'Certificate', ing.tls, { namespace: this.namespace, name: this.name, dnsNames: [ing.host], labels }) : undefined;
+      this.ingress = new k8s.KubeIngress(this, 'Ingress', {
+        metadata: { name: this.name, namespace: this.namespace, labels, annotations: ing.annotations ? { ...ing.annotations } : undefined },
+        spec: {
+          ingressClassName: ing.ingressClassName,
+          tls: secretName ? [{ hosts: [ing.host], secretName }] : undefined,
+          rules: [
+            {
+              host: ing.host,
+              http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { name: http[0].name } } } }] },
+            },
+          ],
+        },
+      });
+    }
   }
 
   /** Every provisioned dashboard, in the order added. */

@@ -6,8 +6,9 @@ import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { clusterScoped, defaultAgentNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
+import { tlsSecret } from '../../common/tls';
 import { MountSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
-import { METRICS_PORT, OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { METRICS_PORT, OTLP_PORTS, TLS_DIR, batchProcessor, collectorDnsNames, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { CollectorConfig, ExtensionConfig, K8sAttributesProcessorConfig, PipelineConfig, ReceiverConfig } from './config';
 import { CHECKPOINT_HOST_DIR, COLLECTOR_APP_NAME, COLLECTOR_CONTAINER, ENV, POD_LOG_DIR } from './defaults';
 import { OtelCollectorAgentModel, OtelCollectorAgentProps, otelCollectorAgentModel } from './model';
@@ -51,7 +52,7 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver, INet
     this.namespace = model.namespace;
     const { name, image, podLogs, checkpoints } = model;
     this.serviceName = name;
-    const endpoints = collectorEndpoints(name, this.namespace);
+    const endpoints = collectorEndpoints(name, this.namespace, model.tls !== undefined);
     this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
     this.otlpHttpUrl = endpoints.otlpHttpUrl;
     this.config = agentConfig(model);
@@ -90,6 +91,11 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver, INet
         type: kplus.HostPathVolumeType.DIRECTORY,
       });
       mounts.push({ volume: logs, path: POD_LOG_DIR, readOnly: true });
+    }
+    if (model.tls) {
+      const secretName = tlsSecret(this, 'Certificate', model.tls, { namespace: this.namespace, name, dnsNames: collectorDnsNames(name, this.namespace), labels });
+      const secret = kplus.Secret.fromSecretName(this, 'TlsSecret', secretName);
+      mounts.push({ volume: kplus.Volume.fromSecret(this, 'TlsVolume', secret, { name: 'tls', defaultMode: 0o440 }), path: TLS_DIR, readOnly: true });
     }
     if (checkpoints) {
       const state = kplus.Volume.fromHostPath(this, 'Checkpoints', 'checkpoints', {
@@ -139,7 +145,7 @@ export function checkpointHostPath(namespace: string, name: string): string {
 /** The agent's pipelines (pure): OTLP (and pod logs) → memory_limiter → k8sattributes → batch → the gateway. */
 export function agentConfig(spec: OtelCollectorAgentModel): CollectorConfig {
   const signals = spec.signals;
-  const receivers: Record<string, ReceiverConfig> = { otlp: otlpReceiver() };
+  const receivers: Record<string, ReceiverConfig> = { otlp: otlpReceiver(spec.tls !== undefined) };
   const extensions: Record<string, ExtensionConfig> = { health_check: healthCheck() };
   if (spec.checkpoints) extensions.file_storage = { type: 'file_storage', directory: CHECKPOINT_HOST_DIR };
   if (spec.podLogs) {
