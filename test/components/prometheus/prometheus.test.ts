@@ -481,6 +481,7 @@ describe('Prometheus', () => {
         defaultScrapeJobs: true,
         outOfOrderTimeWindow: d('30m'),
         kubeletInsecureSkipVerify: false,
+        remoteWriteReceiver: false,
       });
     });
 
