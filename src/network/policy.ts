@@ -27,11 +27,11 @@ export interface Flow {
 }
 
 /** A component's side of a flow, as a flow end. */
-export function component(name: string, network: ComponentNetwork): FlowEnd {
+export function componentEnd(name: string, network: ComponentNetwork): FlowEnd {
   return { kind: 'component', name, network };
 }
 
-export function peers(list: readonly NetworkPeer[]): FlowEnd {
+export function peersEnd(list: readonly NetworkPeer[]): FlowEnd {
   return { kind: 'peers', peers: list };
 }
 

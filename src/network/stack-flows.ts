@@ -3,7 +3,7 @@ import { IJaeger, ILoki, IPrometheus } from '../common/endpoints';
 import { ConfigError } from '../common/errors';
 import { INetworkComponent, NetworkPeer, NetworkPort, portsOf } from './peer';
 import { NetworkModel, NetworkPolicyProps, StackComponentKey, networkModel } from './model';
-import { Flow, FlowEnd, component, componentPolicies, componentPolicy, defaultDenyPolicy, dnsPolicy, peers } from './policy';
+import { Flow, FlowEnd, componentEnd, componentPolicies, componentPolicy, defaultDenyPolicy, dnsPolicy, peersEnd } from './policy';
 import type * as k8s from '../../imports/k8s';
 
 /**
@@ -39,7 +39,7 @@ function external(address: string): { end: FlowEnd; ports: NetworkPort[] } {
   } else {
     port = Number(address.slice(address.lastIndexOf(':') + 1));
   }
-  return { end: peers([NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()]), ports: [{ port }] };
+  return { end: peersEnd([NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()]), ports: [{ port }] };
 }
 
 /** The in-stack components, by key, in a stable order. */
@@ -54,7 +54,7 @@ export function networkComponents(input: StackNetworkInput): { name: StackCompon
 /** Every flow the stack needs (pure), plus the extra rules. */
 export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[] {
   const flows: Flow[] = [];
-  const end = (name: StackComponentKey): FlowEnd => component(name, (input[name] as INetworkComponent).network);
+  const end = (name: StackComponentKey): FlowEnd => componentEnd(name, (input[name] as INetworkComponent).network);
   const net = (name: StackComponentKey) => (input[name] as INetworkComponent).network;
   const add = (from: FlowEnd, to: FlowEnd, ports: readonly NetworkPort[], why: string) => {
     // A role the component does not serve (no ports) is no flow; an empty list on an outside peer means every port.
@@ -73,7 +73,7 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
 
   // Telemetry in: applications → the collector that faces them (the node agent, else the gateway) → the backends.
   const facing: StackComponentKey | undefined = input.otelAgent ? 'otelAgent' : input.otelGateway ? 'otelGateway' : undefined;
-  if (facing) add(peers(model.otlpClients), end(facing), portsOf(net(facing), 'otlp'), 'applications send OTLP traces, metrics and logs');
+  if (facing) add(peersEnd(model.otlpClients), end(facing), portsOf(net(facing), 'otlp'), 'applications send OTLP traces, metrics and logs');
   if (input.otelAgent && input.otelGateway) add(end('otelAgent'), end('otelGateway'), portsOf(net('otelGateway'), 'otlp'), 'the node agents forward to the gateway');
   if (input.otelGateway) {
     const gw = end('otelGateway');
@@ -89,7 +89,7 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     if (input.loki) toBackend(g, 'loki', input.loki.queryUrl, 'query', 'Grafana queries Loki');
     if (input.jaeger) toBackend(g, 'jaeger', input.jaeger.queryUrl, 'query', 'Grafana queries Jaeger');
     if (input.alertmanager) add(g, end('alertmanager'), portsOf(net('alertmanager'), 'query'), 'Grafana reads alerts and silences from Alertmanager');
-    if (model.ingressController) add(peers([model.ingressController]), g, portsOf(net('grafana'), 'ui'), 'people open Grafana through the ingress controller');
+    if (model.ingressController) add(peersEnd([model.ingressController]), g, portsOf(net('grafana'), 'ui'), 'people open Grafana through the ingress controller');
   }
 
   // Alerting.
@@ -98,27 +98,27 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     const am = end('alertmanager');
     add(prom, am, portsOf(net('alertmanager'), 'alerts'), 'Prometheus sends alerts to every Alertmanager replica');
     add(am, am, portsOf(net('alertmanager'), 'peers'), 'Alertmanager replicas gossip silences and the notification log');
-    add(am, peers(model.alertReceivers.peers), model.alertReceivers.ports, 'Alertmanager notifies its receivers (PagerDuty, Slack, SMTP)');
+    add(am, peersEnd(model.alertReceivers.peers), model.alertReceivers.ports, 'Alertmanager notifies its receivers (PagerDuty, Slack, SMTP)');
   }
 
   // Scraping: every component's metrics ports, the probes, the kubelets, and the applications.
   for (const { name, component: c } of networkComponents(input)) add(prom, end(name), portsOf(c.network, 'metrics'), `Prometheus scrapes ${name}`);
   if (input.blackboxExporter) add(prom, end('blackboxExporter'), portsOf(net('blackboxExporter'), 'probe'), 'Prometheus asks blackbox-exporter for probes');
   const nodePorts = (net('prometheus').nodePorts ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }) as NetworkPort);
-  if (nodePorts.length > 0) add(prom, peers(model.nodes), nodePorts, 'Prometheus scrapes every kubelet (cAdvisor)');
-  add(prom, peers([NetworkPeer.allNamespaces()]), model.scrapePorts, 'Prometheus scrapes annotated pods and Services in every namespace');
-  if (input.blackboxExporter) add(end('blackboxExporter'), peers(model.probeTargets), [], 'blackbox-exporter probes the endpoints of probe-based SLOs');
+  if (nodePorts.length > 0) add(prom, peersEnd(model.nodes), nodePorts, 'Prometheus scrapes every kubelet (cAdvisor)');
+  add(prom, peersEnd([NetworkPeer.allNamespaces()]), model.scrapePorts, 'Prometheus scrapes annotated pods and Services in every namespace');
+  if (input.blackboxExporter) add(end('blackboxExporter'), peersEnd(model.probeTargets), [], 'blackbox-exporter probes the endpoints of probe-based SLOs');
 
   // The API server, for the components that call it.
   for (const { name, component: c } of networkComponents(input)) {
-    if (c.network.callsApiServer) add(end(name), peers(model.apiServer.peers), model.apiServer.ports, `${name} calls the Kubernetes API`);
+    if (c.network.callsApiServer) add(end(name), peersEnd(model.apiServer.peers), model.apiServer.ports, `${name} calls the Kubernetes API`);
   }
 
   for (const r of model.extraRules) {
     if (!inStack(input[r.component] as object | undefined)) continue;
     const e = end(r.component);
-    if (r.direction === 'ingress') add(peers(r.peers), e, r.ports ?? [], 'extra rule (ingress)');
-    else add(e, peers(r.peers), r.ports ?? [], 'extra rule (egress)');
+    if (r.direction === 'ingress') add(peersEnd(r.peers), e, r.ports ?? [], 'extra rule (ingress)');
+    else add(e, peersEnd(r.peers), r.ports ?? [], 'extra rule (egress)');
   }
   return flows;
 }

@@ -1,9 +1,7 @@
 import { Testing } from 'cdk8s';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import * as yaml from 'js-yaml';
 import { TlsCertificate } from '../../src/common/tls';
 import { ObservabilityStack, ObservabilityStackProps } from '../../src/stack';
+import { schemaError } from '../helpers/schema';
 import { collectorConfigs, otelcolValidate } from '../helpers/upstream';
 import { K8sObject, configFile, findObject, parseYaml } from '../helpers/synth';
 
@@ -14,28 +12,10 @@ function synth(props: ObservabilityStackProps): K8sObject[] {
 const INGRESS_NS = { networkPolicies: { ingressController: { namespace: 'ingress-nginx' } } };
 const ISSUER = { issuer: { name: 'letsencrypt' } };
 
-/** The trimmed CRD the Certificate construct was imported from (imports/crds/). */
-const CRD = yaml.load(readFileSync(join(__dirname, '../../imports/crds/cert-manager.io_certificates.yaml'), 'utf8')) as any;
-const CERT_SCHEMA = CRD.spec.versions[0].schema.openAPIV3Schema.properties.spec;
-
-/** Every field of a Certificate's spec is in the CRD's schema, with the schema's enums, and the required ones are set. */
-function certificateProblems(cert: K8sObject): string[] {
-  const problems: string[] = [];
-  const walk = (value: any, schema: any, at: string) => {
-    if (schema.enum && !schema.enum.includes(value)) problems.push(`${at}: ${JSON.stringify(value)} not in ${schema.enum.join('|')}`);
-    if (schema.type === 'array') (value as any[]).forEach((v, i) => walk(v, schema.items, `${at}[${i}]`));
-    if (schema.type === 'object' && schema.properties) {
-      for (const r of schema.required ?? []) if (!(r in value)) problems.push(`${at}.${r}: required`);
-      for (const [k, v] of Object.entries(value)) {
-        if (!schema.properties[k]) problems.push(`${at}.${k}: not in the CRD`);
-        else walk(v, schema.properties[k], `${at}.${k}`);
-      }
-    }
-  };
-  if (cert.apiVersion !== 'cert-manager.io/v1' || cert.kind !== 'Certificate') problems.push(`${cert.apiVersion} ${cert.kind}`);
-  walk(cert.spec, CERT_SCHEMA, 'spec');
-  return problems;
-}
+const certificateProblems = (cert: K8sObject): string[] => {
+  const err = schemaError(cert);
+  return err ? [err] : [];
+};
 
 describe('Grafana for people: an Ingress', () => {
   test('without TLS: an Ingress to the http port, root_url and domain follow the host, cookies not marked Secure', () => {
@@ -62,6 +42,11 @@ describe('Grafana for people: an Ingress', () => {
       usages: ['digital signature', 'server auth'],
     });
     expect(certificateProblems(cert)).toEqual([]);
+    // The CRD check is real: a field the CRD lacks, a missing issuer and a bad enum are each reported.
+    const { issuerRef: _dropped, ...noIssuer } = cert.spec;
+    expect(certificateProblems({ ...cert, spec: { ...noIssuer, bogus: 1, privateKey: { algorithm: 'DSA' } } })).toEqual([
+      '.spec.issuerRef: is required; .spec.privateKey.algorithm: "DSA" is not one of RSA, ECDSA, Ed25519; .spec.bogus: is not a field of the CRD',
+    ]);
     expect(findObject(objects, 'Ingress', 'grafana').spec.tls).toEqual([{ hosts: ['grafana.example.com'], secretName: 'grafana-tls' }]);
     const ini = configFile(objects, 'grafana.ini');
     expect(ini).toContain('root_url = https://grafana.example.com/');
