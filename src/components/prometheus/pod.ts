@@ -28,7 +28,9 @@ export function prometheusClusterRoleRules(): PrometheusPolicyRule[] {
 
 /**
  * Prometheus' command line (pure). Flags: https://prometheus.io/docs/prometheus/latest/command-line/prometheus/
- * (Prometheus 3: the OTLP receiver is a flag, no longer a feature flag).
+ * (Prometheus 3: the OTLP receiver is a flag, no longer a feature flag). Exemplar storage is still a feature flag in
+ * 3.5 (https://prometheus.io/docs/prometheus/latest/feature_flags/#exemplars-storage): without it Prometheus drops the
+ * exemplars it scrapes, and Grafana's exemplar → Jaeger link has nothing to show.
  */
 export function prometheusArgs(model: PrometheusModel): string[] {
   return [
@@ -39,5 +41,6 @@ export function prometheusArgs(model: PrometheusModel): string[] {
     '--web.enable-lifecycle',
     '--web.enable-remote-write-receiver',
     '--web.enable-otlp-receiver',
+    '--enable-feature=exemplar-storage',
   ];
 }

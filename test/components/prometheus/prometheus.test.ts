@@ -121,6 +121,7 @@ describe('Prometheus', () => {
         '--web.enable-lifecycle',
         '--web.enable-remote-write-receiver',
         '--web.enable-otlp-receiver',
+        '--enable-feature=exemplar-storage',
       ]);
     });
 
