@@ -14,8 +14,8 @@ export const SERVICE_VARIABLE = TARGET_LABELS.service;
 /**
  * The seed's "Service Overview" dashboard, panel by panel (the seed's JSON: title, queries, legends, y-axis labels and
  * min/max), on current Grafana visualizations: the seed's `graph` panels are `timeseries` and its `singlestat` is a
- * `stat` — Grafana retired both (graph in 11, singlestat in 8; README "The seed's Service Overview dashboard" lists
- * every difference and why). Pure: two calls return equal JSON models.
+ * `stat` — Grafana retired both (singlestat in 8.0, the Angular graph panel with Angular support in 11/12; README
+ * "The Service Overview dashboard" lists every difference and why). Pure: two calls return equal JSON models.
  */
 export function serviceOverviewDashboard(): dashboard.Dashboard {
   const bySelectedService = [variableMatcher(TARGET_LABELS.service, SERVICE_VARIABLE)];
