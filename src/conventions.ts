@@ -62,6 +62,25 @@ export const ALERT_LABELS = {
 /** Severities: Alertmanager routes on these. */
 export const SEVERITY = { critical: 'critical', warning: 'warning', info: 'info' } as const;
 
+/** The seed's platform alerts (src/components/prometheus/platform-alerts.ts), in the rule group `platform`. */
+export const PLATFORM_ALERT_NAMES = {
+  highErrorRate: 'HighErrorRate',
+  highLatency: 'HighLatency',
+  podCrashLooping: 'PodCrashLooping',
+  highMemoryUsage: 'HighMemoryUsage',
+} as const;
+
+/** The platform alerts' rule group (in the stack, the file `platform.rules.yml`). */
+export const PLATFORM_RULE_GROUP = 'platform';
+
+/** kube-state-metrics series the platform alerts read besides `EXPORTER_METRICS.containerRestarts`. */
+export const KUBE_STATE_METRICS = {
+  /** Present (value 1) while a container waits, with the `reason` (e.g. `CrashLoopBackOff`). */
+  containerWaitingReason: 'kube_pod_container_status_waiting_reason',
+  /** One series per pod, with the allowlisted pod labels as `label_<sanitized name>`. */
+  podLabels: 'kube_pod_labels',
+} as const;
+
 /** Sloth's tier names (`sloth_severity`). */
 export const SLOTH_SEVERITY = { page: 'page', ticket: 'ticket' } as const;
 

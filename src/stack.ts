@@ -10,7 +10,7 @@ import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
-import { DEFAULT_JOB_NAMES, platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
+import { DEFAULT_JOB_NAMES, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
 import { serviceOverviewDashboard } from './components/grafana';
 import { NetworkPolicyProps, StackNetworkPolicies } from './network';
 import { ServiceSpec } from './slo';
@@ -59,8 +59,13 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly kubeStateMetrics?: Tuning<KubeStateMetricsProps> | false;
   /** Tune blackbox-exporter, or `false` to leave it out (probe-based availability SLOs then fail synth). */
   readonly blackboxExporter?: Tuning<BlackboxExporterProps> | false;
-  /** The seed's platform alerts (HighErrorRate, HighLatency, PodCrashLooping, HighMemoryUsage). @default true */
-  readonly platformAlerts?: boolean;
+  /**
+   * The seed's platform alerts (HighErrorRate, HighLatency, PodCrashLooping, HighMemoryUsage) with the seed's
+   * thresholds: `true`, tuned per alert (thresholds, `for`, severities, annotations; `false` leaves one out), or
+   * `false` for none.
+   * @default true
+   */
+  readonly platformAlerts?: boolean | PlatformAlertsProps;
   /** The service catalog with its SLOs: rules, alerts, inhibitions, probes and dashboards are generated from it. */
   readonly services?: readonly ServiceSpec[];
   /** Options of SLO generation (period, classes, ...). */
@@ -119,7 +124,10 @@ export class ObservabilityStack extends Chart {
       ...props.prometheus,
       alertmanagers: this.alertmanager ? [this.alertmanager] : [],
     });
-    if (props.platformAlerts ?? true) this.prometheus.addRuleGroup(platformAlertRules(), 'platform.rules.yml');
+    if (props.platformAlerts !== false) {
+      const platform = platformAlertRules(props.platformAlerts === true ? {} : props.platformAlerts, `${this.node.path}.platformAlerts`);
+      if (platform.rules.length > 0) this.prometheus.addRuleGroup(platform, 'platform.rules.yml');
+    }
 
     if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki });
     if (props.jaeger !== false) {

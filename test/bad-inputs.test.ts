@@ -306,6 +306,17 @@ const BAD_INPUTS: BadInput[] = [
     act: () => synth({ otelGateway: { replicas: 0 } }),
     message: 'observability/OtelGateway.replicas: must be a whole number of at least 1 (got 0). Fix: use 2 (the default) so a rollout never stops ingestion.',
   },
+  // --- platform alerts -------------------------------------------------------------------------------------------
+  {
+    mistake: 'a platform alert threshold written as a percentage instead of a ratio',
+    act: () => synth({ platformAlerts: { highErrorRate: { errorRatio: 5 } } }),
+    message: 'observability.platformAlerts.highErrorRate.errorRatio: must be a number strictly between 0 and 1 (the share of requests answered 5xx) (got 5). Fix: write e.g. 0.01 for 1%.',
+  },
+  {
+    mistake: "a platform alert's `for` in words",
+    act: () => synth({ platformAlerts: { highMemoryUsage: { for: '5 minutes' } } }),
+    message: `observability.platformAlerts.highMemoryUsage.for: is not a Prometheus duration (got "5 minutes"). ${DURATION_FIX}`,
+  },
   // --- dashboards ------------------------------------------------------------------------------------------------
   {
     mistake: 'a dashboard query with "by service" instead of "by (service)"',

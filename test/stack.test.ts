@@ -168,7 +168,7 @@ describe('ObservabilityStack: the default platform', () => {
     expect(doc.inhibit_rules).toContainEqual({
       source_matchers: ['sloth_severity="page"'],
       target_matchers: ['sloth_severity="ticket"'],
-      equal: ['service', 'slo'],
+      equal: ['sloth_id', 'service', 'slo'],
     });
     const dir = writeTree({ 'alertmanager.yml': text });
     const r = amtool(['check-config', `${dir}/alertmanager.yml`]);

@@ -123,3 +123,21 @@ export function parseDuration(value: string, path: string): number {
 export function formatDuration(seconds: number): string {
   return format(seconds, ['d', 'h', 'm', 's', 'ms']);
 }
+
+/**
+ * A duration in words for alert texts, in its largest whole unit: `5m` → "5 minutes", `1h` → "1 hour", `90s` →
+ * "90 seconds", `2d` → "2 days".
+ */
+export function durationInWords(duration: PromDuration): string {
+  const s = duration.seconds;
+  const units: readonly [number, string][] = [
+    [86400, 'day'],
+    [3600, 'hour'],
+    [60, 'minute'],
+    [1, 'second'],
+  ];
+  for (const [size, name] of units) {
+    if (s >= size && s % size === 0) return `${s / size} ${name}${s / size === 1 ? '' : 's'}`;
+  }
+  return s === 0 ? '0 seconds' : `${s} seconds`;
+}

@@ -436,6 +436,12 @@ export function positiveNumberProblems(value: unknown, path: string, options: { 
   return [{ path, message: `must be a positive number of ${options.what}`, value, fix: options.fix }];
 }
 
+/** A number strictly between 0 and 1 (a share of requests, a quantile, a ratio of memory to its limit). */
+export function fractionProblems(value: unknown, path: string, options: { readonly what: string; readonly fix: string }): ConfigProblem[] {
+  if (typeof value === 'number' && Number.isFinite(value) && value > 0 && value < 1) return [];
+  return [{ path, message: `must be a number strictly between 0 and 1 (${options.what})`, value, fix: options.fix }];
+}
+
 /** An image: a repository and a pinned tag (never `latest`). */
 export function imageProblems(image: { readonly repository?: unknown; readonly tag?: unknown } | undefined, path: string): ConfigProblem[] {
   if (!image || typeof image.repository !== 'string' || image.repository === '' || typeof image.tag !== 'string' || image.tag === '') {

@@ -108,6 +108,8 @@ export interface TimeseriesPanelOptions extends PanelOptions {
   readonly fillOpacity?: number;
   /** Stack the series (e.g. per-status request rates). @default false */
   readonly stacked?: boolean;
+  /** Label of the y axis (the retired graph panel's `yaxes[].label`). @default - none */
+  readonly axisLabel?: string;
 }
 
 /**
@@ -127,6 +129,7 @@ export function timeseriesPanel(o: TimeseriesPanelOptions): timeseries.PanelBuil
     )
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
   if (o.stacked) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+  if (o.axisLabel !== undefined) p.axisLabel(o.axisLabel);
   if ((o.thresholds ?? []).length > 0) {
     p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
   }

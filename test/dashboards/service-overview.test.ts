@@ -31,14 +31,14 @@ describe('serviceOverviewDashboard', () => {
     expect(toJson(serviceOverviewDashboard())).toBe(toJson(serviceOverviewDashboard()));
   });
 
-  test('uses current visualizations only: no retired graph or singlestat panels', () => {
+  test('has the seed\'s four panels in the seed\'s order, on current visualizations: graph → timeseries, singlestat → stat', () => {
     // WHEN
     const types = model().panels.map((p: any) => [p.title, p.type]);
-    // THEN
+    // THEN (the seed: graph, graph, heatmap, singlestat; Grafana retired graph and singlestat)
     expect(types).toEqual([
       ['Request Rate', 'timeseries'],
       ['Error Rate', 'timeseries'],
-      ['Latency Distribution', 'heatmap'],
+      ['Latency Distribution ($service)', 'heatmap'],
       ['Active Connections', 'stat'],
     ]);
     for (const [, type] of types) expect(['graph', 'singlestat']).not.toContain(type);
@@ -94,41 +94,50 @@ describe('serviceOverviewDashboard', () => {
     expect(new Set(windows)).toEqual(new Set(['$__rate_interval']));
   });
 
-  test('Request Rate is requests per second per service', () => {
+  test('Request Rate: the seed\'s query, legend {{service}}, y axis "Requests/sec" from 0, exemplars on', () => {
     const p = panel('Request Rate');
-    expect(p.fieldConfig.defaults.unit).toBe('reqps');
+    expect(p.fieldConfig.defaults).toMatchObject({ unit: 'reqps', min: 0, custom: { axisLabel: 'Requests/sec' } });
+    expect(p.fieldConfig.defaults.max).toBeUndefined();
     expect(p.targets[0]).toMatchObject({
+      // the seed: sum(rate(http_requests_total[5m])) by (service)
       expr: 'sum by (service) (rate(http_requests_total{service=~"$service"}[$__rate_interval]))',
       legendFormat: '{{service}}',
+      exemplar: true,
     });
   });
 
-  test('Error Rate is the 5xx share of all requests, in percent', () => {
+  test('Error Rate: the seed\'s 5xx share × 100, legend {{service}}, y axis "Error %" from 0 to 100', () => {
     const p = panel('Error Rate');
-    expect(p.fieldConfig.defaults.unit).toBe('percent');
-    const [numerator, denominator] = p.targets[0].expr.replace(/^100 \* /, '').split(' / ');
-    expect(p.targets[0].expr.startsWith('100 * ')).toBe(true);
-    expect(numerator).toBe('sum by (service) (rate(http_requests_total{service=~"$service", status=~"5.."}[$__rate_interval]))');
-    expect(denominator).toBe('sum by (service) (rate(http_requests_total{service=~"$service"}[$__rate_interval]))');
+    expect(p.fieldConfig.defaults).toMatchObject({ unit: 'percent', min: 0, max: 100, custom: { axisLabel: 'Error %' } });
+    // the seed: sum(rate(http_requests_total{status=~"5.."}[5m])) by (service) / sum(rate(http_requests_total[5m])) by (service) * 100
+    expect(p.targets[0]).toMatchObject({
+      expr:
+        'sum by (service) (rate(http_requests_total{service=~"$service", status=~"5.."}[$__rate_interval]))' +
+        ' / sum by (service) (rate(http_requests_total{service=~"$service"}[$__rate_interval])) * 100',
+      legendFormat: '{{service}}',
+      exemplar: true,
+    });
     // the seed's error-rate SLO (< 0.1 %) is drawn as a threshold line
     expect(p.fieldConfig.defaults.thresholds.steps).toContainEqual({ value: 0.1, color: 'red' });
   });
 
-  test('Latency Distribution is a heatmap of the duration buckets summed by le, not re-bucketed by Grafana', () => {
-    const p = panel('Latency Distribution');
+  test('Latency Distribution: the duration buckets by le, one heatmap per service (repeated), not re-bucketed by Grafana', () => {
+    const p = panel('Latency Distribution ($service)');
+    // the seed: sum(rate(http_request_duration_seconds_bucket[5m])) by (le, service), legend "{{service}} - {{le}}s"
     expect(p.targets[0]).toMatchObject({
       expr: 'sum by (le) (rate(http_request_duration_seconds_bucket{service=~"$service"}[$__rate_interval]))',
       format: 'heatmap',
       legendFormat: '{{le}}',
     });
+    expect(p).toMatchObject({ repeat: 'service', repeatDirection: 'h', maxPerRow: 2, gridPos: { w: 24 } });
     expect(p.options).toMatchObject({ calculate: false, yAxis: { unit: 's' }, rowsFrame: { layout: 'le' } });
   });
 
-  test('Active Connections shows the current value per service', () => {
+  test('Active Connections: the seed\'s sum(active_connections) by (service), the current value per service', () => {
     const p = panel('Active Connections');
     expect(p.fieldConfig.defaults).toMatchObject({ unit: 'short', decimals: 0 });
     expect(p.options.reduceOptions.calcs).toEqual(['lastNotNull']);
-    expect(p.targets[0].expr).toBe('sum by (service) (active_connections{service=~"$service"})');
+    expect(p.targets[0]).toMatchObject({ expr: 'sum by (service) (active_connections{service=~"$service"})', legendFormat: '{{service}}' });
   });
 
   test('panels have distinct ids and fit the 24-column grid', () => {

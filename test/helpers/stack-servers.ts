@@ -193,3 +193,40 @@ export async function startLokiOtlpCapture(): Promise<Started & { baseUrl: strin
 }
 
 export { waitFor };
+
+/** Where Alertmanager's pod mounts the credentials Secret (every `*_file` of alertmanager.yml points in there). */
+const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
+
+export interface AlertmanagerOptions {
+  /** Contents of the credentials Secret's keys, as files (the kubelet mounts the real Secret). */
+  readonly secrets: Readonly<Record<string, string>>;
+  /** Changes to the parsed alertmanager.yml beyond the paths (each caller states its own). */
+  readonly rewrite?: (doc: any) => void;
+}
+
+/**
+ * Alertmanager with the generated alertmanager.yml and the StatefulSet's flags. Replacements: the Secret's mount
+ * (`/etc/alertmanager/secrets/<key>`) → files in a temporary directory holding `secrets`; `--storage.path` → that
+ * directory; `--web.listen-address=:9093` → 127.0.0.1 on a free port; whatever `rewrite` changes. The cluster stays
+ * off (`--cluster.listen-address=` as generated for one replica).
+ */
+export async function startAlertmanager(objects: readonly K8sObject[], options: AlertmanagerOptions): Promise<Started & { url: string; config: string }> {
+  const dir = writeTree(Object.fromEntries(Object.entries(options.secrets).map(([k, v]) => [`secrets/${k}`, v])), 'obs-am-');
+  const doc = yaml.load(configFile(objects, 'alertmanager.yml').split(`${ALERTMANAGER_SECRETS_DIR}/`).join(`${join(dir, 'secrets')}/`)) as any;
+  options.rewrite?.(doc);
+  const config = yaml.dump(doc, { lineWidth: -1, noRefs: true });
+  writeFileSync(join(dir, 'alertmanager.yml'), config);
+  mkdirSync(join(dir, 'data'), { recursive: true });
+  const [web] = await freePorts(1);
+  const args: string[] = containersOf(workload(objects, 'StatefulSet', 'alertmanager'))[0].args.map((a: string) => {
+    if (a.startsWith('--config.file=')) return `--config.file=${join(dir, 'alertmanager.yml')}`;
+    if (a.startsWith('--storage.path=')) return `--storage.path=${join(dir, 'data')}`;
+    if (a.startsWith('--web.listen-address=')) return `--web.listen-address=${LOOPBACK}:${web}`;
+    return a;
+  });
+  if (!args.includes('--cluster.listen-address=')) throw new Error(`expected a single Alertmanager without clustering, got ${args.join(' ')}`);
+  const server = startServer('alertmanager', args);
+  const url = `http://${LOOPBACK}:${web}`;
+  await waitForOk(`${url}/-/ready`, server, 30_000);
+  return { server, ports: { 9093: web }, dir, url, config };
+}

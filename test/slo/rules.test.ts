@@ -191,8 +191,8 @@ describe('promtool and amtool accept everything generated', () => {
 
   test('the inhibition: a page suppresses the ticket of the same SLO, and amtool accepts it', () => {
     const rules = sloInhibitRules(buildSloModel([ORDER_SERVICE]));
-    expect(rules).toEqual([{ sourceMatchers: [Matcher.equal('sloth_severity', 'page')], targetMatchers: [Matcher.equal('sloth_severity', 'ticket')], equal: ['service', 'slo'] }]);
-    expect(renderInhibitRule(rules[0])).toEqual({ source_matchers: ['sloth_severity="page"'], target_matchers: ['sloth_severity="ticket"'], equal: ['service', 'slo'] });
+    expect(rules).toEqual([{ sourceMatchers: [Matcher.equal('sloth_severity', 'page')], targetMatchers: [Matcher.equal('sloth_severity', 'ticket')], equal: ['sloth_id', 'service', 'slo'] }]);
+    expect(renderInhibitRule(rules[0])).toEqual({ source_matchers: ['sloth_severity="page"'], target_matchers: ['sloth_severity="ticket"'], equal: ['sloth_id', 'service', 'slo'] });
     const config = JSON.stringify({ route: { receiver: 'null' }, receivers: [{ name: 'null' }], inhibit_rules: rules.map(renderInhibitRule) });
     const dir = writeTree({ 'alertmanager.yml': config }, 'slo-am-');
     const r = amtool(['check-config', 'alertmanager.yml'], dir);

@@ -162,14 +162,27 @@ export function defaultRoute(): Route {
   };
 }
 
-/** A critical alert mutes the warnings of the same alert and service (the ticket tier of a paging SLO). */
+/**
+ * The labels a critical alert and a warning must share for the default inhibition: the same alert about the same
+ * service and, for SLO alerts, the same SLO. Alertmanager compares a label missing on both sides as equal (empty), so
+ * for alerts without `slo` (the platform alerts, your own) this is "same alertname and service". `slo` matters because
+ * every SLO burn-rate alert of a service shares one alertname (`SLOErrorBudgetBurn`): without it, one SLO's page would
+ * mute the tickets of all the service's other SLOs.
+ */
+export const DEFAULT_INHIBIT_EQUAL = ['alertname', ALERT_LABELS.service, ALERT_LABELS.slo] as const;
+
+/**
+ * A critical alert mutes the warnings of the same alert, service and SLO: an alert with a warning and a critical
+ * threshold notifies once, at its worst, and an SLO's page mutes that SLO's ticket only. (The SLO construct adds the
+ * rule keyed on `sloth_severity`, which holds whatever severities the tiers are given.)
+ */
 export function defaultInhibitRules(): InhibitRule[] {
   const sev = ALERT_LABELS.severity;
   return [
     {
       sourceMatchers: [Matcher.equal(sev, ROUTED_SEVERITIES.page)],
       targetMatchers: [Matcher.equal(sev, ROUTED_SEVERITIES.ticket)],
-      equal: [...DEFAULT_GROUP_BY],
+      equal: [...DEFAULT_INHIBIT_EQUAL],
     },
   ];
 }

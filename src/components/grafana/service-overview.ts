@@ -12,9 +12,10 @@ export const SERVICE_OVERVIEW_UID = 'service-overview';
 export const SERVICE_VARIABLE = TARGET_LABELS.service;
 
 /**
- * The seed's "Service Overview" dashboard, on current Grafana visualizations: request rate, error rate (5xx share of
- * all requests, in percent), the latency distribution of `http_request_duration_seconds` as a heatmap, and active
- * connections, for the services picked in the `service` variable. Pure: two calls return equal JSON models.
+ * The seed's "Service Overview" dashboard, panel by panel (the seed's JSON: title, queries, legends, y-axis labels and
+ * min/max), on current Grafana visualizations: the seed's `graph` panels are `timeseries` and its `singlestat` is a
+ * `stat` — Grafana retired both (singlestat in 8.0, the Angular graph panel with Angular support in 11/12; README
+ * "The Service Overview dashboard" lists every difference and why). Pure: two calls return equal JSON models.
  */
 export function serviceOverviewDashboard(): dashboard.Dashboard {
   const bySelectedService = [variableMatcher(TARGET_LABELS.service, SERVICE_VARIABLE)];
@@ -40,40 +41,48 @@ export function serviceOverviewDashboard(): dashboard.Dashboard {
       timeseriesPanel({
         id: 1,
         title: 'Request Rate',
-        description: 'HTTP requests per second, per service.',
+        description: 'HTTP requests per second, per service. Exemplar dots link to the trace in Jaeger.',
         unit: units.RequestsPerSecond,
+        axisLabel: 'Requests/sec',
         min: 0,
-        targets: [promQuery(sumBy(perService, rate(requests)), { legend })],
+        targets: [promQuery(sumBy(perService, rate(requests)), { legend, exemplar: true })],
       }),
     )
     .withPanel(
       timeseriesPanel({
         id: 2,
         title: 'Error Rate',
-        description: 'Share of requests answered with a 5xx status, per service.',
+        description: 'Share of requests answered with a 5xx status, per service, in percent. Exemplar dots link to the trace in Jaeger.',
         unit: units.Percent,
+        axisLabel: 'Error %',
         min: 0,
+        max: 100,
         thresholds: [{ value: 0.1, color: 'red' }],
-        targets: [
-          promQuery(`100 * ${sumBy(perService, rate(serverErrors))} / ${sumBy(perService, rate(requests))}`, { legend }),
-        ],
+        targets: [promQuery(`${sumBy(perService, rate(serverErrors))} / ${sumBy(perService, rate(requests))} * 100`, { legend, exemplar: true })],
       }),
     )
     .withPanel(
+      // One heatmap per selected service (the seed groups the buckets `by (le, service)`): Grafana draws one heatmap
+      // per panel, and de-accumulates the cumulative buckets by sorting the series on their `le` legend.
       heatmapPanel({
         id: 3,
-        title: 'Latency Distribution',
-        description: 'Requests per latency bucket (http_request_duration_seconds) across the selected services.',
+        title: `Latency Distribution ($${SERVICE_VARIABLE})`,
+        description: 'Requests per latency bucket (http_request_duration_seconds) of the service, per second.',
         unit: units.Seconds,
         cellUnit: units.RequestsPerSecond,
+        // the full row, which Grafana splits between the repeated panels (at most 2 side by side)
+        width: 24,
         targets: [promQuery(sumBy(['le'], rate(buckets)), { format: 'heatmap', legend: '{{le}}' })],
-      }),
+      })
+        .repeat(SERVICE_VARIABLE)
+        .repeatDirection('h')
+        .maxPerRow(2),
     )
     .withPanel(
       statPanel({
         id: 4,
         title: 'Active Connections',
-        description: 'Open connections now, per service.',
+        description: 'Requests being served now, per service.',
         unit: units.Short,
         decimals: 0,
         targets: [promQuery(sumBy(perService, connections), { legend })],

@@ -34,6 +34,10 @@ export function prometheusClusterRoleRules(): PrometheusPolicyRule[] {
  * the remote-write receiver only with `remoteWriteReceiver`. `--web.enable-lifecycle` (`POST /-/reload`, `/-/quit`)
  * stays off: no reloader runs beside Prometheus (a config change rolls the pods through their checksum annotation),
  * so the only client of those endpoints would be whoever else reaches the port. The admin API stays off too.
+ *
+ * Exemplar storage is still a feature flag in 3.5
+ * (https://prometheus.io/docs/prometheus/latest/feature_flags/#exemplars-storage): without it Prometheus drops the
+ * exemplars it scrapes, and Grafana's exemplar → Jaeger link has nothing to show.
  */
 export function prometheusArgs(model: PrometheusModel): string[] {
   return [
@@ -43,5 +47,6 @@ export function prometheusArgs(model: PrometheusModel): string[] {
     `--storage.tsdb.retention.size=${model.retentionSize.toPrometheus()}`,
     ...(model.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
     '--web.enable-otlp-receiver',
+    '--enable-feature=exemplar-storage',
   ];
 }

@@ -191,7 +191,7 @@ describe('Alertmanager construct', () => {
     });
     expect(doc.receivers[1].slack_configs[0].channel).toBe('#alerts');
     expect(doc.inhibit_rules).toEqual([
-      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service'] },
+      { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: ['alertname', 'service', 'slo'] },
     ]);
   });
 

@@ -119,6 +119,7 @@ describe('Prometheus', () => {
         '--storage.tsdb.retention.time=15d',
         '--storage.tsdb.retention.size=45GB',
         '--web.enable-otlp-receiver',
+        '--enable-feature=exemplar-storage',
       ]);
     });
 
