@@ -1,18 +1,15 @@
 /**
  * A platform team's catalog: services declare SLO classes, a few override them, one uses a probe-based availability
  * SLI and one a raw SLI over gRPC metrics; a team receiver gets its services' alerts; traces go to an external Jaeger.
- * Run: `node_modules/.bin/tsx examples/catalog-platform.ts` (writes to CDK8S_OUTDIR, default dist.examples/).
+ * Run: `node_modules/.bin/tsx examples/catalog-platform.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
+ * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
  */
 import { App } from 'cdk8s';
-import { synthOrExit } from '../src/common/synth';
-import { Jaeger } from '../src/components/jaeger';
-import { Matcher, Receiver } from '../src/components/alertmanager';
-import { ObservabilityStack } from '../src/stack';
-import { BUCKETS_WITH_200MS, ServiceSpec } from '../src/slo';
+import { Jaeger, Matcher, ObservabilityStack, Receiver, ServiceSpec, synthOrExit } from 'observability-stack';
 
 const services: ServiceSpec[] = [
-  { name: 'checkout', class: 'CRITICAL', histogramBuckets: BUCKETS_WITH_200MS, labels: { team: 'payments' } },
-  { name: 'cart', class: 'HIGH_FAST', histogramBuckets: BUCKETS_WITH_200MS, overrides: { 'error-rate': { objective: 99.95 } } },
+  { name: 'checkout', class: 'CRITICAL', labels: { team: 'payments' } },
+  { name: 'cart', class: 'HIGH_FAST', overrides: { 'error-rate': { objective: 99.95 } } },
   { name: 'search', class: 'HIGH_SLOW', period: '28d' },
   {
     name: 'storefront',

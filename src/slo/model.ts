@@ -370,7 +370,7 @@ function durationSeconds(text: string): number | undefined {
   try {
     return PromDuration.parse(text, 'period').seconds;
   } catch (e) {
-    if (e instanceof ConfigError) return undefined;
+    if (ConfigError.isConfigError(e)) return undefined;
     throw e;
   }
 }
