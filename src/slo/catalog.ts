@@ -1,4 +1,5 @@
 import { ProblemCollector } from '../common/errors';
+import { didYouMean } from '../common/validation';
 import { ServiceSpec, SloClass, SloOverride, SloSpec } from './spec';
 
 /**
@@ -94,7 +95,13 @@ export function expandServiceSlos(
   if (service.class !== undefined) {
     const cls = classes[service.class];
     if (!cls) {
-      problems.add({ path: `${path}.class`, message: 'is not a known SLO class', value: service.class, fix: `use one of ${known.join(', ')}, or define it in the model options' classes.` });
+      const guess = didYouMean(service.class, known);
+      problems.add({
+        path: `${path}.class`,
+        message: 'is not a known SLO class',
+        value: service.class,
+        fix: `${guess !== undefined ? `did you mean "${guess}"? ` : ''}use one of ${known.join(', ')}, or define it in the model options' classes.`,
+      });
     } else {
       fromClass = classSlos(cls);
     }
@@ -107,7 +114,10 @@ export function expandServiceSlos(
         path: `${path}.overrides.${key}`,
         message: service.class === undefined ? 'overrides a class SLO but the service has no class' : `is not an SLO of class ${service.class}`,
         value: key,
-        fix: names.length > 0 ? `override one of ${names.join(', ')}, or declare the SLO in 'slos'.` : "declare the SLO in 'slos' instead.",
+        fix:
+          names.length > 0
+            ? `${didYouMean(key, names) !== undefined ? `did you mean "${didYouMean(key, names)}"? ` : ''}override one of ${names.join(', ')}, or declare the SLO in 'slos'.`
+            : "declare the SLO in 'slos' instead.",
       });
     }
   }

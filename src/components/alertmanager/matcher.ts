@@ -1,4 +1,5 @@
 import { ConfigError } from '../../common/errors';
+import { re2Error } from '../../common/re2';
 import { LABEL_NAME } from '../../common/validation';
 
 /**
@@ -30,15 +31,11 @@ function checkLabel(label: string, path: string, input: unknown): void {
   }
 }
 
-/** RE2 (Go) and JavaScript regexps differ at the edges; this catches what is malformed in both. */
+/** The value of a regex matcher, parsed with Go's RE2 grammar (the one Alertmanager compiles it with, anchored). */
 function checkRegex(value: string, path: string, input: unknown): void {
-  try {
-    new RegExp(`^(?:${value})$`);
-  } catch (e) {
-    throw problem(path, `has a regular expression that does not compile (${(e as Error).message})`, input, 'fix the regular expression (RE2 syntax, anchored on both ends).');
-  }
-  if (/\(\?[=!<]|\\[1-9]/.test(value)) {
-    throw problem(path, 'uses a lookaround or a backreference, which RE2 (Alertmanager) does not support', input, 'rewrite the regular expression without lookarounds and backreferences.');
+  const e = re2Error(value);
+  if (e) {
+    throw problem(path, `has a regular expression Alertmanager rejects (RE2): ${e.error} at character ${e.character} of the value (${JSON.stringify(e.text)})`, input, `${e.hint ?? 'correct the regular expression'}.`);
   }
 }
 

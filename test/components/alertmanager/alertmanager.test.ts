@@ -281,7 +281,7 @@ describe('Alertmanager construct: bad input', () => {
           value: 'My_Secret',
           fix: 'use "my-secret".',
         },
-        { path: 'test/Alertmanager.resolveTimeout', message: 'is not a positive Prometheus duration', value: '1x', fix: 'write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".' },
+        { path: 'test/Alertmanager.resolveTimeout', message: 'is not a positive Prometheus duration: "x" at character 2 is not a unit', value: '1x', fix: 'write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".' },
         {
           path: 'test/Alertmanager.receivers["pd"].routingKeySecretKey',
           message: 'must name the key of Secret "My_Secret" that holds the PagerDuty routing key',
@@ -309,7 +309,7 @@ describe('Alertmanager construct: bad input', () => {
   test('addRoute and addInhibitRule reject malformed matchers and durations at once', () => {
     const { am } = build();
     expect(() => am.addRoute({ receiver: 'slack', matchers: ['team=db"'], groupWait: '10 s' })).toThrow(
-      /^test\/Alertmanager\.route\.routes\[2\]\.matchers\[0\]: has an unquoted value with reserved characters.*\ntest\/Alertmanager\.route\.routes\[2\]\.groupWait: is not a Prometheus duration \(got "10 s"\)/s,
+      /^test\/Alertmanager\.route\.routes\[2\]\.matchers\[0\]: has an unquoted value with reserved characters.*\ntest\/Alertmanager\.route\.routes\[2\]\.groupWait: is not a Prometheus duration: .*\(got "10 s"\)/s,
     );
     expect(() => am.addInhibitRule({ sourceMatchers: ['severity="critical"'], targetMatchers: ['severity'] })).toThrow(
       /^test\/Alertmanager\.inhibitRules\[1\]\.targetMatchers\[0\]: is not a matcher \(no =, !=, =~ or !~ operator\) \(got "severity"\)/,

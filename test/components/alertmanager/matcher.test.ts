@@ -42,8 +42,8 @@ describe('Matcher', () => {
     ['severity=', /: has no value; the UTF-8 matcher parser of Alertmanager 0\.27\+ requires one .*Fix: write an empty value as "", e\.g\. team=""\./],
     ['severity=crit ical', /: has an unquoted value with reserved characters/],
     ['path="a\\.b"', /: has an escape sequence the matcher parsers do not agree on \(\\\.\)/],
-    ['service=~"(api"', /: has a regular expression that does not compile/],
-    ['service=~"(?!api).*"', /: uses a lookaround or a backreference, which RE2 \(Alertmanager\) does not support/],
+    ['service=~"(api"', /: has a regular expression Alertmanager rejects \(RE2\): missing closing \) at character 1 of the value/],
+    ['service=~"(?!api).*"', /: has a regular expression Alertmanager rejects \(RE2\): invalid or unsupported Perl syntax at character 1 of the value \("\(\?!"\).*Fix: RE2 has no lookahead/],
   ])('GIVEN the malformed matcher %j THEN parse fails with an exact message', (text, message) => {
     expect(() => Matcher.parse(text, 'route.matchers[0]')).toThrow(ConfigError);
     expect(() => Matcher.parse(text, 'route.matchers[0]')).toThrow(message);

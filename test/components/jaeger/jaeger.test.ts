@@ -172,7 +172,7 @@ describe('Jaeger', () => {
 
     test('GIVEN a Badger TTL that is not a Prometheus duration THEN it is refused', () => {
       expect(() => build({ storage: JaegerStorage.badger({ ttl: '1 week' }) })).toThrow(
-        'test/Jaeger.storage.ttl: is not a Prometheus duration (got "1 week"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+        'test/Jaeger.storage.ttl: is not a Prometheus duration: a space at character 2 is not a unit (got "1 week"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       );
     });
 

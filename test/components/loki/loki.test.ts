@@ -170,7 +170,7 @@ describe('Loki', () => {
     test('GIVEN a retention that is not a Prometheus duration THEN a ConfigError names the prop, the value and the fix', () => {
       expect(() => build({ retention: '31 days' })).toThrow(ConfigError);
       expect(() => build({ retention: '31 days' })).toThrow(
-        'test/Loki.retention: is not a Prometheus duration (got "31 days"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+        'test/Loki.retention: is not a Prometheus duration: a space at character 3 is not a unit (got "31 days"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       );
     });
 
