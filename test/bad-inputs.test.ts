@@ -197,7 +197,7 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'a matcher whose regular expression RE2 rejects',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['severity=~"(critical"'] })),
     message:
-      'observability/Alertmanager.route.routes[2].matchers[0]: has a regular expression Alertmanager rejects (RE2): missing closing ) at character 1 of the value ("(critical") (got "severity=~\\"(critical\\""). Fix: close the group that starts here, or escape the ( as \\(.',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has a regular expression Alertmanager rejects (RE2): missing closing ) at character 1 of the value (got "severity=~\\"(critical\\""). Fix: close the group that starts here, or escape the ( as \\(.',
   },
   // --- quantities ------------------------------------------------------------------------------------------------
   {

@@ -46,17 +46,19 @@ const fileOf = (b: Block): string => `readme-line-${b.line}.ts`;
 function writeFixtures(dir: string): void {
   mkdirSync(join(dir, 'slos'), { recursive: true });
   writeFileSync(join(dir, 'slos/myservice.yml'), blockAfter('This Sloth spec', 'yaml'));
-  copyFileSync(join(ROOT, 'test/slo/import/fixtures/openslo/kubernetes-apiserver.yaml'), join(dir, 'slos/web.yaml'));
+  copyFileSync(join(ROOT, 'test/fixtures/openslo-web.yaml'), join(dir, 'slos/web.yaml'));
 }
 
-function runBlock(file: string, env: Record<string, string> = {}): ReturnType<typeof spawnSync> & { stdout: string; stderr: string } {
+/** Runs a block as `cdk8s synth` runs an app; returns its exit code, stderr and the manifests it wrote. */
+function runBlock(file: string): { status: number | null; stderr: string; manifests: string[] } {
   const out = mkdtempSync(join(work, 'out-'));
-  return spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', join(work, 'tsconfig.json'), file], {
+  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['--tsconfig', join(work, 'tsconfig.json'), file], {
     cwd: work,
     encoding: 'utf8',
-    env: { ...process.env, CDK8S_OUTDIR: out, ...env },
+    env: { ...process.env, CDK8S_OUTDIR: out },
     timeout: 110_000,
-  }) as ReturnType<typeof spawnSync> & { stdout: string; stderr: string };
+  });
+  return { status: r.status, stderr: r.stderr, manifests: readdirSync(out).filter((f) => f.endsWith('.yaml')) };
 }
 
 beforeAll(() => {
@@ -90,6 +92,7 @@ describe('README code blocks', () => {
   test.each(synthesizing.map((b) => [b.line, b]))('the block at README line %p synthesizes manifests, with nothing on stderr', (_line, b) => {
     const r = runBlock(fileOf(b as Block));
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+    expect(r.manifests.length).toBeGreaterThan(0);
   }, 120_000);
 
   test('the library example with a bad objective prints the error the README shows, and exits 1', () => {
@@ -98,7 +101,7 @@ describe('README code blocks', () => {
     expect(bad).not.toBe(example.code);
     writeFileSync(join(work, 'bad-objective.ts'), bad);
     const r = runBlock('bad-objective.ts');
-    expect(r.status).toBe(1);
+    expect({ status: r.status, manifests: r.manifests }).toEqual({ status: 1, manifests: [] });
     expect(r.stderr).toBe(blockAfter('prints the problem and exits 1:'));
   }, 120_000);
 });

@@ -178,6 +178,10 @@ function lexActions(text: string): { tokens: Token[]; at: number }[] {
         }
         if (i >= text.length) throw new TemplateFailure(start, 'unterminated character constant', "close it with '");
         i++;
+        const inner = text.slice(start + 1, i - 1);
+        if (!/^(?:[^\\']|\\[abfnrtv\\']|\\x[0-9A-Fa-f]{2}|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}|\\[0-7]{3})$/u.test(inner)) {
+          throw new TemplateFailure(start, `malformed character constant: ${text.slice(start, i)}`, 'a character constant holds one character, e.g. \'a\'; use "..." for text');
+        }
         tokens.push({ type: 'char', text: text.slice(start, i), at: start });
         continue;
       }
@@ -333,34 +337,35 @@ class TemplateParser {
       const op = tokens[1];
       const comma = tokens[1]?.type === 'other' && tokens[1].text === ',' && tokens[2]?.type === 'var';
       if (range && comma && (tokens[3]?.type === 'declare' || tokens[3]?.type === 'assign')) {
-        for (const v of [v1, tokens[2]]) this.declare(v, tokens[3].type === 'declare');
+        for (const v of [v1, tokens[2]]) this.declare(v);
         tokens = tokens.slice(4);
       } else if (op?.type === 'declare' || op?.type === 'assign') {
-        this.declare(v1, op.type === 'declare');
+        this.declare(v1);
         tokens = tokens.slice(2);
       }
     }
     this.commands(tokens, context);
   }
 
-  private declare(v: Token, fresh: boolean): void {
-    if (!fresh && !this.defined(v.text)) throw new TemplateFailure(v.at, `undefined variable "${v.text}"`, `declare it first with ${v.text} := ...`);
+  /** `$x :=` declares; `$x =` assigns (text/template does not check at parse time that `$x` exists). */
+  private declare(v: Token): void {
     this.frames[this.frames.length - 1].vars.add(v.text);
   }
 
   /** Commands separated by `|`, up to `end` (or a `)` closing a parenthesized pipeline). Returns the index after it. */
   private commands(tokens: Token[], context: string, from = 0, closing: TokenType = 'end'): number {
     let i = from;
-    for (;;) {
+    for (let stage = 1; ; stage++) {
       const start = tokens[i];
-      if (start.type === closing || start.type === 'pipe') throw new TemplateFailure(start.at, `missing command${context === 'command' ? '' : ` in ${context}`}`, 'put a value or function before |, or remove the |');
-      let operands = 0;
+      if (start.type === closing && stage === 1) throw new TemplateFailure(start.at, `missing value for ${context}`, 'give it a value, e.g. {{ $labels.service }}');
+      if (start.type === closing) return i + 1; // a trailing | is allowed (text/template's command loop)
+      if (start.type === 'pipe') throw new TemplateFailure(start.at, 'empty command', 'put a value or function before |, or remove the |');
+      if (stage > 1 && ['bool', 'dot', 'nil', 'number', 'string', 'char'].includes(start.type)) {
+        throw new TemplateFailure(start.at, `non executable command in pipeline stage ${stage}`, 'after | comes a function (or a field, a variable, a parenthesized pipeline) that takes the value');
+      }
       while (tokens[i].type !== 'pipe' && tokens[i].type !== closing) {
-        const t = tokens[i];
-        if (t.type === 'end') throw new TemplateFailure(t.at, 'unclosed left paren', 'close every ( with )');
+        if (tokens[i].type === 'end') throw new TemplateFailure(tokens[i].at, 'unclosed left paren', 'close every ( with )');
         i = this.operand(tokens, i, context);
-        operands++;
-        if (operands === 1 && t.type === 'nil' && (tokens[i].type === 'pipe' || tokens[i].type === closing)) throw new TemplateFailure(t.at, 'nil is not a command', 'nil can only be an argument');
       }
       if (tokens[i].type === closing) return i + 1;
       i++; // past |

@@ -70,8 +70,9 @@ class Re2Parser {
 
   constructor(private readonly s: readonly string[]) {}
 
-  private fail(at: number, error: string, end: number, hint?: string): never {
-    throw new Re2Failure({ character: at + 1, error, text: this.s.slice(at, Math.max(end, at + 1)).join(''), hint });
+  /** Fails at character `at` (0-based) with Go's error and the text Go quotes, `s[at..end)` unless given. */
+  private fail(at: number, error: string, end: number, hint?: string, text?: string): never {
+    throw new Re2Failure({ character: at + 1, error, text: text ?? this.s.slice(at, Math.max(end, at + 1)).join(''), hint });
   }
 
   public parse(): void {
@@ -90,7 +91,7 @@ class Re2Parser {
           }
           break;
         case ')':
-          if (this.groups.length === 0) this.fail(this.i, 'unexpected )', this.i + 1, 'remove it, or escape it as \\) to match a parenthesis');
+          if (this.groups.length === 0) this.fail(this.i, 'unexpected )', this.i + 1, 'remove it, or escape it as \\) to match a parenthesis', s.join(''));
           this.groups.pop();
           this.i++;
           this.canRepeat = true;
@@ -137,7 +138,7 @@ class Re2Parser {
     }
     if (this.groups.length > 0) {
       const at = this.groups[this.groups.length - 1];
-      this.fail(at, 'missing closing )', s.length, 'close the group that starts here, or escape the ( as \\(');
+      this.fail(at, 'missing closing )', s.length, 'close the group that starts here, or escape the ( as \\(', s.join(''));
     }
   }
 
@@ -244,7 +245,7 @@ class Re2Parser {
     const s = this.s;
     const start = this.i;
     const c = s[start + 1];
-    if (c === undefined) this.fail(start, 'trailing backslash at end of expression', start + 1, 'escape the backslash itself as \\\\');
+    if (c === undefined) this.fail(start, 'trailing backslash at end of expression', start + 1, 'escape the backslash itself as \\\\', '');
     if (c === 'A' || c === 'b' || c === 'B' || c === 'z') {
       this.i += 2;
       return;
@@ -293,7 +294,7 @@ class Re2Parser {
     const s = this.s;
     const start = this.i;
     const c = s[start + 1];
-    if (c === undefined) this.fail(start, 'trailing backslash at end of expression', start + 1, 'escape the backslash itself as \\\\');
+    if (c === undefined) this.fail(start, 'trailing backslash at end of expression', start + 1, 'escape the backslash itself as \\\\', '');
     const cp = c.codePointAt(0)!;
     const bad = (end: number, hint?: string): never => this.fail(start, 'invalid escape sequence', end, hint ?? 'RE2 escapes are \\a \\f \\t \\n \\r \\v, octal \\0nn, hex \\xHH or \\x{H...}, classes \\d \\s \\w \\pL, assertions \\b \\B \\A \\z, and \\ before punctuation');
     if (cp < 128 && !/[A-Za-z0-9]/.test(c)) {
@@ -311,11 +312,20 @@ class Re2Parser {
     if (c === '8' || c === '9') bad(start + 2, 'RE2 has no backreferences: match the text again instead');
     if (c === 'x') {
       if (s[start + 2] === '{') {
-        const close = s.indexOf('}', start + 3);
-        const hex = close < 0 ? '' : s.slice(start + 3, close).join('');
-        if (close < 0 || !/^[0-9A-Fa-f]+$/.test(hex) || parseInt(hex, 16) > 0x10ffff) bad(close < 0 ? s.length : close + 1);
-        this.i = close + 1;
-        return parseInt(hex, 16);
+        // Go reads hex digits up to }, failing on the first non-digit or once the value passes U+10FFFF.
+        let j = start + 3;
+        let v = 0;
+        for (;;) {
+          if (j >= s.length) bad(s.length);
+          if (s[j] === '}') break;
+          if (!/[0-9A-Fa-f]/.test(s[j])) bad(j + 1);
+          v = v * 16 + parseInt(s[j], 16);
+          if (v > 0x10ffff) bad(j + 1);
+          j++;
+        }
+        if (j === start + 3) bad(j + 1);
+        this.i = j + 1;
+        return v;
       }
       const hex = (s[start + 2] ?? '') + (s[start + 3] ?? '');
       if (!/^[0-9A-Fa-f]{2}$/.test(hex)) bad(Math.min(s.length, start + 4));

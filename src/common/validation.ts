@@ -448,7 +448,7 @@ export function regexProblems(value: unknown, path: string, options: RegexOption
   return [
     {
       path,
-      message: `is not a regular expression ${options.reader ?? 'Prometheus'} accepts (RE2): ${e.error} at character ${e.character} (${JSON.stringify(e.text)})`,
+      message: `is not a regular expression ${options.reader ?? 'Prometheus'} accepts (RE2): ${e.error} at character ${e.character}${e.text !== '' && e.text !== value ? ` (${JSON.stringify(e.text)})` : ''}`,
       value,
       fix: `${e.hint ?? 'correct the regular expression'}.`,
     },

@@ -35,7 +35,8 @@ function checkLabel(label: string, path: string, input: unknown): void {
 function checkRegex(value: string, path: string, input: unknown): void {
   const e = re2Error(value);
   if (e) {
-    throw problem(path, `has a regular expression Alertmanager rejects (RE2): ${e.error} at character ${e.character} of the value (${JSON.stringify(e.text)})`, input, `${e.hint ?? 'correct the regular expression'}.`);
+    const text = e.text !== '' && e.text !== value ? ` (${JSON.stringify(e.text)})` : '';
+    throw problem(path, `has a regular expression Alertmanager rejects (RE2): ${e.error} at character ${e.character} of the value${text}`, input, `${e.hint ?? 'correct the regular expression'}.`);
   }
 }
 
