@@ -40,6 +40,7 @@ if (mode !== 'newest' && mode !== 'oldest') throw new Error(`usage: consumer-tes
 const started = Date.now();
 const timings: string[] = [];
 let failures = 0;
+let passes = 0;
 
 function step<T>(name: string, fn: () => T): T {
   const t0 = Date.now();
@@ -51,6 +52,7 @@ function step<T>(name: string, fn: () => T): T {
 function check(ok: boolean, what: string, detail = ''): void {
   console.log(`${ok ? 'ok  ' : 'FAIL'} ${what}${!ok && detail ? `\n${detail}` : ''}`);
   if (!ok) failures++;
+  else passes++;
 }
 
 function run(cmd: string, args: readonly string[], cwd: string, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
@@ -147,5 +149,5 @@ try {
 
 timings.push(`total: ${((Date.now() - started) / 1000).toFixed(1)} s`);
 console.log(timings.join('\n'));
-console.log(`consumer test (${mode}): ${failures === 0 ? 'passed' : `${failures} check(s) FAILED`}`);
+console.log(`consumer test (${mode}): ${passes} passed, ${failures} failed`);
 if (failures > 0) process.exitCode = 1;

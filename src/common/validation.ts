@@ -482,21 +482,20 @@ export function editDistance(a: string, b: string): number {
 }
 
 /**
- * The known name `value` was most likely meant to be: one that differs only in case, or the one known name one edit
- * away (a typo, a missing or extra character, two swapped). Undefined when there is none, or several.
+ * The known names `value` was most likely meant to be: the one that differs only in case, else those one edit away
+ * (a typo, a missing or extra character, two swapped). Empty when there is none.
  */
-export function didYouMean(value: string, known: Iterable<string>): string | undefined {
+export function didYouMean(value: string, known: Iterable<string>): string[] {
   const names = [...new Set(known)].filter((k) => k !== value);
   const sameCase = names.filter((k) => k.toLowerCase() === value.toLowerCase());
-  if (sameCase.length === 1) return sameCase[0];
-  const close = names.filter((k) => editDistance(k, value) === 1);
-  return close.length === 1 ? close[0] : undefined;
+  if (sameCase.length === 1) return sameCase;
+  return names.filter((k) => editDistance(k, value) === 1).sort();
 }
 
-/** ` Did you mean "x"?` when one known name is one edit away, else ''. */
+/** `did you mean "x"? ` (or `"x" or "y"`) for a fix, when known names are one edit away; else ''. */
 export function didYouMeanText(value: unknown, known: Iterable<string>): string {
-  const guess = typeof value === 'string' ? didYouMean(value, known) : undefined;
-  return guess !== undefined ? ` Did you mean "${guess}"?` : '';
+  const guesses = typeof value === 'string' ? didYouMean(value, known) : [];
+  return guesses.length > 0 && guesses.length <= 3 ? `did you mean ${guesses.map((g) => JSON.stringify(g)).join(' or ')}? Otherwise ` : '';
 }
 
 /**

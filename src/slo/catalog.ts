@@ -1,5 +1,5 @@
 import { ProblemCollector } from '../common/errors';
-import { didYouMean } from '../common/validation';
+import { didYouMeanText } from '../common/validation';
 import { ServiceSpec, SloClass, SloOverride, SloSpec } from './spec';
 
 /**
@@ -95,12 +95,11 @@ export function expandServiceSlos(
   if (service.class !== undefined) {
     const cls = classes[service.class];
     if (!cls) {
-      const guess = didYouMean(service.class, known);
       problems.add({
         path: `${path}.class`,
         message: 'is not a known SLO class',
         value: service.class,
-        fix: `${guess !== undefined ? `did you mean "${guess}"? ` : ''}use one of ${known.join(', ')}, or define it in the model options' classes.`,
+        fix: `${didYouMeanText(service.class, known)}use one of ${known.join(', ')}, or define it in the model options' classes.`,
       });
     } else {
       fromClass = classSlos(cls);
@@ -116,7 +115,7 @@ export function expandServiceSlos(
         value: key,
         fix:
           names.length > 0
-            ? `${didYouMean(key, names) !== undefined ? `did you mean "${didYouMean(key, names)}"? ` : ''}override one of ${names.join(', ')}, or declare the SLO in 'slos'.`
+            ? `${didYouMeanText(key, names)}override one of ${names.join(', ')}, or declare the SLO in 'slos'.`
             : "declare the SLO in 'slos' instead.",
       });
     }

@@ -48,10 +48,15 @@ export function sloWarnings(model: SloModel, path?: string): ConfigWarning[] {
       seen.add(key);
     }
   };
-  const extreme = extremeTargetWarnings(model, path);
+  const ratios = new Set<string>();
   for (const slo of allSlos(model)) {
     const at = `${services}.${slo.service}.slos.${slo.name}`;
-    add(objectiveRatioWarnings(slo.objective, `${at}.objective`));
+    const ratio = objectiveRatioWarnings(slo.objective, `${at}.objective`);
+    add(ratio);
+    if (ratio.length > 0) {
+      ratios.add(`${at}.objective`); // what follows from the typo (dead windows) would only repeat it
+      continue;
+    }
     if (slo.sli.kind === 'latency') add(histogramBaseNameWarnings(slo.sli.bucketMetric.replace(/_bucket$/, ''), `${services}.${slo.service}.metrics.requestDuration`));
     const maxBurn = cleanNumber(1 / slo.errorBudget);
     const live = listAlertWindows(slo.alertWindows).filter((w) => (w.tier === 'page' ? slo.page : slo.ticket).enabled && w.factor <= maxBurn);
@@ -70,6 +75,6 @@ export function sloWarnings(model: SloModel, path?: string): ConfigWarning[] {
       ]);
     }
   }
-  add(extreme);
+  add(extremeTargetWarnings(model, path).filter((w) => !ratios.has(w.path)));
   return out;
 }

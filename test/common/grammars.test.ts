@@ -1,7 +1,10 @@
+import { App, Testing } from 'cdk8s';
 import { ALERTMANAGER_TEMPLATE, goTemplateError, PROMETHEUS_TEMPLATE } from '../../src/common/go-template';
 import { re2Error } from '../../src/common/re2';
 import { regexProblems, templateProblems } from '../../src/common/validation';
 import { formatProblem } from '../../src/common/errors';
+import { Receiver } from '../../src/components/alertmanager';
+import { ObservabilityStack } from '../../src/stack';
 import { promtool, writeTree } from '../helpers/tools';
 
 /**
@@ -105,5 +108,47 @@ describe('Go templates, against text/template as promtool parses alert annotatio
       'is not a valid Prometheus alert template: function "humanise" not defined at character 4',
     );
     expect(templateProblems('no actions at all', 'r', PROMETHEUS_TEMPLATE)).toEqual([]);
+  });
+});
+
+describe('every string the user gives that an upstream program parses is parsed at synth, through the stack', () => {
+  function messageOf(build: (app: App) => unknown): string {
+    try {
+      const app = Testing.app();
+      build(app);
+      app.synth();
+    } catch (e) {
+      return (e as Error).message;
+    }
+    throw new Error('expected an error');
+  }
+
+  test.each<[string, (app: App) => unknown, string]>([
+    [
+      'an alert annotation template',
+      (app) => new ObservabilityStack(app, 'observability').prometheus.addRuleGroup({ name: 'team', rules: [{ alert: 'X', expr: 'up == 0', annotations: { summary: 'down: {{ $labels.instance' } }] }),
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].annotations.summary: is not a valid Prometheus alert template: unclosed action at character 7 (got "down: {{ $labels.instance"). Fix: close the action with }}.',
+    ],
+    [
+      'an error-status regex with a lookahead',
+      (app) => new ObservabilityStack(app, 'observability', { services: [{ name: 'shop', slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate', errorStatus: '5(?!04)..' } }] }] }),
+      'observability/Slos.services.shop.slos.errors.sli.errorStatus: is not a regular expression Prometheus accepts (RE2): invalid or unsupported Perl syntax at character 2 ("(?!") (got "5(?!04).."). Fix: RE2 has no lookahead: match the text itself, or use a negative matcher (!~) for what must not match.',
+    ],
+    [
+      'a relabeling regex',
+      (app) =>
+        new ObservabilityStack(app, 'observability').prometheus.addScrapeConfig({ jobName: 'x', staticConfigs: [{ targets: ['a:1'] }], relabelConfigs: [{ sourceLabels: ['__address__'], regex: '(.*' }] }),
+      'observability/Prometheus.scrapeConfigs[7].relabelConfigs[0].regex: is not a regular expression Prometheus accepts (RE2): missing closing ) at character 1 (got "(.*"). Fix: close the group that starts here, or escape the ( as \\(.',
+    ],
+    [
+      'a Slack title template with an Alertmanager function it does not have',
+      (app) =>
+        new ObservabilityStack(app, 'observability').alertmanager!.addReceiver(
+          Receiver.slack('team', { channel: '#team', apiUrlSecretKey: 'team-slack', title: '{{ .CommonLabels.alertname | humanize }}' }),
+        ),
+      'observability/Alertmanager.receivers["team"].title: is not a valid Alertmanager notification template: function "humanize" not defined at character 30 (got "{{ .CommonLabels.alertname | humanize }}"). Fix: Alertmanager notification templates have toUpper, toLower, title, trimSpace, join, match, safeHtml, reReplaceAll, stringSlice, date, tz, since, humanizeDuration and Go\'s builtins.',
+    ],
+  ])('%s', (_what, build, expected) => {
+    expect(messageOf(build)).toBe(expected);
   });
 });

@@ -1,7 +1,7 @@
 import { ConfigError, ConfigProblem, ConfigWarning, ProblemCollector, formatValue } from '../../common/errors';
 import { durationProblems } from '../../common/duration';
 import { toYaml } from '../../common/serialize';
-import { ALERTMANAGER_TEMPLATE, configKeyProblems, didYouMean, didYouMeanText, hostPortProblems, httpUrlProblems, labelNameProblems, nonEmptyProblems, parseHttpUrl, templateProblems, wholeNumberProblems } from '../../common/validation';
+import { ALERTMANAGER_TEMPLATE, configKeyProblems, didYouMeanText, hostPortProblems, httpUrlProblems, labelNameProblems, nonEmptyProblems, parseHttpUrl, templateProblems, wholeNumberProblems } from '../../common/validation';
 import { PAGERDUTY_SEVERITY_TEMPLATE, SLACK_TEXT_TEMPLATE, SLACK_TITLE_TEMPLATE } from './defaults';
 import { Matcher, MatcherInput } from './matcher';
 import { Receiver, ReceiverIntegration, secretKeyUses } from './receiver';
@@ -227,7 +227,7 @@ function checkRoute(c: ProblemCollector, route: Route, path: string, known: read
       path: `${path}.receiver`,
       message: 'names an unknown receiver',
       value: route.receiver,
-      fix: `${didYouMeanText(route.receiver, known).trim().replace(/^D/, 'd')}${didYouMeanText(route.receiver, known) ? ' ' : ''}use one of the known receivers (${knownList(known)}) or define a receiver named ${formatValue(route.receiver)} (receivers prop or addReceiver()).`,
+      fix: `${didYouMeanText(route.receiver, known)}use one of the known receivers (${knownList(known)}) or define a receiver named ${formatValue(route.receiver)} (receivers prop or addReceiver()).`,
     });
   }
   checkMatchers(c, route.matchers, `${path}.matchers`);
@@ -389,13 +389,13 @@ export function unknownServiceRouteWarnings(route: Route, path: string, services
     if (m.label !== serviceLabel) return;
     const names = m.operator === '=' ? [m.value] : m.operator === '=~' && /^[a-z0-9-]+(\|[a-z0-9-]+)*$/.test(m.value) ? m.value.split('|') : [];
     for (const name of names.filter((n) => !services.includes(n))) {
-      const guess = didYouMean(name, services);
+      const guess = didYouMeanText(name, services);
       out.push({
         code: 'ROUTE_UNKNOWN_SERVICE',
         path: `${path}.matchers[${i}]`,
         message: `names service ${JSON.stringify(name)}, which is not in the SLO catalog: no SLO alert carries it (only platform alerts of a pod labelled so would)`,
         value: String(m),
-        fix: guess !== undefined ? `did you mean "${guess}"? Use a catalog service name.` : `use one of the catalog's services (${services.slice(0, 5).join(', ')}${services.length > 5 ? ', ...' : ''}), or add the service to the catalog.`,
+        fix: `${guess}use a service of the catalog (${services.slice(0, 5).join(', ')}${services.length > 5 ? ', ...' : ''}), or add the service to the catalog.`,
       });
     }
   });

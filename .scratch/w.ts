@@ -1,0 +1,27 @@
+import { Testing } from 'cdk8s';
+import { formatProblem } from '/work/wt/lib/src/common/errors';
+import { ObservabilityStack } from '/work/wt/lib/src/stack';
+import { Loki } from '/work/wt/lib/src/components/loki';
+import { Prometheus } from '/work/wt/lib/src/components/prometheus';
+const seen: string[] = [];
+const orig = process.emitWarning;
+(process as any).emitWarning = (w: string, o: any) => seen.push(`[${o?.code}] ${w}`);
+function run(name: string, fn: () => void) { seen.length = 0; try { fn(); } catch (e) { seen.push('ERROR ' + (e as Error).message); } console.log('== ' + name); for (const s of seen) console.log(s); }
+const stack = (props: any, after?: (s: ObservabilityStack) => void) => () => { const app = Testing.app(); const s = new ObservabilityStack(app, 'observability', props); after?.(s); Testing.synth(s); };
+run('ratio', stack({ services: [{ name: 'shop', slos: [{ name: 'errors', objective: 0.999, sli: { kind: 'error-rate' } }] }] }));
+run('suffix', stack({ services: [{ name: 'shop', metrics: { requestDuration: 'http_request_duration_seconds_bucket' }, histogramBuckets: [0.1, 0.2], slos: [{ name: 'latency', objective: 99, sli: { kind: 'latency', threshold: 0.2 } }] }] }));
+run('never', stack({ services: [{ name: 'shop', slos: [{ name: 'errors', objective: 99.9, page: false, ticket: false, sli: { kind: 'error-rate' } }] }] }));
+run('never80', stack({ services: [{ name: 'shop', slos: [{ name: 'errors', objective: 80, ticket: false, sli: { kind: 'error-rate' } }] }] }));
+run('unreachable', stack({}, (s) => s.alertmanager!.addRoute({ receiver: 'email', matchers: ['severity="warning"', 'team="db"'] })));
+run('catchall', stack({ alertmanager: { route: { receiver: 'email', routes: [{ receiver: 'slack' }, { receiver: 'pagerduty', matchers: ['team="db"'] }] } } }));
+run('unknown service', stack({ services: [{ name: 'order-service', class: 'LOW' }] }, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['service="order-servce"'] }, { beforeExisting: true })));
+run('receiver typo', stack({ alertmanager: { route: { receiver: 'slak' } } }));
+run('class typo', stack({ services: [{ name: 'shop', class: 'HIGH_FST' }] }));
+run('class case', stack({ services: [{ name: 'shop', class: 'high_fast' }] }));
+run('override typo', stack({ services: [{ name: 'shop', class: 'HIGH_FAST', overrides: { 'latency-p90': false } }] }));
+run('loki push', () => Loki.fromUrl('http://loki:3100/loki/api/v1/push'));
+run('prom write', () => Prometheus.fromUrl('http://prom:9090/api/v1/write'));
+run('rule template', stack({}, (s) => s.prometheus.addRuleGroup({ name: 'team', rules: [{ alert: 'X', expr: 'up == 0', annotations: { summary: 'down: {{ $labels.instance' } }] })));
+run('errorStatus', stack({ services: [{ name: 'shop', slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate', errorStatus: '5(?!04)..' } }] }] }));
+run('relabel', stack({}, (s) => s.prometheus.addScrapeConfig({ jobName: 'x', staticConfigs: [{ targets: ['a:1'] }], relabelConfigs: [{ sourceLabels: ['__address__'], regex: '(.*' }] })));
+process.emitWarning = orig;
