@@ -191,7 +191,7 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'a matcher with a stray quote',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['team=db"'] })),
     message:
-      'observability/Alertmanager.route.routes[2].matchers[0]: has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has an unquoted value with the reserved character "\\"" at character 8 (reserved: whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
   },
   {
     mistake: 'a matcher whose regular expression RE2 rejects',

@@ -377,11 +377,34 @@ export function parseHttpUrl(value: unknown, base = false): URL | undefined {
   return url;
 }
 
+/** What makes `value` not an absolute http(s) (base) URL, with the character where it goes wrong. */
+function httpUrlIssue(value: unknown, base: boolean): string {
+  if (typeof value !== 'string') return 'it is not a string';
+  if (value === '') return 'it is empty';
+  const space = firstInvalid(value, /[^\s\p{Cc}]/u);
+  if (space !== undefined) return `it contains ${space}`;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);
+  if (!scheme) return 'it has no http:// or https:// scheme at character 1';
+  if (!/^https?$/i.test(scheme[1])) return `its scheme "${scheme[1]}" at character 1 is not http or https`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'it does not parse as a URL (host, port or path malformed)';
+  }
+  if (url.hostname === '') return `it has no host at character ${scheme[0].length + 1}`;
+  if (base && (url.search !== '' || url.hash !== '')) {
+    const at = Array.from(value).findIndex((c) => c === '?' || c === '#');
+    return `it has a ${value[at] === '?' ? 'query' : 'fragment'} at character ${at + 1}, and a base URL gets paths appended`;
+  }
+  return 'it is not an absolute http(s) URL';
+}
+
 /** An absolute http(s) URL (`http://prometheus.monitoring.svc:9090`). */
 export function httpUrlProblems(value: unknown, path: string, options: HttpUrlOptions): ConfigProblem[] {
   if (parseHttpUrl(value, options.base)) return [];
-  const what = options.base ? 'an http(s) base URL (no query or fragment)' : 'an http(s) URL';
-  return [{ path, message: `is not ${what}${options.reason ? ` (${options.reason})` : ''}`, value, fix: `give an absolute URL such as "${options.example}".` }];
+  const what = options.base ? 'an http(s) base URL' : 'an http(s) URL';
+  return [{ path, message: `is not ${what}${options.reason ? ` (${options.reason})` : ''}: ${httpUrlIssue(value, options.base ?? false)}`, value, fix: `give an absolute URL such as "${options.example}".` }];
 }
 
 /** A TCP or UDP port. */

@@ -133,7 +133,7 @@ describe('alertmanager.yml validation', () => {
       'alertmanager.route.groupBy[1]: repeats a label name (got "alertname"). Fix: list each label once.',
       'alertmanager.route.groupWait: is not a Prometheus duration: the number at character 1 has no unit (got "30"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       'alertmanager.route.repeatInterval: is not a positive Prometheus duration: it is zero (got "0s"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
-      expect.stringMatching(/^alertmanager\.route\.routes\[0\]\.matchers\[0\]: has an unquoted value with reserved characters/),
+      expect.stringMatching(/^alertmanager\.route\.routes\[0\]\.matchers\[0\]: has an unquoted value with the reserved character/),
       'alertmanager.inhibitRules[0].sourceMatchers: must have at least one matcher (an empty list matches every alert) (got []). Fix: add a matcher, e.g. severity="critical".',
       'alertmanager.inhibitRules[0].equal[0]: is not a valid Prometheus label name: it contains "-" at character 4; label names are ASCII letters, digits and "_", not starting with a digit (got "bad-label"). Fix: rename it to "bad_label".',
     ]);

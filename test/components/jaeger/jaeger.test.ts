@@ -217,7 +217,7 @@ describe('Jaeger', () => {
     test('GIVEN a bad URL and a gRPC endpoint with a scheme THEN both are reported', () => {
       expect(() => Jaeger.fromEndpoints({ queryUrl: 'jaeger:16686', otlpGrpcEndpoint: 'http://collector:4317' })).toThrow(
         [
-          'Jaeger.fromEndpoints.queryUrl: is not an http(s) base URL (no query or fragment) (got "jaeger:16686"). Fix: give an absolute URL such as "http://jaeger-query.tracing.svc:16686".',
+          'Jaeger.fromEndpoints.queryUrl: is not an http(s) base URL: it has no http:// or https:// scheme at character 1 (got "jaeger:16686"). Fix: give an absolute URL such as "http://jaeger-query.tracing.svc:16686".',
           'Jaeger.fromEndpoints.otlpGrpcEndpoint: is not a host:port (got "http://collector:4317"). Fix: give a host and a port from 1 to 65535, without scheme or path, e.g. "jaeger-collector.tracing.svc:4317".',
         ].join('\n'),
       );
