@@ -3,19 +3,15 @@
  * SLI and one a raw SLI over gRPC metrics; a team receiver gets its services' alerts; traces go to an external Jaeger.
  * People open Grafana through an Ingress with a cert-manager certificate; applications send OTLP to the node agents
  * over TLS; the NetworkPolicies know the ingress controller and the node subnet.
- * Run: `node_modules/.bin/tsx examples/catalog-platform.ts` (writes to CDK8S_OUTDIR, default dist.examples/).
+ * Run: `node_modules/.bin/tsx examples/catalog-platform.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
+ * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
  */
 import { App } from 'cdk8s';
-import { synthOrExit } from '../src/common/synth';
-import { TlsCertificate } from '../src/common/tls';
-import { Jaeger } from '../src/components/jaeger';
-import { Matcher, Receiver } from '../src/components/alertmanager';
-import { ObservabilityStack } from '../src/stack';
-import { BUCKETS_WITH_200MS, ServiceSpec } from '../src/slo';
+import { Jaeger, Matcher, ObservabilityStack, Receiver, ServiceSpec, TlsCertificate, synthOrExit } from 'observability-stack';
 
 const services: ServiceSpec[] = [
-  { name: 'checkout', class: 'CRITICAL', histogramBuckets: BUCKETS_WITH_200MS, labels: { team: 'payments' } },
-  { name: 'cart', class: 'HIGH_FAST', histogramBuckets: BUCKETS_WITH_200MS, overrides: { 'error-rate': { objective: 99.95 } } },
+  { name: 'checkout', class: 'CRITICAL', labels: { team: 'payments' } },
+  { name: 'cart', class: 'HIGH_FAST', overrides: { 'error-rate': { objective: 99.95 } } },
   { name: 'search', class: 'HIGH_SLOW', period: '28d' },
   {
     name: 'storefront',

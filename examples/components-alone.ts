@@ -1,16 +1,11 @@
 /**
  * Components used alone, outside ObservabilityStack: a Prometheus and an Alertmanager in a chart of your own, wired by
  * reference, with a team's rule group and an external Loki for Grafana.
- * Run: `node_modules/.bin/tsx examples/components-alone.ts` (writes to CDK8S_OUTDIR, default dist.examples/).
+ * Run: `node_modules/.bin/tsx examples/components-alone.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
+ * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
  */
 import { App, Chart } from 'cdk8s';
-import { synthOrExit } from '../src/common/synth';
-import { stackNamespace } from '../src/common/namespace';
-import { Alertmanager } from '../src/components/alertmanager';
-import { Grafana } from '../src/components/grafana';
-import { Loki } from '../src/components/loki';
-import { platformAlertRules, Prometheus } from '../src/components/prometheus';
-import { serviceOverviewDashboard } from '../src/components/grafana';
+import { Alertmanager, Grafana, Loki, platformAlertRules, Prometheus, serviceOverviewDashboard, stackNamespace, synthOrExit } from 'observability-stack';
 
 synthOrExit(() => {
   const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist.examples' });

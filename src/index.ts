@@ -1,30 +1,105 @@
-// Public API: re-exports only.
-export * from './stack';
-export * from './versions';
-export * from './conventions';
-export * from './common/errors';
-export * from './common/endpoints';
-export * from './common/labels';
-export * from './common/rules';
-export * from './common/validation';
-export * from './common/namespace';
-export * from './common/workload';
-export * from './common/log-level';
-export * from './common/tls';
-export * from './network';
-export * from './components/prometheus';
-export * from './components/alertmanager';
-export * from './components/grafana';
-export * from './components/loki';
-export * from './components/jaeger';
-export * from './components/otel-collector';
-export * from './components/exporters';
-export * from './dashboards';
-export * from './slo';
-export * from './slo/construct';
-export * from './promql';
+/**
+ * The public API of `observability-stack`: re-exports only, and only what a consumer builds with — the constructs,
+ * their props and interfaces, the value classes, the SLO spec types and the documented functions. Every other export
+ * of a module under src/ (validators, renderers, model functions, defaults tables, dashboard factories, rule
+ * generators) is internal: it may change in any release. aws-cdk keeps such helpers under `lib/private/`; here the
+ * rule is this file, and `test/api/public-api.test.ts` pins the runtime names so a change to the surface is a
+ * deliberate one (and a CHANGELOG line).
+ *
+ * Values and types are listed by name: the types are those of the props, of the public fields (`model`, `config`) and
+ * of the SLO spec, so a consumer can name every type a public member has.
+ */
 
-// Names several modules export: the explicit export picks the one the public API means.
-export type { InhibitRule } from './components/alertmanager';
-export { selector } from './dashboards';
-export { sanitizeLabelName } from './common/validation';
+// The stack and how to synthesize it.
+export { ObservabilityStack } from './stack';
+export type { ObservabilityStackProps } from './stack';
+export { synthOrExit } from './common/synth';
+export type { SynthOutput } from './common/synth';
+
+// Errors and value classes.
+export { ConfigError, formatProblem } from './common/errors';
+export type { ConfigProblem } from './common/errors';
+export { PromDuration } from './common/duration';
+export type { DurationInput, DurationOptions, DurationString } from './common/duration';
+export { ByteSize } from './common/quantity';
+export { VERSIONS } from './versions';
+export type { ComponentName, ImageVersion } from './versions';
+
+// Shared types of props: endpoints, rule files, pod settings, namespaces, log levels.
+export type { IAlertmanager, IJaeger, ILoki, IOtlpReceiver, IPrometheus } from './common/endpoints';
+export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './common/rules';
+export type { ClaimSpec, DeploymentSpec, HostAccess, MountSpec, NamedMountSpec, NamedVolumeSpec, PortSpec, ProbeSpec, ResourceSpec, Resources, SecureContainerSpec, StatefulSetSpec, WorkloadSpec } from './common/workload';
+export { stackNamespace } from './common/namespace';
+export type { PodSecurityLevel, StackNamespaceSpec } from './common/namespace';
+export type { LogLevel } from './common/log-level';
+
+// Network policies and TLS.
+export { NetworkPeer, StackNetworkPolicies } from './network';
+export type { AlertReceiversProps, ApiServerProps, ClusterDnsProps, ComponentNetwork, INetworkComponent, IngressControllerProps, NetworkPeerSpec, NetworkPolicyProps, NetworkPort, NetworkProtocol, NetworkRule, PortRole, StackComponentKey, StackNetworkPoliciesProps } from './network';
+export { TlsCertificate } from './common/tls';
+export type { CertManagerCertificateOptions, CertManagerIssuerRef } from './common/tls';
+
+// Prometheus.
+export { Prometheus, SEED_PLATFORM_ALERTS, platformAlertRules } from './components/prometheus';
+export type { HighErrorRateProps, HighLatencyProps, HighMemoryUsageProps, PlatformAlertOptions, PlatformAlertsProps, PodCrashLoopingProps } from './components/prometheus/platform-alerts';
+export type { PrometheusModel, PrometheusProps } from './components/prometheus/model';
+export type { AlertmanagerEndpointsConfig, GlobalConfig, PrometheusConfig, StorageConfig } from './components/prometheus/config';
+export type { IScrapeTarget, KubernetesSdConfig, KubernetesSdRole, RelabelAction, RelabelConfig, ScrapeConfig, StaticConfig } from './components/prometheus/scrape-config';
+export type { AddScrapeConfigOptions, PrometheusRuleFileInfo } from './components/prometheus/prometheus';
+
+// Alertmanager.
+export { Alertmanager, Matcher, Receiver, defaultInhibitRules, defaultReceivers, defaultRoute } from './components/alertmanager';
+export { DEFAULT_INHIBIT_EQUAL } from './components/alertmanager/defaults';
+export type { AlertmanagerModel, AlertmanagerProps } from './components/alertmanager/model';
+export type { AlertmanagerConfig, AlertmanagerGlobalConfig, InhibitRule, Route } from './components/alertmanager/config';
+export type { MatchOperator, MatcherInput } from './components/alertmanager/matcher';
+export type { EmailReceiverOptions, PagerDutyReceiverOptions, ReceiverIntegration, SlackReceiverOptions, WebhookReceiverOptions } from './components/alertmanager/receiver';
+export type { AddRouteOptions, AlertmanagerTargetsOptions } from './components/alertmanager/alertmanager';
+
+// Grafana.
+export { Grafana, GrafanaStorage, serviceOverviewDashboard } from './components/grafana';
+export type { GrafanaClaimOptions, GrafanaEmptyDirOptions, GrafanaModel, GrafanaProps, GrafanaStorageModel } from './components/grafana/model';
+export type { AlertmanagerJsonData, DashboardFile, DashboardProvider, DatasourceBackends, DatasourceOptions, ExemplarTraceIdDestination, GrafanaConfig, GrafanaDatasource, GrafanaIni, IniValue, JaegerJsonData, LokiDerivedField, LokiJsonData, PrometheusJsonData, TracesToLogsV2 } from './components/grafana/config';
+export type { AddDashboardOptions, GrafanaDashboardInfo, IGrafana } from './components/grafana/grafana';
+
+// Loki and Jaeger.
+export { Loki } from './components/loki';
+export type { LokiModel, LokiProps } from './components/loki/model';
+export type { LokiCommonConfig, LokiCompactorConfig, LokiConfig, LokiConfigOptions, LokiLimitsConfig, LokiSchemaPeriod, LokiServerConfig } from './components/loki/config';
+export { Jaeger, JaegerStorage } from './components/jaeger';
+export type { JaegerModel, JaegerProps, JaegerStorageModel } from './components/jaeger/model';
+export type { JaegerBackend, JaegerBadgerBackend, JaegerConfig, JaegerConfigOptions, JaegerMemoryBackend } from './components/jaeger/config';
+export type { JaegerBadgerOptions, JaegerMemoryOptions } from './components/jaeger/storage';
+export type { JaegerEndpoints } from './components/jaeger/jaeger';
+
+// The OpenTelemetry Collector.
+export { OtelCollectorAgent, OtelCollectorGateway } from './components/otel-collector';
+export type { IOtlpGateway, OtelCollectorAgentModel, OtelCollectorAgentProps, OtelCollectorGatewayModel, OtelCollectorGatewayProps } from './components/otel-collector/model';
+export type { BatchProcessorConfig, CollectorConfig, ComponentId, ContainerParserOperator, DebugExporterConfig, ExporterConfig, ExtensionConfig, FieldExtractConfig, FileStorageExtensionConfig, FilelogOperator, FilelogReceiverConfig, HealthCheckExtensionConfig, K8sAttributesProcessorConfig, MemoryLimiterProcessorConfig, OpenComponentConfig, OtlpExporterConfig, OtlpHttpExporterConfig, OtlpReceiverConfig, PipelineConfig, PodAssociationSource, ProcessorConfig, ReceiverConfig, ServiceConfig, SignalType, TelemetryConfig, TlsClientConfig } from './components/otel-collector/config';
+
+// Exporters.
+export { BlackboxExporter, DEFAULT_BLACKBOX_MODULES, KUBE_STATE_METRICS_DEFAULT_COLLECTORS, KUBE_STATE_METRICS_SENSITIVE_COLLECTORS, KubeStateMetrics, NodeExporter } from './components/exporters';
+export type { BlackboxConfig, BlackboxGrpcProbe, BlackboxHttpProbe, BlackboxModule, BlackboxProber, BlackboxTcpProbe, BlackboxTlsConfig, IpProtocol } from './components/exporters/blackbox-config';
+export type { BlackboxExporterModel, BlackboxExporterProps, IBlackboxExporter, ProbeScrapeConfigSpec, ProbeTarget } from './components/exporters/blackbox-exporter';
+export type { IKubeStateMetrics, KubeStateMetricsModel, KubeStateMetricsProps, PolicyRuleSpec } from './components/exporters/kube-state-metrics';
+export type { INodeExporter, NodeExporterModel, NodeExporterProps } from './components/exporters/node-exporter';
+
+// SLOs as code.
+export { ServiceLevelObjectives } from './slo/construct';
+export type { ServiceLevelObjectivesProps, SloCatalogOptions } from './slo/construct';
+export { DEFAULT_HISTOGRAM_BUCKETS } from './slo/spec';
+export type { AvailabilitySli, ErrorRateSli, LatencySli, RawSli, ServiceMetrics, ServiceSpec, SliSpec, SloAnnotations, SloClass, SloOverride, SloSpec, TierSpec } from './slo/spec';
+export { SLO_CLASSES } from './slo/catalog';
+export { GOOGLE_28D, GOOGLE_30D, WINDOW_TABLES } from './slo/windows';
+export type { TierWindows, WindowSpec, WindowTable } from './slo/windows';
+export { buildSloModel } from './slo/model';
+export type { AvailabilitySliModel, ErrorRateSliModel, LabelMatcher, LatencySliModel, RawSliModel, ServiceModel, SliModel, SliWindow, SliWindowSource, SloDefinition, SloModel, SloModelOptions, SloSettings, TierModel } from './slo/model';
+export type { AlertSpeed, AlertTier, AlertWindow, AlertWindows, TierAlertWindows } from './slo/burn-rate';
+export { budgetConsumed, budgetMinutes, burnRate, errorBudget, timeToExhaustion } from './slo/budget';
+export type { SloDashboardsMode } from './slo/dashboards';
+export { importOpenSlo, importSloth } from './slo/import';
+export type { OpenSloImportOptions, SloImportOptions, SloImportResult, SlothImportOptions } from './slo/import';
+
+// PromQL and LogQL, checked with the upstream grammars.
+export { validateLogQL, validatePromQL } from './promql';
+export type { ExpressionProblem, LogQLOptions, LogQLProblem, PromQLOptions, PromQLProblem } from './promql';

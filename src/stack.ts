@@ -1,10 +1,10 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IJaeger, ILoki } from './common/endpoints';
-import { ConfigError, ConfigProblem, validationMessages } from './common/errors';
+import { ConfigError, ConfigProblem, emitWarnings, validationMessages } from './common/errors';
 import { AGENT_NAMESPACE_CONTEXT, DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE, stackNamespace } from './common/namespace';
 import { namespaceProblems } from './common/validation';
-import { Alertmanager, AlertmanagerProps } from './components/alertmanager';
+import { Alertmanager, AlertmanagerProps, unknownServiceRouteWarnings } from './components/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMetricsProps, NodeExporter, NodeExporterProps } from './components/exporters';
 import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
@@ -181,6 +181,12 @@ export class ObservabilityStack extends Chart {
         grafana: this.grafana,
         blackboxExporter: this.blackboxExporter,
       });
+      // A route for a service the catalog does not have (a typo, a renamed service) never gets an SLO alert.
+      const alertmanager = this.alertmanager;
+      const names = props.services.map((s) => s.name);
+      if (alertmanager) {
+        this.node.addValidation({ validate: () => (emitWarnings(unknownServiceRouteWarnings(alertmanager.config.route, `${alertmanager.node.path}.route`, names)), []) });
+      }
     }
 
     this.checkExposure(props);

@@ -157,19 +157,19 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'a recording rule name that is not a metric name',
     act: () => synth({}, (s) => s.prometheus.addRuleGroup({ name: 'team', rules: [{ record: 'job:http-requests:rate5m', expr: 'sum by (job) (rate(http_requests_total[5m]))' }] })),
     message:
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].record: is not a valid Prometheus metric name: it contains "-"; metric names are ASCII letters, digits, "_" and ":", not starting with a digit (got "job:http-requests:rate5m"). Fix: rename it to "job:http_requests:rate5m".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].record: is not a valid Prometheus metric name: it contains "-" at character 9; metric names are ASCII letters, digits, "_" and ":", not starting with a digit (got "job:http-requests:rate5m"). Fix: rename it to "job:http_requests:rate5m".',
   },
   {
     mistake: 'an alert "for" written "5min"',
     act: () => synth({}, (s) => s.prometheus.addRuleGroup({ name: 'team', rules: [{ alert: 'Down', expr: 'up == 0', for: '5min' }] })),
     message:
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].for: is not a Prometheus duration (got "5min"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].for: is not a Prometheus duration: "i" at character 3 is not a digit or a unit (got "5min"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
   },
   {
     mistake: 'a rule label name with a dash',
     act: () => synth({}, (s) => s.prometheus.addRuleGroup({ name: 'team', rules: [{ alert: 'Down', expr: 'up == 0', labels: { 'team-name': 'shop' } }] })),
     message:
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].labels.team-name: is not a valid Prometheus label name: it contains "-"; label names are ASCII letters, digits and "_", not starting with a digit (got "team-name"). Fix: rename it to "team_name".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].labels.team-name: is not a valid Prometheus label name: it contains "-" at character 5; label names are ASCII letters, digits and "_", not starting with a digit (got "team-name"). Fix: rename it to "team_name".',
   },
   // --- Alertmanager routes and receivers -------------------------------------------------------------------------
   {
@@ -192,13 +192,13 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'a matcher with a stray quote',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['team=db"'] })),
     message:
-      'observability/Alertmanager.route.routes[2].matchers[0]: has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has an unquoted value with the reserved character "\\"" at character 8 (reserved: whitespace, {}!=~,\\"\'` or a second matcher) (got "team=db\\""). Fix: write one matcher per entry as label, operator (=, !=, =~, !~) and a double-quoted value, e.g. severity="critical" or service=~"api|web"; or build it with Matcher.equal("severity", "critical").',
   },
   {
-    mistake: 'a matcher whose regular expression does not compile',
+    mistake: 'a matcher whose regular expression RE2 rejects',
     act: () => synth({}, (s) => s.alertmanager!.addRoute({ receiver: 'slack', matchers: ['severity=~"(critical"'] })),
     message:
-      'observability/Alertmanager.route.routes[2].matchers[0]: has a regular expression that does not compile (Invalid regular expression: /^(?:(critical)$/: Unterminated group) (got "severity=~\\"(critical\\""). Fix: fix the regular expression (RE2 syntax, anchored on both ends).',
+      'observability/Alertmanager.route.routes[2].matchers[0]: has a regular expression Alertmanager rejects (RE2): missing closing ) at character 1 of the value (got "severity=~\\"(critical\\""). Fix: close the group that starts here, or escape the ( as \\(.',
   },
   // --- quantities ------------------------------------------------------------------------------------------------
   {
@@ -230,17 +230,17 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: 'a retention written "1 day"',
     act: () => synth({ prometheus: { retentionTime: '1 day' } }),
-    message: `observability/Prometheus.retentionTime: is not a positive Prometheus duration (got "1 day"). ${DURATION_FIX}`,
+    message: `observability/Prometheus.retentionTime: is not a positive Prometheus duration: a space at character 2 is not a unit (got "1 day"). ${DURATION_FIX}`,
   },
   {
     mistake: 'a scrape interval written "5min"',
     act: () => synth({ prometheus: { scrapeInterval: '5min' } }),
-    message: `observability/Prometheus.scrapeInterval: is not a positive Prometheus duration (got "5min"). ${DURATION_FIX}`,
+    message: `observability/Prometheus.scrapeInterval: is not a positive Prometheus duration: "i" at character 3 is not a digit or a unit (got "5min"). ${DURATION_FIX}`,
   },
   {
     mistake: 'a route group_wait written "30 seconds"',
     act: () => synth({ alertmanager: { route: { receiver: 'email', groupWait: '30 seconds' } } }),
-    message: 'observability/Alertmanager.route.groupWait: is not a Prometheus duration (got "30 seconds"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+    message: 'observability/Alertmanager.route.groupWait: is not a Prometheus duration: a space at character 3 is not a unit (got "30 seconds"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
   },
   // --- scrape jobs, labels, names ----------------------------------------------------------------------------------
   {
@@ -253,7 +253,7 @@ const BAD_INPUTS: BadInput[] = [
     mistake: 'an external label name with a dash',
     act: () => synth({ prometheus: { externalLabels: { 'cluster-name': 'prod' } } }),
     message:
-      'observability/Prometheus.externalLabels.cluster-name: is not a valid Prometheus label name: it contains "-"; label names are ASCII letters, digits and "_", not starting with a digit (got "cluster-name"). Fix: rename it to "cluster_name".',
+      'observability/Prometheus.externalLabels.cluster-name: is not a valid Prometheus label name: it contains "-" at character 8; label names are ASCII letters, digits and "_", not starting with a digit (got "cluster-name"). Fix: rename it to "cluster_name".',
   },
   {
     mistake: 'an upper-case namespace',
@@ -315,7 +315,7 @@ const BAD_INPUTS: BadInput[] = [
   {
     mistake: "a platform alert's `for` in words",
     act: () => synth({ platformAlerts: { highMemoryUsage: { for: '5 minutes' } } }),
-    message: `observability.platformAlerts.highMemoryUsage.for: is not a Prometheus duration (got "5 minutes"). ${DURATION_FIX}`,
+    message: `observability.platformAlerts.highMemoryUsage.for: is not a Prometheus duration: a space at character 2 is not a unit (got "5 minutes"). ${DURATION_FIX}`,
   },
   // --- dashboards ------------------------------------------------------------------------------------------------
   {
@@ -379,8 +379,8 @@ describe('bad input: one clear message naming the field, the value and the fix',
       [
         `observability/Prometheus.storageSize: is not a Kubernetes quantity (got "50 GB"). ${QUANTITY_FIX}`,
         'observability/Prometheus.replicas: must be a whole number of at least 1 (got 0). Fix: use 1, or 2 for an HA pair.',
-        `observability/Prometheus.retentionTime: is not a positive Prometheus duration (got "1 day"). ${DURATION_FIX}`,
-        `observability/Prometheus.scrapeInterval: is not a positive Prometheus duration (got "5min"). ${DURATION_FIX}`,
+        `observability/Prometheus.retentionTime: is not a positive Prometheus duration: a space at character 2 is not a unit (got "1 day"). ${DURATION_FIX}`,
+        `observability/Prometheus.scrapeInterval: is not a positive Prometheus duration: "i" at character 3 is not a digit or a unit (got "5min"). ${DURATION_FIX}`,
       ].join('\n'),
     );
   });
@@ -405,11 +405,11 @@ describe('bad input: one clear message naming the field, the value and the fix',
       ),
     );
     expect(message.split('\n').filter((l) => /^observability\//.test(l))).toEqual([
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].interval: is not a positive Prometheus duration (got "1 minute"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].record: is not a valid Prometheus metric name: it contains "-"; metric names are ASCII letters, digits, "_" and ":", not starting with a digit (got "bad-name"). Fix: rename it to "bad_name".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].interval: is not a positive Prometheus duration: a space at character 2 is not a unit (got "1 minute"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].record: is not a valid Prometheus metric name: it contains "-" at character 4; metric names are ASCII letters, digits, "_" and ":", not starting with a digit (got "bad-name"). Fix: rename it to "bad_name".',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[0].expr: unclosed "(" at column 4 of the PromQL expression',
       'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[1].alert: must be a non-empty alert name (got ""). Fix: name the alert, e.g. "HighErrorRate".',
-      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[1].for: is not a Prometheus duration (got "5 m"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      'observability/Prometheus.ruleFiles[team.rules.yml].groups[team].rules[1].for: is not a Prometheus duration: a space at character 2 is not a unit (got "5 m"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
     ]);
   });
 });
@@ -477,7 +477,7 @@ describe('cdk8s synth on a bad app', () => {
       [
         'Synthesis failed: 2 configuration problems:',
         `observability/Prometheus.storageSize: is not a Kubernetes quantity (got "50 GB"). ${QUANTITY_FIX}`,
-        `observability/Prometheus.retentionTime: is not a positive Prometheus duration (got "1 day"). ${DURATION_FIX}`,
+        `observability/Prometheus.retentionTime: is not a positive Prometheus duration: a space at character 2 is not a unit (got "1 day"). ${DURATION_FIX}`,
       ].join('\n'),
     );
     expect(r.stderr).not.toMatch(/at new Prometheus|ConfigError:/);

@@ -11,7 +11,7 @@ import {
 } from '@observability-stack/instrumentation';
 import { APP_LABELS, APP_METRICS, SCRAPE_ANNOTATIONS, SERVICE_NAME_POD_LABELS } from '../src/conventions';
 import { SEED_PLATFORM_ALERTS } from '../src/components/prometheus';
-import { allSlos, buildSloModel, DEMO_SERVICES, ORDER_SERVICE } from '../src/slo';
+import { allSlos, buildSloModel, DEFAULT_HISTOGRAM_BUCKETS, DEMO_SERVICES, ORDER_SERVICE } from '../src/slo';
 import { ObservabilityStack } from '../src/stack';
 import { configFile, K8sObject, parseYaml } from './helpers/synth';
 
@@ -94,8 +94,8 @@ describe('the stack and the instrumentation kit agree', () => {
       .concat(SEED_PLATFORM_ALERTS.highLatency.thresholdSeconds);
     expect(thresholds.length).toBeGreaterThan(1);
     for (const t of new Set(thresholds)) expect(DEFAULT_HTTP_BUCKETS).toContain(t);
-    // and the order-service histogram the SLOs are generated against is the kit's
-    expect([...(ORDER_SERVICE.histogramBuckets ?? [])].sort((a, b) => a - b)).toEqual([...DEFAULT_HTTP_BUCKETS]);
+    // and the order-service histogram the SLOs are generated against is the kit's (its own buckets, else the defaults)
+    expect([...(ORDER_SERVICE.histogramBuckets ?? DEFAULT_HISTOGRAM_BUCKETS)].sort((a, b) => a - b)).toEqual([...DEFAULT_HTTP_BUCKETS]);
   });
 
   test("the kit's metric and label names are the stack's", () => {

@@ -97,15 +97,40 @@ export class PromDuration {
   }
 }
 
+/**
+ * Where a string stops being a Prometheus duration (model.ParseDuration's grammar: whole numbers, each with a unit,
+ * units largest first, each at most once): `" " at character 2 is not a digit or a unit`.
+ */
+function durationSyntaxError(value: unknown): string {
+  if (typeof value !== 'string') return 'it is not a string';
+  if (value === '') return 'it is empty';
+  const chars = Array.from(value);
+  let i = 0;
+  let last = -1;
+  const show = (c: string): string => (c === ' ' ? 'a space' : JSON.stringify(c));
+  while (i < chars.length) {
+    const numberAt = i;
+    while (i < chars.length && /[0-9]/.test(chars[i])) i++;
+    if (i === numberAt) return `${show(chars[i])} at character ${i + 1} is not a digit${numberAt === 0 ? '' : ' or a unit'}`;
+    if (i >= chars.length) return `the number at character ${numberAt + 1} has no unit`;
+    const unit = chars[i] === 'm' && chars[i + 1] === 's' ? 'ms' : chars[i];
+    const rank = ORDER.indexOf(unit);
+    if (rank < 0) return `${show(chars[i])} at character ${i + 1} is not a unit`;
+    if (rank <= last) return `the unit "${unit}" at character ${i + 1} comes after "${ORDER[last]}" (units go largest first, each once)`;
+    last = rank;
+    i += unit.length;
+  }
+  return 'it is not a duration';
+}
+
 /** The problems of a duration prop (empty when valid): not a Prometheus duration, zero when positive, too short. */
 export function durationProblems(value: unknown, path: string, options: DurationOptions = {}): ConfigProblem[] {
   const seconds = value instanceof PromDuration ? value.seconds : secondsOf(value);
-  if (seconds === undefined || (options.positive && seconds <= 0)) {
-    return [
-      options.positive
-        ? { path, message: 'is not a positive Prometheus duration', value, fix: DURATION_FIX }
-        : { path, message: 'is not a Prometheus duration', value, fix: DURATION_FIX },
-    ];
+  if (seconds === undefined) {
+    return [{ path, message: `is not a ${options.positive ? 'positive ' : ''}Prometheus duration: ${durationSyntaxError(value)}`, value, fix: DURATION_FIX }];
+  }
+  if (options.positive && seconds <= 0) {
+    return [{ path, message: 'is not a positive Prometheus duration: it is zero', value, fix: DURATION_FIX }];
   }
   if (options.min && seconds < options.min.seconds) return [{ path, message: options.min.message, value, fix: options.min.fix }];
   return [];

@@ -37,7 +37,17 @@ export function formatProblem(p: ConfigProblem): string {
   return `${p.path}: ${p.message}${got}.${fix}`;
 }
 
+/** Marks ConfigErrors across copies of the library (a consumer's node_modules may hold two): `instanceof` would not. */
+const CONFIG_ERROR = Symbol.for('observability-stack.ConfigError');
+
 export class ConfigError extends Error {
+  /**
+   * True for a ConfigError of any copy of this library (an app bundling two versions still gets clear messages).
+   */
+  public static isConfigError(e: unknown): e is ConfigError {
+    return typeof e === 'object' && e !== null && (e as { [CONFIG_ERROR]?: unknown })[CONFIG_ERROR] === true && Array.isArray((e as ConfigError).problems);
+  }
+
   public readonly problems: readonly ConfigProblem[];
 
   constructor(problems: ConfigProblem | readonly ConfigProblem[]) {
@@ -45,6 +55,7 @@ export class ConfigError extends Error {
     super(list.map(formatProblem).join('\n'));
     this.name = 'ConfigError';
     this.problems = list;
+    Object.defineProperty(this, CONFIG_ERROR, { value: true });
   }
 }
 
@@ -70,7 +81,7 @@ export class ProblemCollector {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof ConfigError) this.problems.push(...e.problems);
+      if (ConfigError.isConfigError(e)) this.problems.push(...e.problems);
       else throw e;
       return undefined;
     }
@@ -93,4 +104,30 @@ export class ProblemCollector {
 export function validationMessages(scope: IConstruct, problems: readonly ConfigProblem[]): string[] {
   const prefix = `${scope.node.path}.`;
   return problems.map((p) => formatProblem(p.path.startsWith(prefix) ? { ...p, path: p.path.slice(prefix.length) } : p));
+}
+
+/**
+ * Legal input that is almost surely a mistake: a ConfigProblem (path, what looks wrong, the value, the likely intent as
+ * the fix) with the code it is emitted under, so a test or a CI job can pick it out.
+ */
+export interface ConfigWarning extends ConfigProblem {
+  /** The `process.emitWarning` code, e.g. `SLO_EXTREME_TARGET`. */
+  readonly code: string;
+}
+
+/**
+ * Prints warnings once each through `process.emitWarning` (stderr; `node --no-warnings` silences them), one line per
+ * distinct message: warnings that differ only in their path (a class shared by 100 services) print once, naming the
+ * first path and how many more.
+ */
+export function emitWarnings(warnings: readonly ConfigWarning[]): void {
+  const grouped = new Map<string, ConfigWarning[]>();
+  for (const w of warnings) {
+    const key = `${w.code}|${w.message}|${formatValue(w.value)}|${w.fix ?? ''}`;
+    grouped.set(key, [...(grouped.get(key) ?? []), w]);
+  }
+  for (const ws of grouped.values()) {
+    const where = ws.length === 1 ? ws[0].path : `${ws[0].path} (and ${ws.length - 1} more with the same problem)`;
+    process.emitWarning(formatProblem({ ...ws[0], path: where }), { code: ws[0].code });
+  }
 }

@@ -2,7 +2,7 @@ import { promqlProblems } from '../promql';
 import { durationProblems } from './duration';
 import { ConfigProblem } from './errors';
 import { toYaml } from './serialize';
-import { CONFIG_KEY, labelNameProblems, metricNameProblems } from './validation';
+import { CONFIG_KEY, labelNameProblems, metricNameProblems, PROMETHEUS_TEMPLATE, templateProblems } from './validation';
 
 /**
  * Typed Prometheus rule files (https://prometheus.io/docs/prometheus/latest/configuration/recording_rules/):
@@ -138,7 +138,11 @@ export function ruleProblems(rule: Rule, path: string): ConfigProblem[] {
     }
     if (rule.for !== undefined) problems.push(...durationProblems(rule.for, `${path}.for`));
     if (rule.keepFiringFor !== undefined) problems.push(...durationProblems(rule.keepFiringFor, `${path}.keepFiringFor`));
-    for (const key of Object.keys(rule.annotations ?? {})) problems.push(...labelNameProblems(key, `${path}.annotations.${key}`));
+    for (const [key, value] of Object.entries(rule.annotations ?? {})) {
+      const nameProblems = labelNameProblems(key, `${path}.annotations.${key}`);
+      problems.push(...nameProblems);
+      if (nameProblems.length === 0) problems.push(...templateProblems(value, `${path}.annotations.${key}`, PROMETHEUS_TEMPLATE));
+    }
   } else if (hasRecord) {
     problems.push(...metricNameProblems((rule as { record: unknown }).record, `${path}.record`));
   }
@@ -148,6 +152,9 @@ export function ruleProblems(rule: Rule, path: string): ConfigProblem[] {
     problems.push(...nameProblems);
     if (nameProblems.length === 0 && typeof value !== 'string') {
       problems.push({ path: `${path}.labels.${key}`, message: 'must be a string label value', value, fix: 'quote the value.' });
+    } else if (nameProblems.length === 0 && hasAlert) {
+      // an alerting rule's labels are templates (Prometheus expands them per alert)
+      problems.push(...templateProblems(value, `${path}.labels.${key}`, PROMETHEUS_TEMPLATE));
     }
   }
   return problems;

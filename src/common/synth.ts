@@ -10,15 +10,24 @@ export interface SynthOutput {
 }
 
 /**
- * Builds and synthesizes an app; bad input ends the process with exit code 1 and one clear sentence per problem on
- * stderr, instead of a stack trace from deep inside a library:
+ * Builds and synthesizes an app; bad input ends the process with exit code 1 and one line per problem on stderr
+ * (path, value, what is allowed, the fix), instead of a stack trace from deep inside a library:
  *
- * - a `ConfigError` (bad props, thrown at construction or by an `addXxx` call) prints its problems;
+ * - a `ConfigError` (bad props, thrown at construction, by an `addXxx` call or while rendering) prints its problems;
  * - cdk8s' "Validation failed with the following errors" (checks of the finished tree, from `node.addValidation`)
  *   prints the problems, each prefixed by its construct path.
  *
- * Anything else is a bug, not bad input: it is rethrown with its stack trace. Use it at the app edge:
- * `synthOrExit(() => { const app = new App(); new ObservabilityStack(app, 'observability', {...}); return app; })`.
+ * Anything else is a bug, not bad input: it is rethrown with its stack trace. Pass a function that builds the app, so
+ * that errors thrown while constructing it are caught too:
+ *
+ * ```ts
+ * synthOrExit(() => {
+ *   const app = new App();
+ *   new ObservabilityStack(app, 'observability', { services });
+ *   return app;
+ * });
+ * ```
+ *
  * @returns true when the app was synthesized.
  */
 export function synthOrExit(build: App | (() => App), output: SynthOutput = console): boolean {
@@ -37,7 +46,7 @@ export function synthOrExit(build: App | (() => App), output: SynthOutput = cons
 
 /** The user-facing text of a bad-input error, or undefined when `e` is something else (a bug). */
 export function badInputMessage(e: unknown): string | undefined {
-  if (e instanceof ConfigError) {
+  if (ConfigError.isConfigError(e)) {
     const n = e.problems.length;
     return `Synthesis failed: ${n} configuration problem${n === 1 ? '' : 's'}:\n${e.message}`;
   }

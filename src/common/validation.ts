@@ -1,4 +1,6 @@
-import { ConfigProblem } from './errors';
+import { ConfigProblem, ConfigWarning } from './errors';
+import { goTemplateError, TemplateDialect } from './go-template';
+import { re2Error } from './re2';
 
 /**
  * The one home of the value rules the stack checks before anything is written: Kubernetes names (DNS-1123 labels
@@ -11,6 +13,11 @@ import { ConfigProblem } from './errors';
  * path, what is wrong and what is allowed, the value, and the fix — a corrected value wherever one can be derived.
  * Paths are `<construct path>.<prop path>` (the model functions take the construct path from their construct).
  *
+ * Besides names and addresses it holds the rules of the strings the upstream programs parse themselves: RE2 regular
+ * expressions (re2.ts follows Go's regexp/syntax), Go templates (go-template.ts follows text/template/parse), and the
+ * warnings for legal input that is almost surely a mistake (an objective written as a ratio, a metric name carrying a
+ * suffix the generator appends, a base URL given with an endpoint path, a name one edit away from a known one).
+ *
  * Rules: Kubernetes object names (https://kubernetes.io/docs/concepts/overview/working-with-objects/names/), labels
  * (https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set), the Prometheus
  * data model (https://prometheus.io/docs/concepts/data_model/#metric-names-and-labels) in its classic form (Prometheus
@@ -18,6 +25,8 @@ import { ConfigProblem } from './errors';
  */
 
 export { durationProblems, parseDuration, PromDuration } from './duration';
+export { ALERTMANAGER_TEMPLATE, PROMETHEUS_TEMPLATE } from './go-template';
+export type { TemplateDialect } from './go-template';
 export { byteSizeProblems, cpuProblems, parseByteSize, ByteSize } from './quantity';
 
 export const METRIC_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
@@ -56,8 +65,13 @@ function notString(value: unknown, path: string, what: string, example: string):
   return typeof value === 'string' ? [] : [{ path, message: `must be a string (${what})`, value, fix: `use a string such as "${example}".` }];
 }
 
+/** The first character not in `allowed`, described with its 1-based position: `"-" at character 5`. */
 function firstInvalid(value: string, allowed: RegExp): string | undefined {
-  for (const c of value) if (!allowed.test(c)) return c;
+  let at = 0;
+  for (const c of value) {
+    at++;
+    if (!allowed.test(c)) return `${describeChar(c)} at character ${at}`;
+  }
   return undefined;
 }
 
@@ -132,7 +146,7 @@ export function metricNameProblems(value: unknown, path: string): ConfigProblem[
   const allowed = 'metric names are ASCII letters, digits, "_" and ":", not starting with a digit';
   if (v === '') return [{ path, message: `is an empty Prometheus metric name; ${allowed}`, value: v, fix: 'name the metric, e.g. "http_requests_total".' }];
   const bad = firstInvalid(v, /[a-zA-Z0-9_:]/);
-  const reason = bad !== undefined ? `contains ${describeChar(bad)}` : 'starts with a digit';
+  const reason = bad !== undefined ? `contains ${bad}` : 'starts with a digit';
   return [{ path, message: `is not a valid Prometheus metric name: it ${reason}; ${allowed}`, value: v, fix: `rename it to "${sanitizeMetricName(v)}".` }];
 }
 
@@ -145,7 +159,7 @@ export function labelNameProblems(value: unknown, path: string, options: LabelNa
   if (v === '') return [{ path, message: `is an empty Prometheus label name; ${allowed}`, value: v, fix: 'name the label, e.g. "service".' }];
   if (!LABEL_NAME.test(v)) {
     const bad = firstInvalid(v, /[a-zA-Z0-9_]/);
-    const reason = bad !== undefined ? `contains ${describeChar(bad)}` : 'starts with a digit';
+    const reason = bad !== undefined ? `contains ${bad}` : 'starts with a digit';
     return [{ path, message: `is not a valid Prometheus label name: it ${reason}; ${allowed}`, value: v, fix: `rename it to "${sanitizeLabelName(v)}".` }];
   }
   if (v.startsWith('__') && !options.allowReserved) {
@@ -171,7 +185,7 @@ export function labelValueProblems(value: unknown, path: string, options: LabelV
   if (v.trim() === '') return [{ path, message: `is empty; ${allowed}`, value: v, fix: 'give it a name, e.g. "order-service".' }];
   const control = firstInvalid(v, /[^\p{Cc}\p{Cs}\p{Zl}\p{Zp}]/u);
   if (control !== undefined) {
-    return [{ path, message: `contains ${describeChar(control)}; ${allowed}`, value: v, fix: `remove it: "${v.replace(/[\p{Cc}\p{Cs}\p{Zl}\p{Zp}]+/gu, ' ').replace(/\s+/g, ' ').trim()}".` }];
+    return [{ path, message: `contains ${control}; ${allowed}`, value: v, fix: `remove it: "${v.replace(/[\p{Cc}\p{Cs}\p{Zl}\p{Zp}]+/gu, ' ').replace(/\s+/g, ' ').trim()}".` }];
   }
   if (v !== v.trim()) return [{ path, message: `has leading or trailing whitespace; ${allowed}`, value: v, fix: `use "${v.trim()}".` }];
   if (options.maxLength !== undefined && [...v].length > options.maxLength) {
@@ -187,7 +201,7 @@ function dnsReason(v: string, max: number, allowed: RegExp, letterFirst = false)
   if (v.length > max) return `is ${v.length} characters long`;
   if (/[A-Z]/.test(v)) return 'contains uppercase letters';
   const bad = firstInvalid(v, allowed);
-  if (bad !== undefined) return `contains ${describeChar(bad)}`;
+  if (bad !== undefined) return `contains ${bad}`;
   if (letterFirst && /^[0-9]/.test(v)) return `starts with the digit "${v[0]}"`;
   if (/^[-.]/.test(v)) return `starts with "${v[0]}"`;
   if (/[-.]$/.test(v)) return `ends with "${v[v.length - 1]}"`;
@@ -271,7 +285,7 @@ export function kubernetesLabelValueProblems(value: unknown, path: string): Conf
     v.length > K8S_LABEL_VALUE_MAX
       ? `is ${v.length} characters long`
       : bad !== undefined
-        ? `contains ${describeChar(bad)}`
+        ? `contains ${bad}`
         : `${/^[A-Za-z0-9]/.test(v) ? 'ends' : 'starts'} with "${/^[A-Za-z0-9]/.test(v) ? v[v.length - 1] : v[0]}"`;
   return [
     {
@@ -363,11 +377,34 @@ export function parseHttpUrl(value: unknown, base = false): URL | undefined {
   return url;
 }
 
+/** What makes `value` not an absolute http(s) (base) URL, with the character where it goes wrong. */
+function httpUrlIssue(value: unknown, base: boolean): string {
+  if (typeof value !== 'string') return 'it is not a string';
+  if (value === '') return 'it is empty';
+  const space = firstInvalid(value, /[^\s\p{Cc}]/u);
+  if (space !== undefined) return `it contains ${space}`;
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//.exec(value);
+  if (!scheme) return 'it has no http:// or https:// scheme at character 1';
+  if (!/^https?$/i.test(scheme[1])) return `its scheme "${scheme[1]}" at character 1 is not http or https`;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'it does not parse as a URL (host, port or path malformed)';
+  }
+  if (url.hostname === '') return `it has no host at character ${scheme[0].length + 1}`;
+  if (base && (url.search !== '' || url.hash !== '')) {
+    const at = Array.from(value).findIndex((c) => c === '?' || c === '#');
+    return `it has a ${value[at] === '?' ? 'query' : 'fragment'} at character ${at + 1}, and a base URL gets paths appended`;
+  }
+  return 'it is not an absolute http(s) URL';
+}
+
 /** An absolute http(s) URL (`http://prometheus.monitoring.svc:9090`). */
 export function httpUrlProblems(value: unknown, path: string, options: HttpUrlOptions): ConfigProblem[] {
   if (parseHttpUrl(value, options.base)) return [];
-  const what = options.base ? 'an http(s) base URL (no query or fragment)' : 'an http(s) URL';
-  return [{ path, message: `is not ${what}${options.reason ? ` (${options.reason})` : ''}`, value, fix: `give an absolute URL such as "${options.example}".` }];
+  const what = options.base ? 'an http(s) base URL' : 'an http(s) URL';
+  return [{ path, message: `is not ${what}${options.reason ? ` (${options.reason})` : ''}: ${httpUrlIssue(value, options.base ?? false)}`, value, fix: `give an absolute URL such as "${options.example}".` }];
 }
 
 /** A TCP or UDP port. */
@@ -463,4 +500,135 @@ export function flagProblems(args: readonly unknown[], path: string, example = '
 /** A non-empty string (receiver fields, channels, addresses). */
 export function nonEmptyProblems(value: unknown, path: string, fix: string): ConfigProblem[] {
   return typeof value === 'string' && value.trim() !== '' ? [] : [{ path, message: 'must not be empty', value, fix }];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// strings the upstream programs parse: RE2 regular expressions and Go templates
+
+export interface RegexOptions {
+  /** Who reads it, for the message: `Prometheus`, `Alertmanager`, `Loki`. @default 'Prometheus' */
+  readonly reader?: string;
+}
+
+/**
+ * An RE2 regular expression (Go's regexp syntax, as Prometheus, Alertmanager, Loki and the blackbox exporter compile
+ * it; they anchor it on both ends), checked with the same grammar: the error names the character where it starts.
+ */
+export function regexProblems(value: unknown, path: string, options: RegexOptions = {}): ConfigProblem[] {
+  if (typeof value !== 'string') return [{ path, message: 'must be a string (an RE2 regular expression)', value, fix: 'write a regular expression such as "5..".' }];
+  const e = re2Error(value);
+  if (!e) return [];
+  return [
+    {
+      path,
+      message: `is not a regular expression ${options.reader ?? 'Prometheus'} accepts (RE2): ${e.error} at character ${e.character}${e.text !== '' && e.text !== value ? ` (${JSON.stringify(e.text)})` : ''}`,
+      value,
+      fix: `${e.hint ?? 'correct the regular expression'}.`,
+    },
+  ];
+}
+
+/** A Go template (alert labels and annotations, notification fields), parsed with text/template's grammar. */
+export function templateProblems(value: unknown, path: string, dialect: TemplateDialect): ConfigProblem[] {
+  if (typeof value !== 'string') return [{ path, message: `must be a string (a ${dialect.name})`, value, fix: 'write text, with {{ ... }} actions where values go.' }];
+  if (!value.includes('{{')) return [];
+  const e = goTemplateError(value, dialect);
+  if (!e) return [];
+  return [{ path, message: `is not a valid ${dialect.name}: ${e.error} at character ${e.character}`, value, fix: `${e.hint ?? 'correct the template'}.` }];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// likely intent: suggestions and warnings
+
+/** Edit distance with transpositions (optimal string alignment): `latency-p90` → `latency-p95` is 1. */
+export function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...new Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.length][b.length];
+}
+
+/**
+ * The known names `value` was most likely meant to be: the one that differs only in case, else those one edit away
+ * (a typo, a missing or extra character, two swapped). Empty when there is none.
+ */
+export function didYouMean(value: string, known: Iterable<string>): string[] {
+  const names = [...new Set(known)].filter((k) => k !== value);
+  const sameCase = names.filter((k) => k.toLowerCase() === value.toLowerCase());
+  if (sameCase.length === 1) return sameCase;
+  return names.filter((k) => editDistance(k, value) === 1).sort();
+}
+
+/** `did you mean "x"? ` (or `"x" or "y"`) for a fix, when known names are one edit away; else ''. */
+export function didYouMeanText(value: unknown, known: Iterable<string>): string {
+  const guesses = typeof value === 'string' ? didYouMean(value, known) : [];
+  return guesses.length > 0 && guesses.length <= 3 ? `did you mean ${guesses.map((g) => JSON.stringify(g)).join(' or ')}? Otherwise ` : '';
+}
+
+/**
+ * An SLO objective written as a ratio (0.999) instead of a percentage (99.9): legal (it means 0.999% good events),
+ * almost surely a mistake.
+ */
+export function objectiveRatioWarnings(objective: unknown, path: string): ConfigWarning[] {
+  if (typeof objective !== 'number' || !(objective > 0 && objective <= 1)) return [];
+  const percent = Number((objective * 100).toPrecision(12));
+  return [
+    {
+      code: 'SLO_OBJECTIVE_RATIO',
+      path,
+      message: `looks like a ratio: objectives are percentages, so ${objective} means ${objective}% of events are good`,
+      value: objective,
+      fix: objective < 1 ? `write ${percent} for ${percent}%.` : 'write the percentage, e.g. 99.9.',
+    },
+  ];
+}
+
+/**
+ * A histogram's base name given with a suffix the generator appends (`_bucket`, `_count`, `_sum`), or a counter's
+ * `_total`: the rules would read `<name>_bucket_bucket`.
+ */
+export function histogramBaseNameWarnings(name: unknown, path: string): ConfigWarning[] {
+  if (typeof name !== 'string') return [];
+  const m = /^(.+?)(_bucket|_count|_sum|_total)$/.exec(name);
+  if (!m) return [];
+  const counter = m[2] === '_total';
+  return [
+    {
+      code: 'METRIC_NAME_SUFFIX',
+      path,
+      message: counter
+        ? 'ends with "_total", the suffix of a counter: a latency SLI reads the histogram <name>_bucket and <name>_count'
+        : `ends with "${m[2]}", which the generator appends itself: the rules would read ${name}_bucket and ${name}_count`,
+      value: name,
+      fix: counter ? "name the request-duration histogram's base name, e.g. \"http_request_duration_seconds\"." : `give the histogram's base name: "${m[1]}".`,
+    },
+  ];
+}
+
+/**
+ * A base URL given with an endpoint path the stack appends itself (`Loki.fromUrl('http://loki:3100/loki/api/v1/push')`
+ * would send to `.../push/otlp/v1/logs`): the URL without that path was most likely meant.
+ */
+export function basePathWarnings(url: unknown, path: string, options: { readonly component: string; readonly endpoints: readonly string[] }): ConfigWarning[] {
+  const parsed = parseHttpUrl(url);
+  if (!parsed) return [];
+  const pathname = parsed.pathname.replace(/\/+$/, '');
+  const endpoint = options.endpoints.find((e) => pathname.endsWith(e));
+  if (endpoint === undefined) return [];
+  const base = `${parsed.origin}${pathname.slice(0, pathname.length - endpoint.length)}`;
+  return [
+    {
+      code: 'BASE_URL_WITH_ENDPOINT',
+      path,
+      message: `ends with ${options.component}'s endpoint path "${endpoint}", but it is the base URL: the stack appends each endpoint's path to it`,
+      value: url,
+      fix: `give the base URL: "${base}".`,
+    },
+  ];
 }

@@ -1,4 +1,5 @@
 import { ConfigProblem } from '../common/errors';
+import { re2Error } from '../common/re2';
 
 /**
  * Shared plumbing of the PromQL and LogQL validators: a small lexer (strings, comments, brackets), placeholder
@@ -411,26 +412,12 @@ export function unquote(literal: string): string {
 }
 
 /**
- * Compiles an RE2 regular expression (Prometheus and Loki matchers) with JavaScript's engine, after translating the
- * RE2 spellings JavaScript lacks (leading inline flags `(?i)`, named groups `(?P<name>`). Returns the compile error,
- * or undefined when it compiles (or uses syntax we cannot judge here, which RE2 then checks at query time).
+ * The syntax error of an RE2 regular expression (Prometheus and Loki matchers), parsed with Go's regexp grammar
+ * (src/common/re2.ts): `missing closing ), at character 1 of the regex`, or undefined when it is valid.
  */
 export function regexError(source: string): string | undefined {
-  let flags = '';
-  let re = source.replace(/^\(\?([imsU]+)\)/, (_, f: string) => {
-    if (f.includes('i')) flags += 'i';
-    if (f.includes('s')) flags += 's';
-    return '';
-  });
-  re = re.replace(/\(\?P</g, '(?<');
-  if (/\(\?[a-zA-Z-]+[):]/.test(re) || /\[\[:/.test(re) || /\\[pPQEzCA]/.test(re)) return undefined;
-  try {
-    new RegExp(`^(?:${re})$`, flags);
-    return undefined;
-  } catch (e) {
-    const msg = (e as Error).message;
-    return msg.slice(msg.lastIndexOf(': ') + 2).toLowerCase();
-  }
+  const e = re2Error(source);
+  return e ? `${e.error}, at character ${e.character} of the regex` : undefined;
 }
 
 /** Does the regex (RE2, anchored) match the empty string? Undefined when it cannot be judged. */

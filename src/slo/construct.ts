@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { ConfigError, ConfigProblem, formatProblem } from '../common/errors';
+import { ConfigError, ConfigWarning, emitWarnings } from '../common/errors';
 import { RuleFile } from '../common/rules';
 import { Alertmanager } from '../components/alertmanager';
 import { BlackboxExporter } from '../components/exporters';
@@ -9,7 +9,7 @@ import { SloDashboardsMode, sloCatalogDashboards } from './dashboards';
 import { buildSloModel, SloModel, SloModelOptions } from './model';
 import { generateSloRuleFiles, sloInhibitRules } from './rules';
 import { ServiceSpec } from './spec';
-import { extremeTargetWarnings } from './warnings';
+import { sloWarnings } from './warnings';
 
 /** Options of SLO generation, as the stack takes them. */
 export type SloCatalogOptions = Omit<SloModelOptions, 'evaluationInterval'> & {
@@ -54,8 +54,8 @@ export const SLO_PROBE_JOB = 'slo-probes';
 export class ServiceLevelObjectives extends Construct {
   public readonly model: SloModel;
   public readonly ruleFiles: readonly RuleFile[];
-  /** SLOs that are legal but whose alerts are weaker than they look (extreme targets); printed at synth. */
-  public readonly warnings: readonly ConfigProblem[];
+  /** Legal SLO input that is almost surely a mistake (see `sloWarnings`); printed at synth. */
+  public readonly warnings: readonly ConfigWarning[];
 
   constructor(scope: Construct, id: string, props: ServiceLevelObjectivesProps) {
     super(scope, id);
@@ -63,14 +63,9 @@ export class ServiceLevelObjectives extends Construct {
     // The rules run at Prometheus' evaluation interval: read by reference, already parsed.
     this.model = buildSloModel(services, { ...options, evaluationInterval: prometheus.model.global.evaluationInterval }, this.node.path);
 
-    this.warnings = extremeTargetWarnings(this.model, this.node.path);
+    this.warnings = sloWarnings(this.model, this.node.path);
     // One line per distinct problem, naming the SLOs it affects: a class shared by 100 services warns once.
-    const grouped = new Map<string, ConfigProblem[]>();
-    for (const w of this.warnings) grouped.set(`${w.message}|${w.fix}`, [...(grouped.get(`${w.message}|${w.fix}`) ?? []), w]);
-    for (const ws of grouped.values()) {
-      const where = ws.length === 1 ? ws[0].path : `${ws[0].path} and ${ws.length - 1} more SLO(s) with the same objective`;
-      process.emitWarning(formatProblem({ ...ws[0], path: where }), { code: 'SLO_EXTREME_TARGET' });
-    }
+    emitWarnings(this.warnings);
 
     this.ruleFiles = generateSloRuleFiles(this.model);
     for (const file of this.ruleFiles) prometheus.addRuleFile(file);

@@ -6,7 +6,7 @@ import { errorBudget, objectiveProblems } from './budget';
 import { expandServiceSlos, SLO_CLASSES } from './catalog';
 import { DEFAULT_HISTOGRAM_BUCKETS, ServiceSpec, SliSpec, SloClass, SloSpec, TierSpec } from './spec';
 import { promqlProblems } from '../promql';
-import { dns1123LabelProblems, httpUrlProblems, labelNameProblems, metricNameProblems } from '../common/validation';
+import { dns1123LabelProblems, httpUrlProblems, labelNameProblems, metricNameProblems, PROMETHEUS_TEMPLATE, regexProblems, templateProblems } from '../common/validation';
 import { WINDOW_PLACEHOLDER } from './promql-check';
 import { DEFAULT_PERIOD, WINDOW_TABLES, WindowTable } from './windows';
 
@@ -185,6 +185,9 @@ function checkLabels(labels: Readonly<Record<string, string>> | undefined, path:
     }
     if (typeof v !== 'string' || v === '') {
       problems.add({ path: `${path}.${k}`, message: 'must be a non-empty string', value: v });
+    } else {
+      // alerting rules expand their labels as templates too
+      problems.addAll(templateProblems(v, `${path}.${k}`, PROMETHEUS_TEMPLATE));
     }
   }
 }
@@ -232,11 +235,7 @@ function resolveSli(sli: SliSpec, ctx: ServiceContext, path: string, problems: P
       const errorStatus = sli.errorStatus ?? '5..';
       checkMetricName(metric, `${ctx.path}.metrics.requestsTotal`, problems);
       problems.addAll(labelNameProblems(statusLabel, `${ctx.path}.metrics.statusLabel`));
-      try {
-        new RegExp(`^(?:${errorStatus})$`);
-      } catch {
-        problems.add({ path: `${path}.errorStatus`, message: 'is not a valid regular expression', value: errorStatus, fix: 'write an RE2 regex such as "5.." or "5..|429".' });
-      }
+      problems.addAll(regexProblems(errorStatus, `${path}.errorStatus`));
       return { kind: 'error-rate', metric, matchers: ctx.matchers, statusLabel, errorStatus };
     }
     case 'latency': {
@@ -296,6 +295,7 @@ function checkAnnotations(annotations: Readonly<Record<string, string>> | undefi
   for (const [k, v] of Object.entries(annotations ?? {})) {
     if (labelNameProblems(k, path, { allowReserved: true }).length > 0) problems.add({ path: `${path}.${k}`, message: 'is not a valid annotation name (annotation names follow Prometheus label-name rules)', value: k, fix: 'use [a-zA-Z_][a-zA-Z0-9_]*.' });
     if (typeof v !== 'string') problems.add({ path: `${path}.${k}`, message: 'must be a string', value: v });
+    else problems.addAll(templateProblems(v, `${path}.${k}`, PROMETHEUS_TEMPLATE));
   }
 }
 
@@ -370,7 +370,7 @@ function durationSeconds(text: string): number | undefined {
   try {
     return PromDuration.parse(text, 'period').seconds;
   } catch (e) {
-    if (e instanceof ConfigError) return undefined;
+    if (ConfigError.isConfigError(e)) return undefined;
     throw e;
   }
 }
@@ -397,6 +397,7 @@ function resolveSlo(
   const sli = resolveSli(slo.sli, ctx, `${path}.sli`, problems);
   checkLabels(slo.labels, `${path}.labels`, problems);
   checkAnnotations(slo.alertAnnotations, `${path}.alertAnnotations`, problems);
+  if (slo.annotations?.summary !== undefined) problems.addAll(templateProblems(slo.annotations.summary, `${path}.annotations.summary`, PROMETHEUS_TEMPLATE));
   const runbookUrl = slo.annotations?.runbookUrl;
   if (runbookUrl !== undefined) problems.addAll(httpUrlProblems(runbookUrl, `${path}.annotations.runbookUrl`, { example: 'https://runbooks.example.com/order-service' }));
   const alertName = slo.alertName ?? SLO_ALERT_NAMES.burnRate;

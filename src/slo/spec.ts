@@ -6,10 +6,14 @@ import { DurationString } from '../common/duration';
  */
 
 /**
- * Prometheus client libraries' default histogram buckets (seconds): 5ms ... 10s. No 0.2 among them, so "99% under
- * 200 ms" needs a service to declare buckets that include 0.2.
+ * The latency histogram buckets (seconds) a service is assumed to have when it declares none: the seed's buckets (the
+ * Prometheus client libraries' defaults, 5 ms ... 10 s) plus 0.2, so the seed's "99% of requests under 200 ms" and
+ * every threshold of the built-in SLO classes are bucket boundaries. The instrumentation kit's `DEFAULT_HTTP_BUCKETS`
+ * (packages/instrumentation) are the same list, so a service instrumented with the kit needs to declare nothing; a
+ * test keeps the two equal. A service whose histogram keeps the client defaults declares them in `histogramBuckets`
+ * (and then cannot use a 0.2 s threshold).
  */
-export const DEFAULT_HISTOGRAM_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+export const DEFAULT_HISTOGRAM_BUCKETS: readonly number[] = Object.freeze([0.005, 0.01, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1, 2.5, 5, 10]);
 
 /** Time-based availability: A = (total time − downtime) / total time, one sample = one probe (or scrape). */
 export interface AvailabilitySli {

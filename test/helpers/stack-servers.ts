@@ -21,21 +21,9 @@ import { collectorConfigWithLocalPaths, collectorConfigs, collectorPodEnv, jaege
  *   cannot create it and runs on without those targets.
  */
 
-/**
- * The default platform of src/main.ts, synthesized. The demo catalog's 90% latency objectives raise the SLO
- * construct's SLO_EXTREME_TARGET warning, which the SLO tests check; it is dropped here, other warnings still print.
- */
+/** The default platform of src/main.ts, synthesized (it raises no warning; any warning prints). */
 export function defaultPlatformObjects(): K8sObject[] {
-  const emit = process.emitWarning;
-  process.emitWarning = ((warning: string | Error, options?: unknown) => {
-    if ((options as { code?: string } | undefined)?.code === 'SLO_EXTREME_TARGET') return;
-    (emit as (w: string | Error, o?: unknown) => void).call(process, warning, options);
-  }) as typeof process.emitWarning;
-  try {
-    return Testing.synth(new ObservabilityStack(Testing.app(), 'observability', { services: [ORDER_SERVICE, ...DEMO_SERVICES] })) as K8sObject[];
-  } finally {
-    process.emitWarning = emit;
-  }
+  return Testing.synth(new ObservabilityStack(Testing.app(), 'observability', { services: [ORDER_SERVICE, ...DEMO_SERVICES] })) as K8sObject[];
 }
 
 export interface Started {

@@ -147,7 +147,7 @@ const INVALID: readonly InvalidCase[] = [
     name: 'an invalid regular expression in a line filter',
     expr: '{app="api"} |~ "timeout(s"',
     message: [
-      'slos.checkout.availability.query: invalid regular expression "timeout(s" (unterminated group) at column 16 of the LogQL expression',
+      'slos.checkout.availability.query: invalid regular expression "timeout(s" (missing closing ), at character 8 of the regex) at column 16 of the LogQL expression',
       '    {app="api"} |~ "timeout(s"',
       '                   ^ here. Fix: fix the regular expression (RE2 syntax: https://github.com/google/re2/wiki/Syntax); escape literal characters such as "(" or "." with a double backslash, e.g. "\\\\.".',
     ],

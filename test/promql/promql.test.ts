@@ -249,7 +249,7 @@ const INVALID: readonly InvalidCase[] = [
     name: 'an invalid regular expression',
     expr: 'http_requests_total{path=~"/api/(v1"}',
     message: [
-      'slos.checkout.availability.query: invalid regular expression "/api/(v1" (unterminated group) at column 27 of the PromQL expression',
+      'slos.checkout.availability.query: invalid regular expression "/api/(v1" (missing closing ), at character 6 of the regex) at column 27 of the PromQL expression',
       '    http_requests_total{path=~"/api/(v1"}',
       '                              ^ here. Fix: fix the regular expression (RE2 syntax: https://github.com/google/re2/wiki/Syntax); escape literal characters such as "(" or "." with a double backslash, e.g. "\\\\.".',
     ],

@@ -27,5 +27,5 @@ export const SEARCH_CLASS: ServiceSpec = {
   class: 'HIGH_SLOW',
   matchers: { service: 'search', namespace: 'shop' },
   metrics: { requestsTotal: 'search_requests_total', requestDuration: 'search_request_duration_seconds', statusLabel: 'code' },
-  overrides: { 'latency-p90': false, 'error-rate': { objective: 99.95, minRequestRate: 1 } },
+  overrides: { 'latency-p95': false, 'error-rate': { objective: 99.95, minRequestRate: 1 } },
 };

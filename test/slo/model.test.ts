@@ -44,9 +44,10 @@ describe('SLO model', () => {
     expect([String(s.evaluationInterval), String(s.tileInterval), s.tileInterval.seconds, String(s.longWindowInterval), s.ruleInterval]).toEqual(['15s', '5m', 300, '1m', undefined]);
   });
 
-  test('"99% < 200 ms" against the default buckets fails naming the nearest boundaries and the fix', () => {
-    // GIVEN the seed's latency SLO on a service that keeps the client default buckets (no 0.2)
-    const svc: ServiceSpec = { name: 'order-service', slos: [{ name: 'latency', objective: 99, sli: { kind: 'latency', threshold: 0.2 } }] };
+  test('"99% < 200 ms" against the client default buckets fails naming the nearest boundaries and the fix', () => {
+    // GIVEN the seed's latency SLO on a service whose histogram keeps the client default buckets (no 0.2)
+    const clientDefaults = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+    const svc: ServiceSpec = { name: 'order-service', histogramBuckets: clientDefaults, slos: [{ name: 'latency', objective: 99, sli: { kind: 'latency', threshold: 0.2 } }] };
     // THEN the model refuses it, naming 0.1 and 0.25 and how to fix it
     expect(() => buildSloModel([svc])).toThrow(ConfigError);
     expect(() => buildSloModel([svc])).toThrow(
@@ -56,8 +57,8 @@ describe('SLO model', () => {
 
   test('integer thresholds match both le="1" and le="1.0"', () => {
     const model = buildSloModel([{ name: 'report-service', class: 'HIGH_SLOW' }]);
-    const p90 = allSlos(model).find((s) => s.name === 'latency-p90')!;
-    expect(p90.sli).toMatchObject({ le: { name: 'le', op: '=~', value: '1|1\\.0' } });
+    const p95 = allSlos(model).find((s) => s.name === 'latency-p95')!;
+    expect(p95.sli).toMatchObject({ le: { name: 'le', op: '=~', value: '1|1\\.0' } });
   });
 
   test('service classes generate SLOs, with overrides and dropped SLOs', () => {
@@ -65,12 +66,12 @@ describe('SLO model', () => {
     const ids = allSlos(model).map((s) => `${s.id}@${s.objective}`);
     expect(ids).toEqual([
       'payment-service-error-rate@99.99',
-      'payment-service-latency-p90@90',
+      'payment-service-latency-p95@95',
       'payment-service-latency-p99@99',
       'catalog-service-error-rate@99.9',
       'catalog-service-latency-p99@99',
       'report-service-error-rate@99.9',
-      'report-service-latency-p90@90',
+      'report-service-latency-p95@95',
       'report-service-latency-p99@99',
       'newsletter-service-error-rate@99',
     ]);

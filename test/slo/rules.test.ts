@@ -206,13 +206,13 @@ describe('promtool and amtool accept everything generated', () => {
 
   test('the low-traffic guard defaults to one failure never paging', () => {
     const slos = allSlos(buildSloModel([ORDER_SERVICE, ...DEMO_SERVICES]));
-    // 99.9%: 70 requests/hour; 99.99%: 695/hour; 99%: 7/hour; 90%: 1/hour
+    // 99.9%: 70 requests/hour; 99.99%: 695/hour; 99%: 7/hour; 95%: 2/hour
     expect(Object.fromEntries(slos.map((s) => [s.id, s.minRequestRate]))).toMatchObject({
       'order-service-availability': undefined,
       'order-service-error-rate': 0.01944,
       'payment-service-error-rate': 0.1931,
       'order-service-latency': 0.001944,
-      'payment-service-latency-p90': 0.0002778,
+      'payment-service-latency-p95': 0.0005556,
     });
   });
 });

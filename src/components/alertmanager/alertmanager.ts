@@ -2,7 +2,7 @@ import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IAlertmanager, baseUrl, serviceHost, serviceUrl } from '../../common/endpoints';
-import { ConfigError, ConfigProblem, ProblemCollector, validationMessages } from '../../common/errors';
+import { ConfigError, ConfigProblem, ProblemCollector, emitWarnings, validationMessages } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
@@ -23,6 +23,7 @@ import {
   renderAlertmanagerConfig,
   requiredSecretKeys,
   routeProblems,
+  unreachableRouteWarnings,
   validateAlertmanagerConfig,
 } from './config';
 import {
@@ -147,6 +148,8 @@ export class Alertmanager extends Construct implements IAlertmanager, INetworkCo
     // calls) is checked once the tree is complete: at `app.synth()`, before anything is rendered, so the problems come
     // out as "Validation failed with the following errors: [<path>] ..." instead of a serialization failure.
     this.node.addValidation({ validate: () => validationMessages(this, validateAlertmanagerConfig(this.config, this.ctx)) });
+    // Legal but almost surely a mistake: a route that an earlier catch-all (or a broader route) shadows.
+    this.node.addValidation({ validate: () => (emitWarnings(unreachableRouteWarnings(this.config.route, `${this.node.path}.route`)), []) });
 
     const headlessName = `${this.name}-headless`;
     this.url = serviceUrl(this.name, this.namespace, ALERTMANAGER_PORTS.web.port);

@@ -1,7 +1,7 @@
-import { ConfigError, ConfigProblem, ProblemCollector, formatValue } from '../../common/errors';
+import { ConfigError, ConfigProblem, ConfigWarning, ProblemCollector, formatValue } from '../../common/errors';
 import { durationProblems } from '../../common/duration';
 import { toYaml } from '../../common/serialize';
-import { configKeyProblems, hostPortProblems, httpUrlProblems, labelNameProblems, nonEmptyProblems, parseHttpUrl, wholeNumberProblems } from '../../common/validation';
+import { ALERTMANAGER_TEMPLATE, configKeyProblems, didYouMeanText, hostPortProblems, httpUrlProblems, labelNameProblems, nonEmptyProblems, parseHttpUrl, templateProblems, wholeNumberProblems } from '../../common/validation';
 import { PAGERDUTY_SEVERITY_TEMPLATE, SLACK_TEXT_TEMPLATE, SLACK_TITLE_TEMPLATE } from './defaults';
 import { Matcher, MatcherInput } from './matcher';
 import { Receiver, ReceiverIntegration, secretKeyUses } from './receiver';
@@ -137,6 +137,11 @@ function checkNonEmpty(c: ProblemCollector, value: unknown, path: string, fix: s
   c.addAll(nonEmptyProblems(value, path, fix));
 }
 
+/** A notification field Alertmanager expands as a template: parsed with its function set. */
+function checkTemplate(c: ProblemCollector, value: string | undefined, path: string): void {
+  if (typeof value === 'string') c.addAll(templateProblems(value, path, ALERTMANAGER_TEMPLATE));
+}
+
 function checkSmarthost(c: ProblemCollector, value: string, path: string): void {
   c.addAll(hostPortProblems(value, path, { example: 'smtp.example.com:587' }));
 }
@@ -154,15 +159,19 @@ function checkIntegration(c: ProblemCollector, integ: ReceiverIntegration, path:
   switch (integ.type) {
     case 'pagerduty':
       if (integ.severity !== undefined) checkNonEmpty(c, integ.severity, `${path}.severity`, 'omit it to use the alerts\' severity label, or give critical, error, warning or info.');
+      checkTemplate(c, integ.severity, `${path}.severity`);
+      checkTemplate(c, integ.description, `${path}.description`);
       if (integ.url !== undefined) checkHttpUrl(c, integ.url, `${path}.url`, 'https://events.pagerduty.com/v2/enqueue');
       break;
     case 'slack':
       checkNonEmpty(c, integ.channel, `${path}.channel`, 'name the channel, e.g. "#alerts".');
       if (integ.title !== undefined) checkNonEmpty(c, integ.title, `${path}.title`, 'omit it to use the default title.');
       if (integ.text !== undefined) checkNonEmpty(c, integ.text, `${path}.text`, 'omit it to use the default text.');
+      for (const key of ['channel', 'title', 'text'] as const) checkTemplate(c, integ[key], `${path}.${key}`);
       break;
     case 'email':
       checkNonEmpty(c, integ.to, `${path}.to`, 'give the recipient address, e.g. "oncall@example.com".');
+      checkTemplate(c, integ.to, `${path}.to`);
       if (integ.from === undefined && g.smtpFrom === undefined) {
         c.add({ path: `${path}.from`, message: 'is not set and there is no global smtpFrom', fix: 'set from on the receiver or the smtpFrom prop.' });
       } else if (integ.from !== undefined) {
@@ -218,7 +227,7 @@ function checkRoute(c: ProblemCollector, route: Route, path: string, known: read
       path: `${path}.receiver`,
       message: 'names an unknown receiver',
       value: route.receiver,
-      fix: `use one of the known receivers (${knownList(known)}) or define a receiver named ${formatValue(route.receiver)} (receivers prop or addReceiver()).`,
+      fix: `${didYouMeanText(route.receiver, known)}use one of the known receivers (${knownList(known)}) or define a receiver named ${formatValue(route.receiver)} (receivers prop or addReceiver()).`,
     });
   }
   checkMatchers(c, route.matchers, `${path}.matchers`);
@@ -300,6 +309,98 @@ export function validateAlertmanagerConfig(model: AlertmanagerConfig, ctx: Alert
   checkRoute(c, model.route, `${ctx.path}.route`, [...firstIndex.keys()], true);
   model.inhibitRules.forEach((rule, i) => c.addAll(inhibitRuleProblems(rule, `${ctx.path}.inhibitRules[${i}]`)));
   return [...c.list];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Warnings: routes that are legal but almost surely a mistake.
+// ---------------------------------------------------------------------------------------------------------------
+
+function parsedMatchers(route: Route): Matcher[] | undefined {
+  try {
+    return (route.matchers ?? []).map((m) => Matcher.from(m));
+  } catch {
+    return undefined; // malformed: reported as an error
+  }
+}
+
+/** Does every value `=~ pattern` accept include `value`? Judged with JavaScript only where RE2 and it agree. */
+function regexAccepts(pattern: string, value: string): boolean | undefined {
+  if (!/^[\w\s.*+?|()\[\]{}^$-]*$/.test(pattern)) return undefined; // escapes, classes, flags: do not judge
+  try {
+    return new RegExp(`^(?:${pattern})$`).test(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Is `m` true of every alert that satisfies all of `given`? (false when it cannot be shown) */
+function implied(m: Matcher, given: readonly Matcher[]): boolean {
+  if (m.operator === '=~' && m.value.replace(/[()]/g, '') === '.*') return true; // matches every alert, with the label or without
+  if (m.operator === '=' && m.value === '' && !given.some((g) => g.label === m.label)) return false;
+  return given.some((g) => {
+    if (g.label !== m.label) return false;
+    if (g.operator === m.operator && g.value === m.value) return true;
+    if (g.operator !== '=') return false;
+    if (m.operator === '=~') return regexAccepts(m.value, g.value) === true;
+    if (m.operator === '!~') return regexAccepts(m.value, g.value) === false;
+    if (m.operator === '!=') return g.value !== m.value;
+    return false;
+  });
+}
+
+/**
+ * Routes that can never receive an alert: an earlier sibling without `continue` takes every alert they match (a
+ * catch-all without matchers takes everything). Each is reported at its path, naming the sibling that shadows it.
+ */
+export function unreachableRouteWarnings(route: Route, path: string): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  const children = route.routes ?? [];
+  const matchers = children.map(parsedMatchers);
+  children.forEach((child, j) => {
+    const mine = matchers[j];
+    if (mine === undefined) return;
+    for (let i = 0; i < j; i++) {
+      const earlier = matchers[i];
+      if (earlier === undefined || children[i].continue) continue;
+      if (!earlier.every((m) => implied(m, mine))) continue;
+      const what = earlier.length === 0 ? 'has no matchers, so it takes every alert,' : `takes every alert this route matches (${earlier.map(String).join(', ')})`;
+      out.push({
+        code: 'ROUTE_UNREACHABLE',
+        path: `${path}.routes[${j}]`,
+        message: `can never match: routes[${i}] before it ${what} and does not continue`,
+        value: { receiver: child.receiver, matchers: mine.map(String) },
+        fix: `add this route before routes[${i}] (addRoute(route, { beforeExisting: true })), or set continue: true on routes[${i}] if alerts should go to both.`,
+      });
+      break;
+    }
+  });
+  children.forEach((child, j) => out.push(...unreachableRouteWarnings(child, `${path}.routes[${j}]`)));
+  return out;
+}
+
+/**
+ * Route matchers on the `service` label naming services the SLO catalog does not have (a typo, a renamed service):
+ * SLO alerts carry only catalog names. A service that only platform alerts name (any scraped pod's) is legal.
+ */
+export function unknownServiceRouteWarnings(route: Route, path: string, services: readonly string[], serviceLabel = 'service'): ConfigWarning[] {
+  const out: ConfigWarning[] = [];
+  if (services.length === 0) return out;
+  (parsedMatchers(route) ?? []).forEach((m, i) => {
+    if (m.label !== serviceLabel) return;
+    const names = m.operator === '=' ? [m.value] : m.operator === '=~' && /^[a-z0-9-]+(\|[a-z0-9-]+)*$/.test(m.value) ? m.value.split('|') : [];
+    for (const name of names.filter((n) => !services.includes(n))) {
+      const guess = didYouMeanText(name, services);
+      out.push({
+        code: 'ROUTE_UNKNOWN_SERVICE',
+        path: `${path}.matchers[${i}]`,
+        message: `names service ${JSON.stringify(name)}, which is not in the SLO catalog: no SLO alert carries it (only platform alerts of a pod labelled so would)`,
+        value: String(m),
+        fix: `${guess}use a service of the catalog (${services.slice(0, 5).join(', ')}${services.length > 5 ? ', ...' : ''}), or add the service to the catalog.`,
+      });
+    }
+  });
+  (route.routes ?? []).forEach((child, j) => out.push(...unknownServiceRouteWarnings(child, `${path}.routes[${j}]`, services, serviceLabel)));
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------------------

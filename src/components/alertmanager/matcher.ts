@@ -1,5 +1,6 @@
 import { ConfigError } from '../../common/errors';
-import { LABEL_NAME } from '../../common/validation';
+import { re2Error } from '../../common/re2';
+import { LABEL_NAME, labelNameProblems } from '../../common/validation';
 
 /**
  * Alertmanager label matchers (https://prometheus.io/docs/alerting/latest/configuration/#matcher).
@@ -26,19 +27,17 @@ function problem(path: string, message: string, value: unknown, fix = MATCHER_FI
 
 function checkLabel(label: string, path: string, input: unknown): void {
   if (!LABEL_NAME.test(label)) {
-    throw problem(path, 'has a label name that is not a valid Prometheus label name', input, 'use letters, digits and underscores, not starting with a digit, e.g. "severity".');
+    const [p] = labelNameProblems(label, path, { allowReserved: true });
+    throw problem(path, `has a label name that ${p?.message ?? 'is not a valid Prometheus label name'}`, input, 'use letters, digits and underscores, not starting with a digit, e.g. "severity".');
   }
 }
 
-/** RE2 (Go) and JavaScript regexps differ at the edges; this catches what is malformed in both. */
+/** The value of a regex matcher, parsed with Go's RE2 grammar (the one Alertmanager compiles it with, anchored). */
 function checkRegex(value: string, path: string, input: unknown): void {
-  try {
-    new RegExp(`^(?:${value})$`);
-  } catch (e) {
-    throw problem(path, `has a regular expression that does not compile (${(e as Error).message})`, input, 'fix the regular expression (RE2 syntax, anchored on both ends).');
-  }
-  if (/\(\?[=!<]|\\[1-9]/.test(value)) {
-    throw problem(path, 'uses a lookaround or a backreference, which RE2 (Alertmanager) does not support', input, 'rewrite the regular expression without lookarounds and backreferences.');
+  const e = re2Error(value);
+  if (e) {
+    const text = e.text !== '' && e.text !== value ? ` (${JSON.stringify(e.text)})` : '';
+    throw problem(path, `has a regular expression Alertmanager rejects (RE2): ${e.error} at character ${e.character} of the value${text}`, input, `${e.hint ?? 'correct the regular expression'}.`);
   }
 }
 
@@ -46,12 +45,12 @@ function checkRegex(value: string, path: string, input: unknown): void {
  * Decodes a double-quoted matcher value (`raw` starts with `"`), accepting only the escapes both parsers agree on.
  * The closing quote must end the input: a second matcher belongs in its own entry.
  */
-function unquote(raw: string, path: string, input: unknown): string {
+function unquote(raw: string, path: string, input: unknown, at: number): string {
   let out = '';
   for (let i = 1; i < raw.length; i++) {
     const c = raw[i];
     if (c === '"') {
-      if (i !== raw.length - 1) throw problem(path, 'has text after the closing double quote of its value', input);
+      if (i !== raw.length - 1) throw problem(path, `has text after the closing double quote of its value, at character ${at + i + 1}`, input);
       return out;
     }
     if (c !== '\\') {
@@ -62,11 +61,11 @@ function unquote(raw: string, path: string, input: unknown): string {
     if (next === '\\' || next === '"') out += next;
     else if (next === 'n') out += '\n';
     else {
-      throw problem(path, `has an escape sequence the matcher parsers do not agree on (\\${next ?? ''})`, input, 'only \\\\, \\" and \\n may be escaped inside a quoted value.');
+      throw problem(path, `has an escape sequence the matcher parsers do not agree on (\\${next ?? ''}) at character ${at + i}`, input, 'only \\\\, \\" and \\n may be escaped inside a quoted value.');
     }
     i++;
   }
-  throw problem(path, 'has a quoted value without its closing double quote', input);
+  throw problem(path, `has a quoted value without its closing double quote (it opens at character ${at})`, input);
 }
 
 function quote(value: string): string {
@@ -117,15 +116,19 @@ export class Matcher {
     const [, label, op, rawValue] = m;
     if (label === '') throw problem(path, 'has no label name before the operator', text);
     checkLabel(label, path, text);
+    // 1-based character of the value's first character in `text`
+    const valueAt = text.length - text.trimStart().length + trimmed.length - rawValue.length + 1;
     let value: string;
     if (rawValue.startsWith('"')) {
-      value = unquote(rawValue, path, text);
+      value = unquote(rawValue, path, text, valueAt);
     } else {
       if (rawValue === '') {
         throw problem(path, 'has no value; the UTF-8 matcher parser of Alertmanager 0.27+ requires one', text, 'write an empty value as "", e.g. team="".');
       }
-      if (RESERVED.test(rawValue)) {
-        throw problem(path, 'has an unquoted value with reserved characters (whitespace, {}!=~,\\"\'` or a second matcher)', text);
+      const reserved = RESERVED.exec(rawValue);
+      if (reserved) {
+        const c = reserved[0] === ' ' ? 'a space' : JSON.stringify(reserved[0]);
+        throw problem(path, `has an unquoted value with the reserved character ${c} at character ${valueAt + reserved.index} (reserved: whitespace, {}!=~,\\"\'\` or a second matcher)`, text);
       }
       value = rawValue;
     }

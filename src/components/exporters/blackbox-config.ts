@@ -1,6 +1,6 @@
 import { durationProblems } from '../../common/duration';
 import { ProblemCollector } from '../../common/errors';
-import { configKeyProblems } from '../../common/validation';
+import { configKeyProblems, regexProblems } from '../../common/validation';
 
 /**
  * Typed model of blackbox_exporter's `blackbox.yml` (camelCase here, upstream snake_case in `renderBlackboxConfig`).
@@ -182,6 +182,14 @@ export function validateBlackboxModules(modules: Readonly<Record<string, Blackbo
             fix: 'use integers from 100 to 599, e.g. [200, 204].',
           });
         }
+      });
+      for (const key of ['failIfBodyMatchesRegexp', 'failIfBodyNotMatchesRegexp'] as const) {
+        (m.http?.[key] ?? []).forEach((re, i) => problems.addAll(regexProblems(re, `${path}.http.${key}[${i}]`, { reader: 'the blackbox exporter' })));
+      }
+    }
+    if (m.prober === 'tcp') {
+      (m.tcp?.queryResponse ?? []).forEach((q, i) => {
+        if (q.expect !== undefined) problems.addAll(regexProblems(q.expect, `${path}.tcp.queryResponse[${i}].expect`, { reader: 'the blackbox exporter' }));
       });
     }
   }

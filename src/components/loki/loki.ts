@@ -1,12 +1,12 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ILoki, baseUrl, serviceUrl } from '../../common/endpoints';
-import { ConfigError } from '../../common/errors';
+import { ConfigError, emitWarnings } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { httpUrlProblems } from '../../common/validation';
+import { basePathWarnings, httpUrlProblems } from '../../common/validation';
 import { secureStatefulSet } from '../../common/workload';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
@@ -26,6 +26,9 @@ class ExternalLoki implements ILoki {
   }
 }
 
+/** Endpoint paths the stack appends to a Loki base URL (longest first), which a base URL should not end with. */
+const LOKI_ENDPOINT_PATHS = [LOKI_HTTP_PATHS.push, `${LOKI_HTTP_PATHS.otlp}/v1/logs`, LOKI_HTTP_PATHS.otlp, '/loki/api/v1/query_range', '/loki/api/v1/query', '/loki/api/v1'];
+
 /**
  * Loki 3.x in single-binary mode (`-target=all`): one StatefulSet pod runs every module, stores chunks and the TSDB
  * index on its PersistentVolumeClaim (filesystem object store) and applies retention with its compactor. It takes
@@ -37,12 +40,14 @@ class ExternalLoki implements ILoki {
 export class Loki extends Construct implements ILoki, INetworkComponent {
   /**
    * An external Loki (e.g. a scalable deployment or Grafana Cloud's gateway), by its base URL. Push and OTLP
-   * endpoints are derived from it.
+   * endpoints are derived from it; a URL that already ends with one of them (`/loki/api/v1/push`, `/otlp`) warns.
    * @throws ConfigError when the URL is not an absolute http(s) URL.
    */
   public static fromUrl(url: string): ILoki {
     const problems = httpUrlProblems(url, 'Loki.fromUrl.url', { base: true, example: 'http://loki-gateway.logging.svc:80' });
     if (problems.length > 0) throw new ConfigError(problems);
+    // A push or OTLP URL given as the base would become .../push/otlp/v1/logs: legal, almost surely a mistake.
+    emitWarnings(basePathWarnings(url, 'Loki.fromUrl.url', { component: 'Loki', endpoints: LOKI_ENDPOINT_PATHS }));
     return new ExternalLoki(baseUrl(url));
   }
 

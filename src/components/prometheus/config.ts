@@ -1,7 +1,7 @@
 import { PromDuration } from '../../common/duration';
 import { ConfigProblem } from '../../common/errors';
 import { toYaml } from '../../common/serialize';
-import { durationProblems, labelSetProblems } from '../../common/validation';
+import { durationProblems, labelSetProblems, regexProblems } from '../../common/validation';
 import { RelabelConfig, ScrapeConfig, StaticConfig } from './scrape-config';
 
 /**
@@ -167,5 +167,10 @@ export function scrapeConfigProblems(job: ScrapeConfig, global: GlobalConfig, pa
     });
   }
   (job.staticConfigs ?? []).forEach((s, i) => problems.push(...labelSetProblems(s.labels, `${path}.staticConfigs[${i}].labels`)));
+  for (const key of ['relabelConfigs', 'metricRelabelConfigs'] as const) {
+    (job[key] ?? []).forEach((r, i) => {
+      if (r.regex !== undefined) problems.push(...regexProblems(r.regex, `${path}.${key}[${i}].regex`));
+    });
+  }
   return problems;
 }

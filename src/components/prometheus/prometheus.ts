@@ -4,13 +4,13 @@ import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { ConfigMapPack, PackedConfigMap, configMapEntryBytes } from '../../common/configmap-pack';
 import { IAlertmanager, IPrometheus, baseUrl, serviceUrl } from '../../common/endpoints';
-import { ConfigError, ConfigProblem } from '../../common/errors';
+import { ConfigError, ConfigProblem, emitWarnings } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { clusterScoped, defaultNamespace } from '../../common/namespace';
 import { RULE_FILE_SUFFIX, RuleFile, RuleGroup, renderRuleFile, ruleFileProblems } from '../../common/rules';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { httpUrlProblems } from '../../common/validation';
+import { basePathWarnings, httpUrlProblems } from '../../common/validation';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { addVolumeSource, secureStatefulSet, spreadOverNodes } from '../../common/workload';
 import { PrometheusConfig, renderPrometheusConfig, scrapeConfigProblems } from './config';
@@ -58,6 +58,9 @@ interface StoredRuleFile {
 
 const RULES_VOLUME = 'rules';
 
+/** Endpoint paths the stack appends to a Prometheus base URL (longest first), which a base URL should not end with. */
+const PROMETHEUS_ENDPOINT_PATHS = [PROMETHEUS_ENDPOINTS.otlpMetrics, '/api/v1/otlp', PROMETHEUS_ENDPOINTS.remoteWrite, '/api/v1/query_range', '/api/v1/query', '/api/v1'];
+
 /**
  * Prometheus 3 as a StatefulSet with one PersistentVolumeClaim per replica for the TSDB, a ServiceAccount with only
  * the read access Kubernetes service discovery and the kubelet's cAdvisor endpoint need, a ClusterIP Service on 9090
@@ -82,6 +85,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
   public static fromUrl(url: string): IPrometheus {
     const problems = httpUrlProblems(url, 'Prometheus.fromUrl.url', { base: true, example: 'http://prometheus.monitoring.svc:9090' });
     if (problems.length > 0) throw new ConfigError(problems);
+    emitWarnings(basePathWarnings(url, 'Prometheus.fromUrl.url', { component: 'Prometheus', endpoints: PROMETHEUS_ENDPOINT_PATHS }));
     return new ExternalPrometheus(baseUrl(url));
   }
 

@@ -125,17 +125,17 @@ describe('alertmanager.yml validation', () => {
       inhibitRules: [{ sourceMatchers: [], targetMatchers: ['severity="warning"'], equal: ['bad-label'] }],
     });
     expect(messages(m)).toEqual([
-      'alertmanager.resolveTimeout: is not a positive Prometheus duration (got "5 minutes"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      'alertmanager.resolveTimeout: is not a positive Prometheus duration: a space at character 2 is not a unit (got "5 minutes"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       'alertmanager.receivers[1].name: duplicates the name of receivers[0] (got "team"). Fix: give every receiver a unique name (combine integrations into one receiver with Receiver.and()).',
       'alertmanager.receivers["pd"].routingKeySecretKey: must name the key of Secret "alertmanager-credentials" that holds the PagerDuty routing key (got ""). Fix: set it to a non-empty key, e.g. "pagerduty-routing-key", and create that key in the Secret.',
       'alertmanager.route.matchers: must be empty on the root route (every alert enters the root) (got ["a=\\"1\\""]). Fix: move the matchers to a child route (addRoute).',
       'alertmanager.route.receiver: names an unknown receiver (got "nobody"). Fix: use one of the known receivers ("team", "pd") or define a receiver named "nobody" (receivers prop or addReceiver()).',
       'alertmanager.route.groupBy[1]: repeats a label name (got "alertname"). Fix: list each label once.',
-      'alertmanager.route.groupWait: is not a Prometheus duration (got "30"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
-      'alertmanager.route.repeatInterval: is not a positive Prometheus duration (got "0s"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
-      expect.stringMatching(/^alertmanager\.route\.routes\[0\]\.matchers\[0\]: has an unquoted value with reserved characters/),
+      'alertmanager.route.groupWait: is not a Prometheus duration: the number at character 1 has no unit (got "30"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      'alertmanager.route.repeatInterval: is not a positive Prometheus duration: it is zero (got "0s"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+      expect.stringMatching(/^alertmanager\.route\.routes\[0\]\.matchers\[0\]: has an unquoted value with the reserved character/),
       'alertmanager.inhibitRules[0].sourceMatchers: must have at least one matcher (an empty list matches every alert) (got []). Fix: add a matcher, e.g. severity="critical".',
-      'alertmanager.inhibitRules[0].equal[0]: is not a valid Prometheus label name: it contains "-"; label names are ASCII letters, digits and "_", not starting with a digit (got "bad-label"). Fix: rename it to "bad_label".',
+      'alertmanager.inhibitRules[0].equal[0]: is not a valid Prometheus label name: it contains "-" at character 4; label names are ASCII letters, digits and "_", not starting with a digit (got "bad-label"). Fix: rename it to "bad_label".',
     ]);
     expect(() => renderAlertmanagerConfig(m, ctx)).toThrow(ConfigError);
   });

@@ -120,7 +120,7 @@ describe('storageProblems', () => {
 
   test('refuses a TTL that is not a Prometheus duration, or under a minute', () => {
     expect(storageProblems(JaegerStorage.badger({ ttl: '3 days' }), 'j.storage')).toEqual([
-      expect.objectContaining({ path: 'j.storage.ttl', message: 'is not a Prometheus duration', value: '3 days' }),
+      expect.objectContaining({ path: 'j.storage.ttl', message: 'is not a Prometheus duration: a space at character 2 is not a unit', value: '3 days' }),
     ]);
     expect(storageProblems(JaegerStorage.badger({ ttl: '30s' }), 'j.storage')).toEqual([
       expect.objectContaining({ path: 'j.storage.ttl', message: 'must be at least 1m', value: '30s' }),

@@ -172,7 +172,7 @@ describe('Jaeger', () => {
 
     test('GIVEN a Badger TTL that is not a Prometheus duration THEN it is refused', () => {
       expect(() => build({ storage: JaegerStorage.badger({ ttl: '1 week' }) })).toThrow(
-        'test/Jaeger.storage.ttl: is not a Prometheus duration (got "1 week"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+        'test/Jaeger.storage.ttl: is not a Prometheus duration: a space at character 2 is not a unit (got "1 week"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       );
     });
 
@@ -217,7 +217,7 @@ describe('Jaeger', () => {
     test('GIVEN a bad URL and a gRPC endpoint with a scheme THEN both are reported', () => {
       expect(() => Jaeger.fromEndpoints({ queryUrl: 'jaeger:16686', otlpGrpcEndpoint: 'http://collector:4317' })).toThrow(
         [
-          'Jaeger.fromEndpoints.queryUrl: is not an http(s) base URL (no query or fragment) (got "jaeger:16686"). Fix: give an absolute URL such as "http://jaeger-query.tracing.svc:16686".',
+          'Jaeger.fromEndpoints.queryUrl: is not an http(s) base URL: it has no http:// or https:// scheme at character 1 (got "jaeger:16686"). Fix: give an absolute URL such as "http://jaeger-query.tracing.svc:16686".',
           'Jaeger.fromEndpoints.otlpGrpcEndpoint: is not a host:port (got "http://collector:4317"). Fix: give a host and a port from 1 to 65535, without scheme or path, e.g. "jaeger-collector.tracing.svc:4317".',
         ].join('\n'),
       );

@@ -133,7 +133,7 @@ describe('retentionProblems', () => {
 
   test.each(['', '31 days', '1.5d', '5m30h', 'P31D'])('refuses %j as not a Prometheus duration', (value) => {
     expect(retentionProblems(value, 'loki.retention')).toEqual([
-      expect.objectContaining({ path: 'loki.retention', message: 'is not a Prometheus duration', value }),
+      expect.objectContaining({ path: 'loki.retention', message: expect.stringMatching(/^is not a Prometheus duration: /), value }),
     ]);
   });
 

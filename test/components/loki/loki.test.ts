@@ -170,7 +170,7 @@ describe('Loki', () => {
     test('GIVEN a retention that is not a Prometheus duration THEN a ConfigError names the prop, the value and the fix', () => {
       expect(() => build({ retention: '31 days' })).toThrow(ConfigError);
       expect(() => build({ retention: '31 days' })).toThrow(
-        'test/Loki.retention: is not a Prometheus duration (got "31 days"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
+        'test/Loki.retention: is not a Prometheus duration: a space at character 3 is not a unit (got "31 days"). Fix: write whole numbers with units y, w, d, h, m, s or ms, largest first, e.g. "30s", "5m", "1h30m", "30d".',
       );
     });
 
@@ -218,8 +218,13 @@ describe('Loki', () => {
       expect(Loki.fromUrl('http://gateway.logging.svc/loki-a').pushUrl).toBe('http://gateway.logging.svc/loki-a/loki/api/v1/push');
     });
 
-    test.each(['loki:3100', 'ftp://loki', 'http://loki?x=1', ''])('refuses %j', (url) => {
-      expect(() => Loki.fromUrl(url)).toThrow(`Loki.fromUrl.url: is not an http(s) base URL (no query or fragment) (got ${JSON.stringify(url)}).`);
+    test.each([
+      ['loki:3100', 'it has no http:// or https:// scheme at character 1'],
+      ['ftp://loki', 'its scheme "ftp" at character 1 is not http or https'],
+      ['http://loki?x=1', 'it has a query at character 12, and a base URL gets paths appended'],
+      ['', 'it is empty'],
+    ])('refuses %j, saying why', (url, why) => {
+      expect(() => Loki.fromUrl(url)).toThrow(`Loki.fromUrl.url: is not an http(s) base URL: ${why} (got ${JSON.stringify(url)}).`);
     });
   });
 });

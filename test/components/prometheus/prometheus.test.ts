@@ -487,7 +487,7 @@ describe('Prometheus', () => {
     });
 
     test.each([
-      [{ retentionTime: '15 days' }, /Prometheus\.retentionTime: is not a positive Prometheus duration \(got "15 days"\)/],
+      [{ retentionTime: '15 days' }, /Prometheus\.retentionTime: is not a positive Prometheus duration: .*\(got "15 days"\)/],
       [{ retentionSize: '45GiB' }, /retentionSize: is not a Prometheus size \(a whole number with unit B, KB, MB, GB, TB, PB or EB\) \(got "45GiB"\)/],
       [{ retentionSize: '60GB' }, /retentionSize: is larger than storageSize \(50Gi\).*Fix: set it below storageSize, e\.g\. "45GB"/],
       [{ storageSize: '50 GB' }, /storageSize: is not a Kubernetes quantity/],

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as api from '../../src';
+
+/**
+ * The public API is src/index.ts: the runtime names a consumer can import from 'observability-stack'. This list is
+ * pinned so that a change to the surface is a deliberate one (and a CHANGELOG line); internal helpers (validators,
+ * renderers, model functions, defaults tables, dashboard factories, rule generators) stay out of it. The package's
+ * `exports` map allows no deep import into lib/.
+ */
+const PUBLIC_VALUES = [
+  'Alertmanager', 'BlackboxExporter', 'ByteSize', 'ConfigError', 'DEFAULT_BLACKBOX_MODULES', 'DEFAULT_HISTOGRAM_BUCKETS', 'GOOGLE_28D', 'GOOGLE_30D',
+  'Grafana', 'GrafanaStorage', 'Jaeger', 'JaegerStorage', 'KubeStateMetrics', 'Loki', 'Matcher', 'NodeExporter', 'ObservabilityStack',
+  'OtelCollectorAgent', 'OtelCollectorGateway', 'PromDuration', 'Prometheus', 'Receiver', 'SLO_CLASSES', 'ServiceLevelObjectives', 'VERSIONS',
+  'WINDOW_TABLES', 'budgetConsumed', 'budgetMinutes', 'buildSloModel', 'burnRate', 'defaultInhibitRules', 'defaultReceivers', 'defaultRoute',
+  'errorBudget', 'formatProblem', 'importOpenSlo', 'importSloth', 'platformAlertRules', 'serviceOverviewDashboard', 'stackNamespace', 'synthOrExit',
+  'timeToExhaustion', 'validateLogQL', 'validatePromQL',
+];
+
+test('the root export holds exactly the public values', () => {
+  expect(Object.keys(api).sort()).toEqual([...PUBLIC_VALUES].sort());
+});
+
+test('internal helpers are not exported', () => {
+  for (const name of ['badInputMessage', 'ProblemCollector', 'metricNameProblems', 'regexProblems', 'prometheusModel', 'renderPrometheusConfig', 'TOOL_BUILDS', 'ORDER_SERVICE', 'selector', 'generateSloRuleFiles', 'expandServiceSlos']) {
+    expect({ name, exported: name in api }).toEqual({ name, exported: false });
+  }
+});
+
+test("package.json points main, types and exports at what the build emits, and exports no subpath into lib/", () => {
+  const pkg = JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8'));
+  expect(pkg).toMatchObject({ main: 'lib/src/index.js', types: 'lib/src/index.d.ts' });
+  expect(pkg.exports).toEqual({ '.': { types: './lib/src/index.d.ts', default: './lib/src/index.js' }, './package.json': './package.json' });
+  expect(pkg.private).toBeUndefined();
+  expect(Object.keys(pkg.peerDependencies).sort()).toEqual(['cdk8s', 'cdk8s-plus-28', 'constructs']);
+  for (const peer of Object.keys(pkg.peerDependencies)) expect({ peer, runtime: peer in pkg.dependencies, dev: peer in pkg.devDependencies }).toEqual({ peer, runtime: false, dev: true });
+  const build = JSON.parse(readFileSync(join(__dirname, '../../tsconfig.build.json'), 'utf8'));
+  expect(build.compilerOptions).toMatchObject({ outDir: 'lib', rootDir: '.', declaration: true });
+});
