@@ -17,6 +17,7 @@ export * from './components/loki';
 export * from './components/jaeger';
 export * from './components/otel-collector';
 export * from './components/exporters';
+export * from './components/databases';
 export * from './dashboards';
 export * from './slo';
 export * from './slo/construct';

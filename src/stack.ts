@@ -6,6 +6,7 @@ import { AGENT_NAMESPACE_CONTEXT, DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE, st
 import { namespaceProblems } from './common/validation';
 import { Alertmanager, AlertmanagerProps } from './components/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMetricsProps, NodeExporter, NodeExporterProps } from './components/exporters';
+import { addDatabases, AnyDatabaseExporter, DatabaseSpec } from './components/databases';
 import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
@@ -62,6 +63,13 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly platformAlerts?: boolean;
   /** The service catalog with its SLOs: rules, alerts, inhibitions, probes and dashboards are generated from it. */
   readonly services?: readonly ServiceSpec[];
+  /**
+   * Databases and brokers to watch (PostgreSQL, MySQL/MariaDB, Redis, Kafka): one exporter each in the stack's
+   * namespace, with its scrape job, alert rules, its kind's dashboard (folder `Databases`) and, with `slo`, an SLO
+   * service in the catalog (src/components/databases/).
+   * @default - none
+   */
+  readonly databases?: readonly DatabaseSpec[];
   /** Options of SLO generation (period, classes, ...). */
   readonly slo?: SloCatalogOptions;
 }
@@ -86,6 +94,8 @@ export class ObservabilityStack extends Chart {
   public readonly nodeExporter?: NodeExporter;
   public readonly kubeStateMetrics?: KubeStateMetrics;
   public readonly blackboxExporter?: BlackboxExporter;
+  /** The exporters of `databases`, in order. */
+  public readonly databases: readonly AnyDatabaseExporter[];
   public readonly slos?: ServiceLevelObjectives;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
@@ -154,10 +164,15 @@ export class ObservabilityStack extends Chart {
       this.grafana.addDashboard(serviceOverviewDashboard());
     }
 
-    if (props.services && props.services.length > 0) {
+    // Databases: exporters with their jobs, rules and dashboards, by reference; their SLO services join the catalog.
+    const databases = addDatabases(this, props.databases ?? [], { prometheus: this.prometheus, grafana: this.grafana });
+    this.databases = databases.exporters;
+    const services = [...(props.services ?? []), ...databases.sloServices];
+
+    if (services.length > 0) {
       this.slos = new ServiceLevelObjectives(this, 'Slos', {
         ...props.slo,
-        services: props.services,
+        services,
         prometheus: this.prometheus,
         alertmanager: this.alertmanager,
         grafana: this.grafana,
