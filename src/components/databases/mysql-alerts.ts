@@ -12,7 +12,9 @@ import { MYSQL_METRICS as M } from './metrics';
  *   `master_server_id > 0` guard;
  * - deadlocks (not in the community rules) read MariaDB's `Innodb_deadlocks` status variable; Oracle MySQL has none,
  *   so there the rule stays silent;
- * - rejected connections (`Connection_errors_max_connections`, not in the community rules) are their own alert.
+ * - rejected connections (`Connection_errors_max_connections`, not in the community rules) are their own alert;
+ * - counters are read over 5m, never 1m: Prometheus 3 ranges are left-open, so `[1m]` holds one sample of a job
+ *   scraped every minute and `increase(...[1m])` is then always empty (promtool shows it); thresholds stay per minute.
  */
 
 /** Tuning of each MySQL alert; `false` turns one off. */
@@ -27,7 +29,7 @@ export interface MysqlAlertsProps {
   readonly highThreadsRunning?: NumberAlertTuning | false;
   /** MySQLConnectionsRejected: connections refused at max_connections, per second over 5m, above this. @default 0, for 2m, warning */
   readonly connectionsRejected?: NumberAlertTuning | false;
-  /** MySQLSlowQueries: slow queries (over long_query_time) in the last minute above this. @default 0, for 2m, warning */
+  /** MySQLSlowQueries: slow queries (over long_query_time) per minute, over 5m, above this. @default 0, for 2m, warning */
   readonly slowQueries?: NumberAlertTuning | false;
   /** MySQLDeadlocks: InnoDB deadlocks per minute above this (MariaDB). @default 5, for 5m, warning */
   readonly deadlocks?: NumberAlertTuning | false;
@@ -89,13 +91,13 @@ export const MYSQL_ALERTS = {
   },
   slowQueries: {
     alert: 'MySQLSlowQueries',
-    source: 'awesome-prometheus-alerts "MySQL slow queries" (increase(slow_queries[1m]) > 0, for 2m)',
+    source: 'awesome-prometheus-alerts "MySQL slow queries" (increase(slow_queries[1m]) > 0, for 2m), per minute over 5m (see the module doc)',
     threshold: { kind: 'number', default: 0 },
     for: '2m',
     severity: SEVERITY.warning,
-    expr: (c) => `increase(${c.sel(M.slowQueries)}[1m]) > ${num(c.threshold)}`,
+    expr: (c) => `rate(${c.sel(M.slowQueries)}[5m]) * 60 > ${num(c.threshold)}`,
     summary: 'MySQL {{ $labels.instance }} has slow queries',
-    description: '{{ $labels.instance }} logged {{ $value | humanize }} queries slower than long_query_time in the last minute.',
+    description: '{{ $labels.instance }} logs {{ $value | humanize }} queries per minute slower than long_query_time.',
   },
   deadlocks: {
     alert: 'MySQLDeadlocks',

@@ -12,7 +12,9 @@ import { REDIS_METRICS as M } from './metrics';
  * - connections are a share of `maxclients` (awesome-prometheus-alerts), not the mixin's fixed 100, from INFO's
  *   `maxclients` (`redis_max_clients`), which managed Redis services keep when they rename CONFIG;
  * - evictions (no community rule): keys evicted because maxmemory was reached. On a pure cache with an LRU/LFU policy
- *   that is by design: turn it off there (`keysEvicted: false`).
+ *   that is by design: turn it off there (`keysEvicted: false`);
+ * - counters and deltas are read over 5m, never 1m: Prometheus 3 ranges are left-open, so `[1m]` holds one sample of
+ *   a job scraped every minute and `increase`/`delta` over it are empty (promtool shows it); thresholds stay per minute.
  */
 
 /** Tuning of each Redis alert; `false` turns one off. */
@@ -27,11 +29,11 @@ export interface RedisAlertsProps {
   readonly keysEvicted?: NumberAlertTuning | false;
   /** RedisTooManyConnections: clients over this share of maxclients. @default 0.9, for 2m, warning */
   readonly tooManyConnections?: NumberAlertTuning | false;
-  /** RedisRejectedConnections: connections refused at maxclients in the last minute above this. @default 5, warning */
+  /** RedisRejectedConnections: connections refused at maxclients per minute, over 5m, above this. @default 5, warning */
   readonly rejectedConnections?: NumberAlertTuning | false;
   /** RedisMasterLinkDown: a replica lost its link to the master. @default for 2m, critical */
   readonly masterLinkDown?: AlertTuning | false;
-  /** RedisReplicationBroken: the master lost a replica in the last minute. @default critical */
+  /** RedisReplicationBroken: the master lost a replica in the last 5 minutes. @default critical */
   readonly replicationBroken?: AlertTuning | false;
 }
 
@@ -78,13 +80,13 @@ export const REDIS_ALERTS = {
   },
   rejectedConnections: {
     alert: 'RedisRejectedConnections',
-    source: 'awesome-prometheus-alerts "Redis rejected connections" (increase over 1m > 5)',
+    source: 'awesome-prometheus-alerts "Redis rejected connections" (increase over 1m > 5), per minute over 5m (see the module doc)',
     threshold: { kind: 'number', default: 5 },
     for: '0s',
     severity: SEVERITY.warning,
-    expr: (c) => `increase(${c.sel(M.rejectedConnections)}[1m]) > ${num(c.threshold)}`,
+    expr: (c) => `rate(${c.sel(M.rejectedConnections)}[5m]) * 60 > ${num(c.threshold)}`,
     summary: 'Redis {{ $labels.instance }} refuses connections',
-    description: 'Redis {{ $labels.instance }} refused {{ $value | humanize }} connections in the last minute (maxclients reached).',
+    description: 'Redis {{ $labels.instance }} refuses {{ $value | humanize }} connections per minute (maxclients reached).',
   },
   masterLinkDown: {
     alert: 'RedisMasterLinkDown',
@@ -97,11 +99,11 @@ export const REDIS_ALERTS = {
   },
   replicationBroken: {
     alert: 'RedisReplicationBroken',
-    source: 'awesome-prometheus-alerts "Redis replication broken" (delta(connected_slaves[1m]) < 0, critical)',
+    source: 'awesome-prometheus-alerts "Redis replication broken" (delta(connected_slaves[1m]) < 0, critical), over 5m',
     for: '0s',
     severity: SEVERITY.critical,
-    expr: (c) => `delta(${c.sel(M.connectedSlaves)}[1m]) < 0`,
+    expr: (c) => `delta(${c.sel(M.connectedSlaves)}[5m]) < 0`,
     summary: 'Redis master {{ $labels.instance }} lost a replica',
-    description: 'Redis {{ $labels.instance }} has fewer connected replicas than a minute ago.',
+    description: 'Redis {{ $labels.instance }} has fewer connected replicas than 5 minutes ago.',
   },
 } as const satisfies Record<keyof RedisAlertsProps, AlertDefinition>;
