@@ -29,7 +29,9 @@ import { mysqlDashboard } from './mysql-dashboard';
  * has `password` (and `user`, unless `username` is given), read with `--config.my-cnf` (config/config.go: an ini
  * file, `host`/`port` default to `--mysqld.address`, `user` to `--mysqld.username`). Create the user as upstream's
  * README advises: `CREATE USER 'exporter'@'%' IDENTIFIED BY '...' WITH MAX_USER_CONNECTIONS 3;
- * GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'exporter'@'%';`, then
+ * GRANT PROCESS, REPLICATION CLIENT, SELECT ON *.* TO 'exporter'@'%';` — on MariaDB 10.5+ also `SLAVE MONITOR`
+ * (split from REPLICATION CLIENT there; without it `SHOW SLAVE STATUS` is denied and no replication series exist, as
+ * the live test found) — then
  * `kubectl create secret generic orders-mysql-exporter --from-file=my.cnf` with
  * `[client]\nuser = exporter\npassword = ...`.
  *

@@ -246,9 +246,9 @@ describe('per-kind details', () => {
   test('a Redis without AUTH needs no Secret', () => {
     const c = chart();
     new RedisExporter(c, 'Rd', { host: 'cache.shop.svc' });
-    const pod = findObject(synthObjects(c), 'Deployment', 'redis-exporter').spec.template.spec;
-    expect(pod.volumes).toBeUndefined();
-    expect(containersOf({ spec: { template: { spec: pod } } } as K8sObject)[0].args).toEqual(['--redis.addr=redis://cache.shop.svc:6379', '--web.listen-address=:9121', '--log-format=json']);
+    const deployment = findObject(synthObjects(c), 'Deployment', 'redis-exporter');
+    expect(deployment.spec.template.spec.volumes).toBeUndefined();
+    expect(containersOf(deployment)[0].args).toEqual(['--redis.addr=redis://cache.shop.svc:6379', '--web.listen-address=:9121', '--log-format=json']);
   });
 
   test('Kafka\'s SASL password is the one secretKeyRef (the exporter has no password file), never a value or a flag', () => {
