@@ -10,6 +10,8 @@ export * from './common/validation';
 export * from './common/namespace';
 export * from './common/workload';
 export * from './common/log-level';
+export * from './common/tls';
+export * from './network';
 export * from './components/prometheus';
 export * from './components/alertmanager';
 export * from './components/grafana';

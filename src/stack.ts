@@ -13,6 +13,7 @@ import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { DEFAULT_JOB_NAMES, platformAlertRules, Prometheus, PrometheusProps } from './components/prometheus';
 import { serviceOverviewDashboard } from './components/grafana';
+import { NetworkPolicyProps, StackNetworkPolicies } from './network';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
@@ -72,6 +73,13 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly databases?: readonly DatabaseSpec[];
   /** Options of SLO generation (period, classes, ...). */
   readonly slo?: SloCatalogOptions;
+  /**
+   * NetworkPolicies for both namespaces: deny everything by default, then allow each flow the stack needs (see
+   * SECURITY.md for every flow and why). Tune where DNS, the API server, the nodes and the receivers answer, who may
+   * send OTLP and reach Grafana, add rules of your own, or `false` to ship no policies (the network stays open).
+   * @default - the policies with their documented defaults
+   */
+  readonly networkPolicies?: NetworkPolicyProps | false;
 }
 
 /**
@@ -97,6 +105,8 @@ export class ObservabilityStack extends Chart {
   /** The exporters of `databases`, in order. */
   public readonly databases: readonly AnyDatabaseExporter[];
   public readonly slos?: ServiceLevelObjectives;
+  /** The NetworkPolicies (unless `networkPolicies: false`). */
+  public readonly networkPolicies?: StackNetworkPolicies;
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     // The chart's namespace is every component's default; the agents namespace reaches the node agents as context.
@@ -179,7 +189,50 @@ export class ObservabilityStack extends Chart {
         blackboxExporter: this.blackboxExporter,
       });
     }
+
+    this.checkExposure(props);
+    if (props.networkPolicies !== false) {
+      this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
+        policies: props.networkPolicies ?? {},
+        input: {
+          prometheus: this.prometheus,
+          alertmanager: this.alertmanager,
+          grafana: this.grafana,
+          loki: this.loki,
+          jaeger: this.jaeger,
+          otelGateway: this.otelGateway,
+          otelAgent: this.otelAgent,
+          nodeExporter: this.nodeExporter,
+          kubeStateMetrics: this.kubeStateMetrics,
+          blackboxExporter: this.blackboxExporter,
+        },
+      });
+    }
   }
+
+  /** What the exposure props need of each other: checked once every component exists. */
+  private checkExposure(props: ObservabilityStackProps): void {
+    const problems: ConfigProblem[] = [];
+    if (this.grafana?.model.ingress && props.networkPolicies !== false && !props.networkPolicies?.ingressController) problems.push(ingressControllerMissing(this.node.path));
+    if (this.otelGateway?.model.tls && this.otelAgent) {
+      problems.push({
+        path: `${this.node.path}.otelGateway.tls`,
+        message: 'needs the agents to trust the gateway\'s certificate, which they cannot mount from another namespace; with agents, applications send to the agent',
+        value: 'TlsCertificate',
+        fix: 'put tls on otelAgent (the collector applications send to), or set otelAgent: false so applications send to the gateway.',
+      });
+    }
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
+}
+
+function ingressControllerMissing(path: string): ConfigProblem {
+  return {
+    path: `${path}.networkPolicies.ingressController`,
+    message: 'is required with a Grafana Ingress: the default deny keeps every other namespace away from Grafana, the ingress controller included',
+    value: undefined,
+    fix: 'name the controller\'s namespace, e.g. { namespace: "ingress-nginx" } (podLabels narrow it to its pods), or set networkPolicies: false.',
+  };
 }
 
 function checkNamespaces(namespace: string, agentNamespace: string, path: string): void {

@@ -8,6 +8,7 @@ import { ConfigError } from '../src/common/errors';
 import { synthOrExit } from '../src/common/synth';
 import { Receiver } from '../src/components/alertmanager';
 import { promQuery, timeseriesPanel } from '../src/dashboards';
+import { NetworkPeer } from '../src/network';
 import { ObservabilityStack, ObservabilityStackProps } from '../src/stack';
 
 /**
@@ -274,7 +275,31 @@ const BAD_INPUTS: BadInput[] = [
       [
         '[observability] observability/Grafana/Config: is a ConfigMap named "prometheus-config" in namespace "observability", like observability/Prometheus/Config: one would overwrite the other (got "prometheus-config"). Fix: give one of them another name (each component has a name prop), or put it in another namespace.',
         '[observability] observability/Grafana/Service/Resource: is a Service named "prometheus" in namespace "observability", like observability/Prometheus/Service/Resource: one would overwrite the other (got "prometheus"). Fix: give one of them another name (each component has a name prop), or put it in another namespace.',
+        '[observability] observability/NetworkPolicies/grafana: is a NetworkPolicy named "prometheus" in namespace "observability", like observability/NetworkPolicies/prometheus: one would overwrite the other (got "prometheus"). Fix: give one of them another name (each component has a name prop), or put it in another namespace.',
       ].join('\n  '),
+  },
+  // --- network --------------------------------------------------------------------------------------------------
+  {
+    mistake: 'a node CIDR with a prefix longer than 32',
+    act: () => synth({ networkPolicies: { nodeCidrs: ['10.0.0.0/33'] } }),
+    message:
+      'observability/NetworkPolicies.nodeCidrs[0]: is not a CIDR block (an IPv4 or IPv6 address, "/" and a prefix length) (got "10.0.0.0/33"). Fix: write e.g. "10.0.0.0/16", or "0.0.0.0/0" and "::/0" for any address.',
+  },
+  {
+    mistake: 'an extra network rule for a component the stack leaves out',
+    act: () => synth({ jaeger: false, networkPolicies: { extraRules: [{ component: 'jaeger', direction: 'ingress', peers: [NetworkPeer.namespace('tracing')] }] } }),
+    message: `observability/NetworkPolicies.extraRules[0].component: names a component this stack leaves out (got "jaeger"). Fix: use one of ${['prometheus', 'alertmanager', 'grafana', 'loki', 'otelGateway', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter'].map((k) => JSON.stringify(k)).join(', ')}.`,
+  },
+  {
+    mistake: 'a Grafana Ingress without the ingress controller\'s namespace (the default deny would keep it out)',
+    act: () => synth({ grafana: { ingress: { host: 'grafana.example.com' } } }),
+    message:
+      'observability.networkPolicies.ingressController: is required with a Grafana Ingress: the default deny keeps every other namespace away from Grafana, the ingress controller included (got undefined). Fix: name the controller\'s namespace, e.g. { namespace: "ingress-nginx" } (podLabels narrow it to its pods), or set networkPolicies: false.',
+  },
+  {
+    mistake: 'an unknown Loki deletion mode',
+    act: () => synth({ loki: { deletionMode: 'on' as never } }),
+    message: 'observability/Loki.deletionMode: must be one of "disabled", "filter-only", "filter-and-delete" (got "on"). Fix: omit it to keep the deletion API off.',
   },
   {
     mistake: 'zero collector gateway replicas',

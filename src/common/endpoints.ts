@@ -8,7 +8,7 @@
 export interface IPrometheus {
   /** Base URL for queries, e.g. `http://prometheus.observability.svc:9090`. */
   readonly queryUrl: string;
-  /** Remote-write receiver URL (`/api/v1/write`); requires `--web.enable-remote-write-receiver` in-stack. */
+  /** Remote-write receiver URL (`/api/v1/write`); in-stack only with `remoteWriteReceiver: true`. */
   readonly remoteWriteUrl: string;
   /** OTLP metrics receiver URL (`/api/v1/otlp/v1/metrics`); requires `--web.enable-otlp-receiver` in-stack. */
   readonly otlpMetricsUrl: string;

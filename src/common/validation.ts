@@ -394,6 +394,50 @@ export function portProblems(value: unknown, path: string, example = 9100): Conf
   return [{ path, message: 'must be a TCP port (an integer from 1 to 65535)', value, fix: `use e.g. ${example}.` }];
 }
 
+/** An IPv4 or IPv6 CIDR block (`10.0.0.0/8`, `fd00::/8`), as a NetworkPolicy `ipBlock` takes it. */
+export function cidrProblems(value: unknown, path: string, example = '10.0.0.0/16'): ConfigProblem[] {
+  if (typeof value === 'string' && (isIpv4Cidr(value) || isIpv6Cidr(value))) return [];
+  return [{ path, message: 'is not a CIDR block (an IPv4 or IPv6 address, "/" and a prefix length)', value, fix: `write e.g. "${example}", or "0.0.0.0/0" and "::/0" for any address.` }];
+}
+
+function isIpv4Cidr(value: string): boolean {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  return m !== null && m.slice(1, 5).every((o) => Number(o) <= 255 && String(Number(o)) === o) && Number(m[5]) <= 32;
+}
+
+function isIpv6Cidr(value: string): boolean {
+  const m = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(value);
+  if (!m || Number(m[2]) > 128) return false;
+  const halves = m[1].split('::');
+  if (halves.length > 2) return false;
+  const groups = halves.flatMap((h) => (h === '' ? [] : h.split(':')));
+  if (!groups.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? groups.length < 8 : groups.length === 8;
+}
+
+/** A Go duration (`time.ParseDuration`: `2160h`, `1h30m`, `90s`), as cert-manager and the collector take them. */
+export function goDurationProblems(value: unknown, path: string, example = '2160h'): ConfigProblem[] {
+  if (typeof value === 'string' && /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/.test(value)) return [];
+  return [{ path, message: 'is not a Go duration (numbers with units h, m, s, ms; no days)', value, fix: `write e.g. "${example}".` }];
+}
+
+/** A NetworkPolicy port: a port number (optionally a range up to `endPort`) or a container port name. */
+export function networkPortProblems(port: unknown, endPort: unknown, path: string): ConfigProblem[] {
+  if (typeof port === 'string') {
+    const named = DNS1123_LABEL.test(port) && port.length <= 15 && /[a-z]/.test(port);
+    const problems: ConfigProblem[] = named ? [] : [{ path: `${path}.port`, message: 'is not a container port name (at most 15 lowercase letters, digits and "-", with a letter)', value: port, fix: 'use the port number, or the name of the container port, e.g. "http-metrics".' }];
+    if (endPort !== undefined) problems.push({ path: `${path}.endPort`, message: 'needs a numeric port (a range cannot start at a named port)', value: endPort, fix: 'give port as a number, or drop endPort.' });
+    return problems;
+  }
+  const problems = portProblems(port, `${path}.port`, 443);
+  if (endPort !== undefined) {
+    if (!Number.isInteger(endPort) || (endPort as number) > 65535 || (problems.length === 0 && (endPort as number) < (port as number))) {
+      problems.push({ path: `${path}.endPort`, message: 'must be a port from port to 65535', value: endPort, fix: `use a port of at least ${String(port)}, or drop endPort for a single port.` });
+    }
+  }
+  return problems;
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // everything else components take
 

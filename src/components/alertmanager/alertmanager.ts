@@ -3,12 +3,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IAlertmanager, baseUrl, serviceHost, serviceUrl } from '../../common/endpoints';
 import { ConfigError, ConfigProblem, ProblemCollector, validationMessages } from '../../common/errors';
-import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
 import { hostPortProblems, httpUrlProblems, parseHttpUrl } from '../../common/validation';
 import { PortSpec, secureStatefulSet, spreadOverNodes } from '../../common/workload';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion } from '../../versions';
 import {
@@ -65,7 +66,7 @@ class ExternalAlertmanager implements IAlertmanager {
  * receivers, rendered lazily, so `addReceiver`/`addRoute`/`addInhibitRule` after construction still land in
  * `alertmanager.yml`.
  */
-export class Alertmanager extends Construct implements IAlertmanager {
+export class Alertmanager extends Construct implements IAlertmanager, INetworkComponent {
   /** An external Alertmanager cluster given by its replicas' `host:port` (never a load balancer in front of them). */
   public static fromTargets(targets: readonly string[], options: AlertmanagerTargetsOptions = {}): IAlertmanager {
     const c = new ProblemCollector();
@@ -112,6 +113,11 @@ export class Alertmanager extends Construct implements IAlertmanager {
   /** Headless governing Service: per-replica DNS, and the gossip mesh when clustered. */
   public readonly headlessService: kplus.Service;
   public readonly configMap: kplus.ConfigMap;
+  /**
+   * What the network policies know: the web port takes alerts (Prometheus), API reads (Grafana) and scrapes; the
+   * gossip ports (TCP and UDP) connect the replicas when clustered.
+   */
+  public readonly network: ComponentNetwork;
 
   /** Added with `beforeExisting`, in the order added. */
   private readonly firstRoutes: Route[] = [];
@@ -156,6 +162,11 @@ export class Alertmanager extends Construct implements IAlertmanager {
       version: this.image,
     };
     const meshPorts: PortSpec[] = this.clustered ? [ALERTMANAGER_PORTS.meshTcp, ALERTMANAGER_PORTS.meshUdp] : [];
+    const web = [ALERTMANAGER_PORTS.web];
+    this.network = {
+      pods: { namespace: this.namespace, podSelector: selectorLabels(identity) },
+      ports: { alerts: web, query: web, metrics: web, peers: meshPorts },
+    };
 
     this.headlessService = stackService(this, 'Headless', {
       identity,

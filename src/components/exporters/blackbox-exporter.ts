@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { PromDuration } from '../../common/duration';
 import { serviceHost } from '../../common/endpoints';
 import { ProblemCollector } from '../../common/errors';
-import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
 import { checksum, toYaml } from '../../common/serialize';
 import { stackService } from '../../common/service';
@@ -11,6 +11,7 @@ import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, hostPortProblems, httpUrlProblems, portProblems, wholeNumberProblems } from '../../common/validation';
 import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ScrapeConfig } from '../prometheus/scrape-config';
 import {
@@ -216,7 +217,7 @@ export function blackboxProbeScrapeConfig(
   };
 }
 
-export class BlackboxExporter extends Construct implements IBlackboxExporter {
+export class BlackboxExporter extends Construct implements IBlackboxExporter, INetworkComponent {
   public readonly namespace: string;
   public readonly serviceName: string;
   public readonly port: number;
@@ -230,6 +231,8 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter {
   public readonly configMap: kplus.ConfigMap;
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
+  /** What the network policies know: one port for probe requests and its own metrics. */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: BlackboxExporterProps = {}) {
     super(scope, id);
@@ -263,6 +266,7 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter {
     }
 
     const ports = [{ name: EXPORTER_PORTS.blackboxExporter.name, port: model.port }];
+    this.network = { pods: { namespace: model.namespace, podSelector: selectorLabels(identity) }, ports: { probe: ports, metrics: ports } };
     this.deployment = secureDeployment(this, 'Resource', {
       identity,
       namespace: model.namespace,

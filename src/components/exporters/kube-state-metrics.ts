@@ -9,6 +9,7 @@ import { ComponentModel, componentModel } from '../../common/model';
 import { flagProblems, kubernetesLabelKeyProblems, nonEmptyProblems } from '../../common/validation';
 import { LINUX_NODES, ResourceSpec, secureDeployment } from '../../common/workload';
 import { SERVICE_NAME_POD_LABELS } from '../../conventions';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { componentTargetLabels, keepComponentPods } from '../prometheus/relabel';
 import { IScrapeTarget, ScrapeConfig } from '../prometheus/scrape-config';
@@ -71,7 +72,7 @@ export interface KubeStateMetricsProps {
   /**
    * The collectors to enable (kube-state-metrics' `--resources` flag); the ClusterRole grants list/watch on exactly
    * these.
-   * @default KUBE_STATE_METRICS_DEFAULT_COLLECTORS (upstream's default collectors)
+   * @default KUBE_STATE_METRICS_DEFAULT_COLLECTORS (upstream's default collectors without `secrets` and `configmaps`)
    */
   readonly collectors?: readonly string[];
   /** Flags appended to the defaults (e.g. `--metric-denylist=...`). @default - none */
@@ -148,11 +149,17 @@ export const KUBE_STATE_METRICS_UPSTREAM_RULES: readonly PolicyRuleSpec[] = [
 ];
 
 /**
- * The collectors kube-state-metrics enables by default (`--resources` default, docs/developer/cli-arguments.md and
- * pkg/options/resource.go `DefaultResources`), sorted as upstream lists them. Note that `secrets` means list/watch
- * on every Secret of the cluster; drop it with the `collectors` prop if you do not need `kube_secret_*`.
+ * Collectors whose RBAC reads sensitive data: list/watch on Secrets returns every Secret's content cluster-wide, and
+ * on ConfigMaps every ConfigMap's data (where credentials too often end up). kube-state-metrics only exports their
+ * metadata (`kube_secret_*`, `kube_configmap_*`), so they are off unless the `collectors` prop turns them on.
  */
-export const KUBE_STATE_METRICS_DEFAULT_COLLECTORS: readonly string[] = [
+export const KUBE_STATE_METRICS_SENSITIVE_COLLECTORS: readonly string[] = ['configmaps', 'secrets'];
+
+/**
+ * The collectors kube-state-metrics enables by default (`--resources` default, docs/developer/cli-arguments.md and
+ * pkg/options/resource.go `DefaultResources`), sorted as upstream lists them.
+ */
+export const KUBE_STATE_METRICS_UPSTREAM_DEFAULT_COLLECTORS: readonly string[] = [
   'certificatesigningrequests',
   'configmaps',
   'cronjobs',
@@ -182,6 +189,15 @@ export const KUBE_STATE_METRICS_DEFAULT_COLLECTORS: readonly string[] = [
   'validatingwebhookconfigurations',
   'volumeattachments',
 ];
+
+/**
+ * The stack's default collectors: upstream's defaults without the sensitive ones
+ * (KUBE_STATE_METRICS_SENSITIVE_COLLECTORS). Turn one on with
+ * `collectors: [...KUBE_STATE_METRICS_DEFAULT_COLLECTORS, 'secrets']`.
+ */
+export const KUBE_STATE_METRICS_DEFAULT_COLLECTORS: readonly string[] = KUBE_STATE_METRICS_UPSTREAM_DEFAULT_COLLECTORS.filter(
+  (c) => !KUBE_STATE_METRICS_SENSITIVE_COLLECTORS.includes(c),
+);
 
 /**
  * The ClusterRole rules for a set of collectors (pure): upstream's rules, in upstream's order, each restricted to the
@@ -257,7 +273,7 @@ export function kubeStateMetricsArgs(model: KubeStateMetricsModel): string[] {
   ];
 }
 
-export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
+export class KubeStateMetrics extends Construct implements IKubeStateMetrics, INetworkComponent {
   public readonly namespace: string;
   public readonly serviceName: string;
   public readonly port: number = EXPORTER_PORTS.kubeStateMetrics.port;
@@ -269,6 +285,8 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
   public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
+  /** What the network policies know: both metrics ports (objects and telemetry); it calls the API server. */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: KubeStateMetricsProps = {}) {
     super(scope, id);
@@ -309,11 +327,12 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics {
     }));
 
     const ports = [EXPORTER_PORTS.kubeStateMetrics, EXPORTER_PORTS.kubeStateMetricsTelemetry].map((p) => ({ name: p.name, port: p.port }));
+    this.network = { pods: { namespace: model.namespace, podSelector: this.podSelector }, ports: { metrics: ports }, callsApiServer: true };
     this.deployment = secureDeployment(this, 'Resource', {
       identity,
       namespace: model.namespace,
       serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: true,
+      automountServiceAccountToken: this.network.callsApiServer,
       nodeSelector: LINUX_NODES,
       // NO prometheus.io/scrape annotation: see the class comment (dedicated honor_labels job instead).
       containers: [

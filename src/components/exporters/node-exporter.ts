@@ -8,6 +8,7 @@ import { ComponentModel, componentModel } from '../../common/model';
 import { flagProblems, nonEmptyProblems, portProblems } from '../../common/validation';
 import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
 import { TARGET_LABELS } from '../../conventions';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { DROP_NOT_RUNNING, escapeRelabelRegex, podLabelMeta, podTargetRelabels } from '../prometheus/relabel';
 import { IScrapeTarget, ScrapeConfig } from '../prometheus/scrape-config';
@@ -140,7 +141,7 @@ export function nodeExporterArgs(model: NodeExporterModel): string[] {
   ];
 }
 
-export class NodeExporter extends Construct implements INodeExporter {
+export class NodeExporter extends Construct implements INodeExporter, INetworkComponent {
   public readonly namespace: string;
   public readonly serviceName: string;
   public readonly port: number;
@@ -151,6 +152,8 @@ export class NodeExporter extends Construct implements INodeExporter {
   public readonly model: NodeExporterModel;
   public readonly daemonSet: kplus.DaemonSet;
   public readonly service: kplus.Service;
+  /** What the network policies know: the metrics port, on the node's address (host network). */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: NodeExporterProps = {}) {
     super(scope, id);
@@ -168,6 +171,7 @@ export class NodeExporter extends Construct implements INodeExporter {
     };
     this.podSelector = selectorLabels(identity);
     const ports = [{ name: this.portName, port: model.port }];
+    this.network = { pods: { namespace: model.namespace, podSelector: this.podSelector }, ports: { metrics: ports }, hostNetwork: true };
 
     // Host mounts with HostToContainer (rslave) propagation: filesystems mounted on the host after the pod started
     // (new PVCs, USB disks) become visible too.
@@ -181,7 +185,7 @@ export class NodeExporter extends Construct implements INodeExporter {
     this.daemonSet = secureDaemonSet(this, 'Resource', {
       identity,
       namespace: model.namespace,
-      hostAccess: { hostNetwork: true, hostPID: true },
+      hostAccess: { hostNetwork: this.network.hostNetwork, hostPID: true },
       tolerations: TOLERATE_EVERY_TAINT,
       nodeSelector: LINUX_NODES,
       containers: [

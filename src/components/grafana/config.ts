@@ -39,9 +39,30 @@ export function defaultGrafanaIni(port: number): GrafanaIni {
     news: { news_feed_enabled: false },
     // Logs go to stdout only: the root filesystem is read-only and a file log would duplicate what the node collects.
     log: { mode: 'console' },
+    // No avatars fetched from gravatar.com for every user (it leaks e-mail hashes to a third party).
     security: { disable_gravatar: true },
-    users: { allow_sign_up: false },
+    // Accounts come from the admin (or an SSO provider): nobody signs up or creates organizations.
+    users: { allow_sign_up: false, allow_org_create: false },
+    // Every request is authenticated.
     'auth.anonymous': { enabled: false },
+    // No dashboard data published to snapshots.raintank.io (external snapshots are on by default), and no public
+    // (shared-by-link, no login) dashboards: both would take data past the NetworkPolicies and the login.
+    snapshots: { external_enabled: false },
+    public_dashboards: { enabled: false },
+  };
+}
+
+/**
+ * What follows from serving Grafana at a public host (its Ingress): `domain` and `root_url` (links, redirects and
+ * OAuth callbacks use them), and over TLS secure cookies and HSTS
+ * (https://grafana.com/docs/grafana/latest/setup-grafana/configure-security/configure-security-hardening/).
+ */
+export function exposureIni(exposure: { readonly host: string; readonly tls: boolean } | undefined): GrafanaIni {
+  if (!exposure) return {};
+  const scheme = exposure.tls ? 'https' : 'http';
+  return {
+    server: { domain: exposure.host, root_url: `${scheme}://${exposure.host}/` },
+    ...(exposure.tls ? { security: { cookie_secure: true, strict_transport_security: true } } : {}),
   };
 }
 

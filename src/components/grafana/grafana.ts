@@ -6,11 +6,13 @@ import * as k8s from '../../../imports/k8s';
 import { ConfigMapPack, PackedConfigMap } from '../../common/configmap-pack';
 import { serviceUrl } from '../../common/endpoints';
 import { ConfigError } from '../../common/errors';
-import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
+import { tlsSecret } from '../../common/tls';
 import { stackService } from '../../common/service';
 import { MountSpec, secureDeployment } from '../../common/workload';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion } from '../../versions';
 import {
   DASHBOARD_UID,
@@ -72,7 +74,7 @@ interface DashboardFolder {
  * Dashboards added with `addDashboard` (also after construction) are packed into ConfigMaps of at most ~900 KiB per
  * folder; each ConfigMap is mounted in its own directory under its folder's provider path.
  */
-export class Grafana extends Construct implements IGrafana {
+export class Grafana extends Construct implements IGrafana, INetworkComponent {
   public readonly namespace: string;
   public readonly name: string;
   public readonly serviceName: string;
@@ -84,6 +86,10 @@ export class Grafana extends Construct implements IGrafana {
   public readonly datasources: readonly GrafanaDatasource[];
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
+  /** The Ingress for people (`ingress` prop). */
+  public readonly ingress?: k8s.KubeIngress;
+  /** What the network policies know: one HTTP port, for people (through the ingress controller) and for scrapes. */
+  public readonly network: ComponentNetwork;
 
   private readonly identity: ComponentIdentity;
   private readonly container: kplus.Container;
@@ -102,6 +108,8 @@ export class Grafana extends Construct implements IGrafana {
     this.serviceName = this.name;
     this.url = serviceUrl(this.serviceName, this.namespace, GRAFANA_DEFAULTS.port);
     this.identity = { name: 'grafana', instance: this.name, component: 'visualization', version: this.image };
+    const http = [{ name: 'http', port: GRAFANA_DEFAULTS.port }];
+    this.network = { pods: { namespace: this.namespace, podSelector: selectorLabels(this.identity) }, ports: { ui: http, metrics: http } };
 
     // generators: typed config data, serialized once
     this.datasources = grafanaDatasources(props, {
@@ -164,7 +172,7 @@ export class Grafana extends Construct implements IGrafana {
             GF_SECURITY_ADMIN_USER__FILE: env(`${GRAFANA_PATHS.adminSecret}/${GRAFANA_DEFAULTS.adminUserKey}`),
             GF_SECURITY_ADMIN_PASSWORD__FILE: env(`${GRAFANA_PATHS.adminSecret}/${GRAFANA_DEFAULTS.adminPasswordKey}`),
           },
-          ports: [{ name: 'http', port: GRAFANA_DEFAULTS.port }],
+          ports: http,
           resources: model.resources,
           readiness: { path: GRAFANA_DEFAULTS.healthPath, port: GRAFANA_DEFAULTS.port, periodSeconds: 10 },
           // Database migrations on a first start or an upgrade can take a minute: give them room before restarting.
@@ -178,8 +186,26 @@ export class Grafana extends Construct implements IGrafana {
     this.service = stackService(this, 'Service', {
       identity: this.identity,
       namespace: this.namespace,
-      ports: [{ name: 'http', port: GRAFANA_DEFAULTS.port }],
+      ports: http,
     });
+
+    const ing = model.ingress;
+    if (ing) {
+      const secretName = ing.tls ? tlsSecret(this, 'Certificate', ing.tls, { namespace: this.namespace, name: this.name, dnsNames: [ing.host], labels }) : undefined;
+      this.ingress = new k8s.KubeIngress(this, 'Ingress', {
+        metadata: { name: this.name, namespace: this.namespace, labels, annotations: ing.annotations ? { ...ing.annotations } : undefined },
+        spec: {
+          ingressClassName: ing.ingressClassName,
+          tls: secretName ? [{ hosts: [ing.host], secretName }] : undefined,
+          rules: [
+            {
+              host: ing.host,
+              http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: this.serviceName, port: { name: http[0].name } } } }] },
+            },
+          ],
+        },
+      });
+    }
   }
 
   /** Every provisioned dashboard, in the order added. */

@@ -4,10 +4,12 @@ import { ProblemCollector } from '../../common/errors';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
-import { dns1123SubdomainProblems, labelNameProblems } from '../../common/validation';
+import { dns1123SubdomainProblems, kubernetesLabelKeyProblems, labelNameProblems } from '../../common/validation';
 import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
-import { GrafanaIni, defaultGrafanaIni, mergeIni, validateIni } from './config';
+import { ConfigProblem } from '../../common/errors';
+import { TlsCertificate } from '../../common/tls';
+import { GrafanaIni, defaultGrafanaIni, exposureIni, mergeIni, validateIni } from './config';
 import { GRAFANA_DEFAULTS } from './defaults';
 
 export interface GrafanaEmptyDirOptions {
@@ -43,6 +45,22 @@ export class GrafanaStorage {
     public readonly size?: string,
     public readonly storageClassName?: string,
   ) {}
+}
+
+/** Grafana for people: an Ingress at a host, optionally over TLS. */
+export interface GrafanaIngressProps {
+  /** The host people open, e.g. `grafana.example.com`; Grafana's `domain` and `root_url` follow it. */
+  readonly host: string;
+  /** @default - the cluster's default IngressClass */
+  readonly ingressClassName?: string;
+  /**
+   * TLS at the ingress controller: a Secret you create, or a cert-manager Certificate the stack writes. With TLS,
+   * Grafana's cookies are `Secure` and it sends HSTS.
+   * @default - no TLS (plain HTTP: do not use beyond a trusted network)
+   */
+  readonly tls?: TlsCertificate;
+  /** Annotations for the ingress controller (e.g. timeouts). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
 }
 
 export interface GrafanaProps {
@@ -83,6 +101,12 @@ export interface GrafanaProps {
   readonly resources?: ResourceSpec;
   /** @default GrafanaStorage.emptyDir() */
   readonly storage?: GrafanaStorage;
+  /**
+   * An Ingress for people. The stack's NetworkPolicies then need the ingress controller's namespace
+   * (`networkPolicies.ingressController`).
+   * @default - no Ingress (reach Grafana with `kubectl port-forward`)
+   */
+  readonly ingress?: GrafanaIngressProps;
 }
 
 /** The storage choice, validated. */
@@ -99,6 +123,7 @@ export interface GrafanaModel extends ComponentModel {
   /** grafana.ini: the defaults with the settings merged over them, checked. */
   readonly ini: GrafanaIni;
   readonly storage: GrafanaStorageModel;
+  readonly ingress?: GrafanaIngressProps;
 }
 
 /**
@@ -112,7 +137,10 @@ export function grafanaModel(props: GrafanaProps = {}, path = 'Grafana', namespa
   const adminSecretName = props.adminSecretName ?? d.adminSecretName;
   const storage = props.storage ?? GrafanaStorage.emptyDir();
   const exemplarTraceIdLabel = props.exemplarTraceIdLabel ?? d.exemplarTraceIdLabel;
-  const ini = mergeIni(defaultGrafanaIni(d.port), props.settings);
+  const ingress = props.ingress;
+  if (ingress !== undefined) c.addAll(ingressProblems(ingress, `${path}.ingress`));
+  const exposure = ingress ? { host: ingress.host, tls: ingress.tls !== undefined } : undefined;
+  const ini = mergeIni(mergeIni(defaultGrafanaIni(d.port), exposureIni(exposure)), props.settings);
   c.addAll(dns1123SubdomainProblems(adminSecretName, `${path}.adminSecretName`));
   const scrapeInterval =
     props.prometheusScrapeInterval !== undefined
@@ -129,6 +157,19 @@ export function grafanaModel(props: GrafanaProps = {}, path = 'Grafana', namespa
     prometheusScrapeInterval: scrapeInterval,
     exemplarTraceIdLabel,
     ini,
+    ingress,
     storage: storage.kind === 'emptyDir' ? { kind: 'emptyDir', sizeLimit: size } : { kind: 'persistentVolumeClaim', size: size!, storageClassName: storage.storageClassName },
   };
+}
+
+function ingressProblems(ingress: GrafanaIngressProps, path: string): ConfigProblem[] {
+  const problems: ConfigProblem[] = [...dns1123SubdomainProblems(ingress.host, `${path}.host`)];
+  if (ingress.ingressClassName !== undefined) problems.push(...dns1123SubdomainProblems(ingress.ingressClassName, `${path}.ingressClassName`));
+  if (ingress.tls !== undefined) {
+    if (!(ingress.tls instanceof TlsCertificate)) {
+      problems.push({ path: `${path}.tls`, message: 'is not a TlsCertificate', value: ingress.tls, fix: 'use TlsCertificate.fromSecret(...) or TlsCertificate.fromCertManager(...).' });
+    } else problems.push(...ingress.tls.problems(`${path}.tls`));
+  }
+  for (const key of Object.keys(ingress.annotations ?? {})) problems.push(...kubernetesLabelKeyProblems(key, `${path}.annotations`));
+  return problems;
 }

@@ -2,12 +2,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IJaeger, baseUrl, serviceHost, serviceUrl } from '../../common/endpoints';
 import { ProblemCollector } from '../../common/errors';
-import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
 import { hostPortProblems, httpUrlProblems } from '../../common/validation';
 import { ClaimSpec, SecureContainerSpec, WorkloadSpec, secureDeployment, secureStatefulSet } from '../../common/workload';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion } from '../../versions';
 import { JaegerConfig, jaegerConfig, renderJaegerConfig } from './config';
@@ -39,7 +40,7 @@ class ExternalJaeger implements IJaeger {
  * serves the UI and query APIs on 16686 (`queryUrl`, for Grafana's Jaeger datasource). Health is the
  * `healthcheckv2` extension on 13133; internal metrics are on 8888.
  */
-export class Jaeger extends Construct implements IJaeger {
+export class Jaeger extends Construct implements IJaeger, INetworkComponent {
   /**
    * An external Jaeger (e.g. one backed by OpenSearch), by its endpoints.
    * @throws ConfigError when a URL is not an http(s) URL or the gRPC endpoint is not `host:port`.
@@ -78,6 +79,11 @@ export class Jaeger extends Construct implements IJaeger {
   /** Badger only: the headless governing Service. */
   public readonly headlessService?: kplus.Service;
   public readonly configMap: kplus.ConfigMap;
+  /**
+   * What the network policies know: OTLP in (the gateway), the HTTP query API (Grafana), internal metrics. The gRPC
+   * query API and the health port have no client in the stack (the kubelet's probes are always allowed).
+   */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: JaegerProps = {}) {
     super(scope, id);
@@ -98,6 +104,10 @@ export class Jaeger extends Construct implements IJaeger {
 
     // constructs
     const identity: ComponentIdentity = { name: JAEGER_APP_NAME, instance: this.name, component: JAEGER_COMPONENT, version: this.image };
+    this.network = {
+      pods: { namespace: this.namespace, podSelector: selectorLabels(identity) },
+      ports: { ingest: [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp], query: [JAEGER_PORTS.queryHttp], metrics: [JAEGER_PORTS.metrics] },
+    };
     const ports = [
       JAEGER_PORTS.queryHttp,
       JAEGER_PORTS.queryGrpc,

@@ -64,7 +64,16 @@ export interface LokiLimitsConfig {
   readonly allowStructuredMetadata: boolean;
   readonly ingestionRateMb: number;
   readonly ingestionBurstSizeMb: number;
+  /**
+   * `limits_config.deletion_mode`: with `retention_enabled`, anything but `disabled` opens the compactor's log
+   * deletion API (`/loki/api/v1/delete`) on the HTTP port. Loki's default is `filter-and-delete`
+   * (https://grafana.com/docs/loki/latest/operations/storage/logs-deletion/).
+   */
+  readonly deletionMode: LokiDeletionMode;
 }
+
+/** `limits_config.deletion_mode` values. */
+export type LokiDeletionMode = 'disabled' | 'filter-only' | 'filter-and-delete';
 
 /** The typed model of `loki.yaml`. */
 export interface LokiConfig {
@@ -82,7 +91,7 @@ export interface LokiConfig {
 }
 
 /** What the generator reads of the model. */
-export type LokiConfigOptions = Pick<LokiModel, 'retention' | 'ingestionRateMb' | 'ingestionBurstSizeMb' | 'logLevel'>;
+export type LokiConfigOptions = Pick<LokiModel, 'retention' | 'ingestionRateMb' | 'ingestionBurstSizeMb' | 'logLevel' | 'deletionMode'>;
 
 /** The pure generator: the validated model → the typed model of `loki.yaml`. */
 export function lokiConfig(options: LokiConfigOptions): LokiConfig {
@@ -121,6 +130,7 @@ export function lokiConfig(options: LokiConfigOptions): LokiConfig {
       allowStructuredMetadata: true,
       ingestionRateMb: options.ingestionRateMb,
       ingestionBurstSizeMb: options.ingestionBurstSizeMb,
+      deletionMode: options.deletionMode,
     },
     resultsCacheMb: LOKI_DEFAULTS.resultsCacheMb,
     reportingEnabled: false,
@@ -167,6 +177,7 @@ export function lokiConfigDocument(m: LokiConfig): Record<string, unknown> {
       allow_structured_metadata: m.limits.allowStructuredMetadata,
       ingestion_rate_mb: m.limits.ingestionRateMb,
       ingestion_burst_size_mb: m.limits.ingestionBurstSizeMb,
+      deletion_mode: m.limits.deletionMode,
     },
     query_range:
       m.resultsCacheMb !== undefined

@@ -82,6 +82,8 @@ export const LOKI_DEFAULTS = {
   /** Query-result cache inside the process (`query_range.results_cache.cache.embedded_cache`), as upstream's example. */
   resultsCacheMb: 100,
   logLevel: 'info',
+  /** The deletion API stays closed (see LokiProps.deletionMode). */
+  deletionMode: 'disabled' as const,
   /** Ingesters flush and close the WAL on shutdown: give them time. */
   terminationGracePeriodSeconds: 60,
   /** A single binary runs every module (distributor, ingester, querier, compactor, ...) in one process. */

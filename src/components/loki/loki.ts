@@ -2,12 +2,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ILoki, baseUrl, serviceUrl } from '../../common/endpoints';
 import { ConfigError } from '../../common/errors';
-import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
 import { httpUrlProblems } from '../../common/validation';
 import { secureStatefulSet } from '../../common/workload';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { SCRAPE_ANNOTATIONS } from '../../conventions';
 import { ImageVersion } from '../../versions';
 import { LokiConfig, lokiConfig, renderLokiConfig } from './config';
@@ -33,7 +34,7 @@ class ExternalLoki implements ILoki {
  * Single-binary Loki does not scale out (the filesystem store is not shared); it handles tens of MB/s on one node.
  * Past that, run Loki's simple-scalable mode with an object store and point the stack at it with `Loki.fromUrl`.
  */
-export class Loki extends Construct implements ILoki {
+export class Loki extends Construct implements ILoki, INetworkComponent {
   /**
    * An external Loki (e.g. a scalable deployment or Grafana Cloud's gateway), by its base URL. Push and OTLP
    * endpoints are derived from it.
@@ -65,6 +66,11 @@ export class Loki extends Construct implements ILoki {
   /** Headless governing Service (HTTP and gRPC). */
   public readonly headlessService: kplus.Service;
   public readonly configMap: kplus.ConfigMap;
+  /**
+   * What the network policies know: the HTTP port takes pushes (the gateway), queries (Grafana) and scrapes. The gRPC
+   * port serves only the single binary's own modules, in-process: no one else needs it.
+   */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: LokiProps = {}) {
     super(scope, id);
@@ -85,6 +91,8 @@ export class Loki extends Construct implements ILoki {
 
     // constructs
     const identity: ComponentIdentity = { name: LOKI_APP_NAME, instance: this.name, component: LOKI_COMPONENT, version: this.image };
+    const http = [LOKI_PORTS.http];
+    this.network = { pods: { namespace: this.namespace, podSelector: selectorLabels(identity) }, ports: { ingest: http, query: http, metrics: http } };
     this.headlessService = stackService(this, 'Headless', {
       identity,
       namespace: this.namespace,

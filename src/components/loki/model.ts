@@ -7,6 +7,7 @@ import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, durationProblems, positiveNumberProblems } from '../../common/validation';
 import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
+import type { LokiDeletionMode } from './config';
 import { LOKI_DEFAULTS } from './defaults';
 
 export interface LokiProps {
@@ -38,6 +39,13 @@ export interface LokiProps {
   readonly ingestionBurstSizeMb?: number;
   /** `server.log_level`: debug, info, warn or error. @default 'info' */
   readonly logLevel?: string;
+  /**
+   * The log deletion API (`limits_config.deletion_mode`). Loki opens it whenever retention is on, and with
+   * `auth_enabled: false` anyone who reaches the HTTP port could delete logs, so it is off unless you ask for
+   * `filter-only` (deleted lines are hidden from queries) or `filter-and-delete` (also removed from storage).
+   * @default 'disabled'
+   */
+  readonly deletionMode?: LokiDeletionMode;
 }
 
 /** The validated Loki settings, every default resolved, durations and sizes parsed. */
@@ -48,7 +56,10 @@ export interface LokiModel extends ComponentModel {
   readonly ingestionRateMb: number;
   readonly ingestionBurstSizeMb: number;
   readonly logLevel: LogLevel;
+  readonly deletionMode: LokiDeletionMode;
 }
+
+const LOKI_DELETION_MODES: readonly LokiDeletionMode[] = ['disabled', 'filter-only', 'filter-and-delete'];
 
 /** `<name>-headless` is the StatefulSet's governing Service. */
 export const LOKI_NAME_SUFFIXES = ['-headless'] as const;
@@ -103,6 +114,10 @@ export function lokiModel(props: LokiProps = {}, path = 'Loki', namespace = DEFA
   if (props.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(props.storageClassName, `${path}.storageClassName`));
   c.addAll(ingestionLimitProblems(ingestionRateMb, ingestionBurstSizeMb, path));
   c.addAll(logLevelProblems(logLevel, `${path}.logLevel`));
+  const deletionMode = props.deletionMode ?? d.deletionMode;
+  if (!LOKI_DELETION_MODES.includes(deletionMode)) {
+    c.add({ path: `${path}.deletionMode`, message: `must be one of ${LOKI_DELETION_MODES.map((m) => JSON.stringify(m)).join(', ')}`, value: deletionMode, fix: 'omit it to keep the deletion API off.' });
+  }
   c.throwIfAny();
   return {
     ...base,
@@ -112,5 +127,6 @@ export function lokiModel(props: LokiProps = {}, path = 'Loki', namespace = DEFA
     ingestionRateMb,
     ingestionBurstSizeMb,
     logLevel: logLevel as LogLevel,
+    deletionMode,
   };
 }

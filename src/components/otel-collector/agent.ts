@@ -2,11 +2,13 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import * as k8s from '../../../imports/k8s';
 import { IOtlpReceiver } from '../../common/endpoints';
-import { ComponentIdentity, recommendedLabels } from '../../common/labels';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { clusterScoped, defaultAgentNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
+import { tlsSecret } from '../../common/tls';
 import { MountSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
-import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { METRICS_PORT, OTLP_PORTS, TLS_DIR, batchProcessor, collectorDnsNames, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { CollectorConfig, ExtensionConfig, K8sAttributesProcessorConfig, PipelineConfig, ReceiverConfig } from './config';
 import { CHECKPOINT_HOST_DIR, COLLECTOR_APP_NAME, COLLECTOR_CONTAINER, ENV, POD_LOG_DIR } from './defaults';
 import { OtelCollectorAgentModel, OtelCollectorAgentProps, otelCollectorAgentModel } from './model';
@@ -28,7 +30,7 @@ export const K8S_ATTRIBUTES_RULES: readonly k8s.PolicyRule[] = [
  * the container parser), adds Kubernetes metadata (k8sattributes, limited to its node) and forwards everything to the
  * gateway. Processors: memory_limiter, k8sattributes, batch.
  */
-export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
+export class OtelCollectorAgent extends Construct implements IOtlpReceiver, INetworkComponent {
   public readonly otlpGrpcEndpoint: string;
   public readonly otlpHttpUrl: string;
   public readonly serviceName: string;
@@ -40,6 +42,8 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
   public readonly daemonSet: kplus.DaemonSet;
   public readonly service: kplus.Service;
   public readonly serviceAccount: kplus.ServiceAccount;
+  /** What the network policies know: OTLP in, internal metrics; k8sattributes calls the API server. */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: OtelCollectorAgentProps) {
     super(scope, id);
@@ -48,13 +52,18 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
     this.namespace = model.namespace;
     const { name, image, podLogs, checkpoints } = model;
     this.serviceName = name;
-    const endpoints = collectorEndpoints(name, this.namespace);
+    const endpoints = collectorEndpoints(name, this.namespace, model.tls !== undefined);
     this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
     this.otlpHttpUrl = endpoints.otlpHttpUrl;
     this.config = agentConfig(model);
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'agent', version: image };
     const labels = recommendedLabels(identity);
+    this.network = {
+      pods: { namespace: this.namespace, podSelector: selectorLabels(identity) },
+      ports: { otlp: OTLP_PORTS, metrics: [METRICS_PORT] },
+      callsApiServer: true,
+    };
 
     this.serviceAccount = new kplus.ServiceAccount(this, 'ServiceAccount', {
       metadata: { name, namespace: this.namespace, labels },
@@ -83,6 +92,11 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
       });
       mounts.push({ volume: logs, path: POD_LOG_DIR, readOnly: true });
     }
+    if (model.tls) {
+      const secretName = tlsSecret(this, 'Certificate', model.tls, { namespace: this.namespace, name, dnsNames: collectorDnsNames(name, this.namespace), labels });
+      const secret = kplus.Secret.fromSecretName(this, 'TlsSecret', secretName);
+      mounts.push({ volume: kplus.Volume.fromSecret(this, 'TlsVolume', secret, { name: 'tls', defaultMode: 0o440 }), path: TLS_DIR, readOnly: true });
+    }
     if (checkpoints) {
       const state = kplus.Volume.fromHostPath(this, 'Checkpoints', 'checkpoints', {
         path: checkpointHostPath(this.namespace, name),
@@ -105,7 +119,7 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver {
       namespace: this.namespace,
       containers: [parts.container],
       serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: true,
+      automountServiceAccountToken: this.network.callsApiServer,
       podAnnotations: parts.podAnnotations,
       // Log files under /var/log/pods are root-owned (0640); root with ALL capabilities dropped can read them.
       hostAccess: podLogs ? { runAsRoot: true } : undefined,
@@ -131,7 +145,7 @@ export function checkpointHostPath(namespace: string, name: string): string {
 /** The agent's pipelines (pure): OTLP (and pod logs) → memory_limiter → k8sattributes → batch → the gateway. */
 export function agentConfig(spec: OtelCollectorAgentModel): CollectorConfig {
   const signals = spec.signals;
-  const receivers: Record<string, ReceiverConfig> = { otlp: otlpReceiver() };
+  const receivers: Record<string, ReceiverConfig> = { otlp: otlpReceiver(spec.tls !== undefined) };
   const extensions: Record<string, ExtensionConfig> = { health_check: healthCheck() };
   if (spec.checkpoints) extensions.file_storage = { type: 'file_storage', directory: CHECKPOINT_HOST_DIR };
   if (spec.podLogs) {

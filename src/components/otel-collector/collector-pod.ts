@@ -1,6 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { IOtlpReceiver, serviceHost } from '../../common/endpoints';
+import { TLS_SECRET_KEYS } from '../../common/tls';
 import { ComponentIdentity, recommendedLabels } from '../../common/labels';
 import { checksum } from '../../common/serialize';
 import { MountSpec, PortSpec, Resources, SecureContainerSpec } from '../../common/workload';
@@ -18,16 +19,37 @@ export const OTLP_PORTS: readonly PortSpec[] = [
   { name: 'otlp-http', port: OTEL_PORTS.otlpHttp },
 ];
 
-/** The OTLP endpoints of a collector's Service: gRPC `host:port` and the HTTP base URL. */
-export function collectorEndpoints(serviceName: string, namespace: string): IOtlpReceiver {
+/** The collector's internal telemetry (Prometheus `/metrics`), scraped through the pod annotations. */
+export const METRICS_PORT: PortSpec = { name: 'metrics', port: OTEL_PORTS.metrics };
+
+/** The OTLP endpoints of a collector's Service: gRPC `host:port` and the HTTP base URL (https with TLS). */
+export function collectorEndpoints(serviceName: string, namespace: string, tls = false): IOtlpReceiver {
   const host = serviceHost(serviceName, namespace);
-  return { otlpGrpcEndpoint: `${host}:${OTEL_PORTS.otlpGrpc}`, otlpHttpUrl: `http://${host}:${OTEL_PORTS.otlpHttp}` };
+  return { otlpGrpcEndpoint: `${host}:${OTEL_PORTS.otlpGrpc}`, otlpHttpUrl: `${tls ? 'https' : 'http'}://${host}:${OTEL_PORTS.otlpHttp}` };
+}
+
+/** The names a collector's certificate is for: its Service, short and fully qualified. */
+export function collectorDnsNames(serviceName: string, namespace: string): string[] {
+  const host = serviceHost(serviceName, namespace);
+  return [serviceName, `${serviceName}.${namespace}`, host, `${host}.cluster.local`];
 }
 
 const POD_IP = `\${env:${ENV.podIp}}`;
 
-export function otlpReceiver(): OtlpReceiverConfig {
-  return { type: 'otlp', grpcEndpoint: `${POD_IP}:${OTEL_PORTS.otlpGrpc}`, httpEndpoint: `${POD_IP}:${OTEL_PORTS.otlpHttp}` };
+/** Where a collector's TLS Secret is mounted. */
+export const TLS_DIR = '/etc/otelcol/tls';
+
+/**
+ * OTLP on both protocols, on the pod's IP; with `tls`, both serve the mounted certificate (re-read every 5 minutes,
+ * so cert-manager's renewals are served without a restart).
+ */
+export function otlpReceiver(tls = false): OtlpReceiverConfig {
+  return {
+    type: 'otlp',
+    grpcEndpoint: `${POD_IP}:${OTEL_PORTS.otlpGrpc}`,
+    httpEndpoint: `${POD_IP}:${OTEL_PORTS.otlpHttp}`,
+    tls: tls ? { certFile: `${TLS_DIR}/${TLS_SECRET_KEYS.cert}`, keyFile: `${TLS_DIR}/${TLS_SECRET_KEYS.key}`, minVersion: '1.2', reloadInterval: '5m' } : undefined,
+  };
 }
 
 export function memoryLimiter(): MemoryLimiterProcessorConfig {
@@ -96,7 +118,7 @@ export function collectorPodParts(scope: Construct, spec: CollectorPodSpec): Col
     },
     ports: [
       ...OTLP_PORTS,
-      { name: 'metrics', port: OTEL_PORTS.metrics },
+      METRICS_PORT,
       { name: 'health', port: OTEL_PORTS.health },
     ],
     resources: spec.resources,

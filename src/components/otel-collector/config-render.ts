@@ -41,13 +41,15 @@ function renderOperator(o: FilelogOperator): Record<string, unknown> {
 function renderReceiver(r: ReceiverConfig): Record<string, unknown> {
   if (isOpenConfig(r)) return { ...r.raw };
   switch (r.type) {
-    case 'otlp':
+    case 'otlp': {
+      const tls = r.tls ? { cert_file: r.tls.certFile, key_file: r.tls.keyFile, min_version: r.tls.minVersion, reload_interval: r.tls.reloadInterval } : undefined;
       return {
         protocols: {
-          grpc: r.grpcEndpoint !== undefined ? { endpoint: r.grpcEndpoint } : undefined,
-          http: r.httpEndpoint !== undefined ? { endpoint: r.httpEndpoint } : undefined,
+          grpc: r.grpcEndpoint !== undefined ? { endpoint: r.grpcEndpoint, tls } : undefined,
+          http: r.httpEndpoint !== undefined ? { endpoint: r.httpEndpoint, tls } : undefined,
         },
       };
+    }
     case 'filelog':
       return {
         include: [...r.include],

@@ -34,6 +34,19 @@ export interface TlsClientConfig {
   readonly serverNameOverride?: string;
 }
 
+/**
+ * Server TLS settings of a receiver protocol (configtls.ServerConfig,
+ * https://github.com/open-telemetry/opentelemetry-collector/blob/v0.135.0/config/configtls/README.md).
+ */
+export interface TlsServerConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** The oldest TLS version accepted. @default 1.2 (the collector's default) */
+  readonly minVersion?: '1.2' | '1.3';
+  /** Re-read the files this often, so a renewed certificate is served without a restart. @default - never */
+  readonly reloadInterval?: string;
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Receivers
 
@@ -47,6 +60,8 @@ export interface OtlpReceiverConfig {
   readonly grpcEndpoint?: string;
   /** HTTP server `host:port`. @default - HTTP disabled */
   readonly httpEndpoint?: string;
+  /** TLS on both protocols. @default - plaintext */
+  readonly tls?: TlsServerConfig;
 }
 
 /**

@@ -1,11 +1,13 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../common/errors';
-import { ComponentIdentity } from '../../common/labels';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
+import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
-import { secureDeployment } from '../../common/workload';
-import { OTLP_PORTS, batchProcessor, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
+import { tlsSecret } from '../../common/tls';
+import { MountSpec, secureDeployment } from '../../common/workload';
+import { METRICS_PORT, OTLP_PORTS, TLS_DIR, batchProcessor, collectorDnsNames, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { TARGET_LABELS } from '../../conventions';
 import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
 import { COLLECTOR_APP_NAME } from './defaults';
@@ -18,7 +20,7 @@ export type { OtelCollectorGatewayProps } from './model';
  * from applications), applies memory_limiter and batch, and exports each signal to the backend given by reference.
  * A pipeline exists only for the backends given; at least one is required.
  */
-export class OtelCollectorGateway extends Construct implements IOtlpGateway {
+export class OtelCollectorGateway extends Construct implements IOtlpGateway, INetworkComponent {
   public readonly otlpGrpcEndpoint: string;
   public readonly otlpHttpUrl: string;
   public readonly serviceName: string;
@@ -31,6 +33,8 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
   public readonly config: CollectorConfig;
   public readonly deployment: kplus.Deployment;
   public readonly service: kplus.Service;
+  /** What the network policies know: OTLP in (from the agents, or applications without agents), internal metrics. */
+  public readonly network: ComponentNetwork;
 
   constructor(scope: Construct, id: string, props: OtelCollectorGatewayProps) {
     super(scope, id);
@@ -39,20 +43,28 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
     this.namespace = model.namespace;
     const { name, image } = model;
     this.serviceName = name;
-    const endpoints = collectorEndpoints(name, this.namespace);
+    const endpoints = collectorEndpoints(name, this.namespace, model.tls !== undefined);
     this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
     this.otlpHttpUrl = endpoints.otlpHttpUrl;
 
-    this.config = gatewayConfig(props, this.node.path);
+    this.config = gatewayConfig(props, this.node.path, model.tls !== undefined);
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'gateway', version: image };
+    this.network = { pods: { namespace: this.namespace, podSelector: selectorLabels(identity) }, ports: { otlp: OTLP_PORTS, metrics: [METRICS_PORT] } };
+    const mounts: MountSpec[] = [];
+    if (model.tls) {
+      const secretName = tlsSecret(this, 'Certificate', model.tls, { namespace: this.namespace, name, dnsNames: collectorDnsNames(name, this.namespace), labels: recommendedLabels(identity) });
+      const secret = kplus.Secret.fromSecretName(this, 'TlsSecret', secretName);
+      mounts.push({ volume: kplus.Volume.fromSecret(this, 'TlsVolume', secret, { name: 'tls', defaultMode: 0o440 }), path: TLS_DIR, readOnly: true });
+    }
     const parts = collectorPodParts(this, {
       identity,
       namespace: this.namespace,
       image,
       resources: model.resources,
       config: this.config,
+      mounts,
     });
     this.deployment = secureDeployment(this, 'Resource', {
       identity,
@@ -71,7 +83,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway {
 }
 
 /** The gateway's pipelines (pure): one per backend given, each OTLP → memory_limiter → batch → that backend. */
-export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'>, path: string): CollectorConfig {
+export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'>, path: string, tls = false): CollectorConfig {
   const exporters: Record<string, ExporterConfig> = {};
   const pipelines: Record<string, PipelineConfig> = {};
   const pipeline = (exporter: string): PipelineConfig => ({
@@ -105,7 +117,7 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
   }
   return {
     extensions: { health_check: healthCheck() },
-    receivers: { otlp: otlpReceiver() },
+    receivers: { otlp: otlpReceiver(tls) },
     processors,
     exporters,
     service: { extensions: ['health_check'], pipelines, telemetry: telemetry() },

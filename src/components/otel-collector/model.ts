@@ -1,8 +1,9 @@
 import { IJaeger, ILoki, IOtlpReceiver, IPrometheus } from '../../common/endpoints';
-import { ProblemCollector } from '../../common/errors';
+import { ConfigProblem, ProblemCollector } from '../../common/errors';
 import { DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ComponentModel, componentModel } from '../../common/model';
 import { hostPortProblems, wholeNumberProblems } from '../../common/validation';
+import { TlsCertificate } from '../../common/tls';
 import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { SIGNAL_TYPES, SignalType } from './config';
@@ -38,11 +39,19 @@ export interface OtelCollectorGatewayProps {
    * @default { cpuRequest: '250m', memoryRequest: '1Gi' } (limit = request)
    */
   readonly resources?: ResourceSpec;
+  /**
+   * TLS on the OTLP receivers (gRPC and HTTP): a Secret you create, or a cert-manager Certificate for the Service's
+   * names (`<name>`, `<name>.<namespace>`, `<name>.<namespace>.svc[.cluster.local]`). Clients then send to
+   * `https://...:4318` / gRPC with TLS.
+   * @default - plaintext inside the cluster
+   */
+  readonly tls?: TlsCertificate;
 }
 
 /** The validated gateway settings (the backends stay references: see `OtelCollectorGatewayProps`). */
 export interface OtelCollectorGatewayModel extends ComponentModel {
   readonly replicas: number;
+  readonly tls?: TlsCertificate;
 }
 
 export interface OtelCollectorAgentProps {
@@ -81,6 +90,13 @@ export interface OtelCollectorAgentProps {
   readonly signals?: readonly SignalType[];
   /** Run on every node, tainted or not, so every pod's logs and OTLP have a local agent. @default true */
   readonly tolerateAllTaints?: boolean;
+  /**
+   * TLS on the OTLP receivers (gRPC and HTTP): a Secret you create, or a cert-manager Certificate for the Service's
+   * names (`<name>`, `<name>.<namespace>`, `<name>.<namespace>.svc[.cluster.local]`). Clients then send to
+   * `https://...:4318` / gRPC with TLS.
+   * @default - plaintext inside the cluster
+   */
+  readonly tls?: TlsCertificate;
 }
 
 /** The validated agent settings, every default resolved. */
@@ -92,6 +108,7 @@ export interface OtelCollectorAgentModel extends ComponentModel {
   readonly podLogs: boolean;
   readonly checkpoints: boolean;
   readonly tolerateAllTaints: boolean;
+  readonly tls?: TlsCertificate;
 }
 
 /**
@@ -103,8 +120,9 @@ export function otelCollectorGatewayModel(props: OtelCollectorGatewayProps, path
   const base = componentModel(props, { name: GATEWAY_DEFAULTS.name, image: VERSIONS.otelCollector, resources: GATEWAY_DEFAULTS.resources }, path, namespace, c);
   const replicas = props.replicas ?? GATEWAY_DEFAULTS.replicas;
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 2 (the default) so a rollout never stops ingestion.' }));
+  c.addAll(tlsProblems(props.tls, `${path}.tls`));
   c.throwIfAny();
-  return { ...base, replicas };
+  return { ...base, replicas, tls: props.tls };
 }
 
 /**
@@ -128,13 +146,21 @@ export function otelCollectorAgentModel(props: OtelCollectorAgentProps, path = '
       fix: 'add "logs" to signals (and give the gateway a loki), or set podLogs: false.',
     });
   }
+  c.addAll(tlsProblems(props.tls, `${path}.tls`));
   c.throwIfAny();
   return {
     ...base,
+    tls: props.tls,
     gatewayEndpoint: props.gateway.otlpGrpcEndpoint,
     signals,
     podLogs,
     checkpoints: podLogs && (props.checkpoints ?? true),
     tolerateAllTaints: props.tolerateAllTaints ?? true,
   };
+}
+
+function tlsProblems(tls: TlsCertificate | undefined, path: string): ConfigProblem[] {
+  if (tls === undefined) return [];
+  if (!(tls instanceof TlsCertificate)) return [{ path, message: 'is not a TlsCertificate', value: tls, fix: 'use TlsCertificate.fromSecret(...) or TlsCertificate.fromCertManager(...).' }];
+  return tls.problems(path);
 }

@@ -61,6 +61,12 @@ export const PROMETHEUS_PATHS = {
 } as const;
 
 
+/**
+ * The kubelet's HTTPS port (its `--port` default): Kubernetes discovery's `node` role addresses each node there, so
+ * the `cadvisor` job scrapes it on every node's address.
+ */
+export const KUBELET_PORT = { name: 'kubelet', port: 10250 } as const;
+
 /** HTTP endpoints (https://prometheus.io/docs/prometheus/latest/management_api/, .../querying/api/). */
 export const PROMETHEUS_ENDPOINTS = {
   ready: '/-/ready',

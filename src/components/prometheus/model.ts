@@ -69,6 +69,13 @@ export interface PrometheusProps {
    * @default false
    */
   readonly kubeletInsecureSkipVerify?: boolean;
+  /**
+   * Accept remote-write pushes on `/api/v1/write` (`--web.enable-remote-write-receiver`). Nothing in the stack uses it
+   * (the collector gateway pushes over OTLP), and it lets anyone who reaches the port write series, so it is off
+   * unless a remote-write client of yours needs it.
+   * @default false
+   */
+  readonly remoteWriteReceiver?: boolean;
 }
 
 /** The validated Prometheus settings, every default resolved, durations and sizes parsed. */
@@ -83,6 +90,7 @@ export interface PrometheusModel extends ComponentModel {
   readonly defaultScrapeJobs: boolean;
   readonly outOfOrderTimeWindow: PromDuration;
   readonly kubeletInsecureSkipVerify: boolean;
+  readonly remoteWriteReceiver: boolean;
 }
 
 /** `<name>-headless` is the StatefulSet's governing Service. */
@@ -153,5 +161,6 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     defaultScrapeJobs: props.defaultScrapeJobs ?? true,
     outOfOrderTimeWindow: outOfOrderTimeWindow!,
     kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,
+    remoteWriteReceiver: props.remoteWriteReceiver ?? false,
   };
 }

@@ -29,6 +29,11 @@ export function prometheusClusterRoleRules(): PrometheusPolicyRule[] {
 /**
  * Prometheus' command line (pure). Flags: https://prometheus.io/docs/prometheus/latest/command-line/prometheus/
  * (Prometheus 3: the OTLP receiver is a flag, no longer a feature flag).
+ *
+ * Only the write endpoints a feature uses are on: the OTLP receiver, where the collector gateway pushes metrics, and
+ * the remote-write receiver only with `remoteWriteReceiver`. `--web.enable-lifecycle` (`POST /-/reload`, `/-/quit`)
+ * stays off: no reloader runs beside Prometheus (a config change rolls the pods through their checksum annotation),
+ * so the only client of those endpoints would be whoever else reaches the port. The admin API stays off too.
  */
 export function prometheusArgs(model: PrometheusModel): string[] {
   return [
@@ -36,8 +41,7 @@ export function prometheusArgs(model: PrometheusModel): string[] {
     `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
     `--storage.tsdb.retention.time=${model.retentionTime}`,
     `--storage.tsdb.retention.size=${model.retentionSize.toPrometheus()}`,
-    '--web.enable-lifecycle',
-    '--web.enable-remote-write-receiver',
+    ...(model.remoteWriteReceiver ? ['--web.enable-remote-write-receiver'] : []),
     '--web.enable-otlp-receiver',
   ];
 }

@@ -11,9 +11,10 @@ import { RULE_FILE_SUFFIX, RuleFile, RuleGroup, renderRuleFile, ruleFileProblems
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
 import { httpUrlProblems } from '../../common/validation';
+import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { addVolumeSource, secureStatefulSet, spreadOverNodes } from '../../common/workload';
 import { PrometheusConfig, renderPrometheusConfig, scrapeConfigProblems } from './config';
-import { PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
+import { KUBELET_PORT, PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
 import { PrometheusModel, PrometheusProps, prometheusModel } from './model';
 import { prometheusArgs, prometheusClusterRoleRules } from './pod';
 import { ScrapeConfig } from './scrape-config';
@@ -68,10 +69,11 @@ const RULES_VOLUME = 'rules';
  * globs; a thousand services' SLO rules fit. The pods carry a `checksum/config` of the config and every rule file, so
  * a change rolls them (the image has no config reloader).
  *
- * It accepts pushes on the remote-write receiver (`/api/v1/write`) and the OTLP receiver (`/api/v1/otlp/v1/metrics`,
- * where the collector gateway sends metrics). Neither is authenticated: keep the Service inside the cluster.
+ * It accepts pushes on the OTLP receiver (`/api/v1/otlp/v1/metrics`, where the collector gateway sends metrics) and,
+ * with `remoteWriteReceiver`, on the remote-write receiver (`/api/v1/write`). Neither is authenticated: the stack's
+ * NetworkPolicies let only the gateway push (see SECURITY.md).
  */
-export class Prometheus extends Construct implements IPrometheus {
+export class Prometheus extends Construct implements IPrometheus, INetworkComponent {
   /**
    * A Prometheus outside this stack (or one managed elsewhere), for Grafana datasources and collector exporters.
    * Its remote-write and OTLP receivers must be enabled for those URLs to work.
@@ -96,6 +98,11 @@ export class Prometheus extends Construct implements IPrometheus {
   public readonly model: PrometheusModel;
   /** Labels selecting the Prometheus pods. */
   public readonly podSelector: Readonly<Record<string, string>>;
+  /**
+   * What the network policies know: the web port serves the OTLP receiver (ingest), the query API and its own
+   * metrics; it calls the API server (discovery) and every kubelet (cAdvisor, with the default jobs).
+   */
+  public readonly network: ComponentNetwork;
   public readonly serviceAccount: kplus.ServiceAccount;
   public readonly clusterRole: k8s.KubeClusterRole;
   public readonly clusterRoleBinding: k8s.KubeClusterRoleBinding;
@@ -144,6 +151,12 @@ export class Prometheus extends Construct implements IPrometheus {
     }));
 
     const ports = [{ name: PROMETHEUS_DEFAULTS.portName, port: this.port }];
+    this.network = {
+      pods: { namespace: model.namespace, podSelector: this.podSelector },
+      ports: { ingest: ports, query: ports, metrics: ports },
+      callsApiServer: true,
+      nodePorts: model.defaultScrapeJobs ? [KUBELET_PORT] : [],
+    };
     this.headlessService = stackService(this, 'Headless', {
       identity: this.identity,
       namespace: model.namespace,
@@ -170,7 +183,7 @@ export class Prometheus extends Construct implements IPrometheus {
       replicas: model.replicas,
       service: this.headlessService,
       serviceAccount: this.serviceAccount,
-      automountServiceAccountToken: true,
+      automountServiceAccountToken: this.network.callsApiServer,
       user: PROMETHEUS_DEFAULTS.uid,
       group: PROMETHEUS_DEFAULTS.gid,
       fsGroup: PROMETHEUS_DEFAULTS.gid,

@@ -22,8 +22,6 @@ const EXPECTED_DEFAULT_RULES = [
   {
     apiGroups: [''],
     resources: [
-      'configmaps',
-      'secrets',
       'nodes',
       'pods',
       'services',
@@ -72,6 +70,16 @@ describe('KubeStateMetrics', () => {
     expect([...verbs].sort()).toEqual(['list', 'watch']);
     // Every enabled collector has its rule, and nothing else is granted.
     expect(role.rules.flatMap((r: { resources: string[] }) => r.resources).sort()).toEqual([...KUBE_STATE_METRICS_DEFAULT_COLLECTORS].sort());
+  });
+
+  test('reads no Secret or ConfigMap unless the collectors prop turns them on', () => {
+    const resources = (o: K8sObject[]) => findObject(o, 'ClusterRole', 'observability-kube-state-metrics').rules.flatMap((r: { resources: string[] }) => r.resources);
+    expect(resources(synth().objects)).not.toEqual(expect.arrayContaining(['secrets']));
+    expect(resources(synth().objects)).not.toEqual(expect.arrayContaining(['configmaps']));
+    const args: string[] = containersOf(findObject(synth().objects, 'Deployment', 'kube-state-metrics'))[0].args;
+    expect(args.find((a) => a.startsWith('--resources='))).not.toMatch(/secrets|configmaps/);
+    const on = synth({ collectors: [...KUBE_STATE_METRICS_DEFAULT_COLLECTORS, 'secrets'] }).objects;
+    expect(resources(on)).toContain('secrets');
   });
 
   test('the upstream rule table has no write verbs at all', () => {

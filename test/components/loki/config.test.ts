@@ -42,6 +42,8 @@ const DOCUMENTED = new Set([
   'limits_config.allow_structured_metadata',
   'limits_config.ingestion_rate_mb',
   'limits_config.ingestion_burst_size_mb',
+  // pkg/validation/limits.go: `deletion_mode` (flag -compactor.deletion-mode, default filter-and-delete)
+  'limits_config.deletion_mode',
   // query_range block → cache_config
   'query_range.results_cache.cache.embedded_cache.enabled',
   'query_range.results_cache.cache.embedded_cache.max_size_mb',
@@ -84,6 +86,7 @@ describe('loki.yaml', () => {
         allow_structured_metadata: true,
         ingestion_rate_mb: 16,
         ingestion_burst_size_mb: 32,
+        deletion_mode: 'disabled',
       },
       query_range: { results_cache: { cache: { embedded_cache: { enabled: true, max_size_mb: 100 } } } },
       analytics: { reporting_enabled: false },
@@ -107,8 +110,19 @@ describe('loki.yaml', () => {
 
   test('GIVEN other options THEN only the mapped values change', () => {
     const doc = parseYaml(renderLokiConfig(lokiConfig(lokiModel({ retention: '31d', ingestionRateMb: 8, ingestionBurstSizeMb: 12.5, logLevel: 'warn' }))));
-    expect(doc.limits_config).toEqual({ retention_period: '31d', allow_structured_metadata: true, ingestion_rate_mb: 8, ingestion_burst_size_mb: 12.5 });
+    expect(doc.limits_config).toEqual({ retention_period: '31d', allow_structured_metadata: true, ingestion_rate_mb: 8, ingestion_burst_size_mb: 12.5, deletion_mode: 'disabled' });
     expect(doc.server.log_level).toBe('warn');
+  });
+});
+
+describe('the log deletion API', () => {
+  test('is off by default (Loki opens it whenever retention is on) and on only when asked for', () => {
+    expect(lokiConfigDocument(lokiConfig(lokiModel(OPTIONS))).limits_config).toMatchObject({ deletion_mode: 'disabled' });
+    expect(lokiConfigDocument(lokiConfig(lokiModel({ ...OPTIONS, deletionMode: 'filter-only' }))).limits_config).toMatchObject({ deletion_mode: 'filter-only' });
+  });
+
+  test('an unknown mode fails with the allowed ones', () => {
+    expect(() => lokiModel({ deletionMode: 'on' as never }, 'Loki')).toThrow('Loki.deletionMode: must be one of "disabled", "filter-only", "filter-and-delete" (got "on"). Fix: omit it to keep the deletion API off.');
   });
 });
 

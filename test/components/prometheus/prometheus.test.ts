@@ -118,10 +118,15 @@ describe('Prometheus', () => {
         '--storage.tsdb.path=/prometheus',
         '--storage.tsdb.retention.time=15d',
         '--storage.tsdb.retention.size=45GB',
-        '--web.enable-lifecycle',
-        '--web.enable-remote-write-receiver',
         '--web.enable-otlp-receiver',
       ]);
+    });
+
+    test('opens no lifecycle, admin or remote-write endpoint unless asked: only the OTLP receiver the gateway pushes to', () => {
+      const args = (p: Parameters<typeof synthPrometheus>[0]) => containersOf(findObject(synthPrometheus(p).objects(), 'StatefulSet', 'prometheus'))[0].args as string[];
+      const base = args({});
+      for (const flag of ['--web.enable-lifecycle', '--web.enable-admin-api', '--web.enable-remote-write-receiver']) expect(base).not.toContain(flag);
+      expect(args({ remoteWriteReceiver: true })).toContain('--web.enable-remote-write-receiver');
     });
 
     test('probes /-/ready and /-/healthy on 9090', () => {
@@ -476,6 +481,7 @@ describe('Prometheus', () => {
         defaultScrapeJobs: true,
         outOfOrderTimeWindow: d('30m'),
         kubeletInsecureSkipVerify: false,
+        remoteWriteReceiver: false,
       });
     });
 

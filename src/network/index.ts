@@ -1,0 +1,4 @@
+export * from './peer';
+export * from './model';
+export * from './policy';
+export * from './stack-flows';

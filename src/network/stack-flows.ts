@@ -1,0 +1,173 @@
+import { Construct } from 'constructs';
+import { IJaeger, ILoki, IPrometheus } from '../common/endpoints';
+import { ConfigError } from '../common/errors';
+import { INetworkComponent, NetworkPeer, NetworkPort, portsOf } from './peer';
+import { NetworkModel, NetworkPolicyProps, StackComponentKey, networkModel } from './model';
+import { Flow, FlowEnd, componentEnd, componentPolicies, componentPolicy, defaultDenyPolicy, dnsPolicy, peersEnd } from './policy';
+import type * as k8s from '../../imports/k8s';
+
+/**
+ * The flows of the whole stack, wired by reference: each component declares its pods and its ports by role
+ * (`network`), and this one list says who may reach which role of whom. A port a component adds to a role (a
+ * production profile's extra metrics port, Alertmanager's gossip when clustered) is allowed wherever that role is.
+ */
+
+/** The stack's components as the network sees them: in-stack ones declare their network, external ones are URLs. */
+export interface StackNetworkInput {
+  readonly prometheus: INetworkComponent & IPrometheus;
+  readonly alertmanager?: INetworkComponent;
+  readonly grafana?: INetworkComponent;
+  readonly loki?: ILoki | (INetworkComponent & ILoki);
+  readonly jaeger?: IJaeger | (INetworkComponent & IJaeger);
+  readonly otelGateway?: INetworkComponent;
+  readonly otelAgent?: INetworkComponent;
+  readonly nodeExporter?: INetworkComponent;
+  readonly kubeStateMetrics?: INetworkComponent;
+  readonly blackboxExporter?: INetworkComponent;
+}
+
+function inStack(value: object | undefined): value is INetworkComponent {
+  return value !== undefined && 'network' in value;
+}
+
+/** Where an external backend answers: its URL's port, at any pod (another namespace) or any address. */
+function external(address: string): { end: FlowEnd; ports: NetworkPort[] } {
+  let port: number;
+  if (/^https?:\/\//.test(address)) {
+    const url = new URL(address);
+    port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  } else {
+    port = Number(address.slice(address.lastIndexOf(':') + 1));
+  }
+  return { end: peersEnd([NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()]), ports: [{ port }] };
+}
+
+/** The in-stack components, by key, in a stable order. */
+export function networkComponents(input: StackNetworkInput): { name: StackComponentKey; component: INetworkComponent }[] {
+  const keys: StackComponentKey[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger', 'otelGateway', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter'];
+  return keys.flatMap((name) => {
+    const value = input[name] as object | undefined;
+    return inStack(value) ? [{ name, component: value }] : [];
+  });
+}
+
+/** Every flow the stack needs (pure), plus the extra rules. */
+export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[] {
+  const flows: Flow[] = [];
+  const end = (name: StackComponentKey): FlowEnd => componentEnd(name, (input[name] as INetworkComponent).network);
+  const net = (name: StackComponentKey) => (input[name] as INetworkComponent).network;
+  const add = (from: FlowEnd, to: FlowEnd, ports: readonly NetworkPort[], why: string) => {
+    // A role the component does not serve (no ports) is no flow; an empty list on an outside peer means every port.
+    if (to.kind === 'component' && ports.length === 0) return;
+    flows.push({ from, to, ports, why });
+  };
+  /** `from` → an in-stack component's `role` ports, or an external backend's URL port. */
+  const toBackend = (from: FlowEnd, name: 'loki' | 'jaeger' | 'prometheus', address: string, role: 'ingest' | 'query', why: string) => {
+    const backend = input[name];
+    if (inStack(backend)) add(from, end(name), portsOf(backend.network, role), why);
+    else {
+      const e = external(address);
+      add(from, e.end, e.ports, `${why} (external)`);
+    }
+  };
+
+  // Telemetry in: applications → the collector that faces them (the node agent, else the gateway) → the backends.
+  const facing: StackComponentKey | undefined = input.otelAgent ? 'otelAgent' : input.otelGateway ? 'otelGateway' : undefined;
+  if (facing) add(peersEnd(model.otlpClients), end(facing), portsOf(net(facing), 'otlp'), 'applications send OTLP traces, metrics and logs');
+  if (input.otelAgent && input.otelGateway) add(end('otelAgent'), end('otelGateway'), portsOf(net('otelGateway'), 'otlp'), 'the node agents forward to the gateway');
+  if (input.otelGateway) {
+    const gw = end('otelGateway');
+    if (input.jaeger) toBackend(gw, 'jaeger', input.jaeger.otlpGrpcEndpoint, 'ingest', 'the gateway exports traces to Jaeger');
+    if (input.loki) toBackend(gw, 'loki', input.loki.otlpUrl, 'ingest', 'the gateway exports logs to Loki');
+    toBackend(gw, 'prometheus', input.prometheus.otlpMetricsUrl, 'ingest', 'the gateway exports metrics to Prometheus (OTLP)');
+  }
+
+  // Grafana reads every datasource.
+  if (input.grafana) {
+    const g = end('grafana');
+    toBackend(g, 'prometheus', input.prometheus.queryUrl, 'query', 'Grafana queries Prometheus');
+    if (input.loki) toBackend(g, 'loki', input.loki.queryUrl, 'query', 'Grafana queries Loki');
+    if (input.jaeger) toBackend(g, 'jaeger', input.jaeger.queryUrl, 'query', 'Grafana queries Jaeger');
+    if (input.alertmanager) add(g, end('alertmanager'), portsOf(net('alertmanager'), 'query'), 'Grafana reads alerts and silences from Alertmanager');
+    if (model.ingressController) add(peersEnd([model.ingressController]), g, portsOf(net('grafana'), 'ui'), 'people open Grafana through the ingress controller');
+  }
+
+  // Alerting.
+  const prom = end('prometheus');
+  if (input.alertmanager) {
+    const am = end('alertmanager');
+    add(prom, am, portsOf(net('alertmanager'), 'alerts'), 'Prometheus sends alerts to every Alertmanager replica');
+    add(am, am, portsOf(net('alertmanager'), 'peers'), 'Alertmanager replicas gossip silences and the notification log');
+    add(am, peersEnd(model.alertReceivers.peers), model.alertReceivers.ports, 'Alertmanager notifies its receivers (PagerDuty, Slack, SMTP)');
+  }
+
+  // Scraping: every component's metrics ports, the probes, the kubelets, and the applications.
+  for (const { name, component: c } of networkComponents(input)) add(prom, end(name), portsOf(c.network, 'metrics'), `Prometheus scrapes ${name}`);
+  if (input.blackboxExporter) add(prom, end('blackboxExporter'), portsOf(net('blackboxExporter'), 'probe'), 'Prometheus asks blackbox-exporter for probes');
+  const nodePorts = (net('prometheus').nodePorts ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }) as NetworkPort);
+  if (nodePorts.length > 0) add(prom, peersEnd(model.nodes), nodePorts, 'Prometheus scrapes every kubelet (cAdvisor)');
+  add(prom, peersEnd([NetworkPeer.allNamespaces()]), model.scrapePorts, 'Prometheus scrapes annotated pods and Services in every namespace');
+  if (input.blackboxExporter) add(end('blackboxExporter'), peersEnd(model.probeTargets), [], 'blackbox-exporter probes the endpoints of probe-based SLOs');
+
+  // The API server, for the components that call it.
+  for (const { name, component: c } of networkComponents(input)) {
+    if (c.network.callsApiServer) add(end(name), peersEnd(model.apiServer.peers), model.apiServer.ports, `${name} calls the Kubernetes API`);
+  }
+
+  for (const r of model.extraRules) {
+    if (!inStack(input[r.component] as object | undefined)) continue;
+    const e = end(r.component);
+    if (r.direction === 'ingress') add(peersEnd(r.peers), e, r.ports ?? [], 'extra rule (ingress)');
+    else add(e, peersEnd(r.peers), r.ports ?? [], 'extra rule (egress)');
+  }
+  return flows;
+}
+
+export interface StackNetworkPoliciesProps {
+  readonly policies: NetworkPolicyProps;
+  readonly input: StackNetworkInput;
+}
+
+/**
+ * The NetworkPolicies of a stack: in each namespace a default deny of both directions and DNS for every pod, then one
+ * policy per component with the rules of its flows. The flows are computed once, at synth.
+ */
+export class StackNetworkPolicies extends Construct {
+  public readonly model: NetworkModel;
+  /** The policy objects, by component. */
+  public readonly policies: ReadonlyMap<StackComponentKey, k8s.KubeNetworkPolicy>;
+  private readonly input: StackNetworkInput;
+  private computed?: ReturnType<typeof componentPolicies>;
+
+  constructor(scope: Construct, id: string, props: StackNetworkPoliciesProps) {
+    super(scope, id);
+    this.input = props.input;
+    const components = networkComponents(props.input);
+    this.model = networkModel(props.policies, this.node.path, components.map((c) => c.name));
+    const namespaces = [...new Set(components.map((c) => c.component.network.pods.namespace))];
+    namespaces.forEach((ns, i) => {
+      defaultDenyPolicy(this, `DefaultDeny-${i}`, ns);
+      dnsPolicy(this, `Dns-${i}`, ns, this.model.dns);
+    });
+    const policies = new Map<StackComponentKey, k8s.KubeNetworkPolicy>();
+    for (const { name, component: c } of components) {
+      const instance = c.network.pods.podSelector['app.kubernetes.io/instance'];
+      if (instance === undefined) throw new ConfigError({ path: `${this.node.path}.${name}`, message: 'declares pods without an app.kubernetes.io/instance label', fix: 'select the pods with selectorLabels(identity).' });
+      policies.set(name, componentPolicy(this, name, instance, c.network, () => this.rules().find((p) => p.name === name)!));
+    }
+    this.policies = policies;
+  }
+
+  /** Every flow, as it stands (computed at synth). */
+  public get flows(): Flow[] {
+    return stackFlows(this.input, this.model);
+  }
+
+  private rules(): ReturnType<typeof componentPolicies> {
+    if (!this.computed) {
+      const components = networkComponents(this.input).map((c) => ({ name: c.name, network: c.component.network }));
+      this.computed = componentPolicies(components, this.flows, this.model.nodes);
+    }
+    return this.computed;
+  }
+}
