@@ -8,6 +8,7 @@
 import { App } from 'cdk8s';
 import { synthOrExit } from '../src/common/synth';
 import { ORDER_SERVICE } from '../src/slo';
+import { NetworkPeer } from '../src/network';
 import { ObservabilityStack } from '../src/stack';
 
 synthOrExit(() => {
@@ -23,14 +24,18 @@ synthOrExit(() => {
         credentials: { secretName: 'orders-db-exporter', caKey: 'ca.crt' },
         alerts: { replicationLag: { threshold: '30s' }, longRunningTransactions: { threshold: '5m', for: '5m' } },
         alertLabels: { team: 'orders' },
+        // The exporter's NetworkPolicy may reach only the database's pods (on 5432).
+        databasePeers: [NetworkPeer.namespace('shop', { 'app.kubernetes.io/name': 'orders-db' })],
         slo: { availability: 99.95 },
       },
       {
         kind: 'mysql',
         name: 'billing-db',
-        host: 'billing-mariadb.billing.svc',
+        host: 'billing-db.example.internal',
         username: 'exporter',
         credentials: { secretName: 'billing-db-exporter' },
+        // A managed database outside the cluster.
+        databasePeers: [NetworkPeer.cidr('10.40.0.0/24')],
         alertLabels: { team: 'billing' },
         slo: { availability: 99.9, latency: { objective: 99, threshold: 0.1 } },
       },

@@ -205,6 +205,7 @@ export class ObservabilityStack extends Chart {
           nodeExporter: this.nodeExporter,
           kubeStateMetrics: this.kubeStateMetrics,
           blackboxExporter: this.blackboxExporter,
+          databases: this.databases.map((d) => ({ name: d.model.name, network: d.network })),
         },
       });
     }

@@ -14,6 +14,7 @@ import { keepComponentPods } from '../prometheus/relabel';
 import { IScrapeTarget, ScrapeConfig } from '../prometheus/scrape-config';
 import { RuleFile, RuleGroup, RULE_FILE_SUFFIX } from '../../common/rules';
 import { ServiceSpec, SloSpec, TierSpec } from '../../slo/spec';
+import { ComponentNetwork, INetworkComponent, NetworkPeer } from '../../network/peer';
 import { AlertDefinition, alertLabelProblems, alertRuleGroup, ResolvedAlert } from './alerts';
 import {
   CREDENTIALS_DIR,
@@ -63,6 +64,13 @@ export interface DatabaseExporterProps {
   readonly extraArgs?: readonly string[];
   /** Labels on every alert of this database (team, routing key); `severity` is set per alert. @default - none */
   readonly alertLabels?: Readonly<Record<string, string>>;
+  /**
+   * Who the database is, for the exporter's NetworkPolicy egress rule (on the database's port only): e.g.
+   * `[NetworkPeer.namespace('shop', { 'app.kubernetes.io/name': 'orders-db' })]` for an in-cluster server, or
+   * `[NetworkPeer.cidr('10.20.0.5/32')]` for a managed one.
+   * @default - any pod of any namespace and any address, on the database's port (the host name alone cannot tell)
+   */
+  readonly databasePeers?: readonly NetworkPeer[];
 }
 
 /** An existing Secret and the keys the exporter reads from it as files. */
@@ -104,6 +112,8 @@ export interface DatabaseExporterModel extends ComponentModel {
   readonly alertLabels: Readonly<Record<string, string>>;
   readonly alerts: readonly ResolvedAlert[];
   readonly credentials?: CredentialsModel;
+  /** Who the database is, for the egress rule. */
+  readonly databasePeers: readonly NetworkPeer[];
 }
 
 /** The shared part of a kind's model (pure): name, namespace, image, resources, job, scrape timing, flags, alert labels. */
@@ -137,6 +147,14 @@ export function databaseExporterBase(
   const extraArgs = props.extraArgs ?? [];
   c.addAll(flagProblems(extraArgs, `${path}.extraArgs`, '--log.level=debug'));
   c.addAll(alertLabelProblems(props.alertLabels, `${path}.alertLabels`));
+  const databasePeers = props.databasePeers ?? [NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()];
+  if (props.databasePeers !== undefined && databasePeers.length === 0) {
+    c.add({ path: `${path}.databasePeers`, message: 'must list at least one peer', value: [], fix: 'omit it for any pod and any address, or name the database, e.g. NetworkPeer.namespace("shop").' });
+  }
+  databasePeers.forEach((p, i) => {
+    if (!(p instanceof NetworkPeer)) c.add({ path: `${path}.databasePeers[${i}]`, message: 'is not a NetworkPeer', value: p, fix: 'build it with NetworkPeer.namespace(...) or NetworkPeer.cidr(...).' });
+    else c.addAll(p.problems(`${path}.databasePeers[${i}]`));
+  });
   return {
     ...base,
     kind,
@@ -147,6 +165,7 @@ export function databaseExporterBase(
     scrapeTimeout,
     extraArgs,
     alertLabels: { ...(props.alertLabels ?? {}) },
+    databasePeers,
   };
 }
 
@@ -223,7 +242,7 @@ export interface DatabaseSloOptions {
 }
 
 /** The interface every database add-on offers. */
-export interface IDatabaseExporter extends IScrapeTarget {
+export interface IDatabaseExporter extends IScrapeTarget, INetworkComponent {
   readonly kind: DatabaseKind;
   readonly namespace: string;
   /** The database's name (`service` label). */
@@ -239,6 +258,19 @@ export interface IDatabaseExporter extends IScrapeTarget {
   ruleFile(): RuleFile;
   /** The kind's dashboard, for `Grafana.addDashboard` (once per kind). */
   dashboard(): Dashboard;
+}
+
+/**
+ * The exporter's network (pure): its pod, its metrics port (role `metrics`: Prometheus scrapes it) and its one egress
+ * flow, to the database's port(s) at `databasePeers`.
+ */
+export function databaseExporterNetwork(model: DatabaseExporterModel, podSelector: Readonly<Record<string, string>>, appName: string): ComponentNetwork {
+  const ports = [...new Set(model.endpoints.map((e) => e.port))].map((port) => ({ port }));
+  return {
+    pods: { namespace: model.namespace, podSelector },
+    ports: { metrics: [{ name: METRICS_PORT_NAME, port: model.port }] },
+    egress: [{ peers: model.databasePeers, ports, why: `${appName} queries ${model.instance}` }],
+  };
 }
 
 /**
@@ -322,6 +354,11 @@ export abstract class DatabaseExporter<M extends DatabaseExporterModel> extends 
       ],
     });
     this.service = stackService(this, 'Service', { identity, namespace: m.namespace, ports, headless: true });
+  }
+
+  /** Its pod, metrics port and egress to the database, for the stack's NetworkPolicies. */
+  public get network(): ComponentNetwork {
+    return databaseExporterNetwork(this.model, this.podSelector, this.appName);
   }
 
   /** Its scrape job, for `Prometheus.addScrapeConfig` (see `databaseScrapeConfig`). */
