@@ -133,11 +133,17 @@ export async function startPostgres(dir: string, port: number, settings: Readonl
     stop: p.stop,
     psql: (sql, database = 'postgres') => run(psqlPath, [...psqlArgs(database), '-c', sql], { env }),
     session: (database = 'postgres') => {
-      const s = spawn(psqlPath, psqlArgs(database), { env, stdio: ['pipe', 'pipe', 'pipe'] });
+      // No ON_ERROR_STOP: a session goes on after an error (the deadlock victim's), as an interactive client does.
+      const s = spawn(psqlPath, psqlArgs(database).filter((a) => a !== '-v' && a !== 'ON_ERROR_STOP=1'), { env, stdio: ['pipe', 'pipe', 'pipe'] });
       running.add(s);
       s.on('exit', () => running.delete(s));
+      // A write after psql exited is the test's problem to report, not an unhandled EPIPE that aborts the suite.
+      s.stdin!.on('error', () => undefined);
       return {
-        send: (sql) => s.stdin!.write(`${sql}\n`),
+        send: (sql) => {
+          if (s.exitCode !== null || !s.stdin!.writable) throw new Error(`the psql session has exited (${s.exitCode}): cannot send ${sql}`);
+          s.stdin!.write(`${sql}\n`);
+        },
         end: () =>
           new Promise<void>((resolve) => {
             if (s.exitCode !== null) return resolve();
@@ -146,7 +152,8 @@ export async function startPostgres(dir: string, port: number, settings: Readonl
               clearTimeout(timer);
               resolve();
             });
-            s.stdin!.end('\\q\n');
+            if (s.stdin!.writable) s.stdin!.end('\\q\n');
+            else s.kill('SIGTERM');
           }),
       };
     },

@@ -148,9 +148,11 @@ describe('postgres_exporter v0.19.1 against PostgreSQL 15', () => {
     a.send('UPDATE t SET v = 1 WHERE id = 2;');
     await sleep(300);
     b.send('UPDATE t SET v = 2 WHERE id = 1;');
-    await waitFor('the deadlock to be counted', async () => (pg!.psql("SELECT deadlocks FROM pg_stat_database WHERE datname = 'orders';").trim() === '1' ? true : undefined), 20_000, pg.log);
+    await waitFor('PostgreSQL to detect the deadlock', async () => (pg!.log().includes('deadlock detected') ? true : undefined), 20_000, pg.log);
+    // The victim reports its statistics once its (failed) transaction block ends.
     a.send('ROLLBACK;');
     b.send('ROLLBACK;');
+    await waitFor('the deadlock to be counted', async () => (pg!.psql("SELECT deadlocks FROM pg_stat_database WHERE datname = 'orders';").trim() === '1' ? true : undefined), 20_000, pg.log);
     loaded = await scrapeUntil(
       'the slot, the open transaction and the deadlock in the scrape',
       exporterPort,
