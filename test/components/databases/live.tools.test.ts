@@ -86,8 +86,6 @@ function group(e: DatabaseExporter<DatabaseExporterModel>): Record<string, strin
   return { namespace, service, job, instance };
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 function tempDir(prefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   // The database servers run as their packages' users when the tests run as root: they must traverse it.
@@ -142,11 +140,15 @@ describe('postgres_exporter v0.19.1 against PostgreSQL 15', () => {
     const a = pg.session('orders');
     const b = pg.session('orders');
     sessions.push(a, b);
+    // Each step waits until the server has run the previous one (a loaded machine may start the sessions late).
+    const reached = (query: string, state: string) =>
+      waitFor(`"${query}" to be ${state}`, async () => (Number(pg!.psql(`SELECT count(*) FROM pg_stat_activity WHERE query = '${query}' AND state = '${state}';`).trim()) > 0 ? true : undefined), 20_000, pg!.log);
     a.send('BEGIN; UPDATE t SET v = 1 WHERE id = 1;');
+    await reached('UPDATE t SET v = 1 WHERE id = 1;', 'idle in transaction');
     b.send('BEGIN; UPDATE t SET v = 2 WHERE id = 2;');
-    await sleep(300);
+    await reached('UPDATE t SET v = 2 WHERE id = 2;', 'idle in transaction');
     a.send('UPDATE t SET v = 1 WHERE id = 2;');
-    await sleep(300);
+    await reached('UPDATE t SET v = 1 WHERE id = 2;', 'active');
     b.send('UPDATE t SET v = 2 WHERE id = 1;');
     await waitFor('PostgreSQL to detect the deadlock', async () => (pg!.log().includes('deadlock detected') ? true : undefined), 20_000, pg.log);
     // The victim reports its statistics once its (failed) transaction block ends.
