@@ -13,4 +13,18 @@ if [ ! -x node_modules/.bin/tsx ]; then
   echo "== npm ci (install-tools reads src/versions.ts with tsx)"
   npm ci --no-audit --no-fund
 fi
+# The database add-on tests (test/components/databases/live.tools.test.ts) run the exporters against real PostgreSQL,
+# MariaDB and Redis servers on 127.0.0.1, started and stopped by the test: Debian 12's packages (about 20 s to install).
+missing=""
+for pkg in postgresql mariadb-server redis-server; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing="$missing $pkg"
+done
+if [ -n "$missing" ]; then
+  echo "== Debian packages for the database tests:$missing"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  # shellcheck disable=SC2086
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null \
+    || { $sudo apt-get update -qq && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing >/dev/null; }
+fi
 exec node_modules/.bin/tsx scripts/install-tools.ts "$@"

@@ -35,7 +35,7 @@ export type { LogLevel } from './common/log-level';
 
 // Network policies and TLS.
 export { NetworkPeer, StackNetworkPolicies } from './network';
-export type { AlertReceiversProps, ApiServerProps, ClusterDnsProps, ComponentNetwork, INetworkComponent, IngressControllerProps, NetworkPeerSpec, NetworkPolicyProps, NetworkPort, NetworkProtocol, NetworkRule, PortRole, StackComponentKey, StackNetworkPoliciesProps } from './network';
+export type { AlertReceiversProps, ApiServerProps, ClusterDnsProps, ComponentEgress, ComponentNetwork, INetworkComponent, IngressControllerProps, NetworkPeerSpec, NetworkPolicyProps, NetworkPort, NetworkProtocol, NetworkRule, PortRole, StackComponentKey, StackNetworkPoliciesProps } from './network';
 export { TlsCertificate } from './common/tls';
 export type { CertManagerCertificateOptions, CertManagerIssuerRef } from './common/tls';
 
@@ -83,6 +83,10 @@ export type { BlackboxConfig, BlackboxGrpcProbe, BlackboxHttpProbe, BlackboxModu
 export type { BlackboxExporterModel, BlackboxExporterProps, IBlackboxExporter, ProbeScrapeConfigSpec, ProbeTarget } from './components/exporters/blackbox-exporter';
 export type { IKubeStateMetrics, KubeStateMetricsModel, KubeStateMetricsProps, PolicyRuleSpec } from './components/exporters/kube-state-metrics';
 export type { INodeExporter, NodeExporterModel, NodeExporterProps } from './components/exporters/node-exporter';
+
+// Databases as data sources: exporters with their alerts, dashboards and SLO sources.
+export { KafkaExporter, MysqlExporter, PostgresExporter, RedisExporter, DATABASE_DEFAULT_PORTS, KAFKA_ALERTS, MYSQL_ALERTS, POSTGRES_ALERTS, REDIS_ALERTS } from './components/databases';
+export type { DatabaseExporterModel, DatabaseExporterProps, DatabaseKind, DatabaseSloOptions, DatabaseSpec, DurationAlertTuning, IDatabaseExporter, KafkaAlertsProps, KafkaDatabaseSpec, KafkaExporterModel, KafkaExporterProps, KafkaSasl, KafkaSaslMechanism, KafkaTls, MysqlAlertsProps, MysqlCredentials, MysqlDatabaseSpec, MysqlExporterModel, MysqlExporterProps, MysqlLatencySlo, MysqlSloOptions, NumberAlertTuning, PostgresAlertsProps, PostgresCredentials, PostgresDatabaseSpec, PostgresExporterModel, PostgresExporterProps, PostgresSslMode, RedisAlertsProps, RedisCredentials, RedisDatabaseSpec, RedisExporterModel, RedisExporterProps, SecretKeyFile } from './components/databases';
 
 // SLOs as code.
 export { ServiceLevelObjectives } from './slo/construct';

@@ -6,6 +6,7 @@ import { AGENT_NAMESPACE_CONTEXT, DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE, st
 import { namespaceProblems } from './common/validation';
 import { Alertmanager, AlertmanagerProps, unknownServiceRouteWarnings } from './components/alertmanager';
 import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMetricsProps, NodeExporter, NodeExporterProps } from './components/exporters';
+import { addDatabases, AnyDatabaseExporter, DatabaseSpec } from './components/databases';
 import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
@@ -68,6 +69,13 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly platformAlerts?: boolean | PlatformAlertsProps;
   /** The service catalog with its SLOs: rules, alerts, inhibitions, probes and dashboards are generated from it. */
   readonly services?: readonly ServiceSpec[];
+  /**
+   * Databases and brokers to watch (PostgreSQL, MySQL/MariaDB, Redis, Kafka): one exporter each in the stack's
+   * namespace, with its scrape job, alert rules, its kind's dashboard (folder `Databases`) and, with `slo`, an SLO
+   * service in the catalog (src/components/databases/).
+   * @default - none
+   */
+  readonly databases?: readonly DatabaseSpec[];
   /** Options of SLO generation (period, classes, ...). */
   readonly slo?: SloCatalogOptions;
   /**
@@ -99,6 +107,8 @@ export class ObservabilityStack extends Chart {
   public readonly nodeExporter?: NodeExporter;
   public readonly kubeStateMetrics?: KubeStateMetrics;
   public readonly blackboxExporter?: BlackboxExporter;
+  /** The exporters of `databases`, in order. */
+  public readonly databases: readonly AnyDatabaseExporter[];
   public readonly slos?: ServiceLevelObjectives;
   /** The NetworkPolicies (unless `networkPolicies: false`). */
   public readonly networkPolicies?: StackNetworkPolicies;
@@ -172,10 +182,15 @@ export class ObservabilityStack extends Chart {
       this.grafana.addDashboard(serviceOverviewDashboard());
     }
 
-    if (props.services && props.services.length > 0) {
+    // Databases: exporters with their jobs, rules and dashboards, by reference; their SLO services join the catalog.
+    const databases = addDatabases(this, props.databases ?? [], { prometheus: this.prometheus, grafana: this.grafana });
+    this.databases = databases.exporters;
+    const services = [...(props.services ?? []), ...databases.sloServices];
+
+    if (services.length > 0) {
       this.slos = new ServiceLevelObjectives(this, 'Slos', {
         ...props.slo,
-        services: props.services,
+        services,
         prometheus: this.prometheus,
         alertmanager: this.alertmanager,
         grafana: this.grafana,
@@ -183,7 +198,7 @@ export class ObservabilityStack extends Chart {
       });
       // A route for a service the catalog does not have (a typo, a renamed service) never gets an SLO alert.
       const alertmanager = this.alertmanager;
-      const names = props.services.map((s) => s.name);
+      const names = services.map((s) => s.name);
       if (alertmanager) {
         this.node.addValidation({ validate: () => (emitWarnings(unknownServiceRouteWarnings(alertmanager.config.route, `${alertmanager.node.path}.route`, names)), []) });
       }
@@ -204,6 +219,7 @@ export class ObservabilityStack extends Chart {
           nodeExporter: this.nodeExporter,
           kubeStateMetrics: this.kubeStateMetrics,
           blackboxExporter: this.blackboxExporter,
+          databases: this.databases.map((d) => ({ name: d.model.name, network: d.network })),
         },
       });
     }

@@ -21,6 +21,13 @@ export const VERSIONS = {
   nodeExporter: { repository: 'quay.io/prometheus/node-exporter', tag: 'v1.9.1' },
   kubeStateMetrics: { repository: 'registry.k8s.io/kube-state-metrics/kube-state-metrics', tag: 'v2.16.0' },
   blackboxExporter: { repository: 'quay.io/prometheus/blackbox-exporter', tag: 'v0.27.0' },
+  // Database and broker exporters (src/components/databases/). postgres_exporter v0.20.x and mysqld_exporter v0.20.0
+  // exist, but the Go module proxy the tests build from serves only up to v0.19.1 / v0.19.0 ("403 Forbidden ... This
+  // module version is not available"), so the deployed releases are the ones the tests run against real servers.
+  postgresExporter: { repository: 'quay.io/prometheuscommunity/postgres-exporter', tag: 'v0.19.1' },
+  mysqldExporter: { repository: 'quay.io/prometheus/mysqld-exporter', tag: 'v0.19.0' },
+  redisExporter: { repository: 'docker.io/oliver006/redis_exporter', tag: 'v1.88.0' },
+  kafkaExporter: { repository: 'docker.io/danielqsj/kafka-exporter', tag: 'v1.9.0' },
 } as const satisfies Record<string, ImageVersion>;
 
 export type ComponentName = keyof typeof VERSIONS;
@@ -87,6 +94,9 @@ const promVersionVars = (tag: string) => ({
 });
 const REPLACE_REFUSED = (pkg: string, module: string) =>
   `go install ${pkg} fails: "go: ${pkg} (in ${module}): The go.mod file for the module providing named packages contains one or more replace directives. It must not contain directives that would cause it to be interpreted differently than if it were the main module."`;
+
+const VERSION_LIST_REFUSED = (pkg: string, module: string) =>
+  `go install ${pkg} fails: "go: ${pkg}: loading deprecation for ${module}: module ${module}: reading <proxy>/${module}/@v/list: 403 Forbidden" (the module proxy serves the version but not its version list)`;
 
 export const TOOL_BUILDS = {
   prometheus: {
@@ -158,6 +168,39 @@ export const TOOL_BUILDS = {
         '(also filelogreceiver, loadbalancingexporter, resourceprocessor, otlpexporter, otlphttpexporter, internal/k8sconfig, ...)',
     },
   },
+  postgresExporter: {
+    release: VERSIONS.postgresExporter.tag,
+    deployed: 'postgresExporter',
+    module: 'github.com/prometheus-community/postgres_exporter',
+    moduleVersion: VERSIONS.postgresExporter.tag,
+    method: 'module',
+    binaries: { postgres_exporter: './cmd/postgres_exporter' },
+    versionVars: promVersionVars(VERSIONS.postgresExporter.tag),
+    releaseProof: { file: 'VERSION', contains: bare(VERSIONS.postgresExporter.tag) },
+    why: VERSION_LIST_REFUSED(`github.com/prometheus-community/postgres_exporter/cmd/postgres_exporter@${VERSIONS.postgresExporter.tag}`, 'github.com/prometheus-community/postgres_exporter'),
+  },
+  mysqldExporter: {
+    release: VERSIONS.mysqldExporter.tag,
+    deployed: 'mysqldExporter',
+    module: 'github.com/prometheus/mysqld_exporter',
+    moduleVersion: VERSIONS.mysqldExporter.tag,
+    method: 'module',
+    binaries: { mysqld_exporter: '.' },
+    versionVars: promVersionVars(VERSIONS.mysqldExporter.tag),
+    releaseProof: { file: 'VERSION', contains: bare(VERSIONS.mysqldExporter.tag) },
+    why: VERSION_LIST_REFUSED(`github.com/prometheus/mysqld_exporter@${VERSIONS.mysqldExporter.tag}`, 'github.com/prometheus/mysqld_exporter'),
+  },
+  redisExporter: {
+    release: VERSIONS.redisExporter.tag,
+    deployed: 'redisExporter',
+    module: 'github.com/oliver006/redis_exporter',
+    moduleVersion: VERSIONS.redisExporter.tag,
+    method: 'module',
+    binaries: { redis_exporter: '.' },
+    // As upstream's Dockerfile builds it (`-X main.BuildVersion=$TAG`); the module has no VERSION file.
+    versionVars: { 'main.BuildVersion': VERSIONS.redisExporter.tag },
+    why: VERSION_LIST_REFUSED(`github.com/oliver006/redis_exporter@${VERSIONS.redisExporter.tag}`, 'github.com/oliver006/redis_exporter'),
+  },
   kubeScore: {
     release: 'v1.20.0',
     module: 'github.com/zegl/kube-score',
@@ -179,4 +222,8 @@ export const TOOLS_NOT_BUILT: Partial<Record<ComponentName, string>> = {
   grafana:
     'github.com/grafana/grafana is AGPL-3.0, which this project does not build or run; provisioning files and dashboards are ' +
     'checked against the documented format and the Grafana foundation SDK',
+  kafkaExporter:
+    'the Go module proxy does not serve github.com/danielqsj/kafka_exporter (v1.9.0 and v1.8.0: "403 Forbidden ... This module ' +
+    'version is not available"), and no Kafka broker runs here; its metric names and flags are checked against its source at ' +
+    'the v1.9.0 tag, its alerts with promtool on those names',
 };

@@ -359,6 +359,24 @@ export function hostPortProblems(value: unknown, path: string, options: Endpoint
   ];
 }
 
+const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9_]([-A-Za-z0-9_.]*[A-Za-z0-9])?)$/;
+
+/**
+ * A host alone (no port, scheme or path): a host name (`orders-db.shop.svc`, `db.example.com`), an IPv4 address or a
+ * bracketed IPv6 address, at most 253 characters.
+ */
+export function hostProblems(value: unknown, path: string, options: EndpointOptions): ConfigProblem[] {
+  if (typeof value === 'string' && value.length <= DNS1123_SUBDOMAIN_MAX && HOST.test(value)) return [];
+  return [
+    {
+      path,
+      message: `is not a host name or IP address${options.reason ? ` (${options.reason})` : ''}`,
+      value,
+      fix: `give the host alone, without scheme, port or path, e.g. "${options.example}".`,
+    },
+  ];
+}
+
 export interface HttpUrlOptions extends EndpointOptions {
   /** A base URL: no query string or fragment (paths are appended to it). @default false */
   readonly base?: boolean;

@@ -146,6 +146,19 @@ export interface ComponentNetwork {
   readonly callsApiServer?: boolean;
   /** Ports the pods reach on every node's address (Prometheus: the kubelets' cAdvisor endpoint). @default - none */
   readonly nodePorts?: readonly PortSpec[];
+  /**
+   * Destinations outside the stack the pods connect to, each an egress rule of their policy (a database exporter's
+   * database). @default - none
+   */
+  readonly egress?: readonly ComponentEgress[];
+}
+
+/** Where a component connects outside the stack: the peers, the ports, and why. */
+export interface ComponentEgress {
+  readonly peers: readonly NetworkPeer[];
+  /** Empty: every port. */
+  readonly ports: readonly NetworkPort[];
+  readonly why: string;
 }
 
 /** A component that declares its network (every in-stack component). */

@@ -24,6 +24,14 @@ export interface StackNetworkInput {
   readonly nodeExporter?: INetworkComponent;
   readonly kubeStateMetrics?: INetworkComponent;
   readonly blackboxExporter?: INetworkComponent;
+  /** The database and broker exporters (src/components/databases), each with its policy name. @default - none */
+  readonly databases?: readonly NamedNetworkComponent[];
+}
+
+/** A component the stack holds a list of (database exporters): its policy's name and its network. */
+export interface NamedNetworkComponent extends INetworkComponent {
+  /** The policy's name: the component's `app.kubernetes.io/instance`. */
+  readonly name: string;
 }
 
 function inStack(value: object | undefined): value is INetworkComponent {
@@ -109,6 +117,13 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
   add(prom, peersEnd([NetworkPeer.allNamespaces()]), model.scrapePorts, 'Prometheus scrapes annotated pods and Services in every namespace');
   if (input.blackboxExporter) add(end('blackboxExporter'), peersEnd(model.probeTargets), [], 'blackbox-exporter probes the endpoints of probe-based SLOs');
 
+  // Databases and brokers: Prometheus scrapes each exporter, and each exporter reaches its database (its egress).
+  for (const db of input.databases ?? []) {
+    const e = componentEnd(db.name, db.network);
+    add(prom, e, portsOf(db.network, 'metrics'), `Prometheus scrapes ${db.name}`);
+    for (const out of db.network.egress ?? []) add(e, peersEnd(out.peers), out.ports, out.why);
+  }
+
   // The API server, for the components that call it.
   for (const { name, component: c } of networkComponents(input)) {
     if (c.network.callsApiServer) add(end(name), peersEnd(model.apiServer.peers), model.apiServer.ports, `${name} calls the Kubernetes API`);
@@ -134,8 +149,8 @@ export interface StackNetworkPoliciesProps {
  */
 export class StackNetworkPolicies extends Construct {
   public readonly model: NetworkModel;
-  /** The policy objects, by component. */
-  public readonly policies: ReadonlyMap<StackComponentKey, k8s.KubeNetworkPolicy>;
+  /** The policy objects, by component key (database exporters by their name). */
+  public readonly policies: ReadonlyMap<StackComponentKey | string, k8s.KubeNetworkPolicy>;
   private readonly input: StackNetworkInput;
   private computed?: ReturnType<typeof componentPolicies>;
 
@@ -144,17 +159,19 @@ export class StackNetworkPolicies extends Construct {
     this.input = props.input;
     const components = networkComponents(props.input);
     this.model = networkModel(props.policies, this.node.path, components.map((c) => c.name));
-    const namespaces = [...new Set(components.map((c) => c.component.network.pods.namespace))];
+    const databases = props.input.databases ?? [];
+    const namespaces = [...new Set([...components.map((c) => c.component.network.pods.namespace), ...databases.map((d) => d.network.pods.namespace)])];
     namespaces.forEach((ns, i) => {
       defaultDenyPolicy(this, `DefaultDeny-${i}`, ns);
       dnsPolicy(this, `Dns-${i}`, ns, this.model.dns);
     });
-    const policies = new Map<StackComponentKey, k8s.KubeNetworkPolicy>();
+    const policies = new Map<StackComponentKey | string, k8s.KubeNetworkPolicy>();
     for (const { name, component: c } of components) {
       const instance = c.network.pods.podSelector['app.kubernetes.io/instance'];
       if (instance === undefined) throw new ConfigError({ path: `${this.node.path}.${name}`, message: 'declares pods without an app.kubernetes.io/instance label', fix: 'select the pods with selectorLabels(identity).' });
       policies.set(name, componentPolicy(this, name, instance, c.network, () => this.rules().find((p) => p.name === name)!));
     }
+    for (const d of databases) policies.set(d.name, componentPolicy(this, `database-${d.name}`, d.name, d.network, () => this.rules().find((p) => p.name === d.name)!));
     this.policies = policies;
   }
 
@@ -165,7 +182,10 @@ export class StackNetworkPolicies extends Construct {
 
   private rules(): ReturnType<typeof componentPolicies> {
     if (!this.computed) {
-      const components = networkComponents(this.input).map((c) => ({ name: c.name, network: c.component.network }));
+      const components = [
+        ...networkComponents(this.input).map((c) => ({ name: c.name as string, network: c.component.network })),
+        ...(this.input.databases ?? []).map((d) => ({ name: d.name, network: d.network })),
+      ];
       this.computed = componentPolicies(components, this.flows, this.model.nodes);
     }
     return this.computed;

@@ -12,7 +12,8 @@ import { TOOL_VERSION_ARGS, toolOfBinary } from '../../scripts/tool-versions';
  * Every run is recorded, and the summary reporter prints once which checks ran with which versions.
  *
  * Overrides: `OBS_TOOLS_BIN` (another directory), or one variable per binary (PROMTOOL, AMTOOL, PROMETHEUS,
- * ALERTMANAGER, OTELCOL, JAEGER, BLACKBOX_EXPORTER, KUBE_SCORE); the version check applies to overrides too.
+ * ALERTMANAGER, OTELCOL, JAEGER, BLACKBOX_EXPORTER, KUBE_SCORE, POSTGRES_EXPORTER, MYSQLD_EXPORTER,
+ * REDIS_EXPORTER); the version check applies to overrides too.
  */
 export interface ToolResult {
   readonly status: number;
@@ -21,7 +22,18 @@ export interface ToolResult {
   readonly output: string;
 }
 
-export type ToolBinary = 'promtool' | 'prometheus' | 'amtool' | 'alertmanager' | 'otelcol' | 'jaeger' | 'blackbox_exporter' | 'kube-score';
+export type ToolBinary =
+  | 'promtool'
+  | 'prometheus'
+  | 'amtool'
+  | 'alertmanager'
+  | 'otelcol'
+  | 'jaeger'
+  | 'blackbox_exporter'
+  | 'kube-score'
+  | 'postgres_exporter'
+  | 'mysqld_exporter'
+  | 'redis_exporter';
 
 const REPO = resolve(__dirname, '..', '..');
 export const TOOLS_BIN = process.env.OBS_TOOLS_BIN ?? join(REPO, '.tools', 'bin');
@@ -35,6 +47,9 @@ const OVERRIDE: Record<ToolBinary, string> = {
   jaeger: 'JAEGER',
   blackbox_exporter: 'BLACKBOX_EXPORTER',
   'kube-score': 'KUBE_SCORE',
+  postgres_exporter: 'POSTGRES_EXPORTER',
+  mysqld_exporter: 'MYSQLD_EXPORTER',
+  redis_exporter: 'REDIS_EXPORTER',
 };
 
 const versions = new Map<ToolBinary, string>();
