@@ -37,7 +37,7 @@ export type OperatorMonitorKind = OperatorMonitor['kind'];
 
 /** The target labels the operator's relabeling writes before the resource's own, per kind (and besides `job`). */
 export const OPERATOR_TARGET_LABELS: Readonly<Record<OperatorMonitorKind, readonly string[]>> = {
-  PodMonitor: ['container', 'namespace', 'pod'],
+  PodMonitor: ['container', 'endpoint', 'namespace', 'pod'],
   ServiceMonitor: ['container', 'endpoint', 'namespace', 'node', 'pod', 'service'],
   // A Probe's static targets get `namespace` (the Probe's) unless its labels set one.
   Probe: ['namespace'],
