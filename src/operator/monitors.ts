@@ -1,7 +1,7 @@
 import { ConfigProblem } from '../common/errors';
 import { sanitizeDns1123Subdomain } from '../common/validation';
 import { RelabelConfig, ScrapeConfig } from '../components/prometheus/scrape-config';
-import { escapeRelabelRegex } from '../components/prometheus/relabel';
+import { DROP_NOT_RUNNING, escapeRelabelRegex } from '../components/prometheus/relabel';
 import { WorkloadMonitorModel, workloadMonitorTargetLabels } from '../components/prometheus/workload-monitor';
 import { PodMonitorSpec, ProbeSpec, ScrapeConfigSpec, ServiceMonitorSpec, ServiceMonitorSpecEndpointsTargetPort } from '../../imports/monitoring.coreos.com';
 
@@ -226,14 +226,15 @@ export function operatorMonitorOfJob(job: ScrapeConfig): OperatorMonitor {
 /**
  * A typed workload monitor as a `PodMonitor` (pods) or `ServiceMonitor` (a Service's endpoints), the operator's own
  * way: its selector, namespaces, port (by name, or by number: `portNumber` / `targetPort`), path, interval, scheme,
- * then the stack's target labels, `job` = the monitor's name, the operator's extra target labels dropped, and the
+ * then the stack's running-pods filter and target labels, `job` = the monitor's name, the operator's extra target labels dropped, and the
  * monitor's relabelings — the labels its native scrape job gives (`workloadMonitorScrapeConfig`).
  */
 export function operatorMonitorOfWorkload(m: WorkloadMonitorModel): OperatorMonitor {
   const kind = m.target === 'service' ? 'ServiceMonitor' : 'PodMonitor';
   const targetLabels = workloadMonitorTargetLabels(m);
   const written = new Set(targetLabels.map((r) => r.targetLabel!));
-  const relabelings = [...targetLabels, ...fidelityRelabelings(kind, m.name, written), ...m.relabelings].map(relabel);
+  // The operator drops only Failed and Succeeded pods; the stack also Pending ones (they have nothing to scrape yet).
+  const relabelings = [DROP_NOT_RUNNING, ...targetLabels, ...fidelityRelabelings(kind, m.name, written), ...m.relabelings].map(relabel);
   const metricRelabelings = m.metricRelabelings.length > 0 ? m.metricRelabelings.map(relabel) : undefined;
   const common = {
     path: m.path,
