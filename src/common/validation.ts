@@ -507,7 +507,7 @@ export function relabelConfigProblems(r: {
   if (r.regex !== undefined) problems.push(...re2Problems(r.regex, `${path}.regex`));
   const writes = ['replace', 'hashmod', 'lowercase', 'uppercase'].includes(action as string);
   if (writes && r.targetLabel === undefined) {
-    problems.push({ path: `${path}.targetLabel`, message: `is required by action "${String(action)}"`, value: undefined, fix: 'name the label to write, e.g. "service".' });
+    problems.push({ path: `${path}.targetLabel`, message: `is required by action "${String(action)}"`, fix: 'name the label to write, e.g. "service".' });
   } else if (r.targetLabel !== undefined) {
     if (!writes) problems.push({ path: `${path}.targetLabel`, message: `is not used by action "${String(action)}"`, value: r.targetLabel, fix: 'remove it.' });
     else if (action === 'replace' ? typeof r.targetLabel !== 'string' || !RELABEL_TARGET.test(r.targetLabel) : labelNameProblems(r.targetLabel, path, { allowReserved: true }).length > 0) {
