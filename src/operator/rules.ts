@@ -59,8 +59,8 @@ function sorted(labels: Readonly<Record<string, string>>): Record<string, string
  * The rule file a synthesized PrometheusRule holds (its `spec`, as the operator hands it to Prometheus): what the
  * tests give promtool. Accepts the object as synthesized (`spec.groups[].rules[]` with `keep_firing_for`).
  */
-export function ruleFileOfPrometheusRule(obj: { readonly spec: { readonly groups?: readonly unknown[] } }): string {
-  return toYaml({ groups: obj.spec.groups ?? [] });
+export function ruleFileOfPrometheusRule(obj: { readonly kind: string; readonly spec?: { readonly groups?: readonly unknown[] } }): string {
+  return toYaml({ groups: obj.spec?.groups ?? [] });
 }
 
 /** The upstream rule-file document of the groups the operator will load (for comparisons). */

@@ -117,7 +117,7 @@ describe('the Application', () => {
     const variant = application({ repoUrl: 'git@github.com:example-org/platform.git', recurse: true, automated: false, cascadeDelete: true, syncOptions: ['ServerSideApply=true'] });
     expect(variant.spec.source.directory).toEqual({ recurse: true });
     expect(variant.spec.syncPolicy.automated).toBeUndefined();
-    expect(variant.metadata.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    expect((variant.metadata as { finalizers?: string[] }).finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
     expect(schemaErrors([variant])).toEqual([]);
   });
 
