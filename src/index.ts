@@ -23,6 +23,8 @@ export * from './dashboards';
 export * from './slo';
 export * from './slo/construct';
 export * from './promql';
+export * from './argocd';
+export * from './operator';
 
 // Names several modules export: the explicit export picks the one the public API means.
 export type { InhibitRule } from './components/alertmanager';
