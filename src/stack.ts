@@ -129,8 +129,7 @@ export class ObservabilityStack extends Chart {
   public readonly slos?: ServiceLevelObjectives;
   /** The NetworkPolicies (unless `networkPolicies: false`). */
   public readonly networkPolicies?: StackNetworkPolicies;
-  /** The typed workload monitors, as validated. */
-  public readonly monitors: WorkloadMonitorModel[] = [];
+  private readonly _monitors: WorkloadMonitorModel[] = [];
 
   private readonly _prometheus?: Prometheus;
   /** Prometheus → each workload monitor's port (read by the NetworkPolicies at synth). */
@@ -254,6 +253,11 @@ export class ObservabilityStack extends Chart {
     if (props.argoCd !== false) applySyncWaves(this, props.argoCd);
   }
 
+  /** The typed workload monitors, as validated, in the order added. */
+  public get monitors(): readonly WorkloadMonitorModel[] {
+    return [...this._monitors];
+  }
+
   /**
    * The in-stack Prometheus (native mode).
    * @throws ConfigError in operator mode, which deploys none: use `metrics` (rules, jobs) or `prometheusOperator`.
@@ -274,10 +278,10 @@ export class ObservabilityStack extends Chart {
    * @throws ConfigError when the monitor is malformed or its name is the name of another job.
    */
   public addMonitor(props: WorkloadMonitorProps): WorkloadMonitorModel {
-    const model = workloadMonitorModel(props, `${this.node.path}.monitors[${this.monitors.length}]`);
+    const model = workloadMonitorModel(props, `${this.node.path}.monitors[${this._monitors.length}]`);
     if (this.prometheusOperator) this.prometheusOperator.addWorkloadMonitor(model);
     else this._prometheus!.addScrapeConfig(workloadMonitorScrapeConfig(model));
-    this.monitors.push(model);
+    this._monitors.push(model);
     this.monitorFlows.push(workloadMonitorFlow(model));
     return model;
   }
