@@ -122,6 +122,18 @@ export const DATASOURCE_UIDS = {
 } as const;
 
 /**
+ * Stable Grafana dashboard uids of the SLO dashboards, under the stack's own prefix `obs-`, so they sit beside the
+ * community Sloth dashboards a team may provision too: grafana.com 14348 "SLO / Detail" has uid `slo-detail` and
+ * 14643 "High level Sloth SLOs" uid `high-level-sloth-slos` (revisions 5 and 2).
+ */
+export const SLO_DASHBOARD_UIDS = {
+  overview: 'obs-slo-overview',
+  detail: 'obs-slo-detail',
+  /** Per-service dashboards: `obs-slo-<service>`. */
+  servicePrefix: 'obs-slo-',
+} as const;
+
+/**
  * Intermediate SLI recordings of the SLO generator (not Sloth names; the Sloth-named `slo:sli_error:ratio_rate<w>`
  * series are derived from them). One series per SLO, labelled like the ratio recordings.
  * - `slo:sli_error_events:rate<w>` / `slo:sli_total_events:rate<w>`: bad / all events per second over `<w>`, from the

@@ -88,12 +88,22 @@ export type { INodeExporter, NodeExporterModel, NodeExporterProps } from './comp
 export { KafkaExporter, MysqlExporter, PostgresExporter, RedisExporter, DATABASE_DEFAULT_PORTS, KAFKA_ALERTS, MYSQL_ALERTS, POSTGRES_ALERTS, REDIS_ALERTS } from './components/databases';
 export type { DatabaseExporterModel, DatabaseExporterProps, DatabaseKind, DatabaseSloOptions, DatabaseSpec, DurationAlertTuning, IDatabaseExporter, KafkaAlertsProps, KafkaDatabaseSpec, KafkaExporterModel, KafkaExporterProps, KafkaSasl, KafkaSaslMechanism, KafkaTls, MysqlAlertsProps, MysqlCredentials, MysqlDatabaseSpec, MysqlExporterModel, MysqlExporterProps, MysqlLatencySlo, MysqlSloOptions, NumberAlertTuning, PostgresAlertsProps, PostgresCredentials, PostgresDatabaseSpec, PostgresExporterModel, PostgresExporterProps, PostgresSslMode, RedisAlertsProps, RedisCredentials, RedisDatabaseSpec, RedisExporterModel, RedisExporterProps, SecretKeyFile } from './components/databases';
 
+// Argo CD and clusters that already run the Prometheus Operator.
+export { ArgoCdApplication, ObservabilityApp, SYNC_WAVES } from './argocd';
+export { PrometheusOperatorResources } from './operator';
+export type { ArgoCdApplicationProps, DistLayout, ObservabilityAppProps, SyncWaveProps } from './argocd';
+export { OperatorAlertmanagerConfig } from './operator';
+export type { AlertmanagerConfigMatcherStrategy, OperatorAlertmanagerConfigProps, OperatorMonitor, OperatorMonitorKind, PrometheusOperatorModel, PrometheusOperatorProps, PrometheusOperatorResourcesProps } from './operator';
+export type { IPrometheusSink } from './components/prometheus/sink';
+export type { WorkloadMonitorModel, WorkloadMonitorProps, WorkloadMonitorTarget } from './components/prometheus/workload-monitor';
+
 // SLOs as code.
 export { ServiceLevelObjectives } from './slo/construct';
 export type { ServiceLevelObjectivesProps, SloCatalogOptions } from './slo/construct';
 export { DEFAULT_HISTOGRAM_BUCKETS } from './slo/spec';
 export type { AvailabilitySli, ErrorRateSli, LatencySli, RawSli, ServiceMetrics, ServiceSpec, SliSpec, SloAnnotations, SloClass, SloOverride, SloSpec, TierSpec } from './slo/spec';
 export { SLO_CLASSES } from './slo/catalog';
+export { DEMO_SERVICES, ORDER_SERVICE } from './slo/examples';
 export { GOOGLE_28D, GOOGLE_30D, WINDOW_TABLES } from './slo/windows';
 export type { TierWindows, WindowSpec, WindowTable } from './slo/windows';
 export { buildSloModel } from './slo/model';

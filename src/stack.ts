@@ -1,6 +1,6 @@
 import { ApiObject, Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IJaeger, ILoki } from './common/endpoints';
+import { IAlertmanager, IJaeger, ILoki, IPrometheus } from './common/endpoints';
 import { ConfigError, ConfigProblem, emitWarnings, validationMessages } from './common/errors';
 import { AGENT_NAMESPACE_CONTEXT, DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE, stackNamespace } from './common/namespace';
 import { namespaceProblems } from './common/validation';
@@ -11,9 +11,12 @@ import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
-import { DEFAULT_JOB_NAMES, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
+import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
+import { WorkloadMonitorModel, WorkloadMonitorProps, workloadMonitorModel, workloadMonitorScrapeConfig } from './components/prometheus/workload-monitor';
+import { applySyncWaves, SyncWaveProps } from './argocd/sync-waves';
+import { operatorModeProblems, PrometheusOperatorProps, PrometheusOperatorResources } from './operator';
 import { serviceOverviewDashboard } from './components/grafana';
-import { NetworkPolicyProps, StackNetworkPolicies } from './network';
+import { NetworkPolicyProps, ScrapeTargetFlow, StackNetworkPolicies, workloadMonitorFlow } from './network';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
@@ -85,6 +88,28 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - the policies with their documented defaults
    */
   readonly networkPolicies?: NetworkPolicyProps | false;
+  /**
+   * Operator mode, for clusters that already run the Prometheus Operator (kube-prometheus-stack): the stack deploys no
+   * Prometheus and no Alertmanager, and writes what it would load into them as the operator's resources instead
+   * (PrometheusRules, PodMonitors/ServiceMonitors/Probes/ScrapeConfigs, an AlertmanagerConfig), labelled for the
+   * operator's selectors; Grafana and the collector gateway use the operator's Prometheus and Alertmanager by URL.
+   * `prometheus` props do not apply; `alertmanager` takes only its routing props (routes, receivers, inhibitRules,
+   * credentialsSecretName, the smtp* defaults). node-exporter and kube-state-metrics are left out unless given
+   * (kube-prometheus-stack runs both; two node-exporters cannot share a node's port). See src/operator/model.ts.
+   * @default - native mode: the stack's own Prometheus and Alertmanager
+   */
+  readonly prometheusOperator?: PrometheusOperatorProps;
+  /**
+   * Workloads to scrape beyond the `prometheus.io/*` annotations (typed: selector, port, path, interval, scheme,
+   * relabelings): a scrape job of the stack's Prometheus, or a PodMonitor/ServiceMonitor in operator mode. More with
+   * `addMonitor()`. @default - none
+   */
+  readonly monitors?: readonly WorkloadMonitorProps[];
+  /**
+   * Argo CD sync waves on every object, by kind (src/argocd/sync-waves.ts: namespaces, then identities and policies,
+   * config, Services, workloads), or `false` for none. @default - the waves of SYNC_WAVES
+   */
+  readonly argoCd?: SyncWaveProps | false;
 }
 
 /**
@@ -95,7 +120,14 @@ export interface ObservabilityStackProps extends ChartProps {
 export class ObservabilityStack extends Chart {
   public readonly namespace: string;
   public readonly agentNamespace: string;
-  public readonly prometheus: Prometheus;
+  /**
+   * Where rule files and scrape jobs go, in either mode: the in-stack Prometheus, or the operator's resources
+   * (`prometheusOperator`). `stack.metrics.addRuleGroup(...)` / `addScrapeConfig(...)` work in both.
+   */
+  public readonly metrics: IPrometheusSink;
+  /** Operator mode: the PrometheusRules, monitors and AlertmanagerConfig the stack writes. */
+  public readonly prometheusOperator?: PrometheusOperatorResources;
+  /** The in-stack Alertmanager (native mode, unless `alertmanager: false`). */
   public readonly alertmanager?: Alertmanager;
   public readonly grafana?: Grafana;
   /** The in-stack Loki, or the external one given. */
@@ -112,6 +144,11 @@ export class ObservabilityStack extends Chart {
   public readonly slos?: ServiceLevelObjectives;
   /** The NetworkPolicies (unless `networkPolicies: false`). */
   public readonly networkPolicies?: StackNetworkPolicies;
+  private readonly _monitors: WorkloadMonitorModel[] = [];
+
+  private readonly _prometheus?: Prometheus;
+  /** Prometheus → each workload monitor's port (read by the NetworkPolicies at synth). */
+  private readonly monitorFlows: ScrapeTargetFlow[] = [];
 
   constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
     // The chart's namespace is every component's default; the agents namespace reaches the node agents as context.
@@ -127,16 +164,31 @@ export class ObservabilityStack extends Chart {
     stackNamespace(this, 'Namespace', { name: this.namespace, enforce: 'restricted' });
     stackNamespace(this, 'AgentNamespace', { name: this.agentNamespace, enforce: 'privileged' });
 
-    if (props.alertmanager !== false) {
-      this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager });
+    const operator = props.prometheusOperator;
+    if (operator) {
+      const problems = operatorModeProblems(props, this.node.path);
+      if (problems.length > 0) throw new ConfigError(problems);
+      this.prometheusOperator = new PrometheusOperatorResources(this, 'PrometheusOperator', {
+        ...operator,
+        alertmanagerConfig: props.alertmanager === false ? false : { ...props.alertmanager },
+      });
+      this.metrics = this.prometheusOperator;
+    } else {
+      if (props.alertmanager !== false) {
+        this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager });
+      }
+      this._prometheus = new Prometheus(this, 'Prometheus', {
+        ...props.prometheus,
+        alertmanagers: this.alertmanager ? [this.alertmanager] : [],
+      });
+      this.metrics = this._prometheus;
     }
-    this.prometheus = new Prometheus(this, 'Prometheus', {
-      ...props.prometheus,
-      alertmanagers: this.alertmanager ? [this.alertmanager] : [],
-    });
+    // The endpoints consumers read: the in-stack components, or the operator's by URL.
+    const prometheusEndpoint: IPrometheus = this._prometheus ?? this.prometheusOperator!.prometheus;
+    const alertmanagerEndpoint: IAlertmanager | undefined = this.alertmanager ?? this.prometheusOperator?.alertmanager;
     if (props.platformAlerts !== false) {
       const platform = platformAlertRules(props.platformAlerts === true ? {} : props.platformAlerts, `${this.node.path}.platformAlerts`);
-      if (platform.rules.length > 0) this.prometheus.addRuleGroup(platform, 'platform.rules.yml');
+      if (platform.rules.length > 0) this.metrics.addRuleGroup(platform, 'platform.rules.yml');
     }
 
     if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki });
@@ -149,7 +201,7 @@ export class ObservabilityStack extends Chart {
         ...props.otelGateway,
         jaeger: this.jaeger,
         loki: this.loki,
-        prometheus: this.prometheus,
+        prometheus: prometheusEndpoint,
       });
       if (props.otelAgent !== false) {
         this.otelAgent = new OtelCollectorAgent(this, 'OtelAgent', { ...props.otelAgent, gateway: this.otelGateway });
@@ -157,14 +209,15 @@ export class ObservabilityStack extends Chart {
     }
 
     // Exporters hand Prometheus their own scrape jobs, by reference (the node exporter's sits with the seed's jobs).
-    if (props.nodeExporter !== false) {
+    // In operator mode kube-prometheus-stack runs both exporters already: the stack's only when given.
+    if (operator ? props.nodeExporter !== undefined && props.nodeExporter !== false : props.nodeExporter !== false) {
       this.nodeExporter = new NodeExporter(this, 'NodeExporter', { ...props.nodeExporter });
-      const before = this.prometheus.jobs.some((j) => j.jobName === DEFAULT_JOB_NAMES.cadvisor) ? DEFAULT_JOB_NAMES.cadvisor : undefined;
-      for (const job of this.nodeExporter.scrapeConfigs()) this.prometheus.addScrapeConfig(job, { before });
+      const before = this.metrics.jobs.some((j) => j.jobName === DEFAULT_JOB_NAMES.cadvisor) ? DEFAULT_JOB_NAMES.cadvisor : undefined;
+      for (const job of this.nodeExporter.scrapeConfigs()) this.metrics.addScrapeConfig(job, { before });
     }
-    if (props.kubeStateMetrics !== false) {
+    if (operator ? props.kubeStateMetrics !== undefined && props.kubeStateMetrics !== false : props.kubeStateMetrics !== false) {
       this.kubeStateMetrics = new KubeStateMetrics(this, 'KubeStateMetrics', { ...props.kubeStateMetrics });
-      for (const job of this.kubeStateMetrics.scrapeConfigs()) this.prometheus.addScrapeConfig(job);
+      for (const job of this.kubeStateMetrics.scrapeConfigs()) this.metrics.addScrapeConfig(job);
     }
     if (props.blackboxExporter !== false) {
       this.blackboxExporter = new BlackboxExporter(this, 'BlackboxExporter', { ...props.blackboxExporter });
@@ -172,18 +225,18 @@ export class ObservabilityStack extends Chart {
 
     if (props.grafana !== false) {
       this.grafana = new Grafana(this, 'Grafana', {
-        prometheusScrapeInterval: this.prometheus.model.global.scrapeInterval,
+        prometheusScrapeInterval: this.metrics.model.global.scrapeInterval,
         ...props.grafana,
-        prometheus: this.prometheus,
+        prometheus: prometheusEndpoint,
         loki: this.loki,
         jaeger: this.jaeger,
-        alertmanager: this.alertmanager,
+        alertmanager: alertmanagerEndpoint,
       });
       this.grafana.addDashboard(serviceOverviewDashboard());
     }
 
     // Databases: exporters with their jobs, rules and dashboards, by reference; their SLO services join the catalog.
-    const databases = addDatabases(this, props.databases ?? [], { prometheus: this.prometheus, grafana: this.grafana });
+    const databases = addDatabases(this, props.databases ?? [], { prometheus: this.metrics, grafana: this.grafana });
     this.databases = databases.exporters;
     const services = [...(props.services ?? []), ...databases.sloServices];
 
@@ -191,8 +244,8 @@ export class ObservabilityStack extends Chart {
       this.slos = new ServiceLevelObjectives(this, 'Slos', {
         ...props.slo,
         services,
-        prometheus: this.prometheus,
-        alertmanager: this.alertmanager,
+        prometheus: this.metrics,
+        alertmanager: this.alertmanager ?? this.prometheusOperator?.alertmanagerConfig,
         grafana: this.grafana,
         blackboxExporter: this.blackboxExporter,
       });
@@ -204,13 +257,16 @@ export class ObservabilityStack extends Chart {
       }
     }
 
+    for (const m of props.monitors ?? []) this.addMonitor(m);
+
     this.checkExposure(props);
     if (props.networkPolicies !== false) {
       this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
         policies: props.networkPolicies ?? {},
         input: {
-          prometheus: this.prometheus,
-          alertmanager: this.alertmanager,
+          prometheus: this._prometheus ?? prometheusEndpoint,
+          scrapers: this.prometheusOperator?.scrapers,
+          alertmanager: this.alertmanager ?? alertmanagerEndpoint,
           grafana: this.grafana,
           loki: this.loki,
           jaeger: this.jaeger,
@@ -220,9 +276,44 @@ export class ObservabilityStack extends Chart {
           kubeStateMetrics: this.kubeStateMetrics,
           blackboxExporter: this.blackboxExporter,
           databases: this.databases.map((d) => ({ name: d.model.name, network: d.network })),
+          scrapeTargets: this.monitorFlows,
         },
       });
     }
+    if (props.argoCd !== false) applySyncWaves(this, props.argoCd);
+  }
+
+  /** The typed workload monitors, as validated, in the order added. */
+  public get monitors(): readonly WorkloadMonitorModel[] {
+    return [...this._monitors];
+  }
+
+  /**
+   * The in-stack Prometheus (native mode).
+   * @throws ConfigError in operator mode, which deploys none: use `metrics` (rules, jobs) or `prometheusOperator`.
+   */
+  public get prometheus(): Prometheus {
+    if (this._prometheus) return this._prometheus;
+    throw new ConfigError({
+      path: `${this.node.path}.prometheus`,
+      message: 'does not exist in operator mode (prometheusOperator is set): the operator runs Prometheus',
+      fix: 'add rules and scrape jobs through stack.metrics (addRuleGroup, addRuleFile, addScrapeConfig), or read stack.prometheusOperator.',
+    });
+  }
+
+  /**
+   * Monitors a workload (typed: selector, port, path, interval, scheme, relabelings): a scrape job of the stack's
+   * Prometheus, or a PodMonitor/ServiceMonitor in operator mode; the NetworkPolicies let the stack's Prometheus reach
+   * its port.
+   * @throws ConfigError when the monitor is malformed or its name is the name of another job.
+   */
+  public addMonitor(props: WorkloadMonitorProps): WorkloadMonitorModel {
+    const model = workloadMonitorModel(props, `${this.node.path}.monitors[${this._monitors.length}]`);
+    if (this.prometheusOperator) this.prometheusOperator.addWorkloadMonitor(model);
+    else this._prometheus!.addScrapeConfig(workloadMonitorScrapeConfig(model));
+    this._monitors.push(model);
+    this.monitorFlows.push(workloadMonitorFlow(model));
+    return model;
   }
 
   /** What the exposure props need of each other: checked once every component exists. */

@@ -58,7 +58,7 @@ function runBlock(file: string): { status: number | null; stderr: string; manife
     env: { ...process.env, CDK8S_OUTDIR: out },
     timeout: 110_000,
   });
-  return { status: r.status, stderr: r.stderr, manifests: readdirSync(out).filter((f) => f.endsWith('.yaml')) };
+  return { status: r.status, stderr: r.stderr, manifests: (readdirSync(out, { recursive: true }) as string[]).filter((f) => f.endsWith('.yaml')) };
 }
 
 beforeAll(() => {

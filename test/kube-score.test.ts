@@ -71,7 +71,8 @@ function writeManifests(objects: readonly K8sObject[]): string {
 }
 
 const TARGETS: { name: string; files: () => string[] }[] = [
-  { name: 'dist/', files: () => readdirSync(join(ROOT, 'dist')).filter((f) => f.endsWith('.yaml')).map((f) => join(ROOT, 'dist', f)) },
+  // dist/ is laid out a folder per chart, a file per component (src/main.ts): every YAML file below it.
+  { name: 'dist/', files: () => (readdirSync(join(ROOT, 'dist'), { recursive: true }) as string[]).filter((f) => f.endsWith('.yaml')).sort().map((f) => join(ROOT, 'dist', f)) },
   ...exampleApps(ROOT).map((app) => ({ name: app, files: () => [writeManifests(synthExample(ROOT, app))] })),
 ];
 

@@ -137,15 +137,15 @@ describe('ObservabilityStack: the default platform', () => {
     expect(ruleFiles.length).toBe(1 + 1 + DEMO_SERVICES.length);
     const dashboards = [...configFiles(objects).keys()].filter((k) => k.endsWith('.json'));
     expect(dashboards.length).toBe(1 /* service overview */ + 1 /* SLO overview */ + 1 /* templated SLO detail */);
-    expect(dashboards.map((k) => k.split('/')[1]).sort()).toEqual(expect.arrayContaining(['slo-detail.json', 'slo-overview.json']));
+    expect(dashboards.map((k) => k.split('/')[1]).sort()).toEqual(expect.arrayContaining(['obs-slo-detail.json', 'obs-slo-overview.json']));
   });
 
   test("with slo.dashboards 'per-service' Grafana gets the SLO overview and one SLO dashboard per service instead", () => {
     const perService = synthStack({ ...DEFAULT_PLATFORM, slo: { dashboards: 'per-service' } });
     const dashboards = [...configFiles(perService).keys()].filter((k) => k.endsWith('.json')).map((k) => k.split('/')[1]);
     expect(dashboards.length).toBe(1 /* service overview */ + 1 /* SLO overview */ + 1 + DEMO_SERVICES.length);
-    expect(dashboards).not.toContain('slo-detail.json');
-    expect(dashboards).toContain('slo-order-service.json');
+    expect(dashboards).not.toContain('obs-slo-detail.json');
+    expect(dashboards).toContain('obs-slo-order-service.json');
     expect(schemaErrors(perService)).toEqual([]);
   });
 

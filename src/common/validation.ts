@@ -650,3 +650,61 @@ export function basePathWarnings(url: unknown, path: string, options: { readonly
     },
   ];
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// scrape settings (the typed workload monitors, translated scrape jobs)
+
+/** The relabel actions of Prometheus 3 (https://prometheus.io/docs/prometheus/latest/configuration/configuration/#relabel_config). */
+export const RELABEL_ACTIONS = ['replace', 'keep', 'drop', 'keepequal', 'dropequal', 'hashmod', 'labelmap', 'labeldrop', 'labelkeep', 'lowercase', 'uppercase'] as const;
+
+/**
+ * `target_label` of a `replace` may hold `$1`/`${name}` references, which Prometheus expands before checking the
+ * name (its `relabelTargetLegacy` pattern); the other actions that write a label take a plain label name.
+ */
+const RELABEL_TARGET = /^(?:(?:[a-zA-Z_]|\$(?:\{\w+\}|\w+))+\w*)+$/;
+
+/** A regular expression RE2 (Prometheus, Alertmanager) compiles: the RE2 grammar of regexProblems. */
+export function re2Problems(value: unknown, path: string): ConfigProblem[] {
+  return regexProblems(value, path);
+}
+
+/**
+ * One relabel rule as Prometheus' config loader checks it: a known action, valid source label names, a regex RE2
+ * compiles, a target label where the action writes one (`replace`, `hashmod`, `lowercase`, `uppercase`), a modulus
+ * for `hashmod`, and no target for the actions that only filter.
+ */
+export function relabelConfigProblems(r: {
+  readonly action?: unknown;
+  readonly sourceLabels?: readonly unknown[];
+  readonly regex?: unknown;
+  readonly targetLabel?: unknown;
+  readonly modulus?: unknown;
+}, path: string): ConfigProblem[] {
+  if (r === null || typeof r !== 'object') return [{ path, message: 'must be a relabel rule { sourceLabels, regex, action, ... }', value: r, fix: 'pass an object.' }];
+  const problems: ConfigProblem[] = [];
+  const action = r.action ?? 'replace';
+  if (!(RELABEL_ACTIONS as readonly unknown[]).includes(action)) {
+    problems.push({ path: `${path}.action`, message: `is not a relabel action (${RELABEL_ACTIONS.join(', ')})`, value: r.action, fix: 'use one of them in lowercase, e.g. "keep".' });
+  }
+  (r.sourceLabels ?? []).forEach((l, i) => problems.push(...labelNameProblems(l, `${path}.sourceLabels[${i}]`, { allowReserved: true })));
+  if (r.regex !== undefined) problems.push(...re2Problems(r.regex, `${path}.regex`));
+  const writes = ['replace', 'hashmod', 'lowercase', 'uppercase'].includes(action as string);
+  if (writes && r.targetLabel === undefined) {
+    problems.push({ path: `${path}.targetLabel`, message: `is required by action "${String(action)}"`, fix: 'name the label to write, e.g. "service".' });
+  } else if (r.targetLabel !== undefined) {
+    if (!writes) problems.push({ path: `${path}.targetLabel`, message: `is not used by action "${String(action)}"`, value: r.targetLabel, fix: 'remove it.' });
+    else if (action === 'replace' ? typeof r.targetLabel !== 'string' || !RELABEL_TARGET.test(r.targetLabel) : labelNameProblems(r.targetLabel, path, { allowReserved: true }).length > 0) {
+      problems.push({ path: `${path}.targetLabel`, message: 'is not a label name (letters, digits and "_"; a replace may use $1 or ${name})', value: r.targetLabel, fix: `use e.g. "${sanitizeLabelName(String(r.targetLabel))}".` });
+    }
+  }
+  if (action === 'hashmod' && !(Number.isInteger(r.modulus) && (r.modulus as number) > 0)) {
+    problems.push({ path: `${path}.modulus`, message: 'must be a positive whole number for action "hashmod"', value: r.modulus, fix: 'set e.g. modulus: 2.' });
+  }
+  return problems;
+}
+
+/** An HTTP path Prometheus scrapes (`metrics_path`): starts with "/", no query or fragment (params go in `params`). */
+export function metricsPathProblems(value: unknown, path: string): ConfigProblem[] {
+  if (typeof value === 'string' && value.startsWith('/') && !/[?#\s]/.test(value)) return [];
+  return [{ path, message: 'must be an HTTP path starting with "/", without "?", "#" or spaces', value, fix: 'write e.g. "/metrics" (query parameters go in params).' }];
+}

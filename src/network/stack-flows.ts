@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
-import { IJaeger, ILoki, IPrometheus } from '../common/endpoints';
+import { IAlertmanager, IJaeger, ILoki, IPrometheus } from '../common/endpoints';
 import { ConfigError } from '../common/errors';
 import { INetworkComponent, NetworkPeer, NetworkPort, portsOf } from './peer';
+import type { WorkloadMonitorModel } from '../components/prometheus/workload-monitor';
 import { NetworkModel, NetworkPolicyProps, StackComponentKey, networkModel } from './model';
 import { Flow, FlowEnd, componentEnd, componentPolicies, componentPolicy, defaultDenyPolicy, dnsPolicy, peersEnd } from './policy';
 import type * as k8s from '../../imports/k8s';
@@ -12,10 +13,27 @@ import type * as k8s from '../../imports/k8s';
  * production profile's extra metrics port, Alertmanager's gossip when clustered) is allowed wherever that role is.
  */
 
+/** A scrape target outside the stack that Prometheus must reach (a typed workload monitor). */
+export interface ScrapeTargetFlow {
+  /** For the reason of the rule. */
+  readonly name: string;
+  /** The target's pods. */
+  readonly peers: readonly NetworkPeer[];
+  /** Its metrics port; empty: every port. */
+  readonly ports: readonly NetworkPort[];
+}
+
 /** The stack's components as the network sees them: in-stack ones declare their network, external ones are URLs. */
 export interface StackNetworkInput {
-  readonly prometheus: INetworkComponent & IPrometheus;
-  readonly alertmanager?: INetworkComponent;
+  /** The in-stack Prometheus, or (operator mode) the operator's, known by URL. */
+  readonly prometheus: IPrometheus | (INetworkComponent & IPrometheus);
+  /**
+   * Who scrapes the stack's components when Prometheus is not in the stack (operator mode: the operator's Prometheus
+   * pods). @default - every pod of every namespace
+   */
+  readonly scrapers?: NetworkPeer;
+  /** The in-stack Alertmanager, or one known by URL (Grafana reads it). */
+  readonly alertmanager?: IAlertmanager | (INetworkComponent & IAlertmanager);
   readonly grafana?: INetworkComponent;
   readonly loki?: ILoki | (INetworkComponent & ILoki);
   readonly jaeger?: IJaeger | (INetworkComponent & IJaeger);
@@ -26,12 +44,27 @@ export interface StackNetworkInput {
   readonly blackboxExporter?: INetworkComponent;
   /** The database and broker exporters (src/components/databases), each with its policy name. @default - none */
   readonly databases?: readonly NamedNetworkComponent[];
+  /** Workload monitors: Prometheus may reach each one's pods on its port (read when the flows are computed). */
+  readonly scrapeTargets?: readonly ScrapeTargetFlow[];
 }
 
 /** A component the stack holds a list of (database exporters): its policy's name and its network. */
 export interface NamedNetworkComponent extends INetworkComponent {
   /** The policy's name: the component's `app.kubernetes.io/instance`. */
   readonly name: string;
+}
+
+/**
+ * The flow of a typed workload monitor: its pods (by the selector, for `target: 'pods'`; every pod of its namespaces
+ * for a Service's endpoints, whose selector names the Service) on its port. A numbered port is that port; a named
+ * container port is that name (a NetworkPolicy's named port is the destination pod's); a Service port's name does
+ * not say which container port it forwards to, so it allows every port of those pods.
+ */
+export function workloadMonitorFlow(m: WorkloadMonitorModel): ScrapeTargetFlow {
+  const podLabels = m.target === 'pods' ? m.selector : undefined;
+  const peers = m.namespaces.length > 0 ? m.namespaces.map((ns) => NetworkPeer.namespace(ns, podLabels)) : [NetworkPeer.allNamespaces(podLabels)];
+  const ports: NetworkPort[] = typeof m.port === 'number' ? [{ port: m.port }] : m.target === 'pods' ? [{ port: m.port }] : [];
+  return { name: m.name, peers, ports };
 }
 
 function inStack(value: object | undefined): value is INetworkComponent {
@@ -96,13 +129,18 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     toBackend(g, 'prometheus', input.prometheus.queryUrl, 'query', 'Grafana queries Prometheus');
     if (input.loki) toBackend(g, 'loki', input.loki.queryUrl, 'query', 'Grafana queries Loki');
     if (input.jaeger) toBackend(g, 'jaeger', input.jaeger.queryUrl, 'query', 'Grafana queries Jaeger');
-    if (input.alertmanager) add(g, end('alertmanager'), portsOf(net('alertmanager'), 'query'), 'Grafana reads alerts and silences from Alertmanager');
+    if (inStack(input.alertmanager)) add(g, end('alertmanager'), portsOf(net('alertmanager'), 'query'), 'Grafana reads alerts and silences from Alertmanager');
+    else if (input.alertmanager) {
+      const e = external(input.alertmanager.url);
+      add(g, e.end, e.ports, 'Grafana reads alerts and silences from Alertmanager (external)');
+    }
     if (model.ingressController) add(peersEnd([model.ingressController]), g, portsOf(net('grafana'), 'ui'), 'people open Grafana through the ingress controller');
   }
 
-  // Alerting.
-  const prom = end('prometheus');
-  if (input.alertmanager) {
+  // Alerting. Without an in-stack Prometheus (operator mode), the operator's Prometheus pods scrape the components.
+  const promInStack = inStack(input.prometheus);
+  const prom = promInStack ? end('prometheus') : peersEnd([input.scrapers ?? NetworkPeer.allNamespaces()]);
+  if (promInStack && inStack(input.alertmanager)) {
     const am = end('alertmanager');
     add(prom, am, portsOf(net('alertmanager'), 'alerts'), 'Prometheus sends alerts to every Alertmanager replica');
     add(am, am, portsOf(net('alertmanager'), 'peers'), 'Alertmanager replicas gossip silences and the notification log');
@@ -112,9 +150,12 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
   // Scraping: every component's metrics ports, the probes, the kubelets, and the applications.
   for (const { name, component: c } of networkComponents(input)) add(prom, end(name), portsOf(c.network, 'metrics'), `Prometheus scrapes ${name}`);
   if (input.blackboxExporter) add(prom, end('blackboxExporter'), portsOf(net('blackboxExporter'), 'probe'), 'Prometheus asks blackbox-exporter for probes');
-  const nodePorts = (net('prometheus').nodePorts ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }) as NetworkPort);
-  if (nodePorts.length > 0) add(prom, peersEnd(model.nodes), nodePorts, 'Prometheus scrapes every kubelet (cAdvisor)');
-  add(prom, peersEnd([NetworkPeer.allNamespaces()]), model.scrapePorts, 'Prometheus scrapes annotated pods and Services in every namespace');
+  if (promInStack) {
+    const nodePorts = (net('prometheus').nodePorts ?? []).map((p) => ({ port: p.port, protocol: p.protocol ?? 'TCP' }) as NetworkPort);
+    if (nodePorts.length > 0) add(prom, peersEnd(model.nodes), nodePorts, 'Prometheus scrapes every kubelet (cAdvisor)');
+    add(prom, peersEnd([NetworkPeer.allNamespaces()]), model.scrapePorts, 'Prometheus scrapes annotated pods and Services in every namespace');
+    for (const t of input.scrapeTargets ?? []) add(prom, peersEnd(t.peers), t.ports, `Prometheus scrapes ${t.name} (a workload monitor)`);
+  }
   if (input.blackboxExporter) add(end('blackboxExporter'), peersEnd(model.probeTargets), [], 'blackbox-exporter probes the endpoints of probe-based SLOs');
 
   // Databases and brokers: Prometheus scrapes each exporter, and each exporter reaches its database (its egress).

@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { ConfigError, ConfigWarning, emitWarnings } from '../common/errors';
 import { RuleFile } from '../common/rules';
-import { Alertmanager } from '../components/alertmanager';
+import { InhibitRule } from '../components/alertmanager';
 import { BlackboxExporter } from '../components/exporters';
 import { Grafana } from '../components/grafana';
-import { Prometheus } from '../components/prometheus';
+import { IPrometheusSink } from '../components/prometheus';
 import { SloDashboardsMode, sloCatalogDashboards } from './dashboards';
 import { buildSloModel, SloModel, SloModelOptions } from './model';
 import { generateSloRuleFiles, sloInhibitRules } from './rules';
@@ -31,10 +31,13 @@ export type SloCatalogOptions = Omit<SloModelOptions, 'evaluationInterval'> & {
 export interface ServiceLevelObjectivesProps extends SloCatalogOptions {
   /** The service catalog. */
   readonly services: readonly ServiceSpec[];
-  /** Receives the generated rule files; its evaluation interval is the one the rules are proven at. */
-  readonly prometheus: Prometheus;
-  /** Receives the page-inhibits-ticket rule. @default - no inhibition */
-  readonly alertmanager?: Alertmanager;
+  /**
+   * Receives the generated rule files (the in-stack Prometheus, or the operator's resources); its evaluation interval
+   * is the one the rules are proven at.
+   */
+  readonly prometheus: IPrometheusSink;
+  /** Receives the page-inhibits-ticket rule (an Alertmanager, or operator mode's AlertmanagerConfig). @default - no inhibition */
+  readonly alertmanager?: { addInhibitRule(rule: InhibitRule): unknown };
   /** Receives the SLO dashboards. @default - no dashboards */
   readonly grafana?: Grafana;
   /** Probes services whose availability SLI is `probe`. @default - probe-based SLIs fail synth */

@@ -45,7 +45,7 @@ describe('sloDetailDashboard: one templated dashboard for every SLO', () => {
     expect(toJson(sloDetailDashboard(slos))).toBe(toJson(sloDetailDashboard(slos)));
     expect(toJson(sloDetailDashboard([...slos].reverse()))).toBe(toJson(sloDetailDashboard(slos)));
     expect(d).toMatchObject({ uid: SLO_DETAIL_UID, title: 'SLO detail' });
-    expect(SLO_DETAIL_UID).toBe('slo-detail');
+    expect(SLO_DETAIL_UID).toBe('obs-slo-detail');
   });
 
   test('THEN it has single-select service and slo variables from sloth_slo_info, slo narrowed to the service', () => {
@@ -148,10 +148,10 @@ describe('sloCatalogDashboards: the dashboards option of the SLO catalog', () =>
   const uids = (mode?: Parameters<typeof sloCatalogDashboards>[1]): string[] => sloCatalogDashboards(catalogModel, mode).map((x) => x.uid!);
 
   test('default, true and "templated" give the overview and the detail dashboard; "per-service" one per service; false none', () => {
-    expect(uids()).toEqual(['slo-overview', 'slo-detail']);
-    expect(uids(true)).toEqual(['slo-overview', 'slo-detail']);
-    expect(uids('templated')).toEqual(['slo-overview', 'slo-detail']);
-    expect(uids('per-service')).toEqual(['slo-overview', 'slo-svc-0000', 'slo-svc-0001', 'slo-svc-0002', 'slo-svc-0003', 'slo-svc-0004']);
+    expect(uids()).toEqual(['obs-slo-overview', 'obs-slo-detail']);
+    expect(uids(true)).toEqual(['obs-slo-overview', 'obs-slo-detail']);
+    expect(uids('templated')).toEqual(['obs-slo-overview', 'obs-slo-detail']);
+    expect(uids('per-service')).toEqual(['obs-slo-overview', 'obs-slo-svc-0000', 'obs-slo-svc-0001', 'obs-slo-svc-0002', 'obs-slo-svc-0003', 'obs-slo-svc-0004']);
     expect(uids(false)).toEqual([]);
     expect(() => sloCatalogDashboards(catalogModel, 'all' as never)).toThrow(/slo\.dashboards.*must be true, false, "templated" or "per-service"/);
   });
@@ -200,11 +200,11 @@ describe('sloDetailDashboard queries evaluated by promtool, with the variables s
 });
 
 describe('overview links into the templated detail dashboard', () => {
-  test('Service and SLO cells open slo-detail on the clicked row', () => {
+  test('Service and SLO cells open the detail dashboard on the clicked row', () => {
     const { sloOverviewDashboard } = require('../../src/slo/dashboards');
     const slo = sloDefinitions([{ service: 'shop', name: 'errors', objective: 99.9, page: false, ticket: false }])[0];
-    const json = JSON.stringify(sloOverviewDashboard([slo], { detailUid: 'slo-detail' }));
-    expect(json).toContain('/d/slo-detail?var-service=${__data.fields[\\"Service\\"]}&var-slo=${__data.fields[\\"SLO\\"]}');
+    const json = JSON.stringify(sloOverviewDashboard([slo], { detailUid: 'obs-slo-detail' }));
+    expect(json).toContain('/d/obs-slo-detail?var-service=${__data.fields[\\"Service\\"]}&var-slo=${__data.fields[\\"SLO\\"]}');
     expect(JSON.stringify(sloOverviewDashboard([slo]))).toContain('/dashboards?tag=slo-service&query=${__value.text}');
   });
 });

@@ -114,13 +114,13 @@ function expectGridWithoutOverlaps(d: any): void {
 // ---------------------------------------------------------------------------------------------------------------
 
 describe('sloDashboardUid', () => {
-  test('is slo-<service> when that is a valid Grafana uid', () => {
-    expect(sloDashboardUid('order-service')).toBe('slo-order-service');
-    expect(sloDashboardUid('a'.repeat(36))).toBe(`slo-${'a'.repeat(36)}`);
+  test('is obs-slo-<service> when that is a valid Grafana uid', () => {
+    expect(sloDashboardUid('order-service')).toBe('obs-slo-order-service');
+    expect(sloDashboardUid('a'.repeat(32))).toBe(`obs-slo-${'a'.repeat(32)}`);
   });
 
   test.each([
-    ['a name one character too long', 'a'.repeat(37)],
+    ['a name one character too long', 'a'.repeat(33)],
     ['a 63-character Kubernetes name', `payments-${'x'.repeat(54)}`],
     ['a name with dots', 'checkout.v2.internal'],
     ['the overview\'s own name', 'overview'],
@@ -129,7 +129,7 @@ describe('sloDashboardUid', () => {
     // WHEN
     const uid = sloDashboardUid(service);
     // THEN
-    expect(uid).toMatch(/^slo-([A-Za-z0-9_-]+-)?[0-9a-f]{8}$/);
+    expect(uid).toMatch(/^obs-slo-([A-Za-z0-9_-]+-)?[0-9a-f]{8}$/);
     expect(uid.length).toBeLessThanOrEqual(40);
     expect(uid).not.toBe(SLO_OVERVIEW_UID);
     expect(sloDashboardUid(service)).toBe(uid);
@@ -143,7 +143,7 @@ describe('sloDashboardUid', () => {
     const b = sloDashboardUid(`${prefix}us-east`);
     // THEN
     expect(a).not.toBe(b);
-    expect(a.startsWith('slo-inventory-reservation-co')).toBe(true);
+    expect(a.startsWith('obs-slo-inventory-reservation-')).toBe(true);
     expect(a).toHaveLength(40);
   });
 
@@ -161,7 +161,7 @@ describe('sloDashboardUid', () => {
 describe('sloServiceDashboard', () => {
   test('has the service\'s stable uid, a title, SLO tags and a link to the overview', () => {
     const d = orderDashboard();
-    expect(d).toMatchObject({ uid: 'slo-order-service', title: 'SLOs / order-service', tags: ['observability-stack', 'slo', 'slo-service'] });
+    expect(d).toMatchObject({ uid: 'obs-slo-order-service', title: 'SLOs / order-service', tags: ['observability-stack', 'slo', 'slo-service'] });
     expect(d.links).toEqual([expect.objectContaining({ title: 'SLO overview', type: 'link', url: `/d/${SLO_OVERVIEW_UID}`, keepTime: true })]);
     expect(d.links[0]).not.toHaveProperty('placement');
   });
@@ -486,7 +486,7 @@ describe('sloDashboards', () => {
 
   test('keeps each service\'s SLOs on its own dashboard', () => {
     const [, billing, order] = sloDashboards(serviceModels([...ORDER_SLOS, TICKET_ONLY_28D])).map(model);
-    expect(billing.uid).toBe('slo-billing');
+    expect(billing.uid).toBe('obs-slo-billing');
     expect(order.panels.filter((p: any) => p.type === 'row')).toHaveLength(3);
   });
 });

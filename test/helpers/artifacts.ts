@@ -1,3 +1,5 @@
+import { operatorScrapeJobs } from './operator-emulator';
+import { ruleFileOfPrometheusRule } from '../../src/operator/rules';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -113,7 +115,8 @@ function globToRegExp(glob: string): RegExp {
 export function ruleMountProblems(objects: readonly K8sObject[]): string[] {
   const out: string[] = [];
   const prometheus = objects.find((o) => o.kind === 'StatefulSet' && podSpecOf(o).containers.some((c: any) => (c.args ?? []).some((a: string) => a.startsWith('--config.file=') && a.endsWith('prometheus.yml'))));
-  if (!prometheus) return ['no Prometheus StatefulSet in the chart'];
+  // Operator mode: the rules are PrometheusRules, which the operator mounts into its Prometheus.
+  if (!prometheus) return objects.some((o) => o.kind === 'PrometheusRule') && ![...configFiles(objects).keys()].some((k) => k.endsWith('.rules.yml')) ? [] : ['no Prometheus StatefulSet in the chart'];
   const config = parseYaml(configFile(objects, 'prometheus.yml'));
   const globs: string[] = config.rule_files ?? [];
   const loaded = new Set<string>();
@@ -162,10 +165,19 @@ export function dashboardMountProblems(objects: readonly K8sObject[]): string[] 
 export function upstreamCheckerProblems(objects: readonly K8sObject[]): string[] {
   const out: string[] = [];
   const files = configFiles(objects);
-  const rules = Object.fromEntries([...files].filter(([k]) => k.endsWith('.rules.yml')).map(([k, v]) => [`rules/${k.split('/')[1]}`, v]));
+  // Operator mode (no prometheus.yml): the rules held by the PrometheusRules, and the scrape jobs the operator makes
+  // of the monitors (test/helpers/operator-emulator.ts).
+  const operator = ![...files.keys()].some((k) => k.endsWith('/prometheus.yml')) && objects.some((o) => o.kind === 'PrometheusRule');
+  const rules = operator
+    ? Object.fromEntries(objects.filter((o) => o.kind === 'PrometheusRule').map((o) => [`rules/${o.metadata.name}.rules.yml`, ruleFileOfPrometheusRule(o)]))
+    : Object.fromEntries([...files].filter(([k]) => k.endsWith('.rules.yml')).map(([k, v]) => [`rules/${k.split('/')[1]}`, v]));
   const dir = writeTree(rules);
-  const promDir = writeTree({ 'prometheus.yml': promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir) });
-  const config = promtool(['check', 'config', join(promDir, 'prometheus.yml')]);
+  const promDir = writeTree({
+    'prometheus.yml': operator
+      ? yaml.dump(JSON.parse(JSON.stringify({ scrape_configs: operatorScrapeJobs(objects) })), { lineWidth: -1, noRefs: true })
+      : promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir),
+  });
+  const config = promtool(['check', 'config', ...(operator ? ['--syntax-only'] : []), join(promDir, 'prometheus.yml')]);
   if (config.status !== 0) out.push(`promtool check config: ${config.output.trim()}`);
   const ruleFiles = Object.keys(rules).map((f) => join(dir, f));
   if (ruleFiles.length > 0) {

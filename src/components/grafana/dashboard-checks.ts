@@ -215,7 +215,7 @@ function checkAnnotations(list: unknown, path: string, ctx: Context): void {
 
 /**
  * Every problem of a dashboard model (as provisioned: the JSON parsed back) against the datasources Grafana is given.
- * `path` names the dashboard, e.g. `observability/Grafana.dashboards[slo-overview]`.
+ * `path` names the dashboard, e.g. `observability/Grafana.dashboards[obs-slo-overview]`.
  */
 export function dashboardProblems(model: unknown, datasources: readonly GrafanaDatasource[], path: string): ConfigProblem[] {
   if (!isObject(model)) return [{ path, message: 'must be a dashboard object', value: model, fix: 'pass new DashboardBuilder(...).build().' }];

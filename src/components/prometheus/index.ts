@@ -7,3 +7,5 @@ export * from './scrape-config';
 export * from './relabel';
 export * from './scrape-jobs';
 export * from './platform-alerts';
+export * from './sink';
+export * from './workload-monitor';

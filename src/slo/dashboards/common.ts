@@ -4,6 +4,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { checksum } from '../../common/serialize';
 import { DASHBOARD_UID, DASHBOARD_UID_MAX } from '../../components/grafana/config';
 import { ALERT_LABELS, SLO_METRICS, SLOTH_SEVERITY } from '../../conventions';
+import { SLO_DASHBOARD_UIDS } from '../../conventions';
 import { colourSteps, statPanel, timeseriesPanel, type ThresholdStep } from '../../dashboards/panels';
 import { promQuery, selector } from '../../dashboards/queries';
 import { AlertTier, AlertWindow } from '../burn-rate';
@@ -16,11 +17,11 @@ import { firingAlertsCountExpr, labelEquals } from './queries';
  * an SLO again.
  */
 
-/** The overview's stable uid. */
-export const SLO_OVERVIEW_UID = 'slo-overview';
+/** The overview's stable uid (SLO_DASHBOARD_UIDS). */
+export const SLO_OVERVIEW_UID = SLO_DASHBOARD_UIDS.overview;
 
-/** Prefix of the per-service dashboards' uids (`slo-<service>`). */
-export const SLO_SERVICE_UID_PREFIX = 'slo-';
+/** Prefix of the per-service dashboards' uids (`obs-slo-<service>`). */
+export const SLO_SERVICE_UID_PREFIX = SLO_DASHBOARD_UIDS.servicePrefix;
 
 /** Tags: every SLO dashboard carries `slo`; the per-service ones also `slo-service` (the overview's link menu lists them). */
 export const SLO_DASHBOARD_TAGS = { all: 'slo', service: 'slo-service', stack: 'observability-stack' } as const;
@@ -59,8 +60,8 @@ const TIER_ORDER: Record<AlertTier, number> = { page: 0, ticket: 1 };
 const HASH_LENGTH = 8;
 
 /**
- * The uid of a service's SLO dashboard: `slo-<service>` when that is a valid Grafana uid (≤ 40 characters of letters,
- * digits, `-`, `_`) and not the overview's; otherwise `slo-<service, cleaned and cut>-<8 hex digits of its sha256>`,
+ * The uid of a service's SLO dashboard: `obs-slo-<service>` when that is a valid Grafana uid (≤ 40 characters of letters,
+ * digits, `-`, `_`) and not the overview's; otherwise `obs-slo-<service, cleaned and cut>-<8 hex digits of its sha256>`,
  * stable across builds and at most 40 characters.
  */
 export function sloDashboardUid(service: string): string {

@@ -4,6 +4,7 @@ import * as units from '@grafana/grafana-foundation-sdk/units';
 import { PromDuration } from '../../common/duration';
 import { ConfigError } from '../../common/errors';
 import { SLO_LABELS, SLO_METRICS } from '../../conventions';
+import { SLO_DASHBOARD_UIDS } from '../../conventions';
 import { dashboardLink } from '../../dashboards/links';
 import { colourSteps, statPanel, timeseriesPanel, type ThresholdStep } from '../../dashboards/panels';
 import { promQuery, selector } from '../../dashboards/queries';
@@ -34,7 +35,7 @@ import {
 import { budgetRemainingPercentExpr, burnRateExpr, labelEquals, periodSliPercentExpr, sliPercentExpr } from './queries';
 
 /**
- * The templated SLO detail dashboard (uid `slo-detail`), the way Sloth and Pyrra ship it: ONE dashboard whose `service`
+ * The templated SLO detail dashboard (uid `obs-slo-detail`), the way Sloth and Pyrra ship it: ONE dashboard whose `service`
  * and `slo` variables pick the SLO shown, instead of one dashboard per service. Its size depends only on the distinct
  * alert window tables and periods of the SLOs given (e.g. the 30d and 28d workbook tables), never on how many services
  * or SLOs there are: with 1000 services the per-service dashboards are ~78 MB of JSON, this one a few tens of KB.
@@ -48,8 +49,8 @@ import { budgetRemainingPercentExpr, burnRateExpr, labelEquals, periodSliPercent
  *   Caveat: an SLO of that period whose tier is disabled still shows the tier's threshold line.
  */
 
-/** The detail dashboard's stable uid. */
-export const SLO_DETAIL_UID = 'slo-detail';
+/** The detail dashboard's stable uid (SLO_DASHBOARD_UIDS; not Sloth's `slo-detail`, so both can be provisioned). */
+export const SLO_DETAIL_UID = SLO_DASHBOARD_UIDS.detail;
 
 /** The detail dashboard's title. */
 export const SLO_DETAIL_TITLE = 'SLO detail';
@@ -114,7 +115,7 @@ function dashedLine(colour: string): dashboard.DynamicConfigValue[] {
 }
 
 /**
- * The templated SLO detail dashboard (uid `slo-detail`, title `SLO detail`): single-select `service` and `slo`
+ * The templated SLO detail dashboard (uid `obs-slo-detail`, title `SLO detail`): single-select `service` and `slo`
  * variables from `sloth_slo_info`, and for the selected SLO the panels of a per-service dashboard's row — SLI against
  * the objective, period SLI, error budget left (now and over time), firing alerts, current and period burn rate, and
  * one burn-rate panel per distinct (long, short) alert window pair with each period's factor as a series.

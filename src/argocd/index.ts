@@ -1,0 +1,3 @@
+export * from './sync-waves';
+export * from './application';
+export * from './layout';
