@@ -74,6 +74,9 @@ export type { JaegerEndpoints } from './components/jaeger/jaeger';
 
 // The OpenTelemetry Collector.
 export { OtelCollectorAgent, OtelCollectorGateway } from './components/otel-collector';
+export { OtelCollectorTailSampler } from './components/otel-collector/tiers';
+export type { ITraceSampler, OtelCollectorTailSamplerModel, OtelCollectorTailSamplerProps } from './components/otel-collector/tiers';
+export type { TailSamplingModel, TailSamplingProps } from './components/otel-collector/tail-sampling';
 export type { IOtlpGateway, OtelCollectorAgentModel, OtelCollectorAgentProps, OtelCollectorGatewayModel, OtelCollectorGatewayProps } from './components/otel-collector/model';
 export type { BatchProcessorConfig, CollectorConfig, ComponentId, ContainerParserOperator, DebugExporterConfig, ExporterConfig, ExtensionConfig, FieldExtractConfig, FileStorageExtensionConfig, FilelogOperator, FilelogReceiverConfig, HealthCheckExtensionConfig, K8sAttributesProcessorConfig, MemoryLimiterProcessorConfig, OpenComponentConfig, OtlpExporterConfig, OtlpHttpExporterConfig, OtlpReceiverConfig, PipelineConfig, PodAssociationSource, ProcessorConfig, ReceiverConfig, ServiceConfig, SignalType, TelemetryConfig, TlsClientConfig } from './components/otel-collector/config';
 

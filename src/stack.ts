@@ -11,6 +11,8 @@ import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
 import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
+import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatencyThresholds } from './components/otel-collector/tiers';
+import { allSlos, buildSloModel } from './slo/model';
 import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
 import { WorkloadMonitorModel, WorkloadMonitorProps, workloadMonitorModel, workloadMonitorScrapeConfig } from './components/prometheus/workload-monitor';
 import { applySyncWaves, SyncWaveProps } from './argocd/sync-waves';
@@ -55,6 +57,14 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly jaeger?: Tuning<JaegerProps> | IJaeger | false;
   /** Tune the collector gateway, or `false` to leave out both collector tiers. */
   readonly otelGateway?: Tuning<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'> | false;
+  /**
+   * Scale-out traces (issue 15): a tail-sampling tier between the gateway and Jaeger. The gateway becomes the
+   * load-balancing tier (trace-id routing over the sampler's headless Service, `k8s` resolver); the sampler keeps
+   * errors, traces slower than each service's latency SLO threshold (from `services`, unless
+   * `sampling.serviceLatencyThresholds` is given) and a probabilistic baseline. Needs the gateway and Jaeger.
+   * @default - off: the gateway exports every trace to Jaeger
+   */
+  readonly traceSampling?: Tuning<OtelCollectorTailSamplerProps, 'jaeger'>;
   /** Tune the collector node agent, or `false` to leave it out (applications then send OTLP to the gateway). */
   readonly otelAgent?: Tuning<OtelCollectorAgentProps, 'gateway'> | false;
   /** Tune node-exporter, or `false` to leave it out. */
@@ -135,6 +145,8 @@ export class ObservabilityStack extends Chart {
   /** The in-stack Jaeger, or the external one given. */
   public readonly jaeger?: IJaeger;
   public readonly otelGateway?: OtelCollectorGateway;
+  /** The tail-sampling tier (`traceSampling`). */
+  public readonly otelSampler?: OtelCollectorTailSampler;
   public readonly otelAgent?: OtelCollectorAgent;
   public readonly nodeExporter?: NodeExporter;
   public readonly kubeStateMetrics?: KubeStateMetrics;
@@ -196,9 +208,28 @@ export class ObservabilityStack extends Chart {
       this.jaeger = isEndpoint<IJaeger>(props.jaeger, 'otlpGrpcEndpoint') ? props.jaeger : new Jaeger(this, 'Jaeger', { ...props.jaeger });
     }
 
+    if (props.traceSampling) {
+      if (!this.jaeger || props.otelGateway === false) {
+        throw new ConfigError({
+          path: `${this.node.path}.traceSampling`,
+          message: 'needs the collector gateway (the load-balancing tier) and a Jaeger to export the kept traces to',
+          value: { otelGateway: props.otelGateway === false ? false : 'on', jaeger: this.jaeger ? 'on' : false },
+          fix: 'keep otelGateway and jaeger, or drop traceSampling.',
+        });
+      }
+      const sampling = props.traceSampling.sampling ?? {};
+      const thresholds =
+        sampling.serviceLatencyThresholds ?? serviceLatencyThresholds(allSlos(buildSloModel(props.services ?? [], props.slo ?? {}, `${this.node.path}.services`)), sampling.latencyThreshold);
+      this.otelSampler = new OtelCollectorTailSampler(this, 'OtelSampler', {
+        ...props.traceSampling,
+        sampling: { ...sampling, serviceLatencyThresholds: thresholds },
+        jaeger: this.jaeger,
+      });
+    }
     if (props.otelGateway !== false) {
       this.otelGateway = new OtelCollectorGateway(this, 'OtelGateway', {
         ...props.otelGateway,
+        traceSampler: this.otelSampler,
         jaeger: this.jaeger,
         loki: this.loki,
         prometheus: prometheusEndpoint,
@@ -271,6 +302,7 @@ export class ObservabilityStack extends Chart {
           loki: this.loki,
           jaeger: this.jaeger,
           otelGateway: this.otelGateway,
+          otelSampler: this.otelSampler,
           otelAgent: this.otelAgent,
           nodeExporter: this.nodeExporter,
           kubeStateMetrics: this.kubeStateMetrics,

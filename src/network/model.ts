@@ -10,6 +10,7 @@ export type StackComponentKey =
   | 'loki'
   | 'jaeger'
   | 'otelGateway'
+  | 'otelSampler'
   | 'otelAgent'
   | 'nodeExporter'
   | 'kubeStateMetrics'
@@ -22,6 +23,7 @@ export const STACK_COMPONENT_KEYS: readonly StackComponentKey[] = [
   'loki',
   'jaeger',
   'otelGateway',
+  'otelSampler',
   'otelAgent',
   'nodeExporter',
   'kubeStateMetrics',

@@ -38,6 +38,8 @@ export interface StackNetworkInput {
   readonly loki?: ILoki | (INetworkComponent & ILoki);
   readonly jaeger?: IJaeger | (INetworkComponent & IJaeger);
   readonly otelGateway?: INetworkComponent;
+  /** The tail-sampling tier (scale-out traces): the gateway load-balances traces onto it, it exports to Jaeger. */
+  readonly otelSampler?: INetworkComponent;
   readonly otelAgent?: INetworkComponent;
   readonly nodeExporter?: INetworkComponent;
   readonly kubeStateMetrics?: INetworkComponent;
@@ -85,7 +87,7 @@ function external(address: string): { end: FlowEnd; ports: NetworkPort[] } {
 
 /** The in-stack components, by key, in a stable order. */
 export function networkComponents(input: StackNetworkInput): { name: StackComponentKey; component: INetworkComponent }[] {
-  const keys: StackComponentKey[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger', 'otelGateway', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter'];
+  const keys: StackComponentKey[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger', 'otelGateway', 'otelSampler', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter'];
   return keys.flatMap((name) => {
     const value = input[name] as object | undefined;
     return inStack(value) ? [{ name, component: value }] : [];
@@ -118,7 +120,11 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
   if (input.otelAgent && input.otelGateway) add(end('otelAgent'), end('otelGateway'), portsOf(net('otelGateway'), 'otlp'), 'the node agents forward to the gateway');
   if (input.otelGateway) {
     const gw = end('otelGateway');
-    if (input.jaeger) toBackend(gw, 'jaeger', input.jaeger.otlpGrpcEndpoint, 'ingest', 'the gateway exports traces to Jaeger');
+    if (input.otelSampler) {
+      const sampler = end('otelSampler');
+      add(gw, sampler, portsOf(net('otelSampler'), 'otlp'), 'the gateway load-balances traces by trace id onto the tail-sampling replicas');
+      if (input.jaeger) toBackend(sampler, 'jaeger', input.jaeger.otlpGrpcEndpoint, 'ingest', 'the tail-sampling tier exports the kept traces to Jaeger');
+    } else if (input.jaeger) toBackend(gw, 'jaeger', input.jaeger.otlpGrpcEndpoint, 'ingest', 'the gateway exports traces to Jaeger');
     if (input.loki) toBackend(gw, 'loki', input.loki.otlpUrl, 'ingest', 'the gateway exports logs to Loki');
     toBackend(gw, 'prometheus', input.prometheus.otlpMetricsUrl, 'ingest', 'the gateway exports metrics to Prometheus (OTLP)');
   }

@@ -15,7 +15,7 @@ const PUBLIC_VALUES = [
   'KUBE_STATE_METRICS_DEFAULT_COLLECTORS', 'KUBE_STATE_METRICS_SENSITIVE_COLLECTORS', 'KafkaExporter',
   'KubeStateMetrics', 'Loki', 'MYSQL_ALERTS', 'Matcher', 'MysqlExporter', 'NetworkPeer', 'NodeExporter',
   'ORDER_SERVICE', 'ObservabilityApp', 'ObservabilityStack', 'OperatorAlertmanagerConfig', 'OtelCollectorAgent',
-  'OtelCollectorGateway', 'POSTGRES_ALERTS', 'PostgresExporter', 'PromDuration', 'Prometheus',
+  'OtelCollectorGateway', 'OtelCollectorTailSampler', 'POSTGRES_ALERTS', 'PostgresExporter', 'PromDuration', 'Prometheus',
   'PrometheusOperatorResources', 'REDIS_ALERTS', 'Receiver', 'RedisExporter', 'SEED_PLATFORM_ALERTS', 'SLO_CLASSES',
   'SYNC_WAVES', 'ServiceLevelObjectives', 'StackNetworkPolicies', 'TlsCertificate', 'VERSIONS', 'WINDOW_TABLES',
   'budgetConsumed', 'budgetMinutes', 'buildSloModel', 'burnRate', 'defaultInhibitRules', 'defaultReceivers',

@@ -12,6 +12,7 @@ import { TARGET_LABELS } from '../../conventions';
 import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
 import { COLLECTOR_APP_NAME } from './defaults';
 import { IOtlpGateway, OtelCollectorGatewayModel, OtelCollectorGatewayProps, otelCollectorGatewayModel } from './model';
+import { LOAD_BALANCER_EXPORTER, loadBalancerRbac, loadBalancingExporter } from './tiers';
 
 export type { OtelCollectorGatewayProps } from './model';
 
@@ -51,7 +52,13 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'gateway', version: image };
-    this.network = { pods: { namespace: this.namespace, podSelector: selectorLabels(identity) }, ports: { otlp: OTLP_PORTS, metrics: [METRICS_PORT] } };
+    // As the load-balancing tier, the k8s resolver watches the sampler's endpoints through the API server.
+    this.network = {
+      pods: { namespace: this.namespace, podSelector: selectorLabels(identity) },
+      ports: { otlp: OTLP_PORTS, metrics: [METRICS_PORT] },
+      callsApiServer: props.traceSampler !== undefined ? true : undefined,
+    };
+    const serviceAccount = props.traceSampler ? loadBalancerRbac(this, identity, this.namespace, props.traceSampler) : undefined;
     const mounts: MountSpec[] = [];
     if (model.tls) {
       const secretName = tlsSecret(this, 'Certificate', model.tls, { namespace: this.namespace, name, dnsNames: collectorDnsNames(name, this.namespace), labels: recommendedLabels(identity) });
@@ -72,6 +79,8 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
       replicas: model.replicas,
       containers: [parts.container],
       podAnnotations: parts.podAnnotations,
+      serviceAccount,
+      automountServiceAccountToken: serviceAccount !== undefined ? true : undefined,
     });
     this.service = stackService(this, 'Service', {
       identity,
@@ -83,7 +92,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
 }
 
 /** The gateway's pipelines (pure): one per backend given, each OTLP → memory_limiter → batch → that backend. */
-export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'>, path: string, tls = false): CollectorConfig {
+export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus' | 'traceSampler'>, path: string, tls = false): CollectorConfig {
   const exporters: Record<string, ExporterConfig> = {};
   const pipelines: Record<string, PipelineConfig> = {};
   const pipeline = (exporter: string): PipelineConfig => ({
@@ -91,7 +100,11 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     processors: ['memory_limiter', 'batch'],
     exporters: [exporter],
   });
-  if (props.jaeger) {
+  if (props.traceSampler) {
+    // Scale-out: every span of a trace to one tail-sampling replica, which exports the kept traces to Jaeger.
+    exporters[LOAD_BALANCER_EXPORTER] = loadBalancingExporter(props.traceSampler);
+    pipelines.traces = pipeline(LOAD_BALANCER_EXPORTER);
+  } else if (props.jaeger) {
     // Jaeger v2 is itself a collector: OTLP/gRPC, plaintext inside the cluster.
     exporters['otlp/jaeger'] = { type: 'otlp', endpoint: props.jaeger.otlpGrpcEndpoint, tls: { insecure: true } };
     pipelines.traces = pipeline('otlp/jaeger');
@@ -112,7 +125,7 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     throw new ConfigError({
       path,
       message: 'has no backend, so it would have no pipeline and the collector would refuse to start',
-      fix: 'pass at least one of jaeger (traces), loki (logs) or prometheus (metrics).',
+      fix: 'pass at least one of jaeger or traceSampler (traces), loki (logs) or prometheus (metrics).',
     });
   }
   return {

@@ -6,3 +6,5 @@ export * from './model';
 export * from './collector-pod';
 export * from './agent';
 export * from './gateway';
+export * from './tail-sampling';
+export * from './tiers';

@@ -8,6 +8,7 @@ import { ResourceSpec } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { SIGNAL_TYPES, SignalType } from './config';
 import { AGENT_DEFAULTS, GATEWAY_DEFAULTS } from './defaults';
+import type { ITraceSampler } from './tiers';
 
 /** A collector that says which signals it has pipelines for (the in-stack gateway). */
 export interface IOtlpGateway extends IOtlpReceiver {
@@ -22,6 +23,12 @@ function isGateway(r: IOtlpReceiver): r is IOtlpGateway {
 export interface OtelCollectorGatewayProps {
   /** Traces go to this Jaeger's OTLP/gRPC endpoint (plaintext in-cluster). @default - no traces pipeline */
   readonly jaeger?: IJaeger;
+  /**
+   * Scale-out: traces go to this tail-sampling tier instead (`loadbalancing` exporter, routing by trace id over its
+   * headless Service with the `k8s` resolver; the gateway gets a ServiceAccount and a Role to watch its endpoints),
+   * which exports the kept traces to Jaeger. See tiers.ts. @default - traces straight to `jaeger`
+   */
+  readonly traceSampler?: ITraceSampler;
   /** Logs go to this Loki's OTLP endpoint (`otlphttp`). @default - no logs pipeline */
   readonly loki?: ILoki;
   /** Metrics go to this Prometheus's OTLP receiver (`otlphttp` `metrics_endpoint`). @default - no metrics pipeline */
