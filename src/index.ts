@@ -68,8 +68,10 @@ export type { LokiModel, LokiProps } from './components/loki/model';
 export type { LokiCommonConfig, LokiCompactorConfig, LokiConfig, LokiConfigOptions, LokiLimitsConfig, LokiSchemaPeriod, LokiServerConfig } from './components/loki/config';
 export { Jaeger, JaegerStorage } from './components/jaeger';
 export type { JaegerModel, JaegerProps, JaegerStorageModel } from './components/jaeger/model';
-export type { JaegerBackend, JaegerBadgerBackend, JaegerConfig, JaegerConfigOptions, JaegerMemoryBackend } from './components/jaeger/config';
+export type { JaegerBackend, JaegerBadgerBackend, JaegerConfig, JaegerConfigOptions, JaegerMemoryBackend, JaegerSearchBackend } from './components/jaeger/config';
 export type { JaegerBadgerOptions, JaegerMemoryOptions } from './components/jaeger/storage';
+export type { JaegerSearchStorageModel, JaegerSearchStorageOptions } from './components/jaeger/elasticsearch';
+export type { RemoteSamplingModel, RemoteSamplingProps } from './components/jaeger/remote-sampling';
 export type { JaegerEndpoints } from './components/jaeger/jaeger';
 
 // The OpenTelemetry Collector.

@@ -308,6 +308,7 @@ export class ObservabilityStack extends Chart {
           kubeStateMetrics: this.kubeStateMetrics,
           blackboxExporter: this.blackboxExporter,
           databases: this.databases.map((d) => ({ name: d.model.name, network: d.network })),
+          jobs: this.jaeger instanceof Jaeger && this.jaeger.indexCleanerNetwork ? [this.jaeger.indexCleanerNetwork] : [],
           scrapeTargets: this.monitorFlows,
         },
       });

@@ -28,6 +28,9 @@ export const VERSIONS = {
   mysqldExporter: { repository: 'quay.io/prometheus/mysqld-exporter', tag: 'v0.19.0' },
   redisExporter: { repository: 'docker.io/oliver006/redis_exporter', tag: 'v1.88.0' },
   kafkaExporter: { repository: 'docker.io/danielqsj/kafka-exporter', tag: 'v1.9.0' },
+  // Jaeger's Elasticsearch/OpenSearch index cleaner (cmd/es-index-cleaner). Its images carry the v1 tag of the
+  // release: Jaeger's ci-release.yml builds the tool images with BRANCH=$(make echo-v1), and v1.73.0 is v2.10.0.
+  jaegerEsIndexCleaner: { repository: 'docker.io/jaegertracing/jaeger-es-index-cleaner', tag: '1.73.0' },
 } as const satisfies Record<string, ImageVersion>;
 
 export type ComponentName = keyof typeof VERSIONS;

@@ -123,9 +123,10 @@ export interface PodPeer {
  * - `metrics`: what Prometheus scrapes;
  * - `peers`: cluster traffic between the replicas (Alertmanager's gossip);
  * - `probe`: where Prometheus asks for probes (blackbox-exporter);
- * - `ui`: what people open (Grafana).
+ * - `ui`: what people open (Grafana);
+ * - `sampling`: where SDKs fetch their sampling strategies (Jaeger's remote_sampling extension).
  */
-export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'peers' | 'probe' | 'ui';
+export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'peers' | 'probe' | 'ui' | 'sampling';
 
 /**
  * What a component tells the network policies about itself: its pods and the ports it serves, by role, taken from

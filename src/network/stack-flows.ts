@@ -46,6 +46,11 @@ export interface StackNetworkInput {
   readonly blackboxExporter?: INetworkComponent;
   /** The database and broker exporters (src/components/databases), each with its policy name. @default - none */
   readonly databases?: readonly NamedNetworkComponent[];
+  /**
+   * Scheduled jobs of the stack's components (Jaeger's index cleaner), each with its policy name: only their declared
+   * egress is allowed. @default - none
+   */
+  readonly jobs?: readonly NamedNetworkComponent[];
   /** Workload monitors: Prometheus may reach each one's pods on its port (read when the flows are computed). */
   readonly scrapeTargets?: readonly ScrapeTargetFlow[];
 }
@@ -129,6 +134,9 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     toBackend(gw, 'prometheus', input.prometheus.otlpMetricsUrl, 'ingest', 'the gateway exports metrics to Prometheus (OTLP)');
   }
 
+  // Applications' SDKs fetch head-sampling strategies from Jaeger (remote_sampling), where it serves them.
+  if (inStack(input.jaeger)) add(peersEnd(model.otlpClients), end('jaeger'), portsOf(net('jaeger'), 'sampling'), 'applications fetch their sampling strategies from Jaeger');
+
   // Grafana reads every datasource.
   if (input.grafana) {
     const g = end('grafana');
@@ -171,6 +179,16 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     for (const out of db.network.egress ?? []) add(e, peersEnd(out.peers), out.ports, out.why);
   }
 
+  for (const job of input.jobs ?? []) {
+    const e = componentEnd(job.name, job.network);
+    for (const out of job.network.egress ?? []) add(e, peersEnd(out.peers), out.ports, out.why);
+  }
+
+  // Destinations outside the stack that components declare (Jaeger's Elasticsearch/OpenSearch cluster).
+  for (const { name, component: c } of networkComponents(input)) {
+    for (const out of c.network.egress ?? []) add(end(name), peersEnd(out.peers), out.ports, out.why);
+  }
+
   // The API server, for the components that call it.
   for (const { name, component: c } of networkComponents(input)) {
     if (c.network.callsApiServer) add(end(name), peersEnd(model.apiServer.peers), model.apiServer.ports, `${name} calls the Kubernetes API`);
@@ -206,7 +224,7 @@ export class StackNetworkPolicies extends Construct {
     this.input = props.input;
     const components = networkComponents(props.input);
     this.model = networkModel(props.policies, this.node.path, components.map((c) => c.name));
-    const databases = props.input.databases ?? [];
+    const databases = [...(props.input.databases ?? []), ...(props.input.jobs ?? [])];
     const namespaces = [...new Set([...components.map((c) => c.component.network.pods.namespace), ...databases.map((d) => d.network.pods.namespace)])];
     namespaces.forEach((ns, i) => {
       defaultDenyPolicy(this, `DefaultDeny-${i}`, ns);
@@ -232,6 +250,7 @@ export class StackNetworkPolicies extends Construct {
       const components = [
         ...networkComponents(this.input).map((c) => ({ name: c.name as string, network: c.component.network })),
         ...(this.input.databases ?? []).map((d) => ({ name: d.name, network: d.network })),
+        ...(this.input.jobs ?? []).map((d) => ({ name: d.name, network: d.network })),
       ];
       this.computed = componentPolicies(components, this.flows, this.model.nodes);
     }

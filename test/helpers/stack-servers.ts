@@ -17,6 +17,8 @@ import { collectorConfigWithLocalPaths, collectorConfigs, collectorPodEnv, jaege
  *   directory (promConfigWithLocalPaths, collectorConfigWithLocalPaths, jaegerConfigWithLocalPaths);
  * - Service DNS names of the backends in the gateway's exporters → the loopback address and port of the server
  *   started here, keeping the generated scheme and path (`/otlp`, `/api/v1/otlp/v1/metrics`);
+ * - the loadbalancing exporter's `k8s` resolver (it needs an API server's Endpoints) → the `static` resolver with the
+ *   loopback addresses of the sampling replicas started here; routing key, protocol, queue and retry as generated;
  * - Kubernetes discovery in prometheus.yml is kept as generated: with no API server here Prometheus logs that it
  *   cannot create it and runs on without those targets.
  */
@@ -144,6 +146,10 @@ export async function startGateway(objects: readonly K8sObject[], backends: Gate
   for (const [id, exporter] of Object.entries<any>(doc.exporters)) {
     const to = backends[id];
     if (!to) throw new Error(`no loopback backend given for exporter ${id}`);
+    if (exporter.resolver?.k8s) {
+      exporter.resolver = { static: { hostnames: to.split(',') } };
+      continue;
+    }
     for (const key of ['endpoint', 'traces_endpoint', 'metrics_endpoint', 'logs_endpoint']) {
       if (typeof exporter[key] !== 'string') continue;
       exporter[key] = /^https?:\/\//.test(exporter[key]) ? exporter[key].replace(/^(https?:\/\/)[^/]+/, `$1${to}`) : to;
@@ -157,6 +163,24 @@ export async function startGateway(objects: readonly K8sObject[], backends: Gate
   const health = doc.extensions.health_check;
   await waitForOk(`http://${LOOPBACK}:${ports[13133]}${health.path ?? '/'}`, server, 60_000);
   return { server, ports, dir, otlpHttpUrl: `http://${LOOPBACK}:${ports[4318]}` };
+}
+
+/**
+ * The tail-sampling tier (the Deployment `name`) with its generated config.yaml: listeners on loopback, the Jaeger
+ * exporter's endpoint → `jaegerOtlpGrpc`.
+ */
+export async function startSampler(objects: readonly K8sObject[], jaegerOtlpGrpc: string, name = 'otel-sampler'): Promise<Started & { otlpGrpc: string }> {
+  const config = collectorConfigs(objects).find((c) => c.name.startsWith(`${name}-config/`))!;
+  const dir = writeTree({});
+  const doc = collectorConfigWithLocalPaths(config.text, dir);
+  const ports = await portMap(listenPorts(doc));
+  toLoopback(doc, ports);
+  doc.exporters['otlp/jaeger'].endpoint = jaegerOtlpGrpc;
+  writeFileSync(join(dir, 'config.yaml'), yaml.dump(doc, { lineWidth: -1, noRefs: true }));
+  const args: string[] = containersOf(workload(objects, 'Deployment', name))[0].args.map((a: string) => (a.startsWith('--config=') ? `--config=${join(dir, 'config.yaml')}` : a));
+  const server = startServer('otelcol', args, { env: collectorPodEnv() });
+  await waitForOk(`http://${LOOPBACK}:${ports[13133]}${doc.extensions.health_check.path ?? '/'}`, server, 60_000);
+  return { server, ports, dir, otlpGrpc: `${LOOPBACK}:${ports[4317]}` };
 }
 
 /**

@@ -2,6 +2,8 @@ import { PromDuration } from '../../common/duration';
 import { toYaml } from '../../common/serialize';
 import { JAEGER_DEFAULTS, JAEGER_HEALTH_PATH, JAEGER_PATHS, JAEGER_PORTS, JAEGER_TRACE_STORE } from './defaults';
 import { JaegerModel } from './model';
+import { JaegerSearchStorageModel, isSearchStorage, searchBackendDocument } from './elasticsearch';
+import { SAMPLING_STRATEGIES_FILE, remoteSamplingExtension } from './remote-sampling';
 
 /**
  * Typed model of Jaeger v2's `config.yaml`. Jaeger v2 is an OpenTelemetry Collector distribution: the file has the
@@ -34,7 +36,10 @@ export interface JaegerBadgerBackend {
   readonly spansTtl: PromDuration;
 }
 
-export type JaegerBackend = JaegerMemoryBackend | JaegerBadgerBackend;
+/** Elasticsearch or OpenSearch, an external cluster (elasticsearch.ts). */
+export type JaegerSearchBackend = JaegerSearchStorageModel;
+
+export type JaegerBackend = JaegerMemoryBackend | JaegerBadgerBackend | JaegerSearchBackend;
 
 /** The typed model of Jaeger's `config.yaml`. */
 export interface JaegerConfig {
@@ -60,18 +65,21 @@ export interface JaegerConfig {
   readonly metricsPort: number;
   /** `service.telemetry.logs.level` */
   readonly logLevel: string;
+  /** `extensions.remote_sampling.file.path`, when the SDKs get their strategies from Jaeger. @default - no extension */
+  readonly samplingStrategiesPath?: string;
 }
 
 /** What the generator reads of the model. */
-export type JaegerConfigOptions = Pick<JaegerModel, 'storage' | 'logLevel'>;
+export type JaegerConfigOptions = Pick<JaegerModel, 'storage' | 'logLevel'> & Partial<Pick<JaegerModel, 'remoteSampling'>>;
 
 const ANY_HOST = '0.0.0.0';
 
 /** The pure generator: the validated model → the typed model of `config.yaml`. */
 export function jaegerConfig(options: JaegerConfigOptions): JaegerConfig {
   const s = options.storage;
-  const backend: JaegerBackend =
-    s.kind === 'memory'
+  const backend: JaegerBackend = isSearchStorage(s)
+    ? s
+    : s.kind === 'memory'
       ? { kind: 'memory', maxTraces: s.maxTraces }
       : {
           kind: 'badger',
@@ -93,10 +101,12 @@ export function jaegerConfig(options: JaegerConfigOptions): JaegerConfig {
     metricsHost: ANY_HOST,
     metricsPort: JAEGER_PORTS.metrics.port,
     logLevel: options.logLevel,
+    samplingStrategiesPath: options.remoteSampling ? `${JAEGER_PATHS.configDir}/${SAMPLING_STRATEGIES_FILE}` : undefined,
   };
 }
 
 function backendDocument(b: JaegerBackend): Record<string, unknown> {
+  if (isSearchStorage(b)) return searchBackendDocument(b);
   if (b.kind === 'memory') return { memory: { max_traces: b.maxTraces } };
   return {
     badger: {
@@ -111,7 +121,7 @@ function backendDocument(b: JaegerBackend): Record<string, unknown> {
 export function jaegerConfigDocument(m: JaegerConfig): Record<string, unknown> {
   return {
     service: {
-      extensions: ['jaeger_storage', 'jaeger_query', 'healthcheckv2'],
+      extensions: ['jaeger_storage', 'jaeger_query', ...(m.samplingStrategiesPath ? ['remote_sampling'] : []), 'healthcheckv2'],
       pipelines: {
         traces: { receivers: ['otlp'], processors: ['batch'], exporters: ['jaeger_storage_exporter'] },
       },
@@ -135,6 +145,7 @@ export function jaegerConfigDocument(m: JaegerConfig): Record<string, unknown> {
         grpc: { endpoint: m.queryGrpcEndpoint },
       },
       jaeger_storage: { backends: { [m.storeName]: backendDocument(m.backend) } },
+      remote_sampling: m.samplingStrategiesPath ? remoteSamplingExtension(m.samplingStrategiesPath) : undefined,
     },
     receivers: {
       otlp: { protocols: { grpc: { endpoint: m.otlpGrpcEndpoint }, http: { endpoint: m.otlpHttpEndpoint } } },

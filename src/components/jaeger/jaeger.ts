@@ -14,6 +14,11 @@ import { ImageVersion } from '../../versions';
 import { JaegerConfig, jaegerConfig, renderJaegerConfig } from './config';
 import { JAEGER_APP_NAME, JAEGER_COMPONENT, JAEGER_CONFIG_FILE, JAEGER_HEALTH_PATH, JAEGER_PATHS, JAEGER_PORTS, JAEGER_UID } from './defaults';
 import { JaegerModel, JaegerProps, jaegerModel } from './model';
+import { indexCleanerCronJob, indexCleanerIdentity, isSearchStorage, searchSecretMount } from './elasticsearch';
+import { REMOTE_SAMPLING_PORTS, SAMPLING_STRATEGIES_FILE, renderSamplingStrategies } from './remote-sampling';
+import { ComponentEgress, ComponentNetwork as JobNetwork, NetworkPeer } from '../../network/peer';
+import { parseHttpUrl } from '../../common/validation';
+import * as k8s from '../../../imports/k8s';
 
 /** Endpoints of a Jaeger that is not part of this stack. */
 export interface JaegerEndpoints {
@@ -78,6 +83,10 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
   public readonly service: kplus.Service;
   /** Badger only: the headless governing Service. */
   public readonly headlessService?: kplus.Service;
+  /** Elasticsearch/OpenSearch only: the daily index cleaner. */
+  public readonly indexCleaner?: k8s.KubeCronJob;
+  /** The index cleaner's pods for the network policies (its own policy: egress to the cluster only). */
+  public readonly indexCleanerNetwork?: { readonly name: string; readonly network: JobNetwork };
   public readonly configMap: kplus.ConfigMap;
   /**
    * What the network policies know: OTLP in (the gateway), the HTTP query API (Grafana), internal metrics. The gRPC
@@ -104,9 +113,17 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
 
     // constructs
     const identity: ComponentIdentity = { name: JAEGER_APP_NAME, instance: this.name, component: JAEGER_COMPONENT, version: this.image };
+    const search = isSearchStorage(model.storage) ? model.storage : undefined;
+    const samplingPorts = model.remoteSampling ? [REMOTE_SAMPLING_PORTS.http, REMOTE_SAMPLING_PORTS.grpc] : [];
     this.network = {
       pods: { namespace: this.namespace, podSelector: selectorLabels(identity) },
-      ports: { ingest: [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp], query: [JAEGER_PORTS.queryHttp], metrics: [JAEGER_PORTS.metrics] },
+      ports: {
+        ingest: [JAEGER_PORTS.otlpGrpc, JAEGER_PORTS.otlpHttp],
+        query: [JAEGER_PORTS.queryHttp],
+        metrics: [JAEGER_PORTS.metrics],
+        ...(samplingPorts.length > 0 ? { sampling: samplingPorts } : {}),
+      },
+      egress: search ? searchEgress(search.serverUrls, `Jaeger writes and reads spans in ${search.kind}`) : undefined,
     };
     const ports = [
       JAEGER_PORTS.queryHttp,
@@ -115,17 +132,22 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
       JAEGER_PORTS.otlpHttp,
       JAEGER_PORTS.health,
       JAEGER_PORTS.metrics,
+      ...samplingPorts,
     ];
     this.service = stackService(this, 'Service', { identity, namespace: this.namespace, name: this.serviceName, ports });
 
     this.configMap = new kplus.ConfigMap(this, 'Config', {
       metadata: { name: `${this.name}-config`, namespace: this.namespace, labels: recommendedLabels(identity) },
-      data: { [JAEGER_CONFIG_FILE]: configFile },
+      data: {
+        [JAEGER_CONFIG_FILE]: configFile,
+        ...(model.remoteSampling ? { [SAMPLING_STRATEGIES_FILE]: renderSamplingStrategies(model.remoteSampling) } : {}),
+      },
     });
     const configVolume = kplus.Volume.fromConfigMap(this, 'ConfigVolume', this.configMap, { name: 'config' });
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp');
 
     const storage = model.storage;
+    const searchMount = search ? searchSecretMount(this, search) : undefined;
     const badger = storage.kind === 'badger';
     const container: SecureContainerSpec = {
       name: 'jaeger',
@@ -139,6 +161,7 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
       mounts: [
         { volume: configVolume, path: JAEGER_PATHS.configDir },
         { volume: tmpVolume, path: JAEGER_PATHS.tmp, readOnly: false },
+        ...(searchMount ? [searchMount] : []),
       ],
       claimMounts: badger ? ['badger'] : undefined,
     };
@@ -149,7 +172,7 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
       group: JAEGER_UID,
       fsGroup: JAEGER_UID,
       podAnnotations: {
-        'checksum/config': checksum(configFile),
+        'checksum/config': model.remoteSampling ? checksum(configFile, renderSamplingStrategies(model.remoteSampling)) : checksum(configFile),
         [SCRAPE_ANNOTATIONS.scrape]: 'true',
         [SCRAPE_ANNOTATIONS.port]: String(JAEGER_PORTS.metrics.port),
       },
@@ -172,7 +195,24 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
       };
       this.workload = secureStatefulSet(this, 'Resource', { ...workload, service: this.headlessService, claims: [claim] });
     } else {
-      this.workload = secureDeployment(this, 'Resource', workload);
+      this.workload = secureDeployment(this, 'Resource', { ...workload, replicas: model.replicas });
+    }
+    if (search) {
+      this.indexCleaner = indexCleanerCronJob(this, identity, this.namespace, search);
+      const cleaner = indexCleanerIdentity(identity, search);
+      this.indexCleanerNetwork = {
+        name: cleaner.instance,
+        network: { pods: { namespace: this.namespace, podSelector: selectorLabels(cleaner) }, ports: {}, egress: searchEgress(search.serverUrls, `the index cleaner deletes old indices in ${search.kind}`) },
+      };
     }
   }
+}
+
+/** Egress to an external search cluster: its URLs' ports, at any pod or address (pure). */
+export function searchEgress(urls: readonly string[], why: string): ComponentEgress[] {
+  const ports = [...new Set(urls.map((u) => {
+    const url = parseHttpUrl(u)!;
+    return url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
+  }))].sort((a, b) => a - b);
+  return [{ peers: [NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()], ports: ports.map((port) => ({ port })), why }];
 }

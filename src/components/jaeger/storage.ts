@@ -1,4 +1,5 @@
 import { JAEGER_DEFAULTS } from './defaults';
+import type { JaegerSearchStorageOptions } from './elasticsearch';
 
 export interface JaegerMemoryOptions {
   /** Traces kept in memory; the oldest are evicted past it (`memory.max_traces`). @default 50000 */
@@ -42,8 +43,22 @@ export class JaegerStorage {
     );
   }
 
+  /**
+   * An external Elasticsearch cluster (scale-out): daily indices under a prefix, credentials and CA from a Secret
+   * read as files, an index-cleaner CronJob past the retention (elasticsearch.ts). Jaeger is then stateless: a
+   * Deployment that can run several replicas.
+   */
+  public static elasticsearch(options: JaegerSearchStorageOptions): JaegerStorage {
+    return new JaegerStorage('elasticsearch', undefined, undefined, undefined, undefined, options);
+  }
+
+  /** An external OpenSearch cluster: as `elasticsearch`, with Jaeger's `opensearch` backend. */
+  public static opensearch(options: JaegerSearchStorageOptions): JaegerStorage {
+    return new JaegerStorage('opensearch', undefined, undefined, undefined, undefined, options);
+  }
+
   private constructor(
-    public readonly kind: 'memory' | 'badger',
+    public readonly kind: 'memory' | 'badger' | 'elasticsearch' | 'opensearch',
     /** memory: the trace limit. */
     public readonly maxTraces?: number,
     /** badger: the claim size. */
@@ -51,5 +66,7 @@ export class JaegerStorage {
     /** badger: the span TTL as given (a Prometheus duration). */
     public readonly ttl?: string,
     public readonly storageClassName?: string,
+    /** elasticsearch / opensearch: the cluster. */
+    public readonly search?: JaegerSearchStorageOptions,
   ) {}
 }

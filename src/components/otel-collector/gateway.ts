@@ -125,7 +125,7 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     throw new ConfigError({
       path,
       message: 'has no backend, so it would have no pipeline and the collector would refuse to start',
-      fix: 'pass at least one of jaeger or traceSampler (traces), loki (logs) or prometheus (metrics).',
+      fix: 'pass at least one of jaeger (traces), loki (logs) or prometheus (metrics).',
     });
   }
   return {
