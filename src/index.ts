@@ -43,6 +43,7 @@ export type { CertManagerCertificateOptions, CertManagerIssuerRef } from './comm
 export { Prometheus, SEED_PLATFORM_ALERTS, platformAlertRules } from './components/prometheus';
 export type { HighErrorRateProps, HighLatencyProps, HighMemoryUsageProps, PlatformAlertOptions, PlatformAlertsProps, PodCrashLoopingProps } from './components/prometheus/platform-alerts';
 export type { PrometheusModel, PrometheusProps } from './components/prometheus/model';
+export type { RemoteWriteAuth, RemoteWriteQueue, RemoteWriteSpec, RemoteWriteStore } from './components/prometheus/remote-write';
 export type { AlertmanagerEndpointsConfig, GlobalConfig, PrometheusConfig, StorageConfig } from './components/prometheus/config';
 export type { IScrapeTarget, KubernetesSdConfig, KubernetesSdRole, RelabelAction, RelabelConfig, ScrapeConfig, StaticConfig } from './components/prometheus/scrape-config';
 export type { AddScrapeConfigOptions, PrometheusRuleFileInfo } from './components/prometheus/prometheus';

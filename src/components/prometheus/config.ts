@@ -46,6 +46,8 @@ export interface PrometheusConfig {
   readonly ruleFiles?: readonly string[];
   readonly scrapeConfigs: readonly ScrapeConfig[];
   readonly storage?: StorageConfig;
+  /** `remote_write` entries, already in upstream keys (remote-write.ts renders them). @default - none */
+  readonly remoteWrite?: readonly Record<string, unknown>[];
 }
 
 function sortedRecord(r: Readonly<Record<string, string>> | undefined): Record<string, string> | undefined {
@@ -122,6 +124,7 @@ export function prometheusConfigDocument(c: PrometheusConfig): Record<string, un
     rule_files: c.ruleFiles && c.ruleFiles.length > 0 ? [...c.ruleFiles] : undefined,
     scrape_configs: c.scrapeConfigs.map(renderScrapeConfig),
     storage: c.storage?.tsdb ? { tsdb: { out_of_order_time_window: c.storage.tsdb.outOfOrderTimeWindow?.toString() } } : undefined,
+    remote_write: c.remoteWrite && c.remoteWrite.length > 0 ? c.remoteWrite.map((r) => ({ ...r })) : undefined,
   };
 }
 

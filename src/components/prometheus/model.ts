@@ -1,3 +1,4 @@
+import { RemoteWriteSpec, remoteWriteExternalLabels, remoteWriteProblems } from './remote-write';
 import { DurationInput, PromDuration } from '../../common/duration';
 import { ProblemCollector } from '../../common/errors';
 import { ByteSize } from '../../common/quantity';
@@ -76,6 +77,12 @@ export interface PrometheusProps {
    * @default false
    */
   readonly remoteWriteReceiver?: boolean;
+  /**
+   * Ship every sample to long-term stores (Mimir, Cortex, Thanos Receive, any compatible receiver): typed
+   * `remote_write` with auth and TLS from Secret files, queue tuning and write relabelings; the store's HA labels
+   * (`cluster`/`__replica__`, or `replica`) are added to the external labels (remote-write.ts). @default - none
+   */
+  readonly remoteWrite?: readonly RemoteWriteSpec[];
 }
 
 /** The validated Prometheus settings, every default resolved, durations and sizes parsed. */
@@ -91,6 +98,7 @@ export interface PrometheusModel extends ComponentModel {
   readonly outOfOrderTimeWindow: PromDuration;
   readonly kubeletInsecureSkipVerify: boolean;
   readonly remoteWriteReceiver: boolean;
+  readonly remoteWrite: readonly RemoteWriteSpec[];
 }
 
 /** `<name>-headless` is the StatefulSet's governing Service. */
@@ -135,6 +143,11 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     });
   }
   c.addAll(labelSetProblems(props.externalLabels, `${path}.externalLabels`));
+  const remoteWrite = props.remoteWrite ?? [];
+  c.addAll(remoteWriteProblems(remoteWrite, `${path}.remoteWrite`));
+  const ha = remoteWriteExternalLabels(remoteWrite, props.externalLabels ?? {}, `${namespace}/${props.name ?? d.name}`, path);
+  c.addAll(ha.problems);
+  const externalLabels = Object.keys(ha.labels).length > 0 ? { ...ha.labels, ...props.externalLabels } : props.externalLabels;
   let retentionSize: ByteSize | undefined;
   if (storageSize) {
     retentionSize = props.retentionSize === undefined
@@ -157,10 +170,11 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     retentionSize: retentionSize!,
     storageSize: storageSize!,
     storageClassName: props.storageClassName,
-    global: { scrapeInterval: scrapeInterval!, scrapeTimeout: scrapeTimeout!, evaluationInterval: evaluationInterval!, externalLabels: props.externalLabels },
+    global: { scrapeInterval: scrapeInterval!, scrapeTimeout: scrapeTimeout!, evaluationInterval: evaluationInterval!, externalLabels },
     defaultScrapeJobs: props.defaultScrapeJobs ?? true,
     outOfOrderTimeWindow: outOfOrderTimeWindow!,
     kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,
     remoteWriteReceiver: props.remoteWriteReceiver ?? false,
+    remoteWrite,
   };
 }
