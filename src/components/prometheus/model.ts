@@ -98,7 +98,8 @@ export interface PrometheusModel extends ComponentModel {
   readonly outOfOrderTimeWindow: PromDuration;
   readonly kubeletInsecureSkipVerify: boolean;
   readonly remoteWriteReceiver: boolean;
-  readonly remoteWrite: readonly RemoteWriteSpec[];
+  /** Only when given. */
+  readonly remoteWrite?: readonly RemoteWriteSpec[];
 }
 
 /** `<name>-headless` is the StatefulSet's governing Service. */
@@ -175,6 +176,6 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     outOfOrderTimeWindow: outOfOrderTimeWindow!,
     kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,
     remoteWriteReceiver: props.remoteWriteReceiver ?? false,
-    remoteWrite,
+    ...(remoteWrite.length > 0 ? { remoteWrite } : {}),
   };
 }

@@ -161,7 +161,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
       ports: { ingest: ports, query: ports, metrics: ports },
       callsApiServer: true,
       nodePorts: model.defaultScrapeJobs ? [KUBELET_PORT] : [],
-      egress: model.remoteWrite.length > 0 ? remoteWriteEgress(model.remoteWrite) : undefined,
+      egress: model.remoteWrite ? remoteWriteEgress(model.remoteWrite) : undefined,
     };
     this.headlessService = stackService(this, 'Headless', {
       identity: this.identity,
@@ -212,9 +212,9 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
           // server runs, so liveness never kills a replay (https://prometheus.io/docs/prometheus/latest/management_api/).
           readiness: { path: PROMETHEUS_ENDPOINTS.ready, port: this.port, periodSeconds: 5, failureThreshold: 3 },
           liveness: { path: PROMETHEUS_ENDPOINTS.healthy, port: this.port, initialDelaySeconds: 30, periodSeconds: 15, failureThreshold: 4 },
-          mounts: [{ volume: configVolume, path: PROMETHEUS_PATHS.configDir }, ...remoteWriteMounts(this, model.remoteWrite)],
+          mounts: [{ volume: configVolume, path: PROMETHEUS_PATHS.configDir }, ...remoteWriteMounts(this, model.remoteWrite ?? [])],
           // The HA replica label's value (`${POD_NAME}` in external_labels, expanded by Prometheus 3).
-          env: model.remoteWrite.length > 0 ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
+          env: model.remoteWrite ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
           claimMounts: ['data'],
           volumeMounts: [{ volume: RULES_VOLUME, path: PROMETHEUS_PATHS.rulesDir }],
         },
@@ -359,7 +359,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
       ruleFiles: [`${PROMETHEUS_PATHS.rulesDir}/*${RULE_FILE_SUFFIX}`],
       scrapeConfigs: [...this.scrapeConfigs],
       storage: { tsdb: { outOfOrderTimeWindow: this.model.outOfOrderTimeWindow } },
-      remoteWrite: renderRemoteWrite(this.model.remoteWrite),
+      remoteWrite: renderRemoteWrite(this.model.remoteWrite ?? []),
     };
   }
 
