@@ -44,6 +44,9 @@ export { Prometheus, SEED_PLATFORM_ALERTS, platformAlertRules } from './componen
 export type { HighErrorRateProps, HighLatencyProps, HighMemoryUsageProps, PlatformAlertOptions, PlatformAlertsProps, PodCrashLoopingProps } from './components/prometheus/platform-alerts';
 export type { PrometheusModel, PrometheusProps } from './components/prometheus/model';
 export type { RemoteWriteAuth, RemoteWriteQueue, RemoteWriteSpec, RemoteWriteStore } from './components/prometheus/remote-write';
+export type { PrometheusSidecar } from './components/prometheus/model';
+export { Thanos } from './components/thanos';
+export type { ThanosModel, ThanosProps } from './components/thanos';
 export type { AlertmanagerEndpointsConfig, GlobalConfig, PrometheusConfig, StorageConfig } from './components/prometheus/config';
 export type { IScrapeTarget, KubernetesSdConfig, KubernetesSdRole, RelabelAction, RelabelConfig, ScrapeConfig, StaticConfig } from './components/prometheus/scrape-config';
 export type { AddScrapeConfigOptions, PrometheusRuleFileInfo } from './components/prometheus/prometheus';

@@ -13,12 +13,14 @@ import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatencyThresholds } from './components/otel-collector/tiers';
 import { allSlos, buildSloModel } from './slo/model';
+import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, THANOS_REPLICA_LABEL, Thanos, ThanosProps, thanosModel, thanosSidecarContainer } from './components/thanos/thanos';
+import { PROMETHEUS_DEFAULTS, PROMETHEUS_PATHS } from './components/prometheus/defaults';
 import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
 import { WorkloadMonitorModel, WorkloadMonitorProps, workloadMonitorModel, workloadMonitorScrapeConfig } from './components/prometheus/workload-monitor';
 import { applySyncWaves, SyncWaveProps } from './argocd/sync-waves';
 import { operatorModeProblems, PrometheusOperatorProps, PrometheusOperatorResources } from './operator';
 import { serviceOverviewDashboard } from './components/grafana';
-import { NetworkPolicyProps, ScrapeTargetFlow, StackNetworkPolicies, workloadMonitorFlow } from './network';
+import { NetworkPeer, NetworkPolicyProps, ScrapeTargetFlow, StackNetworkPolicies, workloadMonitorFlow } from './network';
 import { ServiceSpec } from './slo';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
@@ -65,6 +67,13 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - off: the gateway exports every trace to Jaeger
    */
   readonly traceSampling?: Tuning<OtelCollectorTailSamplerProps, 'jaeger'>;
+  /**
+   * Scale-out metrics on Thanos (native mode): a sidecar in each Prometheus pod uploading to object storage (the
+   * Secret `objectStorageSecret` holds objstore.yml), Query de-duplicating by the `replica` external label (set to
+   * the pod name), Store Gateway and Compactor. Grafana's Prometheus datasource then reads Thanos Query.
+   * @default - off
+   */
+  readonly thanos?: Tuning<ThanosProps>;
   /** Tune the collector node agent, or `false` to leave it out (applications then send OTLP to the gateway). */
   readonly otelAgent?: Tuning<OtelCollectorAgentProps, 'gateway'> | false;
   /** Tune node-exporter, or `false` to leave it out. */
@@ -145,6 +154,8 @@ export class ObservabilityStack extends Chart {
   /** The in-stack Jaeger, or the external one given. */
   public readonly jaeger?: IJaeger;
   public readonly otelGateway?: OtelCollectorGateway;
+  /** Thanos (`thanos`): the global view Grafana reads. */
+  public readonly thanos?: Thanos;
   /** The tail-sampling tier (`traceSampling`). */
   public readonly otelSampler?: OtelCollectorTailSampler;
   public readonly otelAgent?: OtelCollectorAgent;
@@ -189,11 +200,31 @@ export class ObservabilityStack extends Chart {
       if (props.alertmanager !== false) {
         this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager });
       }
+      const thanos = props.thanos ? thanosModel(props.thanos, `${this.node.path}.thanos`, namespace) : undefined;
       this._prometheus = new Prometheus(this, 'Prometheus', {
         ...props.prometheus,
         alertmanagers: this.alertmanager ? [this.alertmanager] : [],
+        ...(thanos
+          ? {
+              // Each replica's series are told apart by the replica label, which Query and Compactor de-duplicate on.
+              externalLabels: { [THANOS_REPLICA_LABEL]: '${POD_NAME}', ...props.prometheus?.externalLabels },
+              sidecars: [
+                ...(props.prometheus?.sidecars ?? []),
+                {
+                  container: thanosSidecarContainer(this, thanos, { dataClaim: 'data', tsdbPath: PROMETHEUS_PATHS.data, prometheusPort: PROMETHEUS_DEFAULTS.port }),
+                  prometheusArgs: PROMETHEUS_SIDECAR_ARGS,
+                  ports: { storeApi: [THANOS_PORTS.grpc], metrics: [THANOS_PORTS.http] },
+                  egress: [{ peers: [NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()], ports: thanos.objectStoragePorts.map((port) => ({ port })), why: 'the Thanos sidecar uploads blocks to object storage' }],
+                },
+              ],
+            }
+          : {}),
       });
       this.metrics = this._prometheus;
+      if (thanos) {
+        const prom = this._prometheus;
+        this.thanos = new Thanos(this, 'Thanos', { ...props.thanos!, prometheus: prom, sidecarEndpoint: `dns+${prom.name}-headless.${prom.namespace}.svc:${THANOS_PORTS.grpc.port}` });
+      }
     }
     // The endpoints consumers read: the in-stack components, or the operator's by URL.
     const prometheusEndpoint: IPrometheus = this._prometheus ?? this.prometheusOperator!.prometheus;
@@ -258,7 +289,8 @@ export class ObservabilityStack extends Chart {
       this.grafana = new Grafana(this, 'Grafana', {
         prometheusScrapeInterval: this.metrics.model.global.scrapeInterval,
         ...props.grafana,
-        prometheus: prometheusEndpoint,
+        // With Thanos, the global de-duplicated view of every replica and the bucket.
+        prometheus: this.thanos ?? prometheusEndpoint,
         loki: this.loki,
         jaeger: this.jaeger,
         alertmanager: alertmanagerEndpoint,
@@ -309,6 +341,13 @@ export class ObservabilityStack extends Chart {
           blackboxExporter: this.blackboxExporter,
           databases: this.databases.map((d) => ({ name: d.model.name, network: d.network })),
           jobs: this.jaeger instanceof Jaeger && this.jaeger.indexCleanerNetwork ? [this.jaeger.indexCleanerNetwork] : [],
+          thanos: this.thanos
+            ? {
+                query: { name: `${this.thanos.model.name}-query`, network: this.thanos.networks.query },
+                store: { name: `${this.thanos.model.name}-store`, network: this.thanos.networks.store },
+                compactor: { name: `${this.thanos.model.name}-compactor`, network: this.thanos.networks.compactor },
+              }
+            : undefined,
           scrapeTargets: this.monitorFlows,
         },
       });

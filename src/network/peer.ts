@@ -124,9 +124,10 @@ export interface PodPeer {
  * - `peers`: cluster traffic between the replicas (Alertmanager's gossip);
  * - `probe`: where Prometheus asks for probes (blackbox-exporter);
  * - `ui`: what people open (Grafana);
- * - `sampling`: where SDKs fetch their sampling strategies (Jaeger's remote_sampling extension).
+ * - `sampling`: where SDKs fetch their sampling strategies (Jaeger's remote_sampling extension);
+ * - `storeApi`: Thanos' gRPC StoreAPI (sidecars, Store Gateways), which Thanos Query reads.
  */
-export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'peers' | 'probe' | 'ui' | 'sampling';
+export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'peers' | 'probe' | 'ui' | 'sampling' | 'storeApi';
 
 /**
  * What a component tells the network policies about itself: its pods and the ports it serves, by role, taken from

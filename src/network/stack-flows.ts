@@ -51,6 +51,11 @@ export interface StackNetworkInput {
    * egress is allowed. @default - none
    */
   readonly jobs?: readonly NamedNetworkComponent[];
+  /**
+   * Thanos (scale-out metrics): Query, Store Gateway and Compactor, each with its policy name. Query reads the
+   * sidecars' and Store Gateways' StoreAPI, Grafana reads Query, Prometheus scrapes all three. @default - none
+   */
+  readonly thanos?: { readonly query: NamedNetworkComponent; readonly store: NamedNetworkComponent; readonly compactor: NamedNetworkComponent };
   /** Workload monitors: Prometheus may reach each one's pods on its port (read when the flows are computed). */
   readonly scrapeTargets?: readonly ScrapeTargetFlow[];
 }
@@ -179,6 +184,20 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     for (const out of db.network.egress ?? []) add(e, peersEnd(out.peers), out.ports, out.why);
   }
 
+  if (input.thanos) {
+    const t = input.thanos;
+    const q = componentEnd(t.query.name, t.query.network);
+    const st = componentEnd(t.store.name, t.store.network);
+    const co = componentEnd(t.compactor.name, t.compactor.network);
+    if (promInStack) add(q, end('prometheus'), portsOf(net('prometheus'), 'storeApi'), 'Thanos Query reads the sidecars\' StoreAPI');
+    add(q, st, portsOf(t.store.network, 'storeApi'), 'Thanos Query reads the Store Gateways\' StoreAPI');
+    if (input.grafana) add(end('grafana'), q, portsOf(t.query.network, 'query'), 'Grafana queries Thanos Query (the global, de-duplicated view)');
+    for (const part of [t.query, t.store, t.compactor]) {
+      add(prom, componentEnd(part.name, part.network), portsOf(part.network, 'metrics'), `Prometheus scrapes ${part.name}`);
+      for (const out of part.network.egress ?? []) add(componentEnd(part.name, part.network), peersEnd(out.peers), out.ports, out.why);
+    }
+    void co;
+  }
   for (const job of input.jobs ?? []) {
     const e = componentEnd(job.name, job.network);
     for (const out of job.network.egress ?? []) add(e, peersEnd(out.peers), out.ports, out.why);
@@ -224,7 +243,8 @@ export class StackNetworkPolicies extends Construct {
     this.input = props.input;
     const components = networkComponents(props.input);
     this.model = networkModel(props.policies, this.node.path, components.map((c) => c.name));
-    const databases = [...(props.input.databases ?? []), ...(props.input.jobs ?? [])];
+    const thanosParts = props.input.thanos ? [props.input.thanos.query, props.input.thanos.store, props.input.thanos.compactor] : [];
+    const databases = [...(props.input.databases ?? []), ...(props.input.jobs ?? []), ...thanosParts];
     const namespaces = [...new Set([...components.map((c) => c.component.network.pods.namespace), ...databases.map((d) => d.network.pods.namespace)])];
     namespaces.forEach((ns, i) => {
       defaultDenyPolicy(this, `DefaultDeny-${i}`, ns);
@@ -251,6 +271,7 @@ export class StackNetworkPolicies extends Construct {
         ...networkComponents(this.input).map((c) => ({ name: c.name as string, network: c.component.network })),
         ...(this.input.databases ?? []).map((d) => ({ name: d.name, network: d.network })),
         ...(this.input.jobs ?? []).map((d) => ({ name: d.name, network: d.network })),
+        ...(this.input.thanos ? [this.input.thanos.query, this.input.thanos.store, this.input.thanos.compactor] : []).map((d) => ({ name: d.name, network: d.network })),
       ];
       this.computed = componentPolicies(components, this.flows, this.model.nodes);
     }

@@ -17,7 +17,7 @@ const PUBLIC_VALUES = [
   'ORDER_SERVICE', 'ObservabilityApp', 'ObservabilityStack', 'OperatorAlertmanagerConfig', 'OtelCollectorAgent',
   'OtelCollectorGateway', 'OtelCollectorTailSampler', 'POSTGRES_ALERTS', 'PostgresExporter', 'PromDuration', 'Prometheus',
   'PrometheusOperatorResources', 'REDIS_ALERTS', 'Receiver', 'RedisExporter', 'SEED_PLATFORM_ALERTS', 'SLO_CLASSES',
-  'SYNC_WAVES', 'ServiceLevelObjectives', 'StackNetworkPolicies', 'TlsCertificate', 'VERSIONS', 'WINDOW_TABLES',
+  'SYNC_WAVES', 'ServiceLevelObjectives', 'StackNetworkPolicies', 'Thanos', 'TlsCertificate', 'VERSIONS', 'WINDOW_TABLES',
   'budgetConsumed', 'budgetMinutes', 'buildSloModel', 'burnRate', 'defaultInhibitRules', 'defaultReceivers',
   'defaultRoute', 'errorBudget', 'formatProblem', 'importOpenSlo', 'importSloth', 'platformAlertRules',
   'serviceOverviewDashboard', 'stackNamespace', 'synthOrExit', 'timeToExhaustion', 'validateLogQL', 'validatePromQL',

@@ -1,4 +1,6 @@
 import { RemoteWriteSpec, remoteWriteExternalLabels, remoteWriteProblems } from './remote-write';
+import type { ComponentEgress, PortRole } from '../../network/peer';
+import type { PortSpec, SecureContainerSpec } from '../../common/workload';
 import { DurationInput, PromDuration } from '../../common/duration';
 import { ProblemCollector } from '../../common/errors';
 import { ByteSize } from '../../common/quantity';
@@ -83,6 +85,22 @@ export interface PrometheusProps {
    * (`cluster`/`__replica__`, or `replica`) are added to the external labels (remote-write.ts). @default - none
    */
   readonly remoteWrite?: readonly RemoteWriteSpec[];
+  /**
+   * Extra containers in each Prometheus pod (e.g. the Thanos sidecar), with the Prometheus flags they need and the
+   * ports they serve by role. A generic hook: the Prometheus container itself is unchanged. @default - none
+   */
+  readonly sidecars?: readonly PrometheusSidecar[];
+}
+
+/** A container beside Prometheus in its pod. */
+export interface PrometheusSidecar {
+  readonly container: SecureContainerSpec;
+  /** Flags Prometheus needs for it (e.g. equal block durations for Thanos uploads). @default - none */
+  readonly prometheusArgs?: readonly string[];
+  /** The ports it serves, by role (merged into the Prometheus network). @default - none */
+  readonly ports?: Readonly<Partial<Record<PortRole, readonly PortSpec[]>>>;
+  /** Where it connects outside the stack. @default - none */
+  readonly egress?: readonly ComponentEgress[];
 }
 
 /** The validated Prometheus settings, every default resolved, durations and sizes parsed. */

@@ -1,6 +1,8 @@
 import { Lazy } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import type { PortRole } from '../../network/peer';
+import type { PortSpec } from '../../common/workload';
 import { POD_NAME_ENV, remoteWriteEgress, remoteWriteMounts, renderRemoteWrite } from './remote-write';
 import * as k8s from '../../../imports/k8s';
 import { ConfigMapPack, PackedConfigMap, configMapEntryBytes } from '../../common/configmap-pack';
@@ -156,12 +158,16 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
     }));
 
     const ports = [{ name: PROMETHEUS_DEFAULTS.portName, port: this.port }];
+    const sidecars = props.sidecars ?? [];
+    const roles: Partial<Record<PortRole, PortSpec[]>> = { ingest: [...ports], query: [...ports], metrics: [...ports] };
+    for (const s of sidecars) for (const [role, list] of Object.entries(s.ports ?? {})) roles[role as PortRole] = [...(roles[role as PortRole] ?? []), ...(list ?? [])];
+    const egress = [...(model.remoteWrite ? remoteWriteEgress(model.remoteWrite) : []), ...sidecars.flatMap((s) => s.egress ?? [])];
     this.network = {
       pods: { namespace: model.namespace, podSelector: this.podSelector },
-      ports: { ingest: ports, query: ports, metrics: ports },
+      ports: roles,
       callsApiServer: true,
       nodePorts: model.defaultScrapeJobs ? [KUBELET_PORT] : [],
-      egress: model.remoteWrite ? remoteWriteEgress(model.remoteWrite) : undefined,
+      egress: egress.length > 0 ? egress : undefined,
     };
     this.headlessService = stackService(this, 'Headless', {
       identity: this.identity,
@@ -205,7 +211,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
         {
           name: 'prometheus',
           image: model.image,
-          args: prometheusArgs(model),
+          args: [...prometheusArgs(model), ...sidecars.flatMap((s) => s.prometheusArgs ?? [])],
           ports,
           resources: model.resources,
           // /-/ready fails until the WAL is replayed (minutes on a big TSDB); /-/healthy answers as soon as the web
@@ -214,10 +220,11 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
           liveness: { path: PROMETHEUS_ENDPOINTS.healthy, port: this.port, initialDelaySeconds: 30, periodSeconds: 15, failureThreshold: 4 },
           mounts: [{ volume: configVolume, path: PROMETHEUS_PATHS.configDir }, ...remoteWriteMounts(this, model.remoteWrite ?? [])],
           // The HA replica label's value (`${POD_NAME}` in external_labels, expanded by Prometheus 3).
-          env: model.remoteWrite ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
+          env: model.remoteWrite || Object.values(model.global.externalLabels ?? {}).some((v) => v.includes(`\${${POD_NAME_ENV}}`)) ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
           claimMounts: ['data'],
           volumeMounts: [{ volume: RULES_VOLUME, path: PROMETHEUS_PATHS.rulesDir }],
         },
+        ...sidecars.map((s) => s.container),
       ],
     });
 
