@@ -38,11 +38,32 @@ export function blackboxConfigs(objects: readonly K8sObject[]): NamedConfig[] {
 }
 
 /**
+ * A kubeconfig naming an API server that does not exist (127.0.0.1:1). In the pod, the loadbalancing exporter's
+ * `k8s` resolver builds its client from the in-cluster service-account config; `otelcol validate` builds the
+ * exporter (it never starts it, so nothing connects), which needs some client config: this one stands in.
+ */
+function standInKubeconfig(): string {
+  const dir = writeTree({
+    kubeconfig: [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters: [{name: none, cluster: {server: "https://127.0.0.1:1"}}]',
+      'users: [{name: none, user: {token: none}}]',
+      'contexts: [{name: none, context: {cluster: none, user: none, namespace: observability}}]',
+      'current-context: none',
+      '',
+    ].join('\n'),
+  });
+  return join(dir, 'kubeconfig');
+}
+
+/**
  * The environment a collector pod gets from the downward API, with loopback values: `MY_POD_IP` (the listeners bind
- * to the pod IP) → 127.0.0.1; `K8S_NODE_NAME` → a node name.
+ * to the pod IP) → 127.0.0.1; `K8S_NODE_NAME` → a node name; the in-cluster API config → `KUBECONFIG` of
+ * standInKubeconfig.
  */
 export function collectorPodEnv(): NodeJS.ProcessEnv {
-  return { ...process.env, MY_POD_IP: '127.0.0.1', K8S_NODE_NAME: 'node-a' };
+  return { ...process.env, MY_POD_IP: '127.0.0.1', K8S_NODE_NAME: 'node-a', KUBECONFIG: standInKubeconfig() };
 }
 
 /**

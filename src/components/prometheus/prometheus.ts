@@ -366,7 +366,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
       ruleFiles: [`${PROMETHEUS_PATHS.rulesDir}/*${RULE_FILE_SUFFIX}`],
       scrapeConfigs: [...this.scrapeConfigs],
       storage: { tsdb: { outOfOrderTimeWindow: this.model.outOfOrderTimeWindow } },
-      remoteWrite: renderRemoteWrite(this.model.remoteWrite ?? []),
+      remoteWrite: renderRemoteWrite(this.model.remoteWrite ?? [], this.model.global.externalLabels),
     };
   }
 

@@ -137,34 +137,35 @@ export function remoteWriteProblems(specs: readonly RemoteWriteSpec[], path: str
 
 /**
  * The external labels the stores need for HA de-duplication (pure): the replica label set to the pod name, the pair
- * label (Mimir/Cortex) to `clusterName`, unless `given` sets them already. A replica label of another store in
- * `given` is a problem: the pair would never be de-duplicated.
+ * label (Mimir/Cortex) to `clusterName`, unless `given` sets them already.
  */
-export function remoteWriteExternalLabels(specs: readonly RemoteWriteSpec[], given: Readonly<Record<string, string>>, clusterName: string, path: string): { labels: Record<string, string>; problems: ConfigProblem[] } {
+export function remoteWriteExternalLabels(specs: readonly RemoteWriteSpec[], given: Readonly<Record<string, string>>, clusterName: string, _path: string): { labels: Record<string, string>; problems: ConfigProblem[] } {
   const labels: Record<string, string> = {};
-  const problems: ConfigProblem[] = [];
-  const replicaLabels = new Set(Object.values(HA_LABELS).map((h) => h.replica).filter((r): r is string => r !== undefined));
   for (const s of specs) {
     const ha = HA_LABELS[s.store ?? 'generic'] ?? {};
     if (ha.replica && given[ha.replica] === undefined) labels[ha.replica] = `\${${POD_NAME_ENV}}`;
     if (ha.cluster && given[ha.cluster] === undefined) labels[ha.cluster] = clusterName;
-    for (const other of replicaLabels) {
-      if (ha.replica && other !== ha.replica && given[other] !== undefined) {
-        problems.push({
-          path: `${path}.externalLabels.${other}`,
-          message: `is a replica label, but ${s.store} de-duplicates on "${ha.replica}": the HA pair would be stored twice`,
-          value: given[other],
-          fix: `name the replica label "${ha.replica}", or drop it and let the stack set it.`,
-        });
-      }
-    }
   }
-  return { labels, problems };
+  return { labels, problems: [] };
+}
+
+/**
+ * Replica labels of other stores among the external labels (e.g. Thanos' `replica` when writing to Mimir): sent as
+ * they are, the two replicas' series would differ and the store would keep both, so they are dropped from what
+ * that store receives (`labeldrop`, after the user's relabelings).
+ */
+export function foreignReplicaLabels(spec: RemoteWriteSpec, externalLabels: Readonly<Record<string, string>>): string[] {
+  const own = (HA_LABELS[spec.store ?? 'generic'] ?? {}).replica;
+  if (!own) return [];
+  const replicaLabels = new Set(Object.values(HA_LABELS).map((h) => h.replica).filter((r): r is string => r !== undefined && r !== own));
+  return Object.keys(externalLabels).filter((l) => replicaLabels.has(l)).sort();
 }
 
 /** The `remote_write` entries (pure, upstream keys). */
-export function renderRemoteWrite(specs: readonly RemoteWriteSpec[]): Record<string, unknown>[] {
+export function renderRemoteWrite(specs: readonly RemoteWriteSpec[], externalLabels: Readonly<Record<string, string>> = {}): Record<string, unknown>[] {
   return specs.map((s) => {
+    const drop = foreignReplicaLabels(s, externalLabels);
+    const relabel = [...(s.writeRelabelConfigs ?? []).map(renderRelabelConfig), ...(drop.length > 0 ? [{ regex: drop.join('|'), action: 'labeldrop' }] : [])];
     const store = s.store ?? 'generic';
     const header = TENANT_HEADERS[store];
     const secret = s.secretName ?? '';
@@ -201,7 +202,7 @@ export function renderRemoteWrite(specs: readonly RemoteWriteSpec[]): Record<str
             retry_on_http_429: q.retryOnHttp429,
           }
         : undefined,
-      write_relabel_configs: s.writeRelabelConfigs?.map(renderRelabelConfig),
+      write_relabel_configs: relabel.length > 0 ? relabel : undefined,
     };
   });
 }

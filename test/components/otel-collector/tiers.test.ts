@@ -169,6 +169,13 @@ describe('otelcol validate', () => {
     }
   });
 
+  test('refuses a misspelled resolver key (the check is real)', () => {
+    const gateway = collectorConfigs(tiers().objects)[0];
+    const r = otelcolValidate({ ...gateway, text: gateway.text.replace('routing_key:', 'routing_keys:') });
+    expect(r.status).not.toBe(0);
+    expect(r.output).toMatch(/routing_keys/);
+  });
+
   test('refuses a misspelled policy key (the check is real)', () => {
     const sampler = collectorConfigs(tiers().objects)[1];
     const r = otelcolValidate({ ...sampler, text: sampler.text.replace('threshold_ms:', 'treshold_ms:') });

@@ -56,8 +56,10 @@ describe('remote_write', () => {
       basic_auth: { username: 'prometheus', password_file: '/etc/prometheus/remote-write/mimir-credentials/password' },
       tls_config: { ca_file: '/etc/prometheus/remote-write/mimir-credentials/ca.crt' },
       queue_config: { capacity: 20000, max_shards: 100, max_samples_per_send: 5000, batch_send_deadline: '5s', retry_on_http_429: true },
-      write_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }],
+      // AND each store's series carry only its own replica label (the other store's is dropped)
+      write_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }, { regex: 'replica', action: 'labeldrop' }],
     });
+    expect(doc.remote_write[1].write_relabel_configs).toEqual([{ regex: '__replica__', action: 'labeldrop' }]);
     expect(doc.remote_write[1].oauth2).toEqual({ client_id: 'prometheus', client_secret_file: '/etc/prometheus/remote-write/thanos-credentials/client-secret', token_url: 'https://auth.example.com/token', scopes: ['write'] });
     expect(doc.remote_write[2].authorization).toEqual({ type: 'Bearer', credentials_file: '/etc/prometheus/remote-write/bearer/token' });
   });
@@ -100,7 +102,15 @@ describe('remote_write', () => {
         ],
       }),
     ).toThrow(/remoteWrite\[0\]\.url[\s\S]*remoteWrite\[0\]\.tenant[\s\S]*remoteWrite\[0\]\.secretName.*required with auth\.passwordKey[\s\S]*remoteWrite\[1\]\.tls.*plain http[\s\S]*remoteWrite\[1\]\.queue\.maxShards/);
-    expect(() => synthPrometheus({ remoteWrite: [MIMIR], externalLabels: { replica: '$(POD_NAME)' } })).toThrow(/externalLabels\.replica.*de-duplicates on "__replica__"/);
+  });
+
+  test('a replica label of another store (Thanos\' replica) is dropped from what Mimir receives', () => {
+    const doc = yaml.load(configFile(synthPrometheus({ remoteWrite: [MIMIR], externalLabels: { replica: '${POD_NAME}' } }).objects(), 'prometheus.yml')) as any;
+    expect(doc.global.external_labels).toEqual({ __replica__: '${POD_NAME}', cluster: 'observability/prometheus', replica: '${POD_NAME}' });
+    expect(doc.remote_write[0].write_relabel_configs).toEqual([
+      { source_labels: ['__name__'], regex: 'go_.*', action: 'drop' },
+      { regex: 'replica', action: 'labeldrop' },
+    ]);
   });
 
   test('in the stack: Prometheus may reach the store\'s port (and the OAuth token endpoint)', () => {

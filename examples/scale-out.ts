@@ -1,0 +1,65 @@
+/**
+ * Scale-out: a platform of 1000 services past what one Prometheus, one Jaeger and one collector gateway carry
+ * (issue 15). Metrics: an HA pair of Prometheus with a Thanos sidecar each, Thanos Query (de-duplicating by the
+ * `replica` label), Store Gateway and Compactor on object storage (the Secret `thanos-objstore` holds objstore.yml),
+ * and remote_write of the SLO recordings to a Mimir for the organisation-wide view. Traces: the gateway as a
+ * load-balancing tier routing by trace id onto a tail-sampling tier (errors, each service's latency SLO threshold,
+ * a 10% baseline) in front of Jaeger v2 on OpenSearch, with daily indices, an index cleaner and remote sampling.
+ * Logs: an external Loki in distributed mode (see the README's "Scale-out" section).
+ * Run: `node_modules/.bin/tsx examples/scale-out.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
+ * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
+ */
+import { App } from 'cdk8s';
+import { JaegerStorage, Loki, ObservabilityStack, SLO_CLASSES, ServiceSpec, synthOrExit } from 'observability-stack';
+
+const classes = Object.keys(SLO_CLASSES).sort();
+const services: ServiceSpec[] = Array.from({ length: 1000 }, (_, i) => ({
+  name: `svc-${String(i).padStart(4, '0')}`,
+  class: classes[i % classes.length],
+  labels: { team: `team-${i % 40}` },
+}));
+
+synthOrExit(() => {
+  const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist.examples' });
+  new ObservabilityStack(app, 'observability', {
+    services,
+    prometheus: {
+      replicas: 2,
+      storageSize: '500Gi',
+      retentionTime: '2d',
+      resources: { cpuRequest: '4', memoryRequest: '32Gi' },
+      remoteWrite: [
+        {
+          url: 'https://mimir.example.com/api/v1/push',
+          store: 'mimir',
+          name: 'mimir-slo',
+          tenant: 'platform',
+          secretName: 'mimir-remote-write',
+          auth: { kind: 'basic', username: 'platform', passwordKey: 'password' },
+          tls: { caKey: 'ca.crt' },
+          queue: { maxShards: 50, maxSamplesPerSend: 5000, capacity: 20000 },
+          // Only the SLO recordings leave the cluster: the organisation-wide burn-rate view.
+          writeRelabelConfigs: [{ sourceLabels: ['__name__'], regex: 'slo:.*', action: 'keep' }],
+        },
+      ],
+    },
+    thanos: { objectStorageSecret: 'thanos-objstore', storeReplicas: 3, compactorStorageSize: '200Gi' },
+    loki: Loki.fromUrl('http://loki-gateway.logging.svc:80'),
+    jaeger: {
+      storage: JaegerStorage.opensearch({
+        serverUrls: ['https://opensearch.search.svc:9200'],
+        secretName: 'jaeger-opensearch',
+        username: 'jaeger',
+        caKey: 'ca.crt',
+        indexPrefix: 'prod',
+        retentionDays: 7,
+      }),
+      replicas: 3,
+      resources: { cpuRequest: '1', memoryRequest: '2Gi' },
+      remoteSampling: { defaultProbability: 1 },
+    },
+    otelGateway: { replicas: 4, resources: { cpuRequest: '1', memoryRequest: '2Gi' } },
+    traceSampling: { replicas: 6, sampling: { expectedNewTracesPerSecond: 30_000, baselinePercentage: 5 } },
+  });
+  return app;
+});
