@@ -47,7 +47,8 @@ export function manifestProblems(objects: readonly K8sObject[]): string[] {
 
 /** `<ConfigMap>/<key>` → content of every dashboard file (`*.json` in ConfigMaps). */
 export function dashboardFiles(objects: readonly K8sObject[]): Map<string, string> {
-  return new Map([...configFiles(objects)].filter(([k]) => k.endsWith('.json')));
+  // Jaeger's sampling-strategies.json (remote_sampling) is the only other JSON file the stack writes.
+  return new Map([...configFiles(objects)].filter(([k]) => k.endsWith('.json') && !k.endsWith('/sampling-strategies.json')));
 }
 
 /**
