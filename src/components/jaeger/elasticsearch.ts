@@ -181,6 +181,8 @@ export function indexCleanerCronJob(scope: Construct, identity: ComponentIdentit
       schedule: m.cleanerSchedule,
       timeZone: 'Etc/UTC',
       concurrencyPolicy: 'Forbid',
+      // A run missed by more than an hour (controller down) is skipped; the next night's run deletes the same indices.
+      startingDeadlineSeconds: 3600,
       successfulJobsHistoryLimit: 3,
       failedJobsHistoryLimit: 3,
       jobTemplate: {

@@ -27,8 +27,12 @@ export const THANOS_PORTS = {
   http: { name: 'http', port: 10902 },
 } as const;
 
-/** The image's user (Dockerfile: `USER 1001`). */
-export const THANOS_UID = 1001;
+/**
+ * The user the Thanos pods run as. The image's own is 1001 (Dockerfile: `USER 1001`); the stack runs it above 10000,
+ * as every pod it can (kube-score's low-UID check): /bin/thanos is world-executable and Thanos writes only to its
+ * data volumes, which fsGroup makes writable.
+ */
+export const THANOS_UID = 10001;
 export const THANOS_APP_NAME = 'thanos';
 /** Where the objstore Secret is mounted. */
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
