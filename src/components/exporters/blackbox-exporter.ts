@@ -268,6 +268,7 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter, IN
     const ports = [{ name: EXPORTER_PORTS.blackboxExporter.name, port: model.port }];
     this.network = { pods: { namespace: model.namespace, podSelector: selectorLabels(identity) }, ports: { probe: ports, metrics: ports } };
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: model.namespace,
       replicas: model.replicas,

@@ -329,6 +329,7 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics, IN
     const ports = [EXPORTER_PORTS.kubeStateMetrics, EXPORTER_PORTS.kubeStateMetricsTelemetry].map((p) => ({ name: p.name, port: p.port }));
     this.network = { pods: { namespace: model.namespace, podSelector: this.podSelector }, ports: { metrics: ports }, callsApiServer: true };
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: model.namespace,
       serviceAccount: this.serviceAccount,

@@ -183,6 +183,7 @@ export class NodeExporter extends Construct implements INodeExporter, INetworkCo
     });
 
     this.daemonSet = secureDaemonSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: model.namespace,
       hostAccess: { hostNetwork: this.network.hostNetwork, hostPID: true },

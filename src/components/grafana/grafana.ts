@@ -151,6 +151,7 @@ export class Grafana extends Construct implements IGrafana, INetworkComponent {
 
     const env = (value: string) => kplus.EnvValue.fromValue(value);
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity: this.identity,
       namespace: this.namespace,
       user: GRAFANA_DEFAULTS.uid,

@@ -67,6 +67,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
       mounts,
     });
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       replicas: model.replicas,

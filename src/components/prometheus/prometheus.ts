@@ -182,6 +182,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
     );
 
     this.statefulSet = secureStatefulSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity: this.identity,
       namespace: model.namespace,
       replicas: model.replicas,
