@@ -18,6 +18,9 @@ import { operatorModeProblems, PrometheusOperatorProps, PrometheusOperatorResour
 import { serviceOverviewDashboard } from './components/grafana';
 import { NetworkPolicyProps, ScrapeTargetFlow, StackNetworkPolicies, workloadMonitorFlow } from './network';
 import { ServiceSpec } from './slo';
+import { ProductionDefaults, ProductionInput, ProductionProps, productionDefaults, underProfile } from './production/profile';
+import { SizingResult, sizingReport } from './production/sizing';
+import { SIZING_REPORTS } from './production/report';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
 /** True when a component prop is an endpoint (an external backend) rather than tuning of an in-stack one. */
@@ -110,6 +113,16 @@ export interface ObservabilityStackProps extends ChartProps {
    * config, Services, workloads), or `false` for none. @default - the waves of SYNC_WAVES
    */
   readonly argoCd?: SyncWaveProps | false;
+  /**
+   * The production profile (src/production/profile.ts): Prometheus ×2 (HA pair, each receiving every OTLP metric),
+   * Alertmanager ×3 (gossip cluster), Grafana on a volume, Loki and Jaeger (Badger) on sized volumes, the collector
+   * gateway sized with on-disk queues, hard anti-affinity, zone spreading and a PodDisruptionBudget for every
+   * multi-replica workload, requests/limits/replicas/volumes from the catalog (`sizing`). `true` for its defaults.
+   * Component props given explicitly win over it, field by field. The sizing report is `stack.sizingReport`, written
+   * beside the manifests by `synthOrExit` (`<outdir>/<chart id>.sizing.md`).
+   * @default - no profile (the components' own defaults)
+   */
+  readonly production?: boolean | ProductionProps;
 }
 
 /**
@@ -144,17 +157,26 @@ export class ObservabilityStack extends Chart {
   public readonly slos?: ServiceLevelObjectives;
   /** The NetworkPolicies (unless `networkPolicies: false`). */
   public readonly networkPolicies?: StackNetworkPolicies;
+  /** The capacity sizing of the production profile (unless `production.sizing: false`). */
+  public readonly sizing?: SizingResult;
+  /** The sizing as a markdown report (written beside the manifests by `synthOrExit`). */
+  public readonly sizingReport?: string;
   private readonly _monitors: WorkloadMonitorModel[] = [];
 
   private readonly _prometheus?: Prometheus;
   /** Prometheus → each workload monitor's port (read by the NetworkPolicies at synth). */
   private readonly monitorFlows: ScrapeTargetFlow[] = [];
 
-  constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
+  constructor(scope: Construct, id: string, given: ObservabilityStackProps = {}) {
+    const profile = given.production ? productionDefaults(given.production === true ? {} : given.production, productionInput(given), `${id}.production`) : undefined;
+    const props = profile ? withProfile(given, profile) : given;
     // The chart's namespace is every component's default; the agents namespace reaches the node agents as context.
     const namespace = props.namespace ?? DEFAULT_NAMESPACE;
     super(scope, id, { ...props, namespace });
     this.namespace = namespace;
+    this.sizing = profile?.sizing;
+    this.sizingReport = profile?.sizing && profile.sizingContext ? sizingReport(profile.sizing, profile.sizingContext) : undefined;
+    if (this.sizingReport !== undefined) SIZING_REPORTS.set(this, this.sizingReport);
     this.agentNamespace = props.agentNamespace ?? DEFAULT_AGENT_NAMESPACE;
     checkNamespaces(this.namespace, this.agentNamespace, this.node.path);
     this.node.setContext(AGENT_NAMESPACE_CONTEXT, this.agentNamespace);
@@ -330,6 +352,34 @@ export class ObservabilityStack extends Chart {
     }
     if (problems.length > 0) throw new ConfigError(problems);
   }
+}
+
+/** What the production profile reads of the other props: the catalog's names and the retentions. */
+function productionInput(props: ObservabilityStackProps): ProductionInput {
+  const loki = props.loki && !isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : undefined;
+  return {
+    services: (props.services ?? []).map((s) => s.name),
+    scrapeInterval: props.prometheus?.scrapeInterval,
+    metricsRetention: props.prometheus?.retentionTime,
+    logRetention: loki?.retention,
+  };
+}
+
+/** The props with the profile's defaults under each component's. */
+function withProfile(props: ObservabilityStackProps, p: ProductionDefaults): ObservabilityStackProps {
+  return {
+    ...props,
+    prometheus: underProfile(props.prometheus, p.prometheus),
+    alertmanager: underProfile(props.alertmanager, p.alertmanager),
+    grafana: underProfile(props.grafana, p.grafana),
+    loki: underProfile(props.loki, p.loki, isEndpoint<ILoki>(props.loki || undefined, 'queryUrl')),
+    jaeger: underProfile(props.jaeger, p.jaeger, isEndpoint<IJaeger>(props.jaeger || undefined, 'otlpGrpcEndpoint')),
+    otelGateway: underProfile(props.otelGateway, p.otelGateway),
+    otelAgent: underProfile(props.otelAgent, p.otelAgent),
+    nodeExporter: underProfile(props.nodeExporter, p.nodeAgents),
+    kubeStateMetrics: underProfile(props.kubeStateMetrics, { scheduling: p.scheduling }),
+    blackboxExporter: underProfile(props.blackboxExporter, { scheduling: p.scheduling }),
+  };
 }
 
 function ingressControllerMissing(path: string): ConfigProblem {

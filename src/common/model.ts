@@ -17,11 +17,6 @@ export interface ComponentProps {
   readonly name?: string;
   readonly image?: ImageVersion;
   readonly resources?: ResourceSpec;
-  /**
-   * Where the pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName, and for several
-   * replicas hard or soft anti-affinity, zone spreading and the disruption budget (`SchedulingProps`).
-   * @default - the component's own placement
-   */
   readonly scheduling?: SchedulingProps;
 }
 

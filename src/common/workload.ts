@@ -186,6 +186,16 @@ export interface SchedulingProps {
   readonly maxUnavailable?: number;
 }
 
+/** The `scheduling` prop every component takes. */
+export interface SchedulableProps {
+  /**
+   * Where the pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName, and with several
+   * replicas hard or soft anti-affinity, zone spreading and the PodDisruptionBudget (`SchedulingProps`).
+   * @default - the component's own placement
+   */
+  readonly scheduling?: SchedulingProps;
+}
+
 /** Problems of a `scheduling` prop (pure), each under `<path>.<field>`. */
 export function schedulingProblems(s: SchedulingProps | undefined, path: string): ConfigProblem[] {
   if (s === undefined) return [];

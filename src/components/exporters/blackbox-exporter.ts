@@ -9,7 +9,7 @@ import { checksum, toYaml } from '../../common/serialize';
 import { stackService } from '../../common/service';
 import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, hostPortProblems, httpUrlProblems, portProblems, wholeNumberProblems } from '../../common/validation';
-import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
+import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment, SchedulableProps } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
@@ -66,7 +66,7 @@ export interface IBlackboxExporter {
   probeScrapeConfig(spec: ProbeScrapeConfigSpec): ScrapeConfig;
 }
 
-export interface BlackboxExporterProps {
+export interface BlackboxExporterProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the Deployment, Service and ConfigMap prefix (`app.kubernetes.io/instance`). @default 'blackbox-exporter' */

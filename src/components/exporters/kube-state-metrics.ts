@@ -7,7 +7,7 @@ import { DEFAULT_NAMESPACE, clusterScoped, defaultNamespace } from '../../common
 import { stackService } from '../../common/service';
 import { ComponentModel, componentModel } from '../../common/model';
 import { flagProblems, kubernetesLabelKeyProblems, nonEmptyProblems } from '../../common/validation';
-import { LINUX_NODES, ResourceSpec, secureDeployment } from '../../common/workload';
+import { LINUX_NODES, ResourceSpec, secureDeployment, SchedulableProps } from '../../common/workload';
 import { SERVICE_NAME_POD_LABELS } from '../../conventions';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
@@ -48,7 +48,7 @@ export interface IKubeStateMetrics extends IScrapeTarget {
   scrapeConfigs(): ScrapeConfig[];
 }
 
-export interface KubeStateMetricsProps {
+export interface KubeStateMetricsProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /**

@@ -6,7 +6,7 @@ import { DEFAULT_AGENT_NAMESPACE, defaultAgentNamespace } from '../../common/nam
 import { stackService } from '../../common/service';
 import { ComponentModel, componentModel } from '../../common/model';
 import { flagProblems, nonEmptyProblems, portProblems } from '../../common/validation';
-import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
+import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet, SchedulableProps } from '../../common/workload';
 import { TARGET_LABELS } from '../../conventions';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
@@ -48,7 +48,7 @@ export interface INodeExporter extends IScrapeTarget {
   readonly podSelector: Readonly<Record<string, string>>;
 }
 
-export interface NodeExporterProps {
+export interface NodeExporterProps extends SchedulableProps {
   /**
    * Namespace. Host access (hostNetwork, hostPID, hostPath) needs a namespace whose Pod Security level is
    * `privileged`; the stack labels its agents namespace so.

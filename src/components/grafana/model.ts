@@ -5,7 +5,7 @@ import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, kubernetesLabelKeyProblems, labelNameProblems } from '../../common/validation';
-import { ResourceSpec } from '../../common/workload';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ConfigProblem } from '../../common/errors';
 import { TlsCertificate } from '../../common/tls';
@@ -63,7 +63,7 @@ export interface GrafanaIngressProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-export interface GrafanaProps {
+export interface GrafanaProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the Deployment, Service and the prefix of every other object. @default 'grafana' */

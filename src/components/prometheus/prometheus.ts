@@ -15,7 +15,7 @@ import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { addVolumeSource, secureStatefulSet, spreadOverNodes } from '../../common/workload';
 import { PrometheusConfig, renderPrometheusConfig, scrapeConfigProblems } from './config';
 import { KUBELET_PORT, PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
-import { PrometheusModel, PrometheusProps, prometheusModel } from './model';
+import { POD_NAME_ENV, PrometheusModel, PrometheusProps, prometheusModel } from './model';
 import { prometheusArgs, prometheusClusterRoleRules } from './pod';
 import { ScrapeConfig } from './scrape-config';
 import { defaultScrapeJobs } from './scrape-jobs';
@@ -97,6 +97,8 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
   public readonly queryUrl: string;
   public readonly remoteWriteUrl: string;
   public readonly otlpMetricsUrl: string;
+  /** Each replica's OTLP URL through the headless Service (`<name>-<i>.<name>-headless.<namespace>.svc`). */
+  public readonly replicaOtlpMetricsUrls: readonly string[];
   public readonly port: number = PROMETHEUS_DEFAULTS.port;
   /** The validated props, every default resolved. */
   public readonly model: PrometheusModel;
@@ -134,6 +136,10 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
     this.queryUrl = serviceUrl(this.serviceName, this.namespace, this.port);
     this.remoteWriteUrl = `${this.queryUrl}${PROMETHEUS_ENDPOINTS.remoteWrite}`;
     this.otlpMetricsUrl = `${this.queryUrl}${PROMETHEUS_ENDPOINTS.otlpMetrics}`;
+    this.replicaOtlpMetricsUrls = Array.from(
+      { length: model.replicas },
+      (_, i) => `http://${model.name}-${i}.${model.name}-headless.${model.namespace}.svc:${this.port}${PROMETHEUS_ENDPOINTS.otlpMetrics}`,
+    );
     this.identity = { name: 'prometheus', instance: model.name, component: 'metrics', version: model.image };
     this.podSelector = selectorLabels(this.identity);
     const labels = recommendedLabels(this.identity);
@@ -205,6 +211,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
           name: 'prometheus',
           image: model.image,
           args: prometheusArgs(model),
+          env: model.replicaLabel !== undefined ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
           ports,
           resources: model.resources,
           // /-/ready fails until the WAL is replayed (minutes on a big TSDB); /-/healthy answers as soon as the web
@@ -352,6 +359,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
       global: this.model.global,
       alerting: {
         alertmanagers: this.alertmanagers.map((am) => ({ staticConfigs: [{ targets: [...am.targets] }] })),
+        alertRelabelConfigs: this.model.replicaLabel !== undefined ? [{ action: 'labeldrop', regex: this.model.replicaLabel }] : undefined,
       },
       ruleFiles: [`${PROMETHEUS_PATHS.rulesDir}/*${RULE_FILE_SUFFIX}`],
       scrapeConfigs: [...this.scrapeConfigs],
