@@ -21,6 +21,12 @@ import { ServiceSpec } from './slo';
 import { ProductionDefaults, ProductionInput, ProductionProps, productionDefaults, underProfile } from './production/profile';
 import { SizingResult, sizingReport } from './production/sizing';
 import { SIZING_REPORTS } from './production/report';
+import { HEARTBEAT_RECEIVER, KUBELET_JOB, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
+import { INetworkComponent } from './network/peer';
+import { Receiver } from './components/alertmanager/receiver';
+
+/** Key of the Alertmanager credentials Secret holding the heartbeat receiver's URL (`selfMonitoring`). */
+export const HEARTBEAT_URL_KEY = 'heartbeat-url';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
 /** True when a component prop is an endpoint (an external backend) rather than tuning of an in-stack one. */
@@ -123,6 +129,23 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - no profile (the components' own defaults)
    */
   readonly production?: boolean | ProductionProps;
+  /**
+   * The stack watching itself (src/production/self-monitoring.ts): a scrape job of its own for every component (and
+   * the kubelet's volume statistics), the stack-health alerts (Watchdog, TargetDown, rule/TSDB/WAL failures,
+   * notifications failing, Alertmanager members missing, collector refusing/failing/dropping, Loki and Jaeger
+   * ingestion errors, volumes filling), the Watchdog routed to a heartbeat receiver, and the Stack Health dashboard.
+   * Native mode only (kube-prometheus-stack ships its own). `true` for the default heartbeat receiver: a webhook
+   * whose URL is the key `heartbeat-url` of the Alertmanager credentials Secret (a dead man's switch such as
+   * healthchecks.io or an Opsgenie heartbeat).
+   * @default - on with `production` (native mode), else off
+   */
+  readonly selfMonitoring?: boolean | SelfMonitoringProps;
+}
+
+/** Options of `selfMonitoring`. */
+export interface SelfMonitoringProps {
+  /** Where the Watchdog goes, every minute. @default - Receiver.webhook('heartbeat', { urlSecretKey: 'heartbeat-url' }) */
+  readonly heartbeatReceiver?: Receiver;
 }
 
 /**
@@ -281,6 +304,19 @@ export class ObservabilityStack extends Chart {
 
     for (const m of props.monitors ?? []) this.addMonitor(m);
 
+    const selfMonitoring = props.selfMonitoring ?? (props.production && !operator ? true : false);
+    if (selfMonitoring) {
+      if (operator) {
+        throw new ConfigError({
+          path: `${this.node.path}.selfMonitoring`,
+          message: 'is for native mode: in operator mode kube-prometheus-stack scrapes Prometheus and Alertmanager and ships Watchdog, TargetDown and their alerts',
+          value: props.selfMonitoring,
+          fix: 'leave selfMonitoring out in operator mode.',
+        });
+      }
+      this.addSelfMonitoring(selfMonitoring === true ? {} : selfMonitoring);
+    }
+
     this.checkExposure(props);
     if (props.networkPolicies !== false) {
       this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
@@ -336,6 +372,39 @@ export class ObservabilityStack extends Chart {
     this._monitors.push(model);
     this.monitorFlows.push(workloadMonitorFlow(model));
     return model;
+  }
+
+  /** Jobs, rules, the Watchdog route and the dashboard of `selfMonitoring` (native mode). */
+  private addSelfMonitoring(options: SelfMonitoringProps): void {
+    const prometheus = this._prometheus!;
+    const own = (name: string | undefined, c: INetworkComponent | undefined): string | undefined => {
+      if (!c || !name || prometheus.jobs.some((j) => j.jobName === name)) return undefined;
+      const job = componentScrapeJob(name, c.network);
+      if (!job) return undefined;
+      prometheus.addScrapeConfig(job);
+      if (c.network.pods) prometheus.excludeFromAnnotationJob(c.network.pods.namespace, c.network.pods.podSelector);
+      return name;
+    };
+    const loki = this.loki instanceof Loki ? this.loki : undefined;
+    const jaeger = this.jaeger instanceof Jaeger ? this.jaeger : undefined;
+    const jobs = {
+      prometheus: DEFAULT_JOB_NAMES.prometheus,
+      alertmanager: own(this.alertmanager?.name, this.alertmanager),
+      loki: own(loki?.name, loki),
+      jaeger: own(jaeger?.name, jaeger),
+      collectors: [own(this.otelGateway?.serviceName, this.otelGateway), own(this.otelAgent?.model.name, this.otelAgent)].filter((j): j is string => j !== undefined),
+      kubelet: KUBELET_JOB,
+    };
+    own(this.grafana?.name, this.grafana);
+    own(this.blackboxExporter?.model.name, this.blackboxExporter);
+    prometheus.addScrapeConfig(kubeletVolumeStatsJob(prometheus.model.kubeletInsecureSkipVerify));
+    prometheus.addRuleFile(stackHealthRules(jobs));
+    if (this.alertmanager) {
+      const receiver = options.heartbeatReceiver ?? Receiver.webhook(HEARTBEAT_RECEIVER, { urlSecretKey: HEARTBEAT_URL_KEY });
+      this.alertmanager.addReceiver(receiver);
+      this.alertmanager.addRoute(watchdogRoute(receiver.name), { beforeExisting: true });
+    }
+    this.grafana?.addDashboard(stackHealthDashboard(jobs));
   }
 
   /** What the exposure props need of each other: checked once every component exists. */

@@ -14,10 +14,11 @@ import { basePathWarnings, httpUrlProblems } from '../../common/validation';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { addVolumeSource, secureStatefulSet, spreadOverNodes } from '../../common/workload';
 import { PrometheusConfig, renderPrometheusConfig, scrapeConfigProblems } from './config';
-import { KUBELET_PORT, PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
+import { DEFAULT_JOB_NAMES, KUBELET_PORT, PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
 import { POD_NAME_ENV, PrometheusModel, PrometheusProps, prometheusModel } from './model';
 import { prometheusArgs, prometheusClusterRoleRules } from './pod';
-import { ScrapeConfig } from './scrape-config';
+import { RelabelConfig, ScrapeConfig } from './scrape-config';
+import { escapeRelabelRegex, podLabelMeta } from './relabel';
 import { defaultScrapeJobs } from './scrape-jobs';
 
 /** A Prometheus outside this stack, known by its base URL. */
@@ -122,6 +123,8 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
 
   private readonly identity: ComponentIdentity;
   private readonly scrapeConfigs: ScrapeConfig[] = [];
+  /** Pods the annotation job skips (they have a job of their own): namespace and selector labels. */
+  private readonly annotationExclusions: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }[] = [];
   private readonly alertmanagers: IAlertmanager[] = [];
   private readonly storedRuleFiles: StoredRuleFile[] = [];
   private readonly rulePack: ConfigMapPack<RuleConfigMap>;
@@ -362,9 +365,30 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
         alertRelabelConfigs: this.model.replicaLabel !== undefined ? [{ action: 'labeldrop', regex: this.model.replicaLabel }] : undefined,
       },
       ruleFiles: [`${PROMETHEUS_PATHS.rulesDir}/*${RULE_FILE_SUFFIX}`],
-      scrapeConfigs: [...this.scrapeConfigs],
+      scrapeConfigs: this.scrapeConfigs.map((j) => (j.jobName === DEFAULT_JOB_NAMES.pods && this.annotationExclusions.length > 0 ? this.withExclusions(j) : j)),
       storage: { tsdb: { outOfOrderTimeWindow: this.model.outOfOrderTimeWindow } },
     };
+  }
+
+  /**
+   * Keeps the `kubernetes-pods` annotation job away from pods that a job of their own scrapes (the stack's components
+   * under self-monitoring), so their series are not scraped twice under two job names.
+   */
+  public excludeFromAnnotationJob(namespace: string, selector: Readonly<Record<string, string>>): this {
+    this.annotationExclusions.push({ namespace, selector });
+    return this;
+  }
+
+  private withExclusions(job: ScrapeConfig): ScrapeConfig {
+    const drops: RelabelConfig[] = this.annotationExclusions.map((e) => {
+      const labels = Object.keys(e.selector).sort();
+      return {
+        sourceLabels: ['__meta_kubernetes_namespace', ...labels.map(podLabelMeta)],
+        regex: [e.namespace, ...labels.map((l) => e.selector[l])].map(escapeRelabelRegex).join(';'),
+        action: 'drop',
+      };
+    });
+    return { ...job, relabelConfigs: [...drops, ...(job.relabelConfigs ?? [])] };
   }
 
   /** `prometheus.yml`, as it stands. */
