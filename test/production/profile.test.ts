@@ -1,6 +1,7 @@
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { ObservabilityStack, ObservabilityStackProps } from '../../src';
+import { manifestProblems, upstreamCheckerProblems } from '../helpers/artifacts';
 import { K8sObject, configFile, findObject, objectsOfKind, synthObjects } from '../helpers/synth';
 
 /** The production profile: nothing stateful alone, nothing lost on a restart, spread and budgeted, sized. */
@@ -79,6 +80,11 @@ describe('production profile', () => {
     expect(workload('StatefulSet', 'jaeger').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${s.jaeger.volumeGiB}Gi`);
     expect(workload('Deployment', 'otel-gateway').spec.replicas).toBe(s.gateway.replicas);
     expect(stack.sizingReport).toMatch(/^# Capacity sizing/);
+  });
+
+  test('the manifests pass the schema checks, and promtool check config/rules and amtool check-config accept the configs', () => {
+    expect(manifestProblems(objects)).toEqual([]);
+    expect(upstreamCheckerProblems(objects)).toEqual([]);
   });
 
   test('GIVEN explicit component props THEN they win over the profile, field by field', () => {
