@@ -119,13 +119,13 @@ export const SIZING_CONSTANTS = {
 
 /** Where each formula comes from (written into the sizing report). */
 export const SIZING_SOURCES: readonly { readonly quantity: string; readonly formula: string; readonly source: string }[] = [
-  { quantity: 'active series', formula: 'Σ services pods × seriesPerPod + platformSeries', source: 'production-notes §6; Mimir docs, planning-capacity.md (active series)' },
+  { quantity: 'active series', formula: 'Σ services pods × seriesPerPod + platformSeries', source: 'definition (Mimir docs, planning-capacity.md: active series); platformSeries is an assumption: measure prometheus_tsdb_head_series' },
   { quantity: 'samples/s', formula: 'active series ÷ scrape interval (s)', source: 'Mimir docs, planning-capacity.md ("estimated rate")' },
   { quantity: 'Prometheus memory', formula: 'active series × 3 kB (head) × 1.5 headroom, per replica', source: 'robustperception.io "Why does Prometheus use so much RAM" (3 kB/series); Mimir planning-capacity.md (+50%)' },
   { quantity: 'Prometheus disk', formula: 'retention (s) × samples/s × 2 B; volume = disk ÷ 0.85', source: 'Prometheus docs storage.md ("1-2 bytes per sample", retention size at most 80–85% of the volume)' },
   { quantity: 'Loki GB/day', formula: 'Σ pods × lines/s × bytes/line × 86,400 ÷ 10⁹', source: 'arithmetic; mode limit ~20 GB/day monolithic: Loki docs deployment-modes.md' },
-  { quantity: 'Loki disk', formula: 'GB/day × retention (days), uncompressed (no sourced ratio); volume = disk ÷ 0.85', source: 'production-notes §6 (compression ratio unverified: measure)' },
-  { quantity: 'trace disk', formula: 'Σ pods × spans/s × 450 B × retention (s); volume = disk ÷ 0.85', source: 'production-notes §6 (~450 B/span, derived from Tempo 25–35 MB/s ≈ 55–80k spans/s)' },
+  { quantity: 'Loki disk', formula: 'GB/day × retention (days), uncompressed (no sourced ratio); volume = disk ÷ 0.85', source: 'arithmetic; no upstream compression ratio, so none is assumed (measure loki_ingester_chunk_compression_ratio)' },
+  { quantity: 'trace disk', formula: 'Σ pods × spans/s × 450 B × retention (s); volume = disk ÷ 0.85', source: '~450 B/span derived from Tempo docs deployment-modes.md (monolithic: 25–35 MB/s ≈ 55k–80k spans/s)' },
   { quantity: 'Prometheus CPU', formula: '1 core per 100k samples/s (min 500m)', source: 'assumption (no upstream figure): measure process_cpu_seconds_total' },
   { quantity: 'Loki CPU / memory', formula: '1 core per 4 MB/s (min 500m); 1 GiB per MB/s (min 1 GiB), limit ×1.5', source: 'assumption; 4 MB/s = default ingestion_rate_mb (Loki configuration docs)' },
   { quantity: 'Jaeger CPU / memory', formula: 'as a collector: spans/s ÷ 10k cores, 2 GiB per core (min 200m / 512 MiB)', source: 'Jaeger v2 is an OpenTelemetry Collector; collector docs/performance.md' },

@@ -95,3 +95,18 @@ describe('capacity sizing', () => {
     expect(report).toMatch(/\| Prometheus \| 2 \|/);
   });
 });
+
+describe('the README shows the sizing as computed', () => {
+  const readme = require('node:fs').readFileSync(require('node:path').join(__dirname, '../../README.md'), 'utf8') as string;
+  const defaults = (n: number): SizingContext => ({ ...ctx(n), logRetentionSeconds: 744 * 3600 });
+  const [a, b] = [sizeStack({}, defaults(100)), sizeStack({}, defaults(1000))];
+  const n = (x: number) => Math.round(x).toLocaleString('en-US');
+  test.each([
+    `| active series | ${n(a.activeSeries)} | ${n(b.activeSeries)} |`,
+    `| samples/s | ${n(a.samplesPerSecond)} | ${n(b.samplesPerSecond)} |`,
+    `| Prometheus ×2: CPU / memory request / limit / volume | ${a.prometheus.cpuRequestMillis}m / ${a.prometheus.memoryRequestMiB}Mi / ${a.prometheus.memoryLimitMiB}Mi / ${a.prometheus.volumeGiB}Gi | ${b.prometheus.cpuRequestMillis}m / ${b.prometheus.memoryRequestMiB}Mi / ${b.prometheus.memoryLimitMiB}Mi / ${b.prometheus.volumeGiB}Gi |`,
+    `| Loki: memory / volume | ${a.loki.memoryRequestMiB}Mi / ${a.loki.volumeGiB}Gi | ${b.loki.memoryRequestMiB}Mi / ${b.loki.volumeGiB}Gi |`,
+    `| Jaeger (Badger): CPU / memory / volume | ${a.jaeger.cpuRequestMillis}m / ${a.jaeger.memoryRequestMiB}Mi / ${a.jaeger.volumeGiB}Gi | ${b.jaeger.cpuRequestMillis}m / ${b.jaeger.memoryRequestMiB}Mi / ${b.jaeger.volumeGiB}Gi |`,
+    `| collector gateway: replicas × CPU / memory | ${a.gateway.replicas} × ${a.gateway.cpuRequestMillis}m / ${a.gateway.memoryRequestMiB}Mi | ${b.gateway.replicas} × ${b.gateway.cpuRequestMillis}m / ${b.gateway.memoryRequestMiB}Mi |`,
+  ])('%s', (line) => expect(readme).toContain(line));
+});
