@@ -60,7 +60,7 @@ export type { AddRouteOptions, AlertmanagerTargetsOptions } from './components/a
 
 // Grafana.
 export { Grafana, GrafanaStorage, serviceOverviewDashboard } from './components/grafana';
-export type { GrafanaClaimOptions, GrafanaEmptyDirOptions, GrafanaModel, GrafanaProps, GrafanaStorageModel } from './components/grafana/model';
+export type { GrafanaClaimOptions, GrafanaDatabaseProps, GrafanaEmptyDirOptions, GrafanaModel, GrafanaProps, GrafanaStorageModel } from './components/grafana/model';
 export type { AlertmanagerJsonData, DashboardFile, DashboardProvider, DatasourceBackends, DatasourceOptions, ExemplarTraceIdDestination, GrafanaConfig, GrafanaDatasource, GrafanaIni, IniValue, JaegerJsonData, LokiDerivedField, LokiJsonData, PrometheusJsonData, TracesToLogsV2 } from './components/grafana/config';
 export type { AddDashboardOptions, GrafanaDashboardInfo, IGrafana } from './components/grafana/grafana';
 
@@ -101,7 +101,7 @@ export type { WorkloadMonitorModel, WorkloadMonitorProps, WorkloadMonitorTarget 
 
 // SLOs as code.
 // The production profile: HA, durable stores, sizing from the catalog, the stack watching itself.
-export { productionDefaults } from './production/profile';
+export { GRAFANA_SECRET_KEY_SECRET, productionDefaults } from './production/profile';
 export type { ProductionDefaults, ProductionInput, ProductionProps } from './production/profile';
 export { LOAD_DEFAULTS, SIZING_CONSTANTS, SIZING_SOURCES, sizeStack, sizingReport } from './production/sizing';
 export type { ServiceLoad, SizedComponent, SizingContext, SizingProps, SizingResult } from './production/sizing';

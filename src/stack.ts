@@ -431,6 +431,7 @@ function productionInput(props: ObservabilityStackProps): ProductionInput {
     scrapeInterval: props.prometheus?.scrapeInterval,
     metricsRetention: props.prometheus?.retentionTime,
     logRetention: loki?.retention,
+    grafanaDatabase: props.grafana !== false && props.grafana?.database !== undefined,
   };
 }
 

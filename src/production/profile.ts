@@ -20,7 +20,7 @@ import { SIZING_CONSTANTS, SizingContext, SizingProps, SizingResult, sizeStack }
  * |---|---|
  * | Prometheus | 2 replicas (HA pair, replica label dropped from alerts), each receiving every OTLP metric; sized memory and volume; retention size 85% of the volume |
  * | Alertmanager | 3 replicas in a gossip cluster |
- * | Grafana | 1 replica on a PersistentVolumeClaim (2+ need an external database: `grafana.database`) |
+ * | Grafana | 2 replicas with an external database (`grafana.database`; the shared secret_key from the Secret `grafana-secret-key`), else 1 replica on a PersistentVolumeClaim |
  * | Loki | WAL and chunks on its PersistentVolumeClaim (sized) |
  * | Jaeger | Badger on a PersistentVolumeClaim (sized), spans kept `traceRetention` |
  * | collector gateway | sized replicas (≥ 2), on-disk sending queues, retries for 1h, memory_limiter + GOMEMLIMIT |
@@ -71,7 +71,12 @@ export interface ProductionInput {
   readonly scrapeInterval?: string | PromDuration;
   readonly metricsRetention?: string;
   readonly logRetention?: string;
+  /** Grafana has an external database (`grafana.database`): the profile then runs two replicas. */
+  readonly grafanaDatabase?: boolean;
 }
+
+/** The Secret holding Grafana's shared `secret-key` under the profile with an external database. */
+export const GRAFANA_SECRET_KEY_SECRET = 'grafana-secret-key';
 
 function mib(n: number): string {
   return `${n}Mi`;
@@ -134,10 +139,9 @@ export function productionDefaults(props: ProductionProps, input: ProductionInpu
         : {}),
     },
     alertmanager: { replicas: props.alertmanagerReplicas ?? 3, scheduling, ...storageClassName },
-    grafana: {
-      scheduling,
-      storage: GrafanaStorage.persistentVolumeClaim({ size: props.grafanaStorageSize ?? '10Gi', ...storageClassName }),
-    },
+    grafana: input.grafanaDatabase
+      ? { scheduling, replicas: 2, storage: GrafanaStorage.emptyDir(), secretKeySecretName: GRAFANA_SECRET_KEY_SECRET }
+      : { scheduling, storage: GrafanaStorage.persistentVolumeClaim({ size: props.grafanaStorageSize ?? '10Gi', ...storageClassName }) },
     loki: {
       scheduling,
       ...storageClassName,

@@ -109,3 +109,35 @@ describe('production profile', () => {
     expect(() => synth({ production: { sizing: { defaultLoad: { pods: -1 } } } })).toThrow(/obs\.production\.sizing\.defaultLoad\.pods/);
   });
 });
+
+describe('Grafana on an external database', () => {
+  const database = { type: 'postgres' as const, host: 'grafana-db.example.com:5432', name: 'grafana', credentialsSecretName: 'grafana-db' };
+
+  test('GIVEN the profile and a database THEN two replicas read the credentials and the shared secret_key from Secrets as files, and may reach the database', () => {
+    const { objects } = synth({ grafana: { database } });
+    const d = findObject(objects, 'Deployment', 'grafana');
+    expect(d.spec.replicas).toBe(2);
+    const env = Object.fromEntries(d.spec.template.spec.containers[0].env.map((e: any) => [e.name, e.value]));
+    expect(env).toMatchObject({
+      GF_DATABASE_TYPE: 'postgres',
+      GF_DATABASE_HOST: 'grafana-db.example.com:5432',
+      GF_DATABASE_NAME: 'grafana',
+      GF_DATABASE_USER__FILE: '/etc/grafana/secrets/database/user',
+      GF_DATABASE_PASSWORD__FILE: '/etc/grafana/secrets/database/password',
+      GF_DATABASE_SSL_MODE: 'require',
+      GF_SECURITY_SECRET_KEY__FILE: '/etc/grafana/secrets/secret-key/secret-key',
+    });
+    expect(JSON.stringify(d)).not.toMatch(/GF_DATABASE_PASSWORD"/);
+    const secrets = d.spec.template.spec.volumes.filter((v: any) => v.secret).map((v: any) => v.secret.secretName);
+    expect(secrets).toEqual(expect.arrayContaining(['grafana-db', 'grafana-secret-key']));
+    expect(findObject(objects, 'PodDisruptionBudget', 'grafana').spec.maxUnavailable).toBe(1);
+    const policy = findObject(objects, 'NetworkPolicy', 'grafana');
+    expect(JSON.stringify(policy.spec.egress)).toContain('5432');
+  });
+
+  test('GIVEN two replicas without a database or a shared key THEN synth fails naming both', () => {
+    const bad = () => new ObservabilityStack(Testing.app(), 'obs', { grafana: { replicas: 2 } });
+    expect(bad).toThrow(/Grafana\.replicas: needs an external database/);
+    expect(bad).toThrow(/Grafana\.secretKeySecretName: is required with more than one replica/);
+  });
+});
