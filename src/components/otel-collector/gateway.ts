@@ -139,7 +139,7 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
         ids.push(`otlphttp/prometheus-${i}`);
       });
     } else {
-      exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: replicas[0] ?? props.prometheus.otlpMetricsUrl, ...queued };
+      exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: props.prometheus.otlpMetricsUrl, ...queued };
       ids.push('otlphttp/prometheus');
     }
     processors[SERVICE_LABEL_PROCESSOR] = serviceLabelTransform();
