@@ -439,8 +439,9 @@ function productionInput(props: ObservabilityStackProps): ProductionInput {
 function withProfile(props: ObservabilityStackProps, p: ProductionDefaults): ObservabilityStackProps {
   return {
     ...props,
-    prometheus: underProfile(props.prometheus, p.prometheus),
-    alertmanager: underProfile(props.alertmanager, p.alertmanager),
+    // Operator mode: the operator runs Prometheus and Alertmanager (their HA is the operator's Prometheus resource).
+    prometheus: props.prometheusOperator ? props.prometheus : underProfile(props.prometheus, p.prometheus),
+    alertmanager: props.prometheusOperator ? props.alertmanager : underProfile(props.alertmanager, p.alertmanager),
     grafana: underProfile(props.grafana, p.grafana),
     loki: underProfile(props.loki, p.loki, isEndpoint<ILoki>(props.loki || undefined, 'queryUrl')),
     jaeger: underProfile(props.jaeger, p.jaeger, isEndpoint<IJaeger>(props.jaeger || undefined, 'otlpGrpcEndpoint')),

@@ -141,3 +141,14 @@ describe('Grafana on an external database', () => {
     expect(bad).toThrow(/Grafana\.secretKeySecretName: is required with more than one replica/);
   });
 });
+
+describe('the profile in operator mode', () => {
+  test('GIVEN prometheusOperator THEN the profile leaves Prometheus and Alertmanager to the operator and hardens the rest', () => {
+    const stack = new ObservabilityStack(Testing.app(), 'obs', { services: SERVICES.slice(0, 4), production: true, prometheusOperator: {} });
+    const o = synthObjects(stack);
+    expect(o.some((x) => x.kind === 'StatefulSet' && x.metadata.name === 'prometheus')).toBe(false);
+    expect(findObject(o, 'StatefulSet', 'jaeger').spec.volumeClaimTemplates).toHaveLength(1);
+    expect(findObject(o, 'PodDisruptionBudget', 'otel-gateway').spec.maxUnavailable).toBe(1);
+    expect(o.some((x) => x.kind === 'PrometheusRule')).toBe(true);
+  });
+});
