@@ -2,6 +2,7 @@ import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { ObservabilityStack, ObservabilityStackProps } from '../../src';
 import { manifestProblems, upstreamCheckerProblems } from '../helpers/artifacts';
+import { upstreamProgramProblems } from '../helpers/upstream';
 import { K8sObject, configFile, findObject, objectsOfKind, synthObjects } from '../helpers/synth';
 
 /** The production profile: nothing stateful alone, nothing lost on a restart, spread and budgeted, sized. */
@@ -85,6 +86,10 @@ describe('production profile', () => {
   test('the manifests pass the schema checks, and promtool check config/rules and amtool check-config accept the configs', () => {
     expect(manifestProblems(objects)).toEqual([]);
     expect(upstreamCheckerProblems(objects)).toEqual([]);
+  });
+
+  test('otelcol validate accepts the gateway (file_storage queues, one exporter per replica) and the agent; jaeger validate accepts Badger', () => {
+    expect(upstreamProgramProblems(objects)).toEqual([]);
   });
 
   test('GIVEN explicit component props THEN they win over the profile, field by field', () => {
