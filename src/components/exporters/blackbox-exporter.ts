@@ -288,7 +288,8 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter, IN
           resources: model.resources,
           mounts,
           readiness: { path: '/-/healthy', port: model.port },
-          liveness: { path: '/-/healthy', port: model.port },
+          // One health endpoint: liveness more lenient than readiness, so a slow pod leaves the Service before a restart.
+          liveness: { path: '/-/healthy', port: model.port, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 6 },
         },
       ],
     });

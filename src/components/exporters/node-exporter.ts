@@ -199,7 +199,8 @@ export class NodeExporter extends Construct implements INodeExporter, INetworkCo
           resources: model.resources,
           // The landing page at / answers 200 once the HTTP server is up (as the prometheus-community chart probes it).
           readiness: { path: '/', port: model.port },
-          liveness: { path: '/', port: model.port },
+          // One health endpoint: liveness more lenient than readiness, so a slow pod leaves the Service before a restart.
+          liveness: { path: '/', port: model.port, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 6 },
           mounts: [hostMount('root', '/', NODE_EXPORTER_HOST_PATHS.root), hostMount('sys', '/sys', NODE_EXPORTER_HOST_PATHS.sys)],
         },
       ],
