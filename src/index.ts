@@ -12,7 +12,8 @@
 
 // The stack and how to synthesize it.
 export { ObservabilityStack } from './stack';
-export type { ObservabilityStackProps } from './stack';
+export type { ObservabilityStackProps, SelfMonitoringProps } from './stack';
+export { HEARTBEAT_URL_KEY } from './stack';
 export { synthOrExit } from './common/synth';
 export type { SynthOutput } from './common/synth';
 
@@ -28,6 +29,7 @@ export type { ComponentName, ImageVersion } from './versions';
 // Shared types of props: endpoints, rule files, pod settings, namespaces, log levels.
 export type { IAlertmanager, IJaeger, ILoki, IOtlpReceiver, IPrometheus } from './common/endpoints';
 export type { AlertingRule, RecordingRule, Rule, RuleFile, RuleGroup } from './common/rules';
+export type { Placement, SchedulableProps, SchedulingProps } from './common/workload';
 export type { ClaimSpec, DeploymentSpec, HostAccess, MountSpec, NamedMountSpec, NamedVolumeSpec, PortSpec, ProbeSpec, ResourceSpec, Resources, SecureContainerSpec, StatefulSetSpec, WorkloadSpec } from './common/workload';
 export { stackNamespace } from './common/namespace';
 export type { PodSecurityLevel, StackNamespaceSpec } from './common/namespace';
@@ -62,7 +64,7 @@ export type { AddRouteOptions, AlertmanagerTargetsOptions } from './components/a
 
 // Grafana.
 export { Grafana, GrafanaStorage, serviceOverviewDashboard } from './components/grafana';
-export type { GrafanaClaimOptions, GrafanaEmptyDirOptions, GrafanaModel, GrafanaProps, GrafanaStorageModel } from './components/grafana/model';
+export type { GrafanaClaimOptions, GrafanaDatabaseProps, GrafanaEmptyDirOptions, GrafanaModel, GrafanaProps, GrafanaStorageModel } from './components/grafana/model';
 export type { AlertmanagerJsonData, DashboardFile, DashboardProvider, DatasourceBackends, DatasourceOptions, ExemplarTraceIdDestination, GrafanaConfig, GrafanaDatasource, GrafanaIni, IniValue, JaegerJsonData, LokiDerivedField, LokiJsonData, PrometheusJsonData, TracesToLogsV2 } from './components/grafana/config';
 export type { AddDashboardOptions, GrafanaDashboardInfo, IGrafana } from './components/grafana/grafana';
 
@@ -84,7 +86,7 @@ export { OtelCollectorTailSampler } from './components/otel-collector/tiers';
 export type { ITraceSampler, OtelCollectorTailSamplerModel, OtelCollectorTailSamplerProps } from './components/otel-collector/tiers';
 export type { TailSamplingModel, TailSamplingProps } from './components/otel-collector/tail-sampling';
 export type { IOtlpGateway, OtelCollectorAgentModel, OtelCollectorAgentProps, OtelCollectorGatewayModel, OtelCollectorGatewayProps } from './components/otel-collector/model';
-export type { BatchProcessorConfig, CollectorConfig, ComponentId, ContainerParserOperator, DebugExporterConfig, ExporterConfig, ExtensionConfig, FieldExtractConfig, FileStorageExtensionConfig, FilelogOperator, FilelogReceiverConfig, HealthCheckExtensionConfig, K8sAttributesProcessorConfig, MemoryLimiterProcessorConfig, OpenComponentConfig, OtlpExporterConfig, OtlpHttpExporterConfig, OtlpReceiverConfig, PipelineConfig, PodAssociationSource, ProcessorConfig, ReceiverConfig, ServiceConfig, SignalType, TelemetryConfig, TlsClientConfig } from './components/otel-collector/config';
+export type { BatchProcessorConfig, CollectorConfig, ComponentId, ContainerParserOperator, DebugExporterConfig, ExporterConfig, ExtensionConfig, FieldExtractConfig, FileStorageExtensionConfig, FilelogOperator, QueuedExporterConfig, RetryOnFailureConfig, SendingQueueConfig, FilelogReceiverConfig, HealthCheckExtensionConfig, K8sAttributesProcessorConfig, MemoryLimiterProcessorConfig, OpenComponentConfig, OtlpExporterConfig, OtlpHttpExporterConfig, OtlpReceiverConfig, PipelineConfig, PodAssociationSource, ProcessorConfig, ReceiverConfig, ServiceConfig, SignalType, TelemetryConfig, TlsClientConfig } from './components/otel-collector/config';
 
 // Exporters.
 export { BlackboxExporter, DEFAULT_BLACKBOX_MODULES, KUBE_STATE_METRICS_DEFAULT_COLLECTORS, KUBE_STATE_METRICS_SENSITIVE_COLLECTORS, KubeStateMetrics, NodeExporter } from './components/exporters';
@@ -107,6 +109,15 @@ export type { IPrometheusSink } from './components/prometheus/sink';
 export type { WorkloadMonitorModel, WorkloadMonitorProps, WorkloadMonitorTarget } from './components/prometheus/workload-monitor';
 
 // SLOs as code.
+// The production profile: HA, durable stores, sizing from the catalog, the stack watching itself.
+export { GRAFANA_SECRET_KEY_SECRET, productionDefaults } from './production/profile';
+export type { ProductionDefaults, ProductionInput, ProductionProps } from './production/profile';
+export { LOAD_DEFAULTS, SIZING_CONSTANTS, SIZING_SOURCES, sizeStack, sizingReport } from './production/sizing';
+export type { ServiceLoad, SizedComponent, SizingContext, SizingProps, SizingResult } from './production/sizing';
+export { writeSizingReports } from './production/report';
+export { HEARTBEAT_RECEIVER, STACK_HEALTH_DASHBOARD_UID, STACK_HEALTH_FILE, WATCHDOG_ALERT, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
+export type { StackJobs } from './production/self-monitoring';
+
 export { ServiceLevelObjectives } from './slo/construct';
 export type { ServiceLevelObjectivesProps, SloCatalogOptions } from './slo/construct';
 export { DEFAULT_HISTOGRAM_BUCKETS } from './slo/spec';

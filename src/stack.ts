@@ -13,7 +13,7 @@ import { Loki, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatencyThresholds } from './components/otel-collector/tiers';
 import { allSlos, buildSloModel } from './slo/model';
-import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, THANOS_REPLICA_LABEL, Thanos, ThanosProps, thanosModel, thanosSidecarContainer } from './components/thanos/thanos';
+import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, Thanos, ThanosProps, thanosModel, thanosSidecarContainer } from './components/thanos/thanos';
 import { PROMETHEUS_DEFAULTS, PROMETHEUS_PATHS } from './components/prometheus/defaults';
 import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
 import { WorkloadMonitorModel, WorkloadMonitorProps, workloadMonitorModel, workloadMonitorScrapeConfig } from './components/prometheus/workload-monitor';
@@ -22,6 +22,15 @@ import { operatorModeProblems, PrometheusOperatorProps, PrometheusOperatorResour
 import { serviceOverviewDashboard } from './components/grafana';
 import { NetworkPeer, NetworkPolicyProps, ScrapeTargetFlow, StackNetworkPolicies, workloadMonitorFlow } from './network';
 import { ServiceSpec } from './slo';
+import { ProductionDefaults, ProductionInput, ProductionProps, productionDefaults, underProfile } from './production/profile';
+import { SizingResult, sizingReport } from './production/sizing';
+import { SIZING_REPORTS } from './production/report';
+import { HEARTBEAT_RECEIVER, KUBELET_JOB, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
+import { INetworkComponent } from './network/peer';
+import { Receiver } from './components/alertmanager/receiver';
+
+/** Key of the Alertmanager credentials Secret holding the heartbeat receiver's URL (`selfMonitoring`). */
+export const HEARTBEAT_URL_KEY = 'heartbeat-url';
 import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
 /** True when a component prop is an endpoint (an external backend) rather than tuning of an in-stack one. */
@@ -69,8 +78,8 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly traceSampling?: Tuning<OtelCollectorTailSamplerProps, 'jaeger'>;
   /**
    * Scale-out metrics on Thanos (native mode): a sidecar in each Prometheus pod uploading to object storage (the
-   * Secret `objectStorageSecret` holds objstore.yml), Query de-duplicating by the `replica` external label (set to
-   * the pod name), Store Gateway and Compactor. Grafana's Prometheus datasource then reads Thanos Query.
+   * Secret `objectStorageSecret` holds objstore.yml), Query de-duplicating by the Prometheus replica label
+   * (`prometheus.replicaLabel`, the pod name on each replica of an HA pair), Store Gateway and Compactor. Grafana's Prometheus datasource then reads Thanos Query.
    * @default - off
    */
   readonly thanos?: Tuning<ThanosProps>;
@@ -129,6 +138,33 @@ export interface ObservabilityStackProps extends ChartProps {
    * config, Services, workloads), or `false` for none. @default - the waves of SYNC_WAVES
    */
   readonly argoCd?: SyncWaveProps | false;
+  /**
+   * The production profile (src/production/profile.ts): Prometheus ×2 (HA pair, each receiving every OTLP metric),
+   * Alertmanager ×3 (gossip cluster), Grafana on a volume, Loki and Jaeger (Badger) on sized volumes, the collector
+   * gateway sized with on-disk queues, hard anti-affinity, zone spreading and a PodDisruptionBudget for every
+   * multi-replica workload, requests/limits/replicas/volumes from the catalog (`sizing`). `true` for its defaults.
+   * Component props given explicitly win over it, field by field. The sizing report is `stack.sizingReport`, written
+   * beside the manifests by `synthOrExit` (`<outdir>/<chart id>.sizing.md`).
+   * @default - no profile (the components' own defaults)
+   */
+  readonly production?: boolean | ProductionProps;
+  /**
+   * The stack watching itself (src/production/self-monitoring.ts): a scrape job of its own for every component (and
+   * the kubelet's volume statistics), the stack-health alerts (Watchdog, TargetDown, rule/TSDB/WAL failures,
+   * notifications failing, Alertmanager members missing, collector refusing/failing/dropping, Loki and Jaeger
+   * ingestion errors, volumes filling), the Watchdog routed to a heartbeat receiver, and the Stack Health dashboard.
+   * Native mode only (kube-prometheus-stack ships its own). `true` for the default heartbeat receiver: a webhook
+   * whose URL is the key `heartbeat-url` of the Alertmanager credentials Secret (a dead man's switch such as
+   * healthchecks.io or an Opsgenie heartbeat).
+   * @default - on with `production` (native mode), else off
+   */
+  readonly selfMonitoring?: boolean | SelfMonitoringProps;
+}
+
+/** Options of `selfMonitoring`. */
+export interface SelfMonitoringProps {
+  /** Where the Watchdog goes, every minute. @default - Receiver.webhook('heartbeat', { urlSecretKey: 'heartbeat-url' }) */
+  readonly heartbeatReceiver?: Receiver;
 }
 
 /**
@@ -167,17 +203,26 @@ export class ObservabilityStack extends Chart {
   public readonly slos?: ServiceLevelObjectives;
   /** The NetworkPolicies (unless `networkPolicies: false`). */
   public readonly networkPolicies?: StackNetworkPolicies;
+  /** The capacity sizing of the production profile (unless `production.sizing: false`). */
+  public readonly sizing?: SizingResult;
+  /** The sizing as a markdown report (written beside the manifests by `synthOrExit`). */
+  public readonly sizingReport?: string;
   private readonly _monitors: WorkloadMonitorModel[] = [];
 
   private readonly _prometheus?: Prometheus;
   /** Prometheus → each workload monitor's port (read by the NetworkPolicies at synth). */
   private readonly monitorFlows: ScrapeTargetFlow[] = [];
 
-  constructor(scope: Construct, id: string, props: ObservabilityStackProps = {}) {
+  constructor(scope: Construct, id: string, given: ObservabilityStackProps = {}) {
+    const profile = given.production ? productionDefaults(given.production === true ? {} : given.production, productionInput(given), `${id}.production`) : undefined;
+    const props = profile ? withProfile(given, profile) : given;
     // The chart's namespace is every component's default; the agents namespace reaches the node agents as context.
     const namespace = props.namespace ?? DEFAULT_NAMESPACE;
     super(scope, id, { ...props, namespace });
     this.namespace = namespace;
+    this.sizing = profile?.sizing;
+    this.sizingReport = profile?.sizing && profile.sizingContext ? sizingReport(profile.sizing, profile.sizingContext) : undefined;
+    if (this.sizingReport !== undefined) SIZING_REPORTS.set(this, this.sizingReport);
     this.agentNamespace = props.agentNamespace ?? DEFAULT_AGENT_NAMESPACE;
     checkNamespaces(this.namespace, this.agentNamespace, this.node.path);
     this.node.setContext(AGENT_NAMESPACE_CONTEXT, this.agentNamespace);
@@ -200,14 +245,12 @@ export class ObservabilityStack extends Chart {
       if (props.alertmanager !== false) {
         this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager });
       }
-      const thanos = props.thanos ? thanosModel(props.thanos, `${this.node.path}.thanos`, namespace) : undefined;
+      const thanos = props.thanos ? thanosModel(props.thanos, `${this.node.path}.thanos`, namespace, props.prometheus?.replicaLabel) : undefined;
       this._prometheus = new Prometheus(this, 'Prometheus', {
         ...props.prometheus,
         alertmanagers: this.alertmanager ? [this.alertmanager] : [],
         ...(thanos
           ? {
-              // Each replica's series are told apart by the replica label, which Query and Compactor de-duplicate on.
-              externalLabels: { [THANOS_REPLICA_LABEL]: '${POD_NAME}', ...props.prometheus?.externalLabels },
               sidecars: [
                 ...(props.prometheus?.sidecars ?? []),
                 {
@@ -322,6 +365,19 @@ export class ObservabilityStack extends Chart {
 
     for (const m of props.monitors ?? []) this.addMonitor(m);
 
+    const selfMonitoring = props.selfMonitoring ?? (props.production && !operator ? true : false);
+    if (selfMonitoring) {
+      if (operator) {
+        throw new ConfigError({
+          path: `${this.node.path}.selfMonitoring`,
+          message: 'is for native mode: in operator mode kube-prometheus-stack scrapes Prometheus and Alertmanager and ships Watchdog, TargetDown and their alerts',
+          value: props.selfMonitoring,
+          fix: 'leave selfMonitoring out in operator mode.',
+        });
+      }
+      this.addSelfMonitoring(selfMonitoring === true ? {} : selfMonitoring);
+    }
+
     this.checkExposure(props);
     if (props.networkPolicies !== false) {
       this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
@@ -388,6 +444,39 @@ export class ObservabilityStack extends Chart {
     return model;
   }
 
+  /** Jobs, rules, the Watchdog route and the dashboard of `selfMonitoring` (native mode). */
+  private addSelfMonitoring(options: SelfMonitoringProps): void {
+    const prometheus = this._prometheus!;
+    const own = (name: string | undefined, c: INetworkComponent | undefined): string | undefined => {
+      if (!c || !name || prometheus.jobs.some((j) => j.jobName === name)) return undefined;
+      const job = componentScrapeJob(name, c.network);
+      if (!job) return undefined;
+      prometheus.addScrapeConfig(job);
+      if (c.network.pods) prometheus.excludeFromAnnotationJob(c.network.pods.namespace, c.network.pods.podSelector);
+      return name;
+    };
+    const loki = this.loki instanceof Loki ? this.loki : undefined;
+    const jaeger = this.jaeger instanceof Jaeger ? this.jaeger : undefined;
+    const jobs = {
+      prometheus: DEFAULT_JOB_NAMES.prometheus,
+      alertmanager: own(this.alertmanager?.name, this.alertmanager),
+      loki: own(loki?.name, loki),
+      jaeger: own(jaeger?.name, jaeger),
+      collectors: [own(this.otelGateway?.serviceName, this.otelGateway), own(this.otelAgent?.model.name, this.otelAgent)].filter((j): j is string => j !== undefined),
+      kubelet: KUBELET_JOB,
+    };
+    own(this.grafana?.name, this.grafana);
+    own(this.blackboxExporter?.model.name, this.blackboxExporter);
+    prometheus.addScrapeConfig(kubeletVolumeStatsJob(prometheus.model.kubeletInsecureSkipVerify));
+    prometheus.addRuleFile(stackHealthRules(jobs));
+    if (this.alertmanager) {
+      const receiver = options.heartbeatReceiver ?? Receiver.webhook(HEARTBEAT_RECEIVER, { urlSecretKey: HEARTBEAT_URL_KEY });
+      this.alertmanager.addReceiver(receiver);
+      this.alertmanager.addRoute(watchdogRoute(receiver.name), { beforeExisting: true });
+    }
+    this.grafana?.addDashboard(stackHealthDashboard(jobs));
+  }
+
   /** What the exposure props need of each other: checked once every component exists. */
   private checkExposure(props: ObservabilityStackProps): void {
     const problems: ConfigProblem[] = [];
@@ -402,6 +491,36 @@ export class ObservabilityStack extends Chart {
     }
     if (problems.length > 0) throw new ConfigError(problems);
   }
+}
+
+/** What the production profile reads of the other props: the catalog's names and the retentions. */
+function productionInput(props: ObservabilityStackProps): ProductionInput {
+  const loki = props.loki && !isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : undefined;
+  return {
+    services: (props.services ?? []).map((s) => s.name),
+    scrapeInterval: props.prometheus?.scrapeInterval,
+    metricsRetention: props.prometheus?.retentionTime,
+    logRetention: loki?.retention,
+    grafanaDatabase: props.grafana !== false && props.grafana?.database !== undefined,
+  };
+}
+
+/** The props with the profile's defaults under each component's. */
+function withProfile(props: ObservabilityStackProps, p: ProductionDefaults): ObservabilityStackProps {
+  return {
+    ...props,
+    // Operator mode: the operator runs Prometheus and Alertmanager (their HA is the operator's Prometheus resource).
+    prometheus: props.prometheusOperator ? props.prometheus : underProfile(props.prometheus, p.prometheus),
+    alertmanager: props.prometheusOperator ? props.alertmanager : underProfile(props.alertmanager, p.alertmanager),
+    grafana: underProfile(props.grafana, p.grafana),
+    loki: underProfile(props.loki, p.loki, isEndpoint<ILoki>(props.loki || undefined, 'queryUrl')),
+    jaeger: underProfile(props.jaeger, p.jaeger, isEndpoint<IJaeger>(props.jaeger || undefined, 'otlpGrpcEndpoint')),
+    otelGateway: underProfile(props.otelGateway, p.otelGateway),
+    otelAgent: underProfile(props.otelAgent, p.otelAgent),
+    nodeExporter: underProfile(props.nodeExporter, p.nodeAgents),
+    kubeStateMetrics: underProfile(props.kubeStateMetrics, { scheduling: p.scheduling }),
+    blackboxExporter: underProfile(props.blackboxExporter, { scheduling: p.scheduling }),
+  };
 }
 
 function ingressControllerMissing(path: string): ConfigProblem {

@@ -12,6 +12,12 @@ export interface IPrometheus {
   readonly remoteWriteUrl: string;
   /** OTLP metrics receiver URL (`/api/v1/otlp/v1/metrics`); requires `--web.enable-otlp-receiver` in-stack. */
   readonly otlpMetricsUrl: string;
+  /**
+   * The OTLP metrics URL of each replica of an HA group (per-pod DNS names of a headless Service). A collector sends
+   * every metric to each of them, so every replica holds every series; through the one load-balanced URL each
+   * replica would get only part of them. @default - the one `otlpMetricsUrl`
+   */
+  readonly replicaOtlpMetricsUrls?: readonly string[];
 }
 
 /** An Alertmanager: `host:port` targets for Prometheus' `alerting.alertmanagers`. */

@@ -1,6 +1,6 @@
 import { ProblemCollector } from './errors';
 import { ComponentNameOptions, componentNameProblems, imageProblems, namespaceProblems } from './validation';
-import { parseResources, ResourceSpec, Resources } from './workload';
+import { parseResources, ResourceSpec, Resources, SchedulingProps, schedulingProblems } from './workload';
 import { ImageVersion } from '../versions';
 
 /**
@@ -17,6 +17,7 @@ export interface ComponentProps {
   readonly name?: string;
   readonly image?: ImageVersion;
   readonly resources?: ResourceSpec;
+  readonly scheduling?: SchedulingProps;
 }
 
 /** A component's defaults for those props, and the limits of its name. */
@@ -34,6 +35,8 @@ export interface ComponentModel {
   readonly name: string;
   readonly image: ImageVersion;
   readonly resources: Resources;
+  /** The user's placement, validated. @default - none */
+  readonly scheduling?: SchedulingProps;
 }
 
 /**
@@ -48,5 +51,6 @@ export function componentModel(props: ComponentProps, defaults: ComponentDefault
   problems.addAll(componentNameProblems(name, `${path}.name`, defaults.nameOptions));
   problems.addAll(imageProblems(image, `${path}.image`));
   const resources = problems.value(() => parseResources(props.resources ?? defaults.resources, `${path}.resources`));
-  return { namespace: ns, name, image, resources: resources! };
+  problems.addAll(schedulingProblems(props.scheduling, `${path}.scheduling`));
+  return { namespace: ns, name, image, resources: resources!, scheduling: props.scheduling };
 }

@@ -1,5 +1,6 @@
 import { App } from 'cdk8s';
 import { ConfigError } from './errors';
+import { writeSizingReports } from '../production/report';
 
 /** The prefix cdk8s gives the problems `node.addValidation` reports at `app.synth()`. */
 const CDK8S_VALIDATION = 'Validation failed with the following errors:';
@@ -34,6 +35,7 @@ export function synthOrExit(build: App | (() => App), output: SynthOutput = cons
   try {
     const app = typeof build === 'function' ? build() : build;
     app.synth();
+    writeSizingReports(app);
     return true;
   } catch (e) {
     const message = badInputMessage(e);

@@ -5,6 +5,7 @@ import * as k8s from '../../imports/k8s';
 import { ConfigError, ConfigProblem, ProblemCollector } from './errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from './labels';
 import { ByteSize, byteSizeProblems, cpuProblems, parseCpuMillis } from './quantity';
+import { dns1123SubdomainProblems, kubernetesLabelKeyProblems, kubernetesLabelValueProblems, wholeNumberProblems } from './validation';
 import { ImageVersion, imageOf } from '../versions';
 
 /**
@@ -151,8 +152,125 @@ export function spreadOverNodes(identity: ComponentIdentity): k8s.TopologySpread
   };
 }
 
+/**
+ * Where a component's pods may run, as users write it (every component's `scheduling` prop): merged over the
+ * component's own placement (its `kubernetes.io/os` selector, its node spreading), never replacing what it needs.
+ */
+export interface SchedulingProps {
+  /** Node labels the pods require, added to the component's own (`kubernetes.io/os: linux` where it has one). @default - any node */
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  /** Taints the pods tolerate, after the component's own (node agents tolerate every taint already). @default - none */
+  readonly tolerations?: readonly k8s.Toleration[];
+  /** Node and pod (anti-)affinity, as the Kubernetes API writes it; replaces `podAntiAffinity` below when it sets one. @default - none */
+  readonly affinity?: k8s.Affinity;
+  /** More topology spread constraints, after the component's own. @default - none */
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
+  /** The PriorityClass of the pods (e.g. a class above the workloads they watch, so they are evicted last). @default - the cluster's default */
+  readonly priorityClassName?: string;
+  /**
+   * Replicas of one component on different nodes: `required` (hard: a second replica stays Pending rather than share
+   * a node), `preferred` (soft) or `none`. Only applies to workloads with more than one replica.
+   * @default 'none' (the component's best-effort node spreading only)
+   */
+  readonly podAntiAffinity?: 'required' | 'preferred' | 'none';
+  /**
+   * Spread replicas over zones (`topology.kubernetes.io/zone`, `ScheduleAnyway`: a single-zone cluster still
+   * schedules). Only applies to workloads with more than one replica.
+   * @default false
+   */
+  readonly spreadOverZones?: boolean;
+  /**
+   * The PodDisruptionBudget of a workload with more than one replica: at most this many pods evicted at once.
+   * @default 1
+   */
+  readonly maxUnavailable?: number;
+}
+
+/** The `scheduling` prop every component takes. */
+export interface SchedulableProps {
+  /**
+   * Where the pods run: nodeSelector, tolerations, affinity, topology spread, priorityClassName, and with several
+   * replicas hard or soft anti-affinity, zone spreading and the PodDisruptionBudget (`SchedulingProps`).
+   * @default - the component's own placement
+   */
+  readonly scheduling?: SchedulingProps;
+}
+
+/** Problems of a `scheduling` prop (pure), each under `<path>.<field>`. */
+export function schedulingProblems(s: SchedulingProps | undefined, path: string): ConfigProblem[] {
+  if (s === undefined) return [];
+  const c = new ProblemCollector();
+  if (s === null || typeof s !== 'object') {
+    c.add({ path, message: 'must be an object', value: s, fix: 'pass e.g. { nodeSelector: { pool: "observability" }, priorityClassName: "observability" }.' });
+    return [...c.list];
+  }
+  for (const [k, v] of Object.entries(s.nodeSelector ?? {})) {
+    c.addAll(kubernetesLabelKeyProblems(k, `${path}.nodeSelector`));
+    c.addAll(kubernetesLabelValueProblems(v, `${path}.nodeSelector.${k}`));
+  }
+  if (s.priorityClassName !== undefined) c.addAll(dns1123SubdomainProblems(s.priorityClassName, `${path}.priorityClassName`));
+  if (s.podAntiAffinity !== undefined && !['required', 'preferred', 'none'].includes(s.podAntiAffinity)) {
+    c.add({ path: `${path}.podAntiAffinity`, message: 'must be "required", "preferred" or "none"', value: s.podAntiAffinity, fix: 'use "required" for production HA.' });
+  }
+  if (s.maxUnavailable !== undefined) c.addAll(wholeNumberProblems(s.maxUnavailable, `${path}.maxUnavailable`, { min: 1, fix: 'use 1: one pod at a time leaves the others serving.' }));
+  for (const [i, t] of (s.tolerations ?? []).entries()) {
+    if (t === null || typeof t !== 'object') c.add({ path: `${path}.tolerations.${i}`, message: 'must be a toleration object', value: t, fix: 'pass e.g. { key: "dedicated", operator: "Equal", value: "observability", effect: "NoSchedule" }.' });
+  }
+  return [...c.list];
+}
+
+/**
+ * The pod placement of one workload (pure): the component's own placement, then the user's `scheduling`, then the
+ * HA rules that only mean something with several replicas (hard or soft anti-affinity over nodes, zone spreading).
+ */
+export function placement(identity: ComponentIdentity, replicas: number, own: Placement, user: SchedulingProps = {}): Placement {
+  const selector = { matchLabels: selectorLabels(identity) };
+  const spread = [...(own.topologySpreadConstraints ?? []), ...(user.topologySpreadConstraints ?? [])];
+  let affinity = own.affinity ?? user.affinity;
+  if (user.affinity) affinity = { ...own.affinity, ...user.affinity };
+  if (replicas > 1) {
+    if (user.spreadOverZones) spread.push({ maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector });
+    const mode = user.podAntiAffinity ?? 'none';
+    if (mode !== 'none' && affinity?.podAntiAffinity === undefined) {
+      const term = { topologyKey: HOST_TOPOLOGY_KEY, labelSelector: selector };
+      affinity = {
+        ...affinity,
+        podAntiAffinity: mode === 'required'
+          ? { requiredDuringSchedulingIgnoredDuringExecution: [term] }
+          : { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] },
+      };
+    }
+  }
+  const nodeSelector = own.nodeSelector || user.nodeSelector ? { ...own.nodeSelector, ...user.nodeSelector } : undefined;
+  const tolerations = [...(own.tolerations ?? []), ...(user.tolerations ?? [])];
+  return {
+    nodeSelector,
+    tolerations: tolerations.length > 0 ? tolerations : undefined,
+    affinity,
+    topologySpreadConstraints: spread.length > 0 ? spread : undefined,
+    priorityClassName: user.priorityClassName ?? own.priorityClassName,
+  };
+}
+
+/** The scheduling fields of a pod. */
+export interface Placement {
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly k8s.Toleration[];
+  readonly affinity?: k8s.Affinity;
+  readonly topologySpreadConstraints?: readonly k8s.TopologySpreadConstraint[];
+  readonly priorityClassName?: string;
+}
+
+export const HOST_TOPOLOGY_KEY = 'kubernetes.io/hostname';
+export const ZONE_TOPOLOGY_KEY = 'topology.kubernetes.io/zone';
+
 export interface WorkloadSpec {
   readonly identity: ComponentIdentity;
+  /**
+   * The user's placement (the component's `scheduling` prop), merged over the fields below by `placement`; with more
+   * than one replica it also adds the PodDisruptionBudget. @default - the component's own placement only
+   */
+  readonly scheduling?: SchedulingProps;
   readonly namespace: string;
   readonly containers: readonly SecureContainerSpec[];
   readonly serviceAccount?: kplus.IServiceAccount;
@@ -364,7 +482,8 @@ const NAMED_VOLUMES = new WeakMap<kplus.Workload, readonly string[]>();
  * scheduling, named volumes and mounts. (JSON patches apply to the L1 object before its JSON mapping, so they use
  * the L1 prop names — `hostPid` — which equal the API's everywhere else.)
  */
-function finish(workload: kplus.Workload, w: WorkloadSpec, at: string, claims: readonly ClaimSpec[] = []): void {
+function finish(workload: kplus.Workload, spec: WorkloadSpec, at: string, claims: readonly ClaimSpec[] = [], replicas = 1): void {
+  const w = { ...spec, ...placement(spec.identity, replicas, spec, spec.scheduling) };
   const api = ApiObject.of(workload);
   for (const [k, v] of Object.entries(recommendedLabels(w.identity))) api.metadata.addLabel(k, v);
   workload.select(kplus.LabelSelector.of({ labels: selectorLabels(w.identity) }));
@@ -444,8 +563,28 @@ export function secureDeployment(scope: Construct, id: string, spec: DeploymentS
     strategy: spec.strategy === 'Recreate' ? kplus.DeploymentStrategy.recreate() : undefined,
     select: false,
   });
-  finish(d, spec, scope.node.path);
+  finish(d, spec, scope.node.path, [], spec.replicas ?? 1);
+  disruptionBudget(scope, id, spec, spec.replicas ?? 1);
   return d;
+}
+
+/**
+ * A PodDisruptionBudget for a workload of more than one replica (`maxUnavailable`, default 1), so a node drain
+ * never takes every replica at once (https://kubernetes.io/docs/tasks/run-application/configure-pdb/). Single-replica
+ * workloads get none: a budget of 0 would block every drain.
+ */
+function disruptionBudget(scope: Construct, id: string, spec: WorkloadSpec, replicas: number): void {
+  if (replicas <= 1) return;
+  // One budget per workload: a construct holding several (Thanos' Query, Store Gateway) names each after its workload.
+  new k8s.KubePodDisruptionBudget(scope, id === 'Resource' ? 'DisruptionBudget' : `${id}DisruptionBudget`, {
+    metadata: { name: spec.identity.instance, namespace: spec.namespace, labels: recommendedLabels(spec.identity) },
+    spec: {
+      maxUnavailable: k8s.IntOrString.fromNumber(Math.min(spec.scheduling?.maxUnavailable ?? 1, replicas - 1)),
+      selector: { matchLabels: selectorLabels(spec.identity) },
+      // Evict a pod that is not ready anyway, so a broken replica never blocks a drain.
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    },
+  });
 }
 
 export function secureDaemonSet(scope: Construct, id: string, spec: WorkloadSpec): kplus.DaemonSet {
@@ -484,7 +623,8 @@ export function secureStatefulSet(scope: Construct, id: string, spec: StatefulSe
       ),
     );
   }
-  finish(s, spec, scope.node.path, claims);
+  finish(s, spec, scope.node.path, claims, spec.replicas ?? 1);
+  disruptionBudget(scope, id, spec, spec.replicas ?? 1);
   // cdk8s-plus binds the governing Service through its address label; select by the stable labels instead.
   ApiObject.of(spec.service).addJsonPatch(JsonPatch.replace('/spec/selector', selectorLabels(spec.identity)));
   return s;

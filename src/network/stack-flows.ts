@@ -213,6 +213,11 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     if (c.network.callsApiServer) add(end(name), peersEnd(model.apiServer.peers), model.apiServer.ports, `${name} calls the Kubernetes API`);
   }
 
+  // Destinations outside the stack a component declares (Grafana's external database).
+  for (const { name, component: c } of networkComponents(input)) {
+    for (const out of c.network.egress ?? []) add(end(name), peersEnd(out.peers), out.ports, out.why);
+  }
+
   for (const r of model.extraRules) {
     if (!inStack(input[r.component] as object | undefined)) continue;
     const e = end(r.component);

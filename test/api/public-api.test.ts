@@ -21,6 +21,10 @@ const PUBLIC_VALUES = [
   'budgetConsumed', 'budgetMinutes', 'buildSloModel', 'burnRate', 'defaultInhibitRules', 'defaultReceivers',
   'defaultRoute', 'errorBudget', 'formatProblem', 'importOpenSlo', 'importSloth', 'platformAlertRules',
   'serviceOverviewDashboard', 'stackNamespace', 'synthOrExit', 'timeToExhaustion', 'validateLogQL', 'validatePromQL',
+  // the production profile (issue 13)
+  'GRAFANA_SECRET_KEY_SECRET', 'HEARTBEAT_RECEIVER', 'HEARTBEAT_URL_KEY', 'LOAD_DEFAULTS', 'SIZING_CONSTANTS', 'SIZING_SOURCES', 'STACK_HEALTH_DASHBOARD_UID',
+  'STACK_HEALTH_FILE', 'WATCHDOG_ALERT', 'componentScrapeJob', 'kubeletVolumeStatsJob', 'productionDefaults', 'sizeStack',
+  'sizingReport', 'stackHealthDashboard', 'stackHealthRules', 'watchdogRoute', 'writeSizingReports',
 ];
 
 test('the root export holds exactly the public values', () => {

@@ -137,11 +137,16 @@ export type GatewayBackends = Readonly<Record<string, string>>;
  * The gateway with its generated config.yaml: listeners on loopback, each exporter's host and port replaced by the
  * given backend's (scheme and path as generated).
  */
-export async function startGateway(objects: readonly K8sObject[], backends: GatewayBackends): Promise<Started & { otlpHttpUrl: string }> {
+export async function startGateway(
+  objects: readonly K8sObject[],
+  backends: GatewayBackends,
+  reuse?: Pick<Started, 'dir' | 'ports'>,
+): Promise<Started & { otlpHttpUrl: string }> {
   const config = collectorConfigs(objects).find((c) => c.name.startsWith('otel-gateway-config/'))!;
-  const dir = writeTree({});
+  // A restart (`reuse`): the same directory (the file_storage queue in it) and the same ports.
+  const dir = reuse?.dir ?? writeTree({});
   const doc = collectorConfigWithLocalPaths(config.text, dir);
-  const ports = await portMap(listenPorts(doc));
+  const ports = reuse?.ports ?? (await portMap(listenPorts(doc)));
   toLoopback(doc, ports);
   for (const [id, exporter] of Object.entries<any>(doc.exporters)) {
     const to = backends[id];

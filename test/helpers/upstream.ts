@@ -68,15 +68,19 @@ export function collectorPodEnv(): NodeJS.ProcessEnv {
 
 /**
  * A collector config with the paths of the pod's hostPath volumes replaced by directories under `dir`:
- * `extensions.file_storage*.directory` (the agent's checkpoints, a hostPath the kubelet creates) → `<dir>/<name>`
+ * `extensions.file_storage*.directory` (the agent's checkpoints, a hostPath the kubelet creates; the gateway's queue
+ * volume, and its `compaction.directory` when it is the same) → `<dir>/<name>`
  * (the extension refuses a directory that does not exist).
  */
 export function collectorConfigWithLocalPaths(text: string, dir: string): any {
   const doc = yaml.load(text) as any;
   for (const [id, ext] of Object.entries<any>(doc.extensions ?? {})) {
     if (id.split('/')[0] === 'file_storage' && ext?.directory) {
+      const inPod = ext.directory;
       ext.directory = join(dir, id.replace('/', '_'));
       mkdirSync(ext.directory, { recursive: true });
+      // Compaction on the same volume (the gateway's queue): the same local directory.
+      if (ext.compaction?.directory === inPod) ext.compaction.directory = ext.directory;
     }
   }
   return doc;

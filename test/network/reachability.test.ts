@@ -249,6 +249,15 @@ const SCENARIOS: { name: string; golden: string; props: ObservabilityStackProps 
       networkPolicies: { ingressController: { namespace: 'ingress-nginx' } },
     },
   },
+  {
+    name: 'the production profile (HA pairs, per-replica OTLP export, self-monitoring jobs, kubelet volume stats)',
+    golden: 'reachability-production.md',
+    props: {
+      services: [ORDER_SERVICE, ...DEMO_SERVICES],
+      production: { sizing: false },
+      networkPolicies: { ingressController: { namespace: 'ingress-nginx' } },
+    },
+  },
 ];
 
 describe.each(SCENARIOS)('reachability: $name', ({ props, golden }) => {

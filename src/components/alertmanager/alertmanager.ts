@@ -200,6 +200,7 @@ export class Alertmanager extends Construct implements IAlertmanager, INetworkCo
     );
 
     this.statefulSet = secureStatefulSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       replicas: this.replicas,

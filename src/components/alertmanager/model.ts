@@ -3,7 +3,7 @@ import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, httpUrlProblems, wholeNumberProblems } from '../../common/validation';
-import { ResourceSpec } from '../../common/workload';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import {
   AlertmanagerConfigContext,
@@ -20,7 +20,7 @@ import { ALERTMANAGER_DEFAULTS, ALERTMANAGER_PATHS, defaultInhibitRules, default
 import { Receiver } from './receiver';
 
 /** The `global` settings of alertmanager.yml are props of their own (`resolveTimeout`, `smtpFrom`, ...). */
-export interface AlertmanagerProps extends AlertmanagerGlobalConfig {
+export interface AlertmanagerProps extends AlertmanagerGlobalConfig, SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the StatefulSet, its Services (`<name>`, `<name>-headless`) and ConfigMap (`<name>-config`). @default alertmanager */

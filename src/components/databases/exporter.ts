@@ -332,6 +332,7 @@ export abstract class DatabaseExporter<M extends DatabaseExporterModel> extends 
     }
     const health = DATABASE_EXPORTER_PORTS[m.kind].healthPath;
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: this.model.scheduling,
       identity,
       namespace: m.namespace,
       nodeSelector: LINUX_NODES,

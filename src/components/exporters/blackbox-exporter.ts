@@ -9,7 +9,7 @@ import { checksum, toYaml } from '../../common/serialize';
 import { stackService } from '../../common/service';
 import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, hostPortProblems, httpUrlProblems, portProblems, wholeNumberProblems } from '../../common/validation';
-import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment } from '../../common/workload';
+import { LINUX_NODES, MountSpec, ResourceSpec, secureDeployment, SchedulableProps } from '../../common/workload';
 import { SCRAPE_ANNOTATIONS, TARGET_LABELS } from '../../conventions';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
@@ -66,7 +66,7 @@ export interface IBlackboxExporter {
   probeScrapeConfig(spec: ProbeScrapeConfigSpec): ScrapeConfig;
 }
 
-export interface BlackboxExporterProps {
+export interface BlackboxExporterProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the Deployment, Service and ConfigMap prefix (`app.kubernetes.io/instance`). @default 'blackbox-exporter' */
@@ -268,6 +268,7 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter, IN
     const ports = [{ name: EXPORTER_PORTS.blackboxExporter.name, port: model.port }];
     this.network = { pods: { namespace: model.namespace, podSelector: selectorLabels(identity) }, ports: { probe: ports, metrics: ports } };
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: model.namespace,
       replicas: model.replicas,
@@ -287,7 +288,8 @@ export class BlackboxExporter extends Construct implements IBlackboxExporter, IN
           resources: model.resources,
           mounts,
           readiness: { path: '/-/healthy', port: model.port },
-          liveness: { path: '/-/healthy', port: model.port },
+          // One health endpoint: liveness more lenient than readiness, so a slow pod leaves the Service before a restart.
+          liveness: { path: '/-/healthy', port: model.port, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 6 },
         },
       ],
     });

@@ -7,7 +7,7 @@ import { DEFAULT_NAMESPACE, clusterScoped, defaultNamespace } from '../../common
 import { stackService } from '../../common/service';
 import { ComponentModel, componentModel } from '../../common/model';
 import { flagProblems, kubernetesLabelKeyProblems, nonEmptyProblems } from '../../common/validation';
-import { LINUX_NODES, ResourceSpec, secureDeployment } from '../../common/workload';
+import { LINUX_NODES, ResourceSpec, secureDeployment, SchedulableProps } from '../../common/workload';
 import { SERVICE_NAME_POD_LABELS } from '../../conventions';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
@@ -48,7 +48,7 @@ export interface IKubeStateMetrics extends IScrapeTarget {
   scrapeConfigs(): ScrapeConfig[];
 }
 
-export interface KubeStateMetricsProps {
+export interface KubeStateMetricsProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /**
@@ -329,6 +329,7 @@ export class KubeStateMetrics extends Construct implements IKubeStateMetrics, IN
     const ports = [EXPORTER_PORTS.kubeStateMetrics, EXPORTER_PORTS.kubeStateMetricsTelemetry].map((p) => ({ name: p.name, port: p.port }));
     this.network = { pods: { namespace: model.namespace, podSelector: this.podSelector }, ports: { metrics: ports }, callsApiServer: true };
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: model.namespace,
       serviceAccount: this.serviceAccount,

@@ -6,7 +6,7 @@ import { DEFAULT_AGENT_NAMESPACE, defaultAgentNamespace } from '../../common/nam
 import { stackService } from '../../common/service';
 import { ComponentModel, componentModel } from '../../common/model';
 import { flagProblems, nonEmptyProblems, portProblems } from '../../common/validation';
-import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet } from '../../common/workload';
+import { LINUX_NODES, MountSpec, ResourceSpec, TOLERATE_EVERY_TAINT, secureDaemonSet, SchedulableProps } from '../../common/workload';
 import { TARGET_LABELS } from '../../conventions';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
@@ -48,7 +48,7 @@ export interface INodeExporter extends IScrapeTarget {
   readonly podSelector: Readonly<Record<string, string>>;
 }
 
-export interface NodeExporterProps {
+export interface NodeExporterProps extends SchedulableProps {
   /**
    * Namespace. Host access (hostNetwork, hostPID, hostPath) needs a namespace whose Pod Security level is
    * `privileged`; the stack labels its agents namespace so.
@@ -183,6 +183,7 @@ export class NodeExporter extends Construct implements INodeExporter, INetworkCo
     });
 
     this.daemonSet = secureDaemonSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: model.namespace,
       hostAccess: { hostNetwork: this.network.hostNetwork, hostPID: true },
@@ -198,7 +199,8 @@ export class NodeExporter extends Construct implements INodeExporter, INetworkCo
           resources: model.resources,
           // The landing page at / answers 200 once the HTTP server is up (as the prometheus-community chart probes it).
           readiness: { path: '/', port: model.port },
-          liveness: { path: '/', port: model.port },
+          // One health endpoint: liveness more lenient than readiness, so a slow pod leaves the Service before a restart.
+          liveness: { path: '/', port: model.port, initialDelaySeconds: 10, periodSeconds: 20, failureThreshold: 6 },
           mounts: [hostMount('root', '/', NODE_EXPORTER_HOST_PATHS.root), hostMount('sys', '/sys', NODE_EXPORTER_HOST_PATHS.sys)],
         },
       ],

@@ -41,6 +41,10 @@ export const GRAFANA_PATHS = {
   /** One directory per dashboard folder, one sub-directory per ConfigMap of that folder. */
   dashboards: '/etc/grafana/dashboards',
   adminSecret: '/etc/grafana/secrets/admin',
+  /** The external database's credentials (`database`). */
+  databaseSecret: '/etc/grafana/secrets/database',
+  /** The shared `secret_key` (`secretKeySecretName`). */
+  secretKey: '/etc/grafana/secrets/secret-key',
   /** The image's `GF_PATHS_DATA`: sqlite database, plugins, rendered images, search index. Must be writable. */
   data: '/var/lib/grafana',
   tmp: '/tmp',

@@ -12,7 +12,7 @@ import { checksum } from '../../common/serialize';
 import { tlsSecret } from '../../common/tls';
 import { stackService } from '../../common/service';
 import { MountSpec, secureDeployment } from '../../common/workload';
-import { ComponentNetwork, INetworkComponent } from '../../network/peer';
+import { ComponentNetwork, INetworkComponent, NetworkPeer } from '../../network/peer';
 import { ImageVersion } from '../../versions';
 import {
   DASHBOARD_UID,
@@ -109,7 +109,12 @@ export class Grafana extends Construct implements IGrafana, INetworkComponent {
     this.url = serviceUrl(this.serviceName, this.namespace, GRAFANA_DEFAULTS.port);
     this.identity = { name: 'grafana', instance: this.name, component: 'visualization', version: this.image };
     const http = [{ name: 'http', port: GRAFANA_DEFAULTS.port }];
-    this.network = { pods: { namespace: this.namespace, podSelector: selectorLabels(this.identity) }, ports: { ui: http, metrics: http } };
+    const db = model.database;
+    this.network = {
+      pods: { namespace: this.namespace, podSelector: selectorLabels(this.identity) },
+      ports: { ui: http, metrics: http },
+      egress: db ? [{ peers: db.peers ?? [NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()], ports: [{ port: db.port, protocol: 'TCP' }], why: `Grafana keeps its state in ${db.type} at ${db.host}` }] : undefined,
+    };
 
     // generators: typed config data, serialized once
     this.datasources = grafanaDatasources(props, {
@@ -148,11 +153,33 @@ export class Grafana extends Construct implements IGrafana, INetworkComponent {
       { volume: this.dataVolume(labels), path: GRAFANA_PATHS.data, readOnly: false },
       { volume: kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp'), path: GRAFANA_PATHS.tmp, readOnly: false },
     ];
+    const fileEnv: Record<string, kplus.EnvValue> = {};
+    if (db) {
+      const secret = kplus.Secret.fromSecretName(this, 'DatabaseSecret', db.credentialsSecretName);
+      mounts.push({
+        volume: kplus.Volume.fromSecret(this, 'DatabaseVolume', secret, { name: 'database', defaultMode: 0o440, items: { user: { path: 'user' }, password: { path: 'password' } } }),
+        path: GRAFANA_PATHS.databaseSecret,
+      });
+      // [database] from the environment (GF_<SECTION>_<KEY>); user and password as files through the image's run.sh.
+      fileEnv.GF_DATABASE_TYPE = kplus.EnvValue.fromValue(db.type);
+      fileEnv.GF_DATABASE_HOST = kplus.EnvValue.fromValue(db.host);
+      fileEnv.GF_DATABASE_NAME = kplus.EnvValue.fromValue(db.name);
+      fileEnv.GF_DATABASE_USER__FILE = kplus.EnvValue.fromValue(`${GRAFANA_PATHS.databaseSecret}/user`);
+      fileEnv.GF_DATABASE_PASSWORD__FILE = kplus.EnvValue.fromValue(`${GRAFANA_PATHS.databaseSecret}/password`);
+      if (db.type === 'postgres') fileEnv.GF_DATABASE_SSL_MODE = kplus.EnvValue.fromValue(db.sslMode ?? 'require');
+    }
+    if (model.secretKeySecretName) {
+      const secret = kplus.Secret.fromSecretName(this, 'SecretKeySecret', model.secretKeySecretName);
+      mounts.push({ volume: kplus.Volume.fromSecret(this, 'SecretKeyVolume', secret, { name: 'secret-key', defaultMode: 0o440, items: { 'secret-key': { path: 'secret-key' } } }), path: GRAFANA_PATHS.secretKey });
+      fileEnv.GF_SECURITY_SECRET_KEY__FILE = kplus.EnvValue.fromValue(`${GRAFANA_PATHS.secretKey}/secret-key`);
+    }
 
     const env = (value: string) => kplus.EnvValue.fromValue(value);
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity: this.identity,
       namespace: this.namespace,
+      replicas: model.replicas,
       user: GRAFANA_DEFAULTS.uid,
       group: GRAFANA_DEFAULTS.gid,
       fsGroup: GRAFANA_DEFAULTS.gid,
@@ -171,6 +198,7 @@ export class Grafana extends Construct implements IGrafana, INetworkComponent {
             // Grafana (https://grafana.com/docs/grafana/latest/setup-grafana/configure-docker/#configure-grafana-with-docker-secrets).
             GF_SECURITY_ADMIN_USER__FILE: env(`${GRAFANA_PATHS.adminSecret}/${GRAFANA_DEFAULTS.adminUserKey}`),
             GF_SECURITY_ADMIN_PASSWORD__FILE: env(`${GRAFANA_PATHS.adminSecret}/${GRAFANA_DEFAULTS.adminPasswordKey}`),
+            ...fileEnv,
           },
           ports: http,
           resources: model.resources,

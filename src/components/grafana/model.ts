@@ -4,8 +4,9 @@ import { ProblemCollector } from '../../common/errors';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
-import { dns1123SubdomainProblems, kubernetesLabelKeyProblems, labelNameProblems } from '../../common/validation';
-import { ResourceSpec } from '../../common/workload';
+import { dns1123SubdomainProblems, hostPortProblems, kubernetesLabelKeyProblems, labelNameProblems, nonEmptyProblems, wholeNumberProblems } from '../../common/validation';
+import { NetworkPeer } from '../../network/peer';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { ConfigProblem } from '../../common/errors';
 import { TlsCertificate } from '../../common/tls';
@@ -47,6 +48,26 @@ export class GrafanaStorage {
   ) {}
 }
 
+/**
+ * An external PostgreSQL or MySQL that Grafana keeps its state in: what lets more than one replica run
+ * (https://grafana.com/docs/grafana/latest/setup-grafana/set-up-for-high-availability/). The credentials come from a
+ * Secret you create, read as files (`GF_DATABASE_USER__FILE`, `GF_DATABASE_PASSWORD__FILE`: the image's run.sh
+ * exports each `GF_*__FILE`'s content).
+ */
+export interface GrafanaDatabaseProps {
+  readonly type: 'postgres' | 'mysql';
+  /** `host:port` of the server. */
+  readonly host: string;
+  /** The database's name. */
+  readonly name: string;
+  /** The Secret holding the keys `user` and `password`. */
+  readonly credentialsSecretName: string;
+  /** PostgreSQL `ssl_mode`. @default 'require' (postgres); MySQL ignores it */
+  readonly sslMode?: 'disable' | 'require' | 'verify-full';
+  /** Who the server is, for Grafana's NetworkPolicy egress rule (on its port). @default - any pod and any address */
+  readonly peers?: readonly NetworkPeer[];
+}
+
 /** Grafana for people: an Ingress at a host, optionally over TLS. */
 export interface GrafanaIngressProps {
   /** The host people open, e.g. `grafana.example.com`; Grafana's `domain` and `root_url` follow it. */
@@ -63,7 +84,7 @@ export interface GrafanaIngressProps {
   readonly annotations?: Readonly<Record<string, string>>;
 }
 
-export interface GrafanaProps {
+export interface GrafanaProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /** Name of the Deployment, Service and the prefix of every other object. @default 'grafana' */
@@ -101,6 +122,15 @@ export interface GrafanaProps {
   readonly resources?: ResourceSpec;
   /** @default GrafanaStorage.emptyDir() */
   readonly storage?: GrafanaStorage;
+  /** Keep Grafana's state in an external PostgreSQL or MySQL (needed for `replicas` > 1). @default - SQLite in `storage` */
+  readonly database?: GrafanaDatabaseProps;
+  /**
+   * Replicas; more than one needs `database` and `secretKeySecretName` (every replica must decrypt what another
+   * encrypted), and a storage that is not a ReadWriteOnce claim. @default 1
+   */
+  readonly replicas?: number;
+  /** The Secret holding the key `secret-key`, Grafana's `[security] secret_key` shared by every replica. @default - Grafana's built-in key (one replica only) */
+  readonly secretKeySecretName?: string;
   /**
    * An Ingress for people. The stack's NetworkPolicies then need the ingress controller's namespace
    * (`networkPolicies.ingressController`).
@@ -124,6 +154,9 @@ export interface GrafanaModel extends ComponentModel {
   readonly ini: GrafanaIni;
   readonly storage: GrafanaStorageModel;
   readonly ingress?: GrafanaIngressProps;
+  readonly replicas: number;
+  readonly database?: GrafanaDatabaseProps & { readonly port: number };
+  readonly secretKeySecretName?: string;
 }
 
 /**
@@ -150,9 +183,31 @@ export function grafanaModel(props: GrafanaProps = {}, path = 'Grafana', namespa
   c.check(() => validateIni(ini, `${path}.settings`));
   const size = storage.size !== undefined ? c.value(() => ByteSize.parse(storage.size!, `${path}.storage.size`)) : undefined;
   if (storage.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(storage.storageClassName, `${path}.storage.storageClassName`));
+  const replicas = props.replicas ?? 1;
+  c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { min: 1, fix: 'use 1, or 2 with an external database.' }));
+  let database: GrafanaModel['database'];
+  if (props.database) {
+    const db = props.database;
+    if (db.type !== 'postgres' && db.type !== 'mysql') c.add({ path: `${path}.database.type`, message: 'must be "postgres" or "mysql"', value: db.type, fix: 'use "postgres" or "mysql".' });
+    c.addAll(hostPortProblems(db.host, `${path}.database.host`, { example: 'grafana-db.example.com:5432' }));
+    c.addAll(nonEmptyProblems(db.name, `${path}.database.name`, 'name the database, e.g. "grafana".'));
+    c.addAll(dns1123SubdomainProblems(db.credentialsSecretName, `${path}.database.credentialsSecretName`));
+    for (const [i, peer] of (db.peers ?? []).entries()) c.addAll(peer.problems(`${path}.database.peers[${i}]`));
+    const port = Number(/:(\d+)$/.exec(String(db.host))?.[1] ?? (db.type === 'mysql' ? 3306 : 5432));
+    database = { ...db, port };
+  }
+  if (props.secretKeySecretName !== undefined) c.addAll(dns1123SubdomainProblems(props.secretKeySecretName, `${path}.secretKeySecretName`));
+  if (replicas > 1) {
+    if (!props.database) c.add({ path: `${path}.replicas`, message: 'needs an external database: replicas on SQLite would each keep their own users, dashboards and alert state', value: replicas, fix: 'set database ({ type: "postgres", host, name, credentialsSecretName }), or use 1 replica on GrafanaStorage.persistentVolumeClaim.' });
+    if (props.secretKeySecretName === undefined) c.add({ path: `${path}.secretKeySecretName`, message: 'is required with more than one replica: each replica must decrypt the datasource secrets another encrypted', value: undefined, fix: 'create a Secret with the key secret-key and name it here.' });
+    if (storage.kind === 'persistentVolumeClaim') c.add({ path: `${path}.storage`, message: 'is a ReadWriteOnce claim, which a second replica cannot mount', value: 'persistentVolumeClaim', fix: 'use GrafanaStorage.emptyDir() with an external database.' });
+  }
   c.throwIfAny();
   return {
     ...base,
+    replicas,
+    database,
+    secretKeySecretName: props.secretKeySecretName,
     adminSecretName,
     prometheusScrapeInterval: scrapeInterval,
     exemplarTraceIdLabel,

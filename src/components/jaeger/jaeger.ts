@@ -166,6 +166,7 @@ export class Jaeger extends Construct implements IJaeger, INetworkComponent {
       claimMounts: badger ? ['badger'] : undefined,
     };
     const workload: WorkloadSpec = {
+      scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       user: JAEGER_UID,

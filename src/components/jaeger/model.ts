@@ -5,14 +5,14 @@ import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, durationProblems, wholeNumberProblems } from '../../common/validation';
-import { ResourceSpec } from '../../common/workload';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { JAEGER_DEFAULTS } from './defaults';
 import { JaegerStorage } from './storage';
 import { JaegerSearchStorageModel, searchStorageModel } from './elasticsearch';
 import { RemoteSamplingModel, RemoteSamplingProps, remoteSamplingModel } from './remote-sampling';
 
-export interface JaegerProps {
+export interface JaegerProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /**

@@ -120,6 +120,7 @@ export class Loki extends Construct implements ILoki, INetworkComponent {
     const tmpVolume = kplus.Volume.fromEmptyDir(this, 'TmpVolume', 'tmp');
 
     this.statefulSet = secureStatefulSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       service: this.headlessService,

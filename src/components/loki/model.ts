@@ -5,12 +5,12 @@ import { DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
 import { dns1123SubdomainProblems, durationProblems, positiveNumberProblems } from '../../common/validation';
-import { ResourceSpec } from '../../common/workload';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import type { LokiDeletionMode } from './config';
 import { LOKI_DEFAULTS } from './defaults';
 
-export interface LokiProps {
+export interface LokiProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /**

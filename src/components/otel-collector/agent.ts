@@ -115,6 +115,7 @@ export class OtelCollectorAgent extends Construct implements IOtlpReceiver, INet
       mounts,
     });
     this.daemonSet = secureDaemonSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       containers: [parts.container],

@@ -181,6 +181,18 @@ export function validateCollectorConfig(config: CollectorConfig): void {
     }
   }
 
+  for (const [id, e] of Object.entries(config.exporters ?? {})) {
+    if (isOpenConfig(e) || (e.type !== 'otlp' && e.type !== 'otlphttp')) continue;
+    const storage = e.sendingQueue?.storage;
+    if (storage !== undefined && (!enabledExtensions.includes(storage) || !(storage in sections.extension))) {
+      problems.push({
+        path: `exporters.${id}.sending_queue.storage`,
+        message: `names extension "${storage}", which is not both defined and listed in service.extensions`,
+        fix: `define extensions["${storage}"] (a file_storage) and add "${storage}" to service.extensions.`,
+      });
+    }
+  }
+
   const prom = config.service.telemetry?.metrics?.prometheus;
   if (prom) problems.push(...portProblems(prom.port, 'service.telemetry.metrics.prometheus.port', 8888));
 

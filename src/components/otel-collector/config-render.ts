@@ -6,6 +6,7 @@ import {
   FieldExtractConfig,
   FilelogOperator,
   ProcessorConfig,
+  QueuedExporterConfig,
   ReceiverConfig,
   TelemetryConfig,
   TlsClientConfig,
@@ -98,11 +99,20 @@ function renderProcessor(p: ProcessorConfig): Record<string, unknown> {
   }
 }
 
+function renderQueue(e: QueuedExporterConfig): Record<string, unknown> {
+  const q = e.sendingQueue;
+  const r = e.retryOnFailure;
+  return {
+    sending_queue: q ? { enabled: q.enabled, num_consumers: q.numConsumers, queue_size: q.queueSize, storage: q.storage } : undefined,
+    retry_on_failure: r ? { enabled: r.enabled, initial_interval: r.initialInterval, max_interval: r.maxInterval, max_elapsed_time: r.maxElapsedTime } : undefined,
+  };
+}
+
 function renderExporter(e: ExporterConfig): Record<string, unknown> {
   if (isOpenConfig(e)) return { ...e.raw };
   switch (e.type) {
     case 'otlp':
-      return { endpoint: e.endpoint, tls: renderTls(e.tls) };
+      return { endpoint: e.endpoint, tls: renderTls(e.tls), ...renderQueue(e) };
     case 'otlphttp':
       return {
         endpoint: e.endpoint,
@@ -110,6 +120,7 @@ function renderExporter(e: ExporterConfig): Record<string, unknown> {
         metrics_endpoint: e.metricsEndpoint,
         logs_endpoint: e.logsEndpoint,
         tls: renderTls(e.tls),
+        ...renderQueue(e),
       };
     case 'debug':
       return { verbosity: e.verbosity };

@@ -177,8 +177,41 @@ export type ProcessorConfig = MemoryLimiterProcessorConfig | BatchProcessorConfi
 // ---------------------------------------------------------------------------------------------------------------------
 // Exporters
 
+/**
+ * `sending_queue` of an exporter (exporterhelper,
+ * https://github.com/open-telemetry/opentelemetry-collector/blob/v0.135.0/exporter/exporterhelper/README.md).
+ */
+export interface SendingQueueConfig {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default 10 */
+  readonly numConsumers?: number;
+  /** Batches (requests) held. @default 1000 */
+  readonly queueSize?: number;
+  /** Id of a storage extension (`file_storage`): the queue then lives on disk and survives a restart. @default - in memory */
+  readonly storage?: string;
+}
+
+/** `retry_on_failure` of an exporter (exporterhelper). */
+export interface RetryOnFailureConfig {
+  /** @default true */
+  readonly enabled?: boolean;
+  /** @default 5s */
+  readonly initialInterval?: string;
+  /** @default 30s */
+  readonly maxInterval?: string;
+  /** Give a batch up after this long (`0s`: never). @default 300s */
+  readonly maxElapsedTime?: string;
+}
+
+/** What every queued exporter shares. */
+export interface QueuedExporterConfig {
+  readonly sendingQueue?: SendingQueueConfig;
+  readonly retryOnFailure?: RetryOnFailureConfig;
+}
+
 /** `otlp` (gRPC) exporter (https://github.com/open-telemetry/opentelemetry-collector/blob/main/exporter/otlpexporter/README.md). */
-export interface OtlpExporterConfig {
+export interface OtlpExporterConfig extends QueuedExporterConfig {
   readonly type: 'otlp';
   /** `host:port`. */
   readonly endpoint: string;
@@ -189,7 +222,7 @@ export interface OtlpExporterConfig {
  * `otlphttp` exporter (https://github.com/open-telemetry/opentelemetry-collector/blob/main/exporter/otlphttpexporter/README.md).
  * `endpoint` is a base URL (`/v1/<signal>` is appended); a per-signal URL is used as is. At least one is required.
  */
-export interface OtlpHttpExporterConfig {
+export interface OtlpHttpExporterConfig extends QueuedExporterConfig {
   readonly type: 'otlphttp';
   readonly endpoint?: string;
   readonly tracesEndpoint?: string;

@@ -67,5 +67,12 @@ export const AGENT_DEFAULTS = {
 export const GATEWAY_DEFAULTS = {
   name: 'otel-gateway',
   replicas: 2,
+  /** Batches per exporter queue: exporterhelper sizes it as seconds of outage × requests per second. */
+  queueSize: 5000,
+  queueVolumeSize: '2Gi',
+  /** An outage an on-call can fix (upstream's 300s drops data after five minutes). */
+  retryMaxElapsedTime: '1h',
+  /** Where the gateway's file_storage keeps the sending queues. */
+  queueDir: '/var/lib/otelcol/queue',
   resources: { cpuRequest: '250m', memoryRequest: '1Gi' } satisfies ResourceSpec,
 } as const;

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { ConfigError } from '../../common/errors';
@@ -10,7 +11,7 @@ import { MountSpec, secureDeployment } from '../../common/workload';
 import { METRICS_PORT, OTLP_PORTS, TLS_DIR, batchProcessor, collectorDnsNames, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { TARGET_LABELS } from '../../conventions';
 import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
-import { COLLECTOR_APP_NAME } from './defaults';
+import { COLLECTOR_APP_NAME, GATEWAY_DEFAULTS } from './defaults';
 import { IOtlpGateway, OtelCollectorGatewayModel, OtelCollectorGatewayProps, otelCollectorGatewayModel } from './model';
 import { LOAD_BALANCER_EXPORTER, loadBalancerRbac, loadBalancingExporter } from './tiers';
 
@@ -48,7 +49,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
     this.otlpGrpcEndpoint = endpoints.otlpGrpcEndpoint;
     this.otlpHttpUrl = endpoints.otlpHttpUrl;
 
-    this.config = gatewayConfig(props, this.node.path, model.tls !== undefined);
+    this.config = gatewayConfig(props, this.node.path, model.tls !== undefined, model.persistentQueue);
     this.signals = Object.keys(this.config.service.pipelines) as SignalType[];
 
     const identity: ComponentIdentity = { name: COLLECTOR_APP_NAME, instance: name, component: 'gateway', version: image };
@@ -65,6 +66,11 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
       const secret = kplus.Secret.fromSecretName(this, 'TlsSecret', secretName);
       mounts.push({ volume: kplus.Volume.fromSecret(this, 'TlsVolume', secret, { name: 'tls', defaultMode: 0o440 }), path: TLS_DIR, readOnly: true });
     }
+    if (model.persistentQueue) {
+      // The queue outlives a container restart on an emptyDir (see OtelCollectorGatewayProps.persistentQueue).
+      const queue = kplus.Volume.fromEmptyDir(this, 'QueueVolume', 'queue', { sizeLimit: Size.mebibytes(model.persistentQueue.volumeSize.wholeMebibytes) });
+      mounts.push({ volume: queue, path: GATEWAY_DEFAULTS.queueDir, readOnly: false });
+    }
     const parts = collectorPodParts(this, {
       identity,
       namespace: this.namespace,
@@ -74,6 +80,7 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
       mounts,
     });
     this.deployment = secureDeployment(this, 'Resource', {
+      scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       replicas: model.replicas,
@@ -91,10 +98,31 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
   }
 }
 
-/** The gateway's pipelines (pure): one per backend given, each OTLP → memory_limiter → batch → that backend. */
-export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus' | 'traceSampler'>, path: string, tls = false): CollectorConfig {
+/** The on-disk queue settings of `gatewayConfig`. */
+export interface GatewayQueue {
+  readonly queueSize: number;
+  readonly retryMaxElapsedTime: string;
+}
+
+/** The storage extension holding the gateway's queues. */
+export const QUEUE_STORAGE = 'file_storage/queue';
+
+/**
+ * The gateway's pipelines (pure): one per backend given, each OTLP → memory_limiter → batch → that backend. A
+ * Prometheus HA group (`replicaOtlpMetricsUrls`) gets one exporter per replica in the metrics pipeline, so each
+ * replica receives every metric. With `queue`, every exporter keeps its sending queue in `file_storage` and retries
+ * for `retryMaxElapsedTime`. With `traceSampler`, traces go to the tail-sampling tier through the load-balancing
+ * exporter (which keeps its own queue: it re-routes a failed batch to another sampler).
+ */
+export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus' | 'traceSampler'>, path: string, tls = false, queue?: GatewayQueue): CollectorConfig {
   const exporters: Record<string, ExporterConfig> = {};
   const pipelines: Record<string, PipelineConfig> = {};
+  const queued = queue
+    ? {
+        sendingQueue: { enabled: true, queueSize: queue.queueSize, storage: QUEUE_STORAGE },
+        retryOnFailure: { enabled: true, maxElapsedTime: queue.retryMaxElapsedTime },
+      }
+    : {};
   const pipeline = (exporter: string): PipelineConfig => ({
     receivers: ['otlp'],
     processors: ['memory_limiter', 'batch'],
@@ -106,20 +134,30 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     pipelines.traces = pipeline(LOAD_BALANCER_EXPORTER);
   } else if (props.jaeger) {
     // Jaeger v2 is itself a collector: OTLP/gRPC, plaintext inside the cluster.
-    exporters['otlp/jaeger'] = { type: 'otlp', endpoint: props.jaeger.otlpGrpcEndpoint, tls: { insecure: true } };
+    exporters['otlp/jaeger'] = { type: 'otlp', endpoint: props.jaeger.otlpGrpcEndpoint, tls: { insecure: true }, ...queued };
     pipelines.traces = pipeline('otlp/jaeger');
   }
   if (props.loki) {
     // Loki's native OTLP ingestion; otlphttp appends /v1/logs to the base URL.
-    exporters['otlphttp/loki'] = { type: 'otlphttp', endpoint: props.loki.otlpUrl };
+    exporters['otlphttp/loki'] = { type: 'otlphttp', endpoint: props.loki.otlpUrl, ...queued };
     pipelines.logs = pipeline('otlphttp/loki');
   }
   const processors: Record<string, ProcessorConfig> = { memory_limiter: memoryLimiter(), batch: batchProcessor() };
   if (props.prometheus) {
     // Prometheus's OTLP receiver takes metrics only, at a full URL.
-    exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: props.prometheus.otlpMetricsUrl };
+    const replicas = props.prometheus.replicaOtlpMetricsUrls ?? [];
+    const ids: string[] = [];
+    if (replicas.length > 1) {
+      replicas.forEach((url, i) => {
+        exporters[`otlphttp/prometheus-${i}`] = { type: 'otlphttp', metricsEndpoint: url, ...queued };
+        ids.push(`otlphttp/prometheus-${i}`);
+      });
+    } else {
+      exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: props.prometheus.otlpMetricsUrl, ...queued };
+      ids.push('otlphttp/prometheus');
+    }
     processors[SERVICE_LABEL_PROCESSOR] = serviceLabelTransform();
-    pipelines.metrics = { receivers: ['otlp'], processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, 'batch'], exporters: ['otlphttp/prometheus'] };
+    pipelines.metrics = { receivers: ['otlp'], processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, 'batch'], exporters: ids };
   }
   if (Object.keys(pipelines).length === 0) {
     throw new ConfigError({
@@ -129,11 +167,14 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     });
   }
   return {
-    extensions: { health_check: healthCheck() },
+    extensions: {
+      health_check: healthCheck(),
+      ...(queue ? { [QUEUE_STORAGE]: { type: 'file_storage' as const, directory: GATEWAY_DEFAULTS.queueDir, compaction: { onStart: true, onRebound: true, directory: GATEWAY_DEFAULTS.queueDir } } } : {}),
+    },
     receivers: { otlp: otlpReceiver(tls) },
     processors,
     exporters,
-    service: { extensions: ['health_check'], pipelines, telemetry: telemetry() },
+    service: { extensions: queue ? ['health_check', QUEUE_STORAGE] : ['health_check'], pipelines, telemetry: telemetry() },
   };
 }
 

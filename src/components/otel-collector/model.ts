@@ -2,9 +2,10 @@ import { IJaeger, ILoki, IOtlpReceiver, IPrometheus } from '../../common/endpoin
 import { ConfigProblem, ProblemCollector } from '../../common/errors';
 import { DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ComponentModel, componentModel } from '../../common/model';
-import { hostPortProblems, wholeNumberProblems } from '../../common/validation';
+import { goDurationProblems, hostPortProblems, wholeNumberProblems } from '../../common/validation';
+import { ByteSize } from '../../common/quantity';
 import { TlsCertificate } from '../../common/tls';
-import { ResourceSpec } from '../../common/workload';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { SIGNAL_TYPES, SignalType } from './config';
 import { AGENT_DEFAULTS, GATEWAY_DEFAULTS } from './defaults';
@@ -20,7 +21,7 @@ function isGateway(r: IOtlpReceiver): r is IOtlpGateway {
   return Array.isArray((r as Partial<IOtlpGateway>).signals);
 }
 
-export interface OtelCollectorGatewayProps {
+export interface OtelCollectorGatewayProps extends SchedulableProps {
   /** Traces go to this Jaeger's OTLP/gRPC endpoint (plaintext in-cluster). @default - no traces pipeline */
   readonly jaeger?: IJaeger;
   /**
@@ -53,15 +54,31 @@ export interface OtelCollectorGatewayProps {
    * @default - plaintext inside the cluster
    */
   readonly tls?: TlsCertificate;
+  /**
+   * Keep each exporter's sending queue on disk (a `file_storage` extension on a volume of the pod) and retry for
+   * `retryMaxElapsedTime`, so a backend outage or a collector restart does not drop what was already accepted. The
+   * volume is an emptyDir of `queueVolumeSize`: it survives container restarts (crash, OOM kill, upgrade of the
+   * collector in place), not the pod's deletion.
+   * @default false (queues in memory, upstream's 5-minute retry)
+   */
+  readonly persistentQueue?: boolean;
+  /** Batches each exporter's queue holds (`sending_queue.queue_size`). @default 5000 */
+  readonly queueSize?: number;
+  /** Size limit of the queue volume. @default '2Gi' */
+  readonly queueVolumeSize?: string;
+  /** How long a batch is retried before it is dropped (`retry_on_failure.max_elapsed_time`), a Go duration. @default '1h' with persistentQueue, else upstream's 300s */
+  readonly retryMaxElapsedTime?: string;
 }
 
 /** The validated gateway settings (the backends stay references: see `OtelCollectorGatewayProps`). */
 export interface OtelCollectorGatewayModel extends ComponentModel {
   readonly replicas: number;
   readonly tls?: TlsCertificate;
+  /** The on-disk queue, when on. */
+  readonly persistentQueue?: { readonly queueSize: number; readonly volumeSize: ByteSize; readonly retryMaxElapsedTime: string };
 }
 
-export interface OtelCollectorAgentProps {
+export interface OtelCollectorAgentProps extends SchedulableProps {
   /** Where the agent sends everything (OTLP/gRPC, plaintext in-cluster): usually an `OtelCollectorGateway`. */
   readonly gateway: IOtlpReceiver;
   /**
@@ -128,8 +145,21 @@ export function otelCollectorGatewayModel(props: OtelCollectorGatewayProps, path
   const replicas = props.replicas ?? GATEWAY_DEFAULTS.replicas;
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 2 (the default) so a rollout never stops ingestion.' }));
   c.addAll(tlsProblems(props.tls, `${path}.tls`));
+  let persistentQueue: OtelCollectorGatewayModel['persistentQueue'];
+  if (props.persistentQueue) {
+    const queueSize = props.queueSize ?? GATEWAY_DEFAULTS.queueSize;
+    c.addAll(wholeNumberProblems(queueSize, `${path}.queueSize`, { min: 1, fix: 'use e.g. 5000 batches.' }));
+    const retryMaxElapsedTime = props.retryMaxElapsedTime ?? GATEWAY_DEFAULTS.retryMaxElapsedTime;
+    c.addAll(goDurationProblems(retryMaxElapsedTime, `${path}.retryMaxElapsedTime`, '1h'));
+    const volumeSize = c.value(() => ByteSize.parse(props.queueVolumeSize ?? GATEWAY_DEFAULTS.queueVolumeSize, `${path}.queueVolumeSize`));
+    persistentQueue = { queueSize, volumeSize: volumeSize!, retryMaxElapsedTime };
+  } else {
+    for (const key of ['queueSize', 'queueVolumeSize', 'retryMaxElapsedTime'] as const) {
+      if (props[key] !== undefined) c.add({ path: `${path}.${key}`, message: 'only applies with persistentQueue: true', value: props[key], fix: 'set persistentQueue: true, or drop it.' });
+    }
+  }
   c.throwIfAny();
-  return { ...base, replicas, tls: props.tls };
+  return { ...base, replicas, tls: props.tls, persistentQueue };
 }
 
 /**

@@ -41,7 +41,11 @@ export interface StorageConfig {
 
 export interface PrometheusConfig {
   readonly global: GlobalConfig;
-  readonly alerting?: { readonly alertmanagers: readonly AlertmanagerEndpointsConfig[] };
+  readonly alerting?: {
+    readonly alertmanagers: readonly AlertmanagerEndpointsConfig[];
+    /** Applied to alerts before they are sent (an HA pair drops its replica label here). */
+    readonly alertRelabelConfigs?: readonly RelabelConfig[];
+  };
   /** Paths or globs of rule files. */
   readonly ruleFiles?: readonly string[];
   readonly scrapeConfigs: readonly ScrapeConfig[];
@@ -113,6 +117,7 @@ export function prometheusConfigDocument(c: PrometheusConfig): Record<string, un
     alerting:
       alertmanagers.length > 0
         ? {
+            alert_relabel_configs: c.alerting?.alertRelabelConfigs?.map(renderRelabelConfig),
             alertmanagers: alertmanagers.map((a) => ({
               scheme: a.scheme,
               path_prefix: a.pathPrefix,

@@ -9,6 +9,7 @@ import { ResourceSpec } from '../../common/workload';
 export const PROMETHEUS_DEFAULTS = {
   name: 'prometheus',
   replicas: 1,
+  replicaLabel: 'prometheus_replica',
   /** `--web.listen-address` default. */
   port: 9090,
   /** The container port's name; the self-scrape job keeps it. */

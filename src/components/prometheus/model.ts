@@ -1,19 +1,19 @@
-import { RemoteWriteSpec, remoteWriteExternalLabels, remoteWriteProblems } from './remote-write';
+import { POD_NAME_ENV, RemoteWriteSpec, remoteWriteExternalLabels, remoteWriteProblems } from './remote-write';
 import type { ComponentEgress, PortRole } from '../../network/peer';
 import type { PortSpec, SecureContainerSpec } from '../../common/workload';
 import { DurationInput, PromDuration } from '../../common/duration';
 import { ProblemCollector } from '../../common/errors';
 import { ByteSize } from '../../common/quantity';
 import { ComponentModel, componentModel } from '../../common/model';
-import { dns1123SubdomainProblems, labelSetProblems, wholeNumberProblems } from '../../common/validation';
+import { dns1123SubdomainProblems, httpUrlProblems, labelNameProblems, labelSetProblems, wholeNumberProblems } from '../../common/validation';
 import { IAlertmanager } from '../../common/endpoints';
 import { DEFAULT_NAMESPACE } from '../../common/namespace';
-import { ResourceSpec } from '../../common/workload';
+import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { GlobalConfig } from './config';
 import { PROMETHEUS_DEFAULTS } from './defaults';
 
-export interface PrometheusProps {
+export interface PrometheusProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
   readonly namespace?: string;
   /**
@@ -30,6 +30,15 @@ export interface PrometheusProps {
    * @default 1
    */
   readonly replicas?: number;
+  /**
+   * With more than one replica: the external label holding each replica's pod name (`${POD_NAME}`, expanded by
+   * Prometheus 3 from the environment), so a query layer can de-duplicate the pair. It is dropped from alerts before
+   * they leave (`alert_relabel_configs`), so Alertmanager sees one alert from both replicas.
+   * @default 'prometheus_replica' (the Prometheus Operator's name)
+   */
+  readonly replicaLabel?: string;
+  /** `--web.external-url`: the base of links in alerts and the UI, when people reach Prometheus through a proxy or an Ingress. @default - the in-cluster Service URL */
+  readonly externalUrl?: string;
   /** How long to keep samples (`--storage.tsdb.retention.time`), a Prometheus duration. @default '15d' */
   readonly retentionTime?: string;
   /**
@@ -106,6 +115,9 @@ export interface PrometheusSidecar {
 /** The validated Prometheus settings, every default resolved, durations and sizes parsed. */
 export interface PrometheusModel extends ComponentModel {
   readonly replicas: number;
+  /** The replica external label, when replicas > 1. */
+  readonly replicaLabel?: string;
+  readonly externalUrl?: string;
   readonly retentionTime: PromDuration;
   readonly retentionSize: ByteSize;
   readonly storageSize: ByteSize;
@@ -166,7 +178,13 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
   c.addAll(remoteWriteProblems(remoteWrite, `${path}.remoteWrite`));
   const ha = remoteWriteExternalLabels(remoteWrite, props.externalLabels ?? {}, `${namespace}/${props.name ?? d.name}`, path);
   c.addAll(ha.problems);
-  const externalLabels = Object.keys(ha.labels).length > 0 ? { ...ha.labels, ...props.externalLabels } : props.externalLabels;
+  const userLabels = Object.keys(ha.labels).length > 0 ? { ...ha.labels, ...props.externalLabels } : props.externalLabels;
+  const replicaLabel = replicas > 1 ? props.replicaLabel ?? d.replicaLabel : undefined;
+  if (props.replicaLabel !== undefined) c.addAll(labelNameProblems(props.replicaLabel, `${path}.replicaLabel`));
+  if (replicaLabel !== undefined && props.externalLabels?.[replicaLabel] !== undefined) {
+    c.add({ path: `${path}.externalLabels`, message: `sets "${replicaLabel}", the replica label the HA pair sets itself`, value: props.externalLabels[replicaLabel], fix: `remove it, or choose another replicaLabel.` });
+  }
+  if (props.externalUrl !== undefined) c.addAll(httpUrlProblems(props.externalUrl, `${path}.externalUrl`, { example: 'https://prometheus.example.com' }));
   let retentionSize: ByteSize | undefined;
   if (storageSize) {
     retentionSize = props.retentionSize === undefined
@@ -189,7 +207,14 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     retentionSize: retentionSize!,
     storageSize: storageSize!,
     storageClassName: props.storageClassName,
-    global: { scrapeInterval: scrapeInterval!, scrapeTimeout: scrapeTimeout!, evaluationInterval: evaluationInterval!, externalLabels },
+    replicaLabel,
+    externalUrl: props.externalUrl,
+    global: {
+      scrapeInterval: scrapeInterval!,
+      scrapeTimeout: scrapeTimeout!,
+      evaluationInterval: evaluationInterval!,
+      externalLabels: replicaLabel !== undefined ? { ...userLabels, [replicaLabel]: `\${${POD_NAME_ENV}}` } : userLabels,
+    },
     defaultScrapeJobs: props.defaultScrapeJobs ?? true,
     outOfOrderTimeWindow: outOfOrderTimeWindow!,
     kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,

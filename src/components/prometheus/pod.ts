@@ -41,6 +41,7 @@ export function prometheusClusterRoleRules(): PrometheusPolicyRule[] {
  */
 export function prometheusArgs(model: PrometheusModel): string[] {
   return [
+    ...(model.externalUrl !== undefined ? [`--web.external-url=${model.externalUrl}`] : []),
     `--config.file=${PROMETHEUS_PATHS.configFile}`,
     `--storage.tsdb.path=${PROMETHEUS_PATHS.data}`,
     `--storage.tsdb.retention.time=${model.retentionTime}`,

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import type { PortRole } from '../../network/peer';
 import type { PortSpec } from '../../common/workload';
-import { POD_NAME_ENV, remoteWriteEgress, remoteWriteMounts, renderRemoteWrite } from './remote-write';
+import { POD_NAME_ENV, alertReplicaLabelDrop, remoteWriteEgress, remoteWriteMounts, renderRemoteWrite } from './remote-write';
 import * as k8s from '../../../imports/k8s';
 import { ConfigMapPack, PackedConfigMap, configMapEntryBytes } from '../../common/configmap-pack';
 import { IAlertmanager, IPrometheus, baseUrl, serviceUrl } from '../../common/endpoints';
@@ -17,10 +17,11 @@ import { basePathWarnings, httpUrlProblems } from '../../common/validation';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { addVolumeSource, secureStatefulSet, spreadOverNodes } from '../../common/workload';
 import { PrometheusConfig, renderPrometheusConfig, scrapeConfigProblems } from './config';
-import { KUBELET_PORT, PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
+import { DEFAULT_JOB_NAMES, KUBELET_PORT, PROMETHEUS_DEFAULTS, PROMETHEUS_ENDPOINTS, PROMETHEUS_PATHS } from './defaults';
 import { PrometheusModel, PrometheusProps, prometheusModel } from './model';
 import { prometheusArgs, prometheusClusterRoleRules } from './pod';
-import { ScrapeConfig } from './scrape-config';
+import { RelabelConfig, ScrapeConfig } from './scrape-config';
+import { escapeRelabelRegex, podLabelMeta } from './relabel';
 import { defaultScrapeJobs } from './scrape-jobs';
 
 /** A Prometheus outside this stack, known by its base URL. */
@@ -100,6 +101,8 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
   public readonly queryUrl: string;
   public readonly remoteWriteUrl: string;
   public readonly otlpMetricsUrl: string;
+  /** Each replica's OTLP URL through the headless Service (`<name>-<i>.<name>-headless.<namespace>.svc`). */
+  public readonly replicaOtlpMetricsUrls: readonly string[];
   public readonly port: number = PROMETHEUS_DEFAULTS.port;
   /** The validated props, every default resolved. */
   public readonly model: PrometheusModel;
@@ -123,6 +126,8 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
 
   private readonly identity: ComponentIdentity;
   private readonly scrapeConfigs: ScrapeConfig[] = [];
+  /** Pods the annotation job skips (they have a job of their own): namespace and selector labels. */
+  private readonly annotationExclusions: { readonly namespace: string; readonly selector: Readonly<Record<string, string>> }[] = [];
   private readonly alertmanagers: IAlertmanager[] = [];
   private readonly storedRuleFiles: StoredRuleFile[] = [];
   private readonly rulePack: ConfigMapPack<RuleConfigMap>;
@@ -137,6 +142,10 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
     this.queryUrl = serviceUrl(this.serviceName, this.namespace, this.port);
     this.remoteWriteUrl = `${this.queryUrl}${PROMETHEUS_ENDPOINTS.remoteWrite}`;
     this.otlpMetricsUrl = `${this.queryUrl}${PROMETHEUS_ENDPOINTS.otlpMetrics}`;
+    this.replicaOtlpMetricsUrls = Array.from(
+      { length: model.replicas },
+      (_, i) => `http://${model.name}-${i}.${model.name}-headless.${model.namespace}.svc:${this.port}${PROMETHEUS_ENDPOINTS.otlpMetrics}`,
+    );
     this.identity = { name: 'prometheus', instance: model.name, component: 'metrics', version: model.image };
     this.podSelector = selectorLabels(this.identity);
     const labels = recommendedLabels(this.identity);
@@ -190,6 +199,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
     );
 
     this.statefulSet = secureStatefulSet(this, 'Resource', {
+      scheduling: model.scheduling,
       identity: this.identity,
       namespace: model.namespace,
       replicas: model.replicas,
@@ -362,12 +372,34 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
       global: this.model.global,
       alerting: {
         alertmanagers: this.alertmanagers.map((am) => ({ staticConfigs: [{ targets: [...am.targets] }] })),
+        alertRelabelConfigs: alertReplicaLabelDrop(this.model.global.externalLabels ?? {}, this.model.replicaLabel),
       },
       ruleFiles: [`${PROMETHEUS_PATHS.rulesDir}/*${RULE_FILE_SUFFIX}`],
-      scrapeConfigs: [...this.scrapeConfigs],
+      scrapeConfigs: this.scrapeConfigs.map((j) => (j.jobName === DEFAULT_JOB_NAMES.pods && this.annotationExclusions.length > 0 ? this.withExclusions(j) : j)),
       storage: { tsdb: { outOfOrderTimeWindow: this.model.outOfOrderTimeWindow } },
-      remoteWrite: renderRemoteWrite(this.model.remoteWrite ?? [], this.model.global.externalLabels),
+      remoteWrite: renderRemoteWrite(this.model.remoteWrite ?? [], this.model.global.externalLabels, this.model.replicaLabel),
     };
+  }
+
+  /**
+   * Keeps the `kubernetes-pods` annotation job away from pods that a job of their own scrapes (the stack's components
+   * under self-monitoring), so their series are not scraped twice under two job names.
+   */
+  public excludeFromAnnotationJob(namespace: string, selector: Readonly<Record<string, string>>): this {
+    this.annotationExclusions.push({ namespace, selector });
+    return this;
+  }
+
+  private withExclusions(job: ScrapeConfig): ScrapeConfig {
+    const drops: RelabelConfig[] = this.annotationExclusions.map((e) => {
+      const labels = Object.keys(e.selector).sort();
+      return {
+        sourceLabels: ['__meta_kubernetes_namespace', ...labels.map(podLabelMeta)],
+        regex: [e.namespace, ...labels.map((l) => e.selector[l])].map(escapeRelabelRegex).join(';'),
+        action: 'drop',
+      };
+    });
+    return { ...job, relabelConfigs: [...drops, ...(job.relabelConfigs ?? [])] };
   }
 
   /** `prometheus.yml`, as it stands. */

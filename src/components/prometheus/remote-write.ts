@@ -19,7 +19,12 @@ import { RelabelConfig } from './scrape-config';
  * - Mimir / Cortex HA tracker: `cluster` (the pair) and `__replica__` (the replica; dropped by the store after
  *   election) — https://grafana.com/docs/mimir/latest/configure/configure-high-availability-deduplication/;
  * - Thanos Receive: series are stored per replica and de-duplicated at query time by Thanos Query's
- *   `--query.replica-label=replica`.
+ *   `--query.replica-label`, on the label every HA pair of the stack carries already: the Prometheus replica label
+ *   (`PrometheusProps.replicaLabel`, `prometheus_replica` by default, set when `replicas` > 1). No label of its own.
+ *
+ * One replica label per store: a queue keeps its store's replica label and drops the others (Mimir receives
+ * `__replica__`, not `prometheus_replica`; Thanos Receive and generic stores the other way round), and alerts drop
+ * them all (`alertReplicaLabelDrop`), so Alertmanager de-duplicates the pair's notifications.
  */
 
 export type RemoteWriteStore = 'mimir' | 'cortex' | 'thanos-receive' | 'generic';
@@ -28,7 +33,7 @@ export type RemoteWriteStore = 'mimir' | 'cortex' | 'thanos-receive' | 'generic'
 export const HA_LABELS: Readonly<Record<RemoteWriteStore, { readonly cluster?: string; readonly replica?: string }>> = {
   mimir: { cluster: 'cluster', replica: '__replica__' },
   cortex: { cluster: 'cluster', replica: '__replica__' },
-  'thanos-receive': { replica: 'replica' },
+  'thanos-receive': {},
   generic: {},
 };
 
@@ -149,22 +154,34 @@ export function remoteWriteExternalLabels(specs: readonly RemoteWriteSpec[], giv
   return { labels, problems: [] };
 }
 
+/** Every replica label among the external labels: the Prometheus replica label and the stores' own (pure). */
+function replicaLabelsOf(externalLabels: Readonly<Record<string, string>>, replicaLabel: string | undefined): Set<string> {
+  const all = new Set(Object.values(HA_LABELS).map((h) => h.replica).filter((r): r is string => r !== undefined));
+  if (replicaLabel !== undefined) all.add(replicaLabel);
+  return new Set(Object.keys(externalLabels).filter((l) => all.has(l)));
+}
+
 /**
- * Replica labels of other stores among the external labels (e.g. Thanos' `replica` when writing to Mimir): sent as
- * they are, the two replicas' series would differ and the store would keep both, so they are dropped from what
- * that store receives (`labeldrop`, after the user's relabelings).
+ * Replica labels other than the store's own among the external labels (e.g. `prometheus_replica` when writing to
+ * Mimir, which de-duplicates on `__replica__`): sent as they are, the two replicas' series would differ and the store
+ * would keep both, so they are dropped from what that store receives (`labeldrop`, after the user's relabelings).
+ * A store with no replica label of its own (Thanos Receive, generic) keeps the Prometheus replica label.
  */
-export function foreignReplicaLabels(spec: RemoteWriteSpec, externalLabels: Readonly<Record<string, string>>): string[] {
-  const own = (HA_LABELS[spec.store ?? 'generic'] ?? {}).replica;
-  if (!own) return [];
-  const replicaLabels = new Set(Object.values(HA_LABELS).map((h) => h.replica).filter((r): r is string => r !== undefined && r !== own));
-  return Object.keys(externalLabels).filter((l) => replicaLabels.has(l)).sort();
+export function foreignReplicaLabels(spec: RemoteWriteSpec, externalLabels: Readonly<Record<string, string>>, replicaLabel?: string): string[] {
+  const own = (HA_LABELS[spec.store ?? 'generic'] ?? {}).replica ?? replicaLabel;
+  return [...replicaLabelsOf(externalLabels, replicaLabel)].filter((l) => l !== own).sort();
+}
+
+/** `alert_relabel_configs` dropping every replica label, so both replicas send the same alert (pure). */
+export function alertReplicaLabelDrop(externalLabels: Readonly<Record<string, string>>, replicaLabel: string | undefined): { action: 'labeldrop'; regex: string }[] | undefined {
+  const labels = [...replicaLabelsOf(externalLabels, replicaLabel)].sort();
+  return labels.length > 0 ? [{ action: 'labeldrop', regex: labels.join('|') }] : undefined;
 }
 
 /** The `remote_write` entries (pure, upstream keys). */
-export function renderRemoteWrite(specs: readonly RemoteWriteSpec[], externalLabels: Readonly<Record<string, string>> = {}): Record<string, unknown>[] {
+export function renderRemoteWrite(specs: readonly RemoteWriteSpec[], externalLabels: Readonly<Record<string, string>> = {}, replicaLabel?: string): Record<string, unknown>[] {
   return specs.map((s) => {
-    const drop = foreignReplicaLabels(s, externalLabels);
+    const drop = foreignReplicaLabels(s, externalLabels, replicaLabel);
     const relabel = [...(s.writeRelabelConfigs ?? []).map(renderRelabelConfig), ...(drop.length > 0 ? [{ regex: drop.join('|'), action: 'labeldrop' }] : [])];
     const store = s.store ?? 'generic';
     const header = TENANT_HEADERS[store];

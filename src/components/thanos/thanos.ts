@@ -6,6 +6,7 @@ import { ComponentIdentity, selectorLabels } from '../../common/labels';
 import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
 import { ByteSize } from '../../common/quantity';
 import { stackService } from '../../common/service';
+import { PROMETHEUS_DEFAULTS } from '../prometheus/defaults';
 import { configKeyProblems, dns1123SubdomainProblems, durationProblems, wholeNumberProblems } from '../../common/validation';
 import { MountSpec, PortSpec, Resources, SecureContainerSpec, parseResources, secureDeployment, secureStatefulSet, spreadOverNodes } from '../../common/workload';
 import { ComponentNetwork, NetworkPeer } from '../../network/peer';
@@ -36,8 +37,11 @@ export const THANOS_UID = 10001;
 export const THANOS_APP_NAME = 'thanos';
 /** Where the objstore Secret is mounted. */
 export const OBJSTORE_DIR = '/etc/thanos/objstore';
-/** The replica label Prometheus replicas carry and Query / Compactor de-duplicate on. */
-export const THANOS_REPLICA_LABEL = 'replica';
+/**
+ * The replica label Query and Compactor de-duplicate on by default: the one the stack's Prometheus HA pair carries
+ * (`PrometheusProps.replicaLabel`); the stack passes the Prometheus model's own to `thanosModel`.
+ */
+export const THANOS_REPLICA_LABEL: string = PROMETHEUS_DEFAULTS.replicaLabel;
 
 export interface ThanosProps {
   /** The Secret holding objstore.yml (https://thanos.io/tip/thanos/storage.md: `type: S3|GCS|AZURE|...`, `config`). */
@@ -85,6 +89,8 @@ export interface ThanosModel {
   readonly retention5m: string;
   readonly retention1h: string;
   readonly storageClassName?: string;
+  /** The Prometheus replica label Query and Compactor de-duplicate on. */
+  readonly replicaLabel: string;
 }
 
 export const THANOS_DEFAULTS = {
@@ -107,7 +113,7 @@ export const THANOS_DEFAULTS = {
 } as const;
 
 /** Validates and resolves the props (pure). @throws ConfigError naming each bad prop. */
-export function thanosModel(props: ThanosProps, path = 'Thanos', namespace = DEFAULT_NAMESPACE): ThanosModel {
+export function thanosModel(props: ThanosProps, path = 'Thanos', namespace = DEFAULT_NAMESPACE, replicaLabel: string = THANOS_REPLICA_LABEL): ThanosModel {
   const c = new ProblemCollector();
   const d = THANOS_DEFAULTS;
   c.addAll(dns1123SubdomainProblems(props.objectStorageSecret, `${path}.objectStorageSecret`));
@@ -133,6 +139,7 @@ export function thanosModel(props: ThanosProps, path = 'Thanos', namespace = DEF
     image: props.image ?? VERSIONS.thanos,
     objectStorageSecret: props.objectStorageSecret,
     objectStorageKey,
+    replicaLabel,
     objectStoragePorts: [...(props.objectStoragePorts ?? d.objectStoragePorts)],
     queryReplicas,
     storeReplicas,
@@ -158,9 +165,9 @@ export function sidecarArgs(m: ThanosModel, tsdbPath: string, prometheusPort: nu
  * the endpoint config content (`--endpoint.sd-config`; the `--endpoint` flag is deprecated in 0.39), de-duplicating
  * by the replica label.
  */
-export function queryArgs(endpoints: readonly string[]): string[] {
+export function queryArgs(endpoints: readonly string[], replicaLabel: string = THANOS_REPLICA_LABEL): string[] {
   const sd = JSON.stringify({ endpoints: endpoints.map((address) => ({ address })) });
-  return ['query', ...LISTEN, `--query.replica-label=${THANOS_REPLICA_LABEL}`, `--endpoint.sd-config=${sd}`];
+  return ['query', ...LISTEN, `--query.replica-label=${replicaLabel}`, `--endpoint.sd-config=${sd}`];
 }
 
 /** `thanos store` (pure). */
@@ -180,7 +187,7 @@ export function compactorArgs(m: ThanosModel): string[] {
     `--retention.resolution-5m=${m.retention5m}`,
     `--retention.resolution-1h=${m.retention1h}`,
     // Prometheus replicas scrape at different instants: the penalty algorithm merges them (compact.go's advice).
-    `--deduplication.replica-label=${THANOS_REPLICA_LABEL}`,
+    `--deduplication.replica-label=${m.replicaLabel}`,
     '--deduplication.func=penalty',
   ];
 }
@@ -260,7 +267,7 @@ export class Thanos extends Construct implements IPrometheus {
       group: THANOS_UID,
       podAnnotations: annotations,
       topologySpreadConstraints: m.queryReplicas > 1 ? [spreadOverNodes(q)] : undefined,
-      containers: [{ name: 'thanos-query', image: m.image, args: queryArgs([props.sidecarEndpoint, `dns+${st.instance}.${m.namespace}.svc:${THANOS_PORTS.grpc.port}`]), ports: PORTS, resources: res('query', `${this.node.path}.query.resources`), ...probes }],
+      containers: [{ name: 'thanos-query', image: m.image, args: queryArgs([props.sidecarEndpoint, `dns+${st.instance}.${m.namespace}.svc:${THANOS_PORTS.grpc.port}`], m.replicaLabel), ports: PORTS, resources: res('query', `${this.node.path}.query.resources`), ...probes }],
     });
     stackService(this, 'QueryService', { identity: q, namespace: m.namespace, name: q.instance, ports: PORTS });
     this.store = secureStatefulSet(this, 'Store', {

@@ -22,6 +22,8 @@ describe('OtelCollectorGateway', () => {
     expect(objects.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([
       'ConfigMap/otel-gateway-config',
       'Deployment/otel-gateway',
+      // two replicas: a disruption budget keeps one serving through a node drain
+      'PodDisruptionBudget/otel-gateway',
       'Service/otel-gateway',
     ]);
     expect(schemaErrors(objects)).toEqual([]);
@@ -167,6 +169,7 @@ describe('OtelCollectorGateway', () => {
     expect(objects.map((o) => [o.kind, o.metadata.name, o.metadata.namespace])).toEqual([
       ['ConfigMap', 'collector-config', 'telemetry'],
       ['Deployment', 'collector', 'telemetry'],
+      ['PodDisruptionBudget', 'collector', 'telemetry'],
       ['Service', 'collector', 'telemetry'],
     ]);
     const deployment = findObject(objects, 'Deployment', 'collector');

@@ -97,6 +97,8 @@ describe('the tiers as objects', () => {
       'ConfigMap/otel-sampler-config',
       'Deployment/otel-gateway',
       'Deployment/otel-sampler',
+      'PodDisruptionBudget/otel-gateway',
+      'PodDisruptionBudget/otel-sampler',
       'Role/otel-gateway-resolver',
       'RoleBinding/otel-gateway-resolver',
       'Service/otel-gateway',

@@ -47,7 +47,7 @@ function promtoolCheck(text: string): { status: number | null; output: string } 
 
 describe('remote_write', () => {
   test('rendered with upstream keys; secrets only as file paths', () => {
-    const { objects } = synthPrometheus({ remoteWrite: [MIMIR, THANOS, { url: 'http://vm.example.com/api/v1/write', secretName: 'bearer', auth: { kind: 'bearer', tokenKey: 'token' } }] });
+    const { objects } = synthPrometheus({ replicas: 2, remoteWrite: [MIMIR, THANOS, { url: 'http://vm.example.com/api/v1/write', secretName: 'bearer', auth: { kind: 'bearer', tokenKey: 'token' } }] });
     const doc = yaml.load(configFile(objects(), 'prometheus.yml')) as any;
     expect(doc.remote_write[0]).toEqual({
       url: 'https://mimir.example.com/api/v1/push',
@@ -56,19 +56,21 @@ describe('remote_write', () => {
       basic_auth: { username: 'prometheus', password_file: '/etc/prometheus/remote-write/mimir-credentials/password' },
       tls_config: { ca_file: '/etc/prometheus/remote-write/mimir-credentials/ca.crt' },
       queue_config: { capacity: 20000, max_shards: 100, max_samples_per_send: 5000, batch_send_deadline: '5s', retry_on_http_429: true },
-      // AND each store's series carry only its own replica label (the other store's is dropped)
-      write_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }, { regex: 'replica', action: 'labeldrop' }],
+      // AND each store's series carry only its own replica label (Mimir's __replica__, not prometheus_replica)
+      write_relabel_configs: [{ source_labels: ['__name__'], regex: 'go_.*', action: 'drop' }, { regex: 'prometheus_replica', action: 'labeldrop' }],
     });
     expect(doc.remote_write[1].write_relabel_configs).toEqual([{ regex: '__replica__', action: 'labeldrop' }]);
     expect(doc.remote_write[1].oauth2).toEqual({ client_id: 'prometheus', client_secret_file: '/etc/prometheus/remote-write/thanos-credentials/client-secret', token_url: 'https://auth.example.com/token', scopes: ['write'] });
     expect(doc.remote_write[2].authorization).toEqual({ type: 'Bearer', credentials_file: '/etc/prometheus/remote-write/bearer/token' });
   });
 
-  test('the HA labels of each store become external labels: cluster and __replica__ (Mimir), replica (Thanos Receive)', () => {
+  test('the HA labels of each store become external labels: cluster and __replica__ (Mimir); Thanos Receive uses the pair\'s replica label', () => {
     const mimir = yaml.load(configFile(synthPrometheus({ remoteWrite: [MIMIR] }).objects(), 'prometheus.yml')) as any;
     expect(mimir.global.external_labels).toEqual({ __replica__: '${POD_NAME}', cluster: 'observability/prometheus' });
-    const thanos = yaml.load(configFile(synthPrometheus({ remoteWrite: [THANOS], externalLabels: { cluster: 'eu-1' } }).objects(), 'prometheus.yml')) as any;
-    expect(thanos.global.external_labels).toEqual({ cluster: 'eu-1', replica: '${POD_NAME}' });
+    // Thanos Receive has no label of its own: Query de-duplicates on the HA pair's prometheus_replica
+    const thanos = yaml.load(configFile(synthPrometheus({ replicas: 2, remoteWrite: [THANOS], externalLabels: { cluster: 'eu-1' } }).objects(), 'prometheus.yml')) as any;
+    expect(thanos.global.external_labels).toEqual({ cluster: 'eu-1', prometheus_replica: '${POD_NAME}' });
+    expect(thanos.remote_write[0].write_relabel_configs).toBeUndefined();
     // AND the pod has POD_NAME from the downward API, and the Secrets mounted read-only
     const sts = findObject(synthPrometheus({ remoteWrite: [MIMIR, THANOS] }).objects(), 'StatefulSet', 'prometheus');
     const [c] = containersOf(sts);
@@ -104,13 +106,15 @@ describe('remote_write', () => {
     ).toThrow(/remoteWrite\[0\]\.url[\s\S]*remoteWrite\[0\]\.tenant[\s\S]*remoteWrite\[0\]\.secretName.*required with auth\.passwordKey[\s\S]*remoteWrite\[1\]\.tls.*plain http[\s\S]*remoteWrite\[1\]\.queue\.maxShards/);
   });
 
-  test('a replica label of another store (Thanos\' replica) is dropped from what Mimir receives', () => {
-    const doc = yaml.load(configFile(synthPrometheus({ remoteWrite: [MIMIR], externalLabels: { replica: '${POD_NAME}' } }).objects(), 'prometheus.yml')) as any;
-    expect(doc.global.external_labels).toEqual({ __replica__: '${POD_NAME}', cluster: 'observability/prometheus', replica: '${POD_NAME}' });
+  test('the HA pair\'s replica label is dropped from what Mimir receives, and every replica label from alerts', () => {
+    const { prometheus, objects } = synthPrometheus({ replicas: 2, remoteWrite: [MIMIR] });
+    const doc = yaml.load(configFile(objects(), 'prometheus.yml')) as any;
+    expect(doc.global.external_labels).toEqual({ __replica__: '${POD_NAME}', cluster: 'observability/prometheus', prometheus_replica: '${POD_NAME}' });
     expect(doc.remote_write[0].write_relabel_configs).toEqual([
       { source_labels: ['__name__'], regex: 'go_.*', action: 'drop' },
-      { regex: 'replica', action: 'labeldrop' },
+      { regex: 'prometheus_replica', action: 'labeldrop' },
     ]);
+    expect(prometheus.config.alerting?.alertRelabelConfigs).toEqual([{ action: 'labeldrop', regex: '__replica__|prometheus_replica' }]);
   });
 
   test('in the stack: Prometheus may reach the store\'s port (and the OAuth token endpoint)', () => {

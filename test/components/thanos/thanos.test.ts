@@ -58,20 +58,22 @@ describe('Thanos in the stack', () => {
     expect(prom.args).toEqual(expect.arrayContaining(['--storage.tsdb.min-block-duration=2h', '--storage.tsdb.max-block-duration=2h']));
     expect(prom.env).toContainEqual({ name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } });
     const doc = yaml.load(configFile(objects, 'prometheus.yml')) as any;
-    expect(doc.global.external_labels).toEqual({ replica: '${POD_NAME}' });
+    expect(doc.global.external_labels).toEqual({ prometheus_replica: '${POD_NAME}' });
+    // AND alerts leave without it, so Alertmanager de-duplicates the pair
+    expect(doc.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: 'prometheus_replica' }]);
     expect(schemaErrors(objects)).toEqual([]);
   });
 
-  test('Query de-duplicates by replica over the sidecars and the Store Gateways; Grafana reads Query', () => {
+  test('Query de-duplicates by the Prometheus replica label over the sidecars and the Store Gateways; Grafana reads Query', () => {
     const objects = stackObjects();
     const [query] = containersOf(findObject(objects, 'Deployment', 'thanos-query'));
-    expect(query.args).toContain('--query.replica-label=replica');
+    expect(query.args).toContain('--query.replica-label=prometheus_replica');
     const sd = JSON.parse(query.args.find((a: string) => a.startsWith('--endpoint.sd-config=')).slice('--endpoint.sd-config='.length));
     expect(sd).toEqual({ endpoints: [{ address: 'dns+prometheus-headless.observability.svc:10901' }, { address: 'dns+thanos-store.observability.svc:10901' }] });
     const datasources = objects.filter((o) => o.kind === 'ConfigMap' || o.kind === 'Secret').map((o) => JSON.stringify(o.data ?? o.stringData ?? {})).join('\n');
     expect(datasources).toContain('http://thanos-query.observability.svc:10902');
     const [compactor] = containersOf(findObject(objects, 'StatefulSet', 'thanos-compactor'));
-    expect(compactor.args).toEqual(expect.arrayContaining(['--wait', '--deduplication.replica-label=replica', '--deduplication.func=penalty', '--retention.resolution-raw=30d']));
+    expect(compactor.args).toEqual(expect.arrayContaining(['--wait', '--deduplication.replica-label=prometheus_replica', '--deduplication.func=penalty', '--retention.resolution-raw=30d']));
     expect(findObject(objects, 'StatefulSet', 'thanos-compactor').spec.replicas).toBe(1);
   });
 

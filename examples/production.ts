@@ -1,0 +1,39 @@
+/**
+ * The production profile for a platform of 120 services: Prometheus as an HA pair (each replica receiving every OTLP
+ * metric), a three-member Alertmanager cluster, Grafana, Loki and Jaeger (Badger) on volumes, the collector gateway
+ * with on-disk queues, hard anti-affinity, zone spreading and a PodDisruptionBudget for every multi-replica workload,
+ * requests/limits/replicas/volumes sized from the catalog, and the stack watching itself (a Watchdog to a heartbeat
+ * receiver, stack-health alerts and dashboard). The sizing report is written beside the manifests
+ * (`observability.sizing.md`).
+ * Run: `node_modules/.bin/tsx examples/production.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
+ * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
+ */
+import { App } from 'cdk8s';
+import { ObservabilityStack, ServiceSpec, synthOrExit } from 'observability-stack';
+
+const CLASSES = ['CRITICAL', 'HIGH_FAST', 'HIGH_SLOW', 'LOW'];
+
+/** 120 services, each with an SLO class; a few heavy ones get their own load in the sizing below. */
+const services: ServiceSpec[] = Array.from({ length: 120 }, (_, i) => ({
+  name: `svc-${String(i).padStart(3, '0')}`,
+  class: CLASSES[i % CLASSES.length],
+}));
+
+synthOrExit(() => {
+  const app = new App({ outdir: process.env.CDK8S_OUTDIR ?? 'dist.examples' });
+  new ObservabilityStack(app, 'observability', {
+    services,
+    production: {
+      priorityClassName: 'observability-critical',
+      scheduling: { nodeSelector: { 'node-role.example.com/observability': 'true' }, tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'observability', effect: 'NoSchedule' }] },
+      sizing: {
+        defaultLoad: { pods: 3, seriesPerPod: 1000, logLinesPerSecond: 2, bytesPerLogLine: 200, spansPerSecond: 5 },
+        services: { 'svc-000': { pods: 12, seriesPerPod: 3000 }, 'svc-001': { pods: 8, logLinesPerSecond: 20 } },
+      },
+    },
+    prometheus: { externalUrl: 'https://prometheus.example.com' },
+    alertmanager: { externalUrl: 'https://alertmanager.example.com' },
+    networkPolicies: { ingressController: { namespace: 'ingress-nginx' } },
+  });
+  return app;
+});
