@@ -5,7 +5,7 @@ import { toYaml } from '../../src/common/serialize';
 import { ALERT_LABELS, SLO_ALERT_NAMES, sliErrorRatioRecord, SLOTH_SEVERITY } from '../../src/conventions';
 import { allSlos, SloDefinition, SloModel } from '../../src/slo/model';
 import { sloFilter } from '../../src/slo/rules/expr';
-import { generateSloRuleFiles, sloRuleGroupNames } from '../../src/slo/rules/files';
+import { generateSloRuleFiles, sloRuleGroupOrder } from '../../src/slo/rules/files';
 import { humanize, humanizePercentage, SimSeries, SimSource, SimTick, simulateSlo } from './slo-simulate';
 
 /**
@@ -102,8 +102,11 @@ export interface SloProof {
   readonly slo: SloDefinition;
   /** Every SLO of the model with the same shape (same objective, SLI kind, windows, tiers, guard). */
   readonly covers: readonly SloDefinition[];
-  /** The SLO's rules alone (the same generator, a model holding just this SLO), named `<sloth_id>.rules.yml`. */
-  readonly ruleFile: RuleFile;
+  /**
+   * The SLO's rules alone (the same generator, a model holding just this SLO): its service file and the shared file,
+   * each named `<sloth_id>.<file name>`.
+   */
+  readonly ruleFiles: readonly RuleFile[];
   readonly testFiles: readonly RuleTestFile[];
   readonly claims: SloProofClaims;
 }
@@ -308,8 +311,8 @@ interface RuleSet {
   readonly breach?: AlertingRule;
 }
 
-function ruleSet(file: RuleFile, slo: SloDefinition): RuleSet {
-  const alerts = file.groups.flatMap((g) => g.rules).filter(isAlertingRule);
+function ruleSet(files: readonly RuleFile[], slo: SloDefinition): RuleSet {
+  const alerts = files.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter(isAlertingRule);
   return {
     page: alerts.find((a) => a.alert === slo.alertName && a.labels?.[ALERT_LABELS.slothSeverity] === SLOTH_SEVERITY.page),
     ticket: alerts.find((a) => a.alert === slo.alertName && a.labels?.[ALERT_LABELS.slothSeverity] === SLOTH_SEVERITY.ticket),
@@ -318,23 +321,24 @@ function ruleSet(file: RuleFile, slo: SloDefinition): RuleSet {
   };
 }
 
-/** Labels of the series an alert's expression returns (before the rule's labels). */
+/**
+ * Labels of the series an alert's expression returns (before the rule's labels): the SLO's identity and, joined from
+ * its definition, its extra labels; no `sloth_window`. The absent recording also carries the selector's labels.
+ */
 function seriesLabels(slo: SloDefinition, which: 'burn' | 'absent' | 'breach'): Record<string, string> {
   const id = { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
-  if (which === 'burn') return { ...slo.labels, ...id, sloth_window: String(slo.alertWindows.page.quick.shortWindow) };
-  if (which === 'breach') return { ...slo.labels, ...id, sloth_window: String(slo.period) };
-  // absent_over_time(selector) carries the selector's equality matchers.
-  const out: Record<string, string> = {};
-  if (slo.sli.kind === 'raw') return out;
+  if (which !== 'absent' || slo.sli.kind === 'raw') return { ...slo.labels, ...id };
+  const out: Record<string, string> = { ...slo.labels, ...id };
   for (const m of slo.sli.matchers) if (m.op === '=') out[m.name] = m.value;
-  if (slo.sli.kind === 'latency' && slo.sli.le.op === '=') out.le = slo.sli.le.value;
   return out;
 }
 
 function expectedAlert(rule: AlertingRule, base: Record<string, string>, value: number | undefined, where: string) {
-  const labels = { ...base, ...(rule.labels ?? {}) };
+  // Prometheus expands the rule's labels and annotations with the expression's labels as $labels.
+  const labels: Record<string, string> = { ...base };
+  for (const [k, v] of Object.entries(rule.labels ?? {})) labels[k] = expandTemplate(v, value, base, where);
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rule.annotations ?? {})) annotations[k] = expandTemplate(v, value, labels, where);
+  for (const [k, v] of Object.entries(rule.annotations ?? {})) annotations[k] = expandTemplate(v, value, base, where);
   return { expLabels: sortObject(labels), expAnnotations: sortObject(annotations) };
 }
 
@@ -390,6 +394,7 @@ export function sloShapeKey(slo: SloDefinition): string {
     page: slo.page.enabled,
     ticket: slo.ticket.enabled,
     guard: slo.minRequestRate ?? null,
+    badEvents: slo.minBadEvents ?? null,
     alertName: slo.alertName,
   });
 }
@@ -434,10 +439,10 @@ export function sloProofs(model: SloModel, options: SloProofOptions = {}): { pro
 export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofOptions = {}): SloProof {
   const settings = model.settings;
   const single: SloModel = { settings, services: [{ name: slo.service, slos: [slo] }] };
-  const [file] = generateSloRuleFiles(single);
-  const ruleFile: RuleFile = { fileName: `${slo.id}.rules.yml`, groups: file.groups };
-  const rules = ruleSet(ruleFile, slo);
-  const groupOrder = sloRuleGroupNames(slo.service).filter((g) => file.groups.some((x) => x.name === g));
+  const generated = generateSloRuleFiles(single);
+  const ruleFiles: RuleFile[] = generated.map((f) => ({ fileName: `${slo.id}.${f.fileName}`, groups: f.groups }));
+  const rules = ruleSet(ruleFiles, slo);
+  const groupOrder = sloRuleGroupOrder(single).filter((g) => generated.some((f) => f.groups.some((x) => x.name === g)));
   const underBurn = options.underBurn ?? 0.9;
   const moderateBurn = options.moderateBurn ?? 4;
   const b = slo.errorBudget;
@@ -527,7 +532,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   at.push(fast.built.endSeconds);
   const fastFile: RuleTestFile = {
     fileName: `${slo.id}.fast.test.yml`,
-    ruleFiles: [ruleFile.fileName],
+    ruleFiles: ruleFiles.map((f) => f.fileName),
     evaluationInterval: settings.evaluationInterval.toString(),
     groupEvalOrder: groupOrder,
     tests: [testGroup(fastSc, fast.built, fast.ticks, at)],
@@ -579,7 +584,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
       const inWindow = slow.ticks.filter((x) => x.t >= t - wSeconds && x.t <= t).map((x) => x.ratios[String(pq.shortWindow)]).filter((x): x is number => x !== undefined);
       const averageOfRatios = inWindow.reduce((s, x) => s + x, 0) / inWindow.length;
       weighted = { window: wWindow, at: t, recorded, trueRatio, averageOfRatios };
-      const labels = Object.entries({ ...slo.labels, sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_window: wWindow })
+      const labels = Object.entries({ sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_window: wWindow })
         .sort(([a], [c]) => (a < c ? -1 : 1))
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(', ');
@@ -605,7 +610,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   }
   const slowFile: RuleTestFile = {
     fileName: `${slo.id}.slow.test.yml`,
-    ruleFiles: [ruleFile.fileName],
+    ruleFiles: ruleFiles.map((f) => f.fileName),
     evaluationInterval: settings.tileInterval.toString(),
     groupEvalOrder: groupOrder,
     tests: slowGroups,
@@ -614,7 +619,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   return {
     slo,
     covers: [slo],
-    ruleFile,
+    ruleFiles,
     testFiles: [fastFile, slowFile],
     claims: {
       evaluationInterval: fastStep,
