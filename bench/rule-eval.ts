@@ -8,7 +8,7 @@ import { summarize, Summary } from './lib/stats';
 import { historyServiceName, HistorySpec, REQUESTS_METRIC, scenarioOf, writeOpenMetrics } from './rule-eval/openmetrics';
 import { backfillSteps, BackfillStep, planRecordings, rangesOf } from './rule-eval/plan';
 import { blockDirs, instantQuery, PROMTOOL_BIN, PrometheusServer, startPrometheus, waitForCompaction } from './rule-eval/prometheus';
-import { BenchRule, generatedRuleSet, naiveRuleSet, RuleSet, RuleSetId, slothRuleSet } from './rule-eval/rulesets';
+import { BenchRule, generatedRuleSet, legacyRuleSet, naiveRuleSet, RuleSet, RuleSetId, slothRuleSet } from './rule-eval/rulesets';
 
 /**
  * Rule evaluation cost in a real Prometheus: one synthetic history, three rule sets for the same error-rate SLOs,
@@ -297,7 +297,7 @@ export async function runRuleEval(o: RuleEvalOptions): Promise<RuleEvalResult> {
   const services = Array.from({ length: o.services }, (_, i) => historyServiceName(i));
   const setOptions = { services, objective: o.objective, evaluationInterval: o.evaluationInterval };
   const sets: SetResult[] = [];
-  for (const set of [naiveRuleSet(setOptions), slothRuleSet(setOptions), generatedRuleSet(setOptions)]) {
+  for (const set of [naiveRuleSet(setOptions), slothRuleSet(setOptions), legacyRuleSet(setOptions), generatedRuleSet(setOptions)]) {
     o.log(`rule-eval: measuring ${set.id} (${set.rules.length} rules)`);
     sets.push(await measureSet(set, o, rawBlocks, endSeconds));
     rmSync(join(o.workDir, set.id), { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import { AlertingRule } from '../../src/common/rules';
 import { ALERT_LABELS, SLO_ANNOTATIONS, SLO_LABELS, SLO_METRICS, SLOTH_SEVERITY, sliErrorRatioRecord } from '../../src/conventions';
 import { AlertWindow } from '../../src/slo/burn-rate';
-import { SloDefinition, TierModel } from '../../src/slo/model';
+import { defaultMinRequestRate, SloDefinition, TierModel } from '../../src/slo/model';
 import { num, sloFilter, sortedLabels, totalRateRecord } from './expr';
 
 /**
@@ -27,6 +27,14 @@ function windowPair(slo: SloDefinition, w: AlertWindow): string {
   ].join('\n');
 }
 
+/** The guard the per-SLO rules had by default: the rate at which the 1h window holds ⌈1/(14.4 × B)⌉ requests. */
+function legacyMinRequestRate(slo: SloDefinition): number | undefined {
+  if (slo.minRequestRate !== undefined) return slo.minRequestRate;
+  if (slo.minBadEvents === undefined) return undefined;
+  const pq = slo.alertWindows.page.quick;
+  return defaultMinRequestRate(pq.factor, slo.errorBudget, pq.longWindow.seconds);
+}
+
 /** The PromQL of one tier's alert. */
 export function burnRateAlertExpr(slo: SloDefinition, tier: TierModel, withGuard: boolean): string {
   const f = sloFilter(slo);
@@ -39,10 +47,11 @@ export function burnRateAlertExpr(slo: SloDefinition, tier: TierModel, withGuard
     windowPair(slo, tier.windows.slow),
     `)`,
   ];
-  if (withGuard && slo.minRequestRate !== undefined) {
+  const guard = legacyMinRequestRate(slo);
+  if (withGuard && guard !== undefined) {
     const q = tier.windows.quick;
     for (const w of [q.longWindow, q.shortWindow]) {
-      lines.push(`and on (${SLO_LABELS.id})`, `(${totalRateRecord(w)}${f} >= ${num(slo.minRequestRate)})`);
+      lines.push(`and on (${SLO_LABELS.id})`, `(${totalRateRecord(w)}${f} >= ${num(guard)})`);
     }
   }
   return lines.join('\n');
@@ -54,7 +63,8 @@ function describePair(w: AlertWindow): string {
 
 function tierRule(slo: SloDefinition, tier: TierModel, name: 'page' | 'ticket'): AlertingRule {
   const guard = name === 'page';
-  const guardText = guard && slo.minRequestRate !== undefined ? ` Needs at least ${num(slo.minRequestRate)} req/s over ${tier.windows.quick.longWindow} and ${tier.windows.quick.shortWindow}.` : '';
+  const min = legacyMinRequestRate(slo);
+  const guardText = guard && min !== undefined ? ` Needs at least ${num(min)} req/s over ${tier.windows.quick.longWindow} and ${tier.windows.quick.shortWindow}.` : '';
   return {
     alert: slo.alertName,
     expr: burnRateAlertExpr(slo, tier, guard),

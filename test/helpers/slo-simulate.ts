@@ -144,14 +144,6 @@ function tileEvents(rates: Events, tileMs: number): Events {
   return { error: error === undefined ? undefined : error * secs, total: total === undefined ? undefined : total * secs };
 }
 
-/** Prometheus' `kahanSumInc` (promql/functions.go, Neumaier's variant): sum_over_time adds with it. */
-function kahanSumInc(inc: number, sum: number, c: number): [number, number] {
-  const t = sum + inc;
-  if (!Number.isFinite(t)) return [t, 0];
-  if (Math.abs(sum) >= Math.abs(inc)) return [t, c + (sum - t + inc)];
-  return [t, c + (inc - t + sum)];
-}
-
 /** A recorded series, for `sum_over_time` over left-open ranges. */
 class Recorded {
   private readonly ts: number[] = [];
@@ -163,15 +155,27 @@ class Recorded {
     this.vs.push(v);
   }
 
-  /** sum_over_time over (startMs, endMs], Kahan-compensated as Prometheus 3.5 sums; undefined without samples. */
+  /**
+   * sum_over_time over (startMs, endMs], compensated as Prometheus 3.5 sums (promql/functions.go `kahanSumInc`,
+   * Neumaier's variant); undefined without samples.
+   */
   public sumOver(startMs: number, endMs: number): number | undefined {
     const lo = upperBound(this.ts, startMs);
     const hi = upperBound(this.ts, endMs);
     if (hi <= lo) return undefined;
+    // kahanSumInc, inlined (this runs for every window at every evaluation)
+    const vs = this.vs;
     let sum = 0;
     let c = 0;
-    for (let i = lo; i < hi; i++) [sum, c] = kahanSumInc(this.vs[i], sum, c);
-    return Number.isFinite(sum) ? sum + c : sum;
+    for (let i = lo; i < hi; i++) {
+      const inc = vs[i];
+      const t = sum + inc;
+      if (t - t !== 0) c = 0; // ±Inf or NaN
+      else if ((sum < 0 ? -sum : sum) >= (inc < 0 ? -inc : inc)) c += sum - t + inc;
+      else c += inc - t + sum;
+      sum = t;
+    }
+    return sum - sum === 0 ? sum + c : sum;
   }
 }
 
