@@ -49,7 +49,12 @@ export function sourceAbsentAlertRule(shape: AlertingShape, first: SloDefinition
     alert: SLO_ALERT_NAMES.sourceAbsent,
     expr: joinShape(SLO_EVENT_METRICS.sourceAbsent, shape, sliShape !== undefined ? { [SLO_LABELS.sliShape]: sliShape.id } : { [SLO_LABELS.id]: first.id }),
     for: settings.absent.for.toString(),
-    labels: sortedLabels(identityAlertLabels(), { [ALERT_LABELS.severity]: first.ticket.severity }),
+    labels: sortedLabels(
+      identityAlertLabels(shape),
+      { [ALERT_LABELS.severity]: first.ticket.severity },
+      // one rule per SLI shape (or raw SLO) of the alerting shape
+      sliShape !== undefined ? { [SLO_LABELS.sliShape]: sliShape.id } : { [SLO_LABELS.id]: first.id },
+    ),
     annotations: {
       [SLO_ANNOTATIONS.summary]: `${t(`${first.service} ${first.name}`)}: SLI source has no samples`,
       [SLO_ANNOTATIONS.description]:

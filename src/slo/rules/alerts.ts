@@ -89,9 +89,12 @@ export function joinShape(condition: string, shape: AlertingShape, filter: Reado
   return `${condition}\n* ${ON} group_left (${shape.extraLabels.join(', ')})\n${definitionSelector({ [SLO_LABELS.alerting]: shape.id, ...filter })}`;
 }
 
-/** The alert labels every SLO alert carries: `service`, `slo` from the SLO's identity labels. */
-export function identityAlertLabels(): Record<string, string> {
-  return { [ALERT_LABELS.service]: `{{ $labels.${SLO_LABELS.service} }}`, [ALERT_LABELS.slo]: `{{ $labels.${SLO_LABELS.slo} }}` };
+/**
+ * The labels every shared SLO alert carries: `service`, `slo` from the SLO's identity labels, and `slo_alerting`, the
+ * alerting shape (it tells the shape's rules apart: their other labels are templates of the same names).
+ */
+export function identityAlertLabels(shape: AlertingShape): Record<string, string> {
+  return { [ALERT_LABELS.service]: `{{ $labels.${SLO_LABELS.service} }}`, [ALERT_LABELS.slo]: `{{ $labels.${SLO_LABELS.slo} }}`, [SLO_LABELS.alerting]: shape.id };
 }
 
 function describePair(w: AlertWindow): string {
@@ -117,7 +120,7 @@ function tierRule(shape: AlertingShape, tier: TierModel, name: 'page' | 'ticket'
     expr: joinShape(name === 'page' ? SLO_EVENT_METRICS.pageBurn : SLO_EVENT_METRICS.ticketBurn, shape),
     labels: sortedLabels(
       Object.fromEntries(Object.entries(tier.labels).map(([k, v]) => [k, t(v)])),
-      identityAlertLabels(),
+      identityAlertLabels(shape),
       { [ALERT_LABELS.severity]: tier.severity, [ALERT_LABELS.slothSeverity]: SLOTH_SEVERITY[name] },
     ),
     annotations: sortedLabels(
@@ -127,7 +130,7 @@ function tierRule(shape: AlertingShape, tier: TierModel, name: 'page' | 'ticket'
         [SLO_ANNOTATIONS.description]:
           `Error budget burn rate is {{ $value | humanize }}x over the last ${slo.alertWindows.page.quick.shortWindow} ` +
           `(${name} when ${describePair(tier.windows.quick)}, or ${describePair(tier.windows.slow)}). ` +
-          `Objective: ${t(slo.description)}.${guardText}`,
+          `Objective: {{ $labels.${SLO_LABELS.objective} }}% over ${slo.period}.${guardText}`,
         ...(slo.runbookUrl ? { [SLO_ANNOTATIONS.runbookUrl]: t(slo.runbookUrl) } : {}),
       },
       annotations,

@@ -2,7 +2,7 @@ import { AlertingRule } from '../../common/rules';
 import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { SloSettings } from '../model';
 import { identityAlertLabels, joinShape } from './alerts';
-import { num, sortedLabels } from './expr';
+import { sortedLabels } from './expr';
 import { AlertingShape, labelTemplate } from './shapes';
 
 /**
@@ -17,11 +17,11 @@ export function sloBreachAlertRule(shape: AlertingShape, settings: SloSettings):
     alert: SLO_ALERT_NAMES.breach,
     expr: joinShape(SLO_EVENT_METRICS.breach, shape),
     for: settings.breach.for.toString(),
-    labels: sortedLabels(identityAlertLabels(), { [ALERT_LABELS.severity]: settings.breach.severity }),
+    labels: sortedLabels(identityAlertLabels(shape), { [ALERT_LABELS.severity]: settings.breach.severity }),
     annotations: sortedLabels(
       {
         [SLO_ANNOTATIONS.summary]: `SLO breach for {{ $labels.${SLO_LABELS.service} }} {{ $labels.${SLO_LABELS.slo} }}`,
-        [SLO_ANNOTATIONS.description]: `SLI over the last ${slo.period} is {{ $value | humanizePercentage }}, below the objective of ${num(slo.objective)}%: the error budget is spent.`,
+        [SLO_ANNOTATIONS.description]: `SLI over the last ${slo.period} is {{ $value | humanizePercentage }}, below the objective of {{ $labels.${SLO_LABELS.objective} }}%: the error budget is spent.`,
       },
       slo.runbookUrl ? { [SLO_ANNOTATIONS.runbookUrl]: labelTemplate(slo.runbookUrl, slo) } : {},
     ),

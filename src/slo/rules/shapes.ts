@@ -33,7 +33,7 @@ export interface AlertingShape {
   /** The first SLO: its settings are every SLO's of the shape. */
   readonly first: SloDefinition;
   readonly slos: readonly SloDefinition[];
-  /** Extra labels of the shape's SLOs (the union of their names), joined onto the alerts with `group_left`. */
+  /** `sloth_objective` and the extra labels of the shape's SLOs (the union of their names), joined onto the alerts with `group_left`. */
   readonly extraLabels: readonly string[];
 }
 
@@ -98,7 +98,6 @@ function alertingKey(slo: SloDefinition): string {
   return JSON.stringify({
     period: slo.period.toString(),
     windows: slo.alertWindows,
-    objective: slo.objective,
     requestBased: slo.requestBased,
     minBadEvents: slo.minBadEvents ?? null,
     minRequestRate: slo.minRequestRate ?? null,
@@ -106,7 +105,6 @@ function alertingKey(slo: SloDefinition): string {
     page: tier(slo.page),
     ticket: tier(slo.ticket),
     summary: labelTemplate(slo.summary, slo),
-    description: labelTemplate(slo.description, slo),
     runbookUrl: slo.runbookUrl !== undefined ? labelTemplate(slo.runbookUrl, slo) : null,
   });
 }
@@ -140,7 +138,7 @@ export function sloShapes(model: SloModel): SloShapes {
   const alertingShapes: AlertingShape[] = [...alerting.entries()].map(([key, { first, slos }]) => {
     const id = `a-${shortHash(key)}`;
     for (const slo of slos) alertingOf.set(slo.id, id);
-    return { id, first, slos, extraLabels: [...new Set(slos.flatMap((s) => Object.keys(s.labels)))].sort() };
+    return { id, first, slos, extraLabels: [SLO_LABELS.objective, ...[...new Set(slos.flatMap((s) => Object.keys(s.labels)))].sort()] };
   });
   return { sli: sliShapes, raw, alerting: alertingShapes, sliShapeOf, alertingOf };
 }
