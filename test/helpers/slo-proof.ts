@@ -639,3 +639,93 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
     },
   };
 }
+
+// ---------------------------------------------------------------------------------------------------------------
+// The low-traffic guard
+
+/** What the guard proof shows (seconds). */
+export interface GuardProofClaims {
+  /** Requests per hour of the low-traffic service. */
+  readonly requestsPerHour: number;
+  /** One failed request: evaluations that page with the guard (expected 0) and without it (Sloth's shape: > 0). */
+  readonly loneFailurePages: number;
+  readonly loneFailurePagesUnguarded: number;
+  /** A full outage: seconds from its start to the first page, with the guard and without it (Sloth's shape). */
+  readonly outagePageAfter?: number;
+  readonly outagePageAfterUnguarded?: number;
+}
+
+/**
+ * The bad-event guard, proven on a service of 60 requests/hour (one per minute): after 2h of clean traffic, (a) one
+ * lone failed request never pages although both page-quick windows exceed 14.4× (the simulation without the guard,
+ * Sloth's shape, pages), and (b) an hour of full outage pages. One test file, `<id>.guard.test.yml`.
+ */
+export function guardProof(model: SloModel, slo: SloDefinition): { ruleFiles: RuleFile[]; testFile: RuleTestFile; claims: GuardProofClaims } {
+  if (!slo.requestBased || slo.sli.kind === 'raw' || slo.minBadEvents === undefined) throw new Error(`${slo.id}: the guard proof needs a guarded request-based SLI`);
+  const settings = model.settings;
+  const single: SloModel = { settings, services: [{ name: slo.service, slos: [slo] }] };
+  const generated = generateSloRuleFiles(single);
+  const ruleFiles: RuleFile[] = generated.map((f) => ({ fileName: `${slo.id}.guard.${f.fileName}`, groups: f.groups }));
+  const rules = ruleSet(ruleFiles, slo);
+  const evalSeconds = settings.evaluationInterval.seconds;
+  const step = 60;
+  const history = 2 * 3600;
+  const where = `guard proof ${slo.id}`;
+  const run = (sc: Scenario, s: SloDefinition) => {
+    const built = build(s, sc, 1);
+    return { built, ticks: simulateSlo(s, settings, built.source, evalSeconds, built.endSeconds) };
+  };
+  const unguarded: SloDefinition = { ...slo, minBadEvents: undefined };
+  const pages = (ticks: readonly SimTick[]) => ticks.filter((t) => t.page.firing).length;
+  const group = (sc: Scenario, built: Built, ticks: readonly SimTick[], at: readonly number[], promql: PromqlExprTest[]): RuleTestGroup => ({
+    name: `${slo.id}: ${sc.name}`,
+    interval: formatDuration(step),
+    inputSeries: built.series.map((s) => ({ series: seriesString(s.labels), values: encodeValues(s.values) })),
+    alertRuleTests: alertTests(slo, rules, ticks, at, [slo.alertName], where),
+    promqlExprTests: promql,
+  });
+
+  // (a) one failed request
+  const lone: Scenario = { name: 'one lone failure at 60 requests/hour never pages', stepSeconds: step, evalSeconds, phases: [{ seconds: history, badShare: 0 }, { seconds: step, badShare: 1 }, { seconds: 3600, badShare: 0 }] };
+  const a = run(lone, slo);
+  const aUnguarded = run(lone, unguarded);
+  const failedAt = history + step;
+  const aAt: number[] = [];
+  for (let t = failedAt; t <= failedAt + 3600; t += 300) aAt.push(t);
+  const firstUnguarded = aUnguarded.ticks.find((t) => t.page.firing);
+  if (firstUnguarded) aAt.push(firstUnguarded.t);
+  const q = slo.alertWindows.page.quick;
+  const ratioAt = (t: number, w: string): PromqlExprTest => {
+    const tick = a.ticks.find((x) => x.t === t)!;
+    const labels = `${sliErrorRatioRecord(w)}{sloth_id=${JSON.stringify(slo.id)}, sloth_service=${JSON.stringify(slo.service)}, sloth_slo=${JSON.stringify(slo.name)}, sloth_window=${JSON.stringify(w)}}`;
+    return { expr: `${sliErrorRatioRecord(w)}${sloFilter(slo)}`, evalTime: formatDuration(t), expSamples: [{ labels, value: tick.ratios[w]! }] };
+  };
+  const promql = firstUnguarded ? [ratioAt(firstUnguarded.t, q.shortWindow.toString()), ratioAt(firstUnguarded.t, q.longWindow.toString())] : [];
+
+  // (b) an hour of full outage
+  const outage: Scenario = { name: 'an hour of full outage at 60 requests/hour pages', stepSeconds: step, evalSeconds, phases: [{ seconds: history, badShare: 0 }, { seconds: 3600, badShare: 1 }] };
+  const b = run(outage, slo);
+  const bUnguarded = run(outage, unguarded);
+  const on = b.ticks.find((t) => t.t > history && t.page.firing);
+  const onUnguarded = bUnguarded.ticks.find((t) => t.t > history && t.page.firing);
+  const bAt = [history, ...(on ? [on.t - evalSeconds, on.t] : []), b.built.endSeconds];
+
+  const testFile: RuleTestFile = {
+    fileName: `${slo.id}.guard.test.yml`,
+    ruleFiles: ruleFiles.map((f) => f.fileName),
+    evaluationInterval: settings.evaluationInterval.toString(),
+    groupEvalOrder: sloRuleGroupOrder(single).filter((g) => generated.some((f) => f.groups.some((x) => x.name === g))),
+    tests: [group(lone, a.built, a.ticks, aAt, promql), group(outage, b.built, b.ticks, bAt, [])],
+  };
+  return {
+    ruleFiles,
+    testFile,
+    claims: {
+      requestsPerHour: 3600 / step,
+      loneFailurePages: pages(a.ticks),
+      loneFailurePagesUnguarded: pages(aUnguarded.ticks),
+      outagePageAfter: on ? on.t - history : undefined,
+      outagePageAfterUnguarded: onUnguarded ? onUnguarded.t - history : undefined,
+    },
+  };
+}
