@@ -7,6 +7,7 @@ import { kubernetesPodMetadata } from '@observability-stack/instrumentation';
 import { DEMO_MAIN, LoadRequest, LoadResult, runLoad } from '@observability-stack/instrumentation/demo';
 import { podAnnotationMeta, podLabelMeta } from '../src/components/prometheus/relabel';
 import { SLO_RULE_GROUPS } from '../src/conventions';
+import { SLO_SHARED_RULE_FILE } from '../src/slo/rules/files';
 import { allSlos, buildSloModel, ORDER_SERVICE, SloDefinition } from '../src/slo';
 import { serviceOverviewDashboard } from '../src/components/grafana/service-overview';
 import { toJson } from '../src/common/serialize';
@@ -211,7 +212,7 @@ async function startPrometheus(objects: readonly K8sObject[], dir: string, rules
   const server = startServer('prometheus', args);
   const url = `http://${LOOPBACK}:${web}`;
   await waitForOk(`${url}/-/ready`, server, 60_000);
-  return { server, ports: { 9090: web }, dir, url, orderRuleFile: join(dir, rulesDir, 'slo-order-service.rules.yml') };
+  return { server, ports: { 9090: web }, dir, url, orderRuleFile: join(dir, rulesDir, SLO_SHARED_RULE_FILE) };
 }
 
 const query = async (prom: Prom, q: string): Promise<any[]> => (await getJson(`${prom.url}/api/v1/query?query=${encodeURIComponent(q)}`)).data.result;
@@ -267,9 +268,10 @@ beforeAll(async () => {
   objects = defaultPlatformObjects();
   const model = buildSloModel([ORDER_SERVICE]);
   sloOf = (name) => allSlos(model).find((s) => s.name === name)!;
-  tileGroup = `${SLO_RULE_GROUPS.tiles}-${ORDER_SERVICE.name}`;
-  longGroup = `${SLO_RULE_GROUPS.longWindows}-${ORDER_SERVICE.name}`;
-  alertGroup = `${SLO_RULE_GROUPS.alerts}-${ORDER_SERVICE.name}`;
+  // the SLO rules are shared by every SLO: the groups of slo.rules.yml
+  tileGroup = SLO_RULE_GROUPS.tiles;
+  longGroup = SLO_RULE_GROUPS.longWindows;
+  alertGroup = SLO_RULE_GROUPS.alerts;
 
   sink = await startSink();
   const [orderPort, paymentPort, closedPort, promPort] = await freePorts(4);
@@ -336,12 +338,12 @@ beforeAll(async () => {
   // long-window group's next evaluation 1 to 10 s after it and the alert group's 1 to 6 s after that (no ties, no
   // needless wait). The group intervals are the generated ones.
   const promDir = join(dir, 'prometheus');
-  const orderRules = parseYaml(configFile(objects, 'slo-order-service.rules.yml')).groups;
+  const orderRules = parseYaml(configFile(objects, SLO_SHARED_RULE_FILE)).groups;
   const intervalMs = (name: string) => durationMs(orderRules.find((g: any) => g.name === name).interval ?? parseYaml(configFile(objects, 'prometheus.yml')).global.evaluation_interval);
   phases = { tile: intervalMs(tileGroup), long: intervalMs(longGroup), alert: intervalMs(alertGroup) };
   const target = Date.now() + PHASE_LEAD_S * 1000;
   for (let k = 0; k < 1_000_000 && !rulesDir; k++) {
-    const file = join(promDir, `rules-${k}`, 'slo-order-service.rules.yml');
+    const file = join(promDir, `rules-${k}`, SLO_SHARED_RULE_FILE);
     const tile = nextEvaluationMs(tileGroup, file, phases.tile, Date.now());
     if (Math.abs(tile - target) > 2_000) continue;
     const long = nextEvaluationMs(longGroup, file, phases.long, tile);

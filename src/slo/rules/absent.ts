@@ -1,3 +1,4 @@
+import { PromDuration } from '../../common/duration';
 import { AlertingRule, RecordingRule } from '../../common/rules';
 import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { SloDefinition, SloSettings } from '../model';
@@ -9,9 +10,19 @@ import { definitionSelector } from './sli';
 /**
  * The SLI's source series disappeared (renamed metric, broken scrape, wrong `service` label): every ratio of the SLO
  * is then empty and no burn-rate alert can fire, so say so. Recorded once per SLI shape
- * (`slo:sli_source_absent:info`: the shape's SLOs none of whose source series had a sample over the window), alerted
- * per alerting shape, held for `for`: fires about 15 minutes after the last sample (10m window + 5m).
+ * (`slo:sli_source_absent:info`: the shape's SLOs none of whose source series has a sample within Prometheus' 5m
+ * lookback, read as an instant vector: one sample per series), alerted per alerting shape and held for the rest of
+ * the absent window plus `for`: fires 15 minutes after the last sample (10m window + 5m), as
+ * `absent_over_time(source[10m])` held for 5m would, reading 1 sample per series instead of 20.
  */
+
+/** Prometheus' default lookback delta: an instant selector sees a series until 5m after its last sample. */
+export const LOOKBACK_DELTA_SECONDS = 300;
+
+/** How long the shared absent alert holds: the absent window past the lookback, plus `absent.for`. */
+export function sharedAbsentFor(settings: SloSettings): PromDuration {
+  return PromDuration.seconds(Math.max(0, settings.absent.window.seconds - LOOKBACK_DELTA_SECONDS) + settings.absent.for.seconds);
+}
 
 /** The shape's source selector without the per-service labels. */
 function shapeSource(shape: SliShape): string {
@@ -26,12 +37,12 @@ function templatedSource(shape: SliShape): string {
 }
 
 /** The absent recording of one SLI shape. */
-export function shapeAbsentRule(shape: SliShape, settings: SloSettings): RecordingRule {
+export function shapeAbsentRule(shape: SliShape): RecordingRule {
   const by = shape.selectorLabels.join(', ');
   const ids = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo, ...shape.selectorLabels].join(', ');
   return {
     record: SLO_EVENT_METRICS.sourceAbsent,
-    expr: `group by (${ids}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})\nunless on (${by})\ngroup by (${by}) (present_over_time(${shapeSource(shape)}[${settings.absent.window}]))`,
+    expr: `group by (${ids}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})\nunless on (${by})\ngroup by (${by}) (${shapeSource(shape)})`,
   };
 }
 
@@ -48,7 +59,7 @@ export function sourceAbsentAlertRule(shape: AlertingShape, first: SloDefinition
   return {
     alert: SLO_ALERT_NAMES.sourceAbsent,
     expr: joinShape(SLO_EVENT_METRICS.sourceAbsent, shape, sliShape !== undefined ? { [SLO_LABELS.sliShape]: sliShape.id } : { [SLO_LABELS.id]: first.id }),
-    for: settings.absent.for.toString(),
+    for: (sliShape !== undefined ? sharedAbsentFor(settings) : settings.absent.for).toString(),
     labels: sortedLabels(
       identityAlertLabels(shape),
       { [ALERT_LABELS.severity]: first.ticket.severity },

@@ -93,7 +93,7 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
   });
   const groups: RuleGroup[] = [
-    { name: sli, interval: s.ruleInterval?.toString(), rules: [...shapes.sli.flatMap(shapeRateRules), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh, s)) : [])] },
+    { name: sli, interval: s.ruleInterval?.toString(), rules: [...shapes.sli.flatMap(shapeRateRules), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
     { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
     { name: long, interval: s.longWindowInterval.toString(), rules: longWindowRules(model, s) },
     { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model, extraLabels), ...alertConditionRules(model, shapes)] },
