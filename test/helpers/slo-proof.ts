@@ -584,7 +584,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
       const inWindow = slow.ticks.filter((x) => x.t >= t - wSeconds && x.t <= t).map((x) => x.ratios[String(pq.shortWindow)]).filter((x): x is number => x !== undefined);
       const averageOfRatios = inWindow.reduce((s, x) => s + x, 0) / inWindow.length;
       weighted = { window: wWindow, at: t, recorded, trueRatio, averageOfRatios };
-      const labels = Object.entries({ sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_window: wWindow })
+      const labels = Object.entries({ ...slo.labels, sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_window: wWindow })
         .sort(([a], [c]) => (a < c ? -1 : 1))
         .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
         .join(', ');

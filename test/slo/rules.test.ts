@@ -82,7 +82,7 @@ describe('SLO rule generators', () => {
     const parts = errors.expr.split('\n)\nor\n(\n');
     expect(parts).toHaveLength(3);
     expect(parts[2].replace(/\n\)$/, '')).toMatch(
-      /^sum by \(sloth_id, sloth_service, sloth_slo\) \(\n {2}\(sum by \(service\) \(rate\(http_requests_total\{status=~"5\.\."\}\[5m\]\)\)\)\n {2}\* on \(service\) group_right \(\)\n {2}slo:definition:info\{slo_sli_shape="error-rate-[0-9a-f]{10}"\}\n\)$/,
+      /^sum without \(service, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service\) \(rate\(http_requests_total\{status=~"5\.\."\}\[5m\]\)\)\)\n {2}\* on \(service\) group_right \(\)\n {2}slo:definition:info\{slo_sli_shape="error-rate-[0-9a-f]{10}"\}\n\)$/,
     );
     expect(parts[1]).toContain('(sum by (service) (rate(http_request_duration_seconds_count[5m])) - sum by (service) (rate(http_request_duration_seconds_bucket{le="0.2"}[5m])))');
     expect(record('slo:sli_error_events:rate30m').expr).toContain('((sum by (service) (count_over_time(up[30m])) - sum by (service) (sum_over_time(up[30m]))) / 1800)');
@@ -122,12 +122,12 @@ describe('SLO rule generators', () => {
       'slo:period_sli_breach:ratio',
     ]);
     expect(meta[0].expr).toBe(
-      '0.99 * group by (sloth_id, sloth_service, sloth_slo) (slo:definition:info{sloth_objective="99"})\nor\n0.999 * group by (sloth_id, sloth_service, sloth_slo) (slo:definition:info{sloth_objective="99.9"})',
+      '0.99 * group without (service, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99"})\nor\n0.999 * group without (service, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99.9"})',
     );
-    expect(meta[3].expr).toBe('(slo:sli_error:ratio_rate5m\n/ on (sloth_id, sloth_service, sloth_slo)\nslo:error_budget:ratio)');
+    expect(meta[3].expr).toBe('(slo:sli_error:ratio_rate5m\n/ ignoring (sloth_window)\nslo:error_budget:ratio)');
     expect(meta[6]).toEqual({
       record: 'sloth_slo_info',
-      expr: 'group by (sloth_id, sloth_service, sloth_slo, sloth_objective) (slo:definition:info)',
+      expr: 'group without (service, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info)',
       labels: { sloth_mode: 'observability-stack', sloth_spec: 'observability-stack/slo/v1', sloth_version: 'v1' },
     });
   });
@@ -169,14 +169,14 @@ describe('SLO rule generators', () => {
 
     test('the absent-source alert: per SLI shape, the SLOs none of whose source series is within the 5m lookback, held 5m + 5m', () => {
       const absent = record('slo:sli_source_absent:info').expr.split('\n)\nor\n(\n')[2].replace(/\n\)$/, '');
-      expect(absent).toMatch(/^group by \(sloth_id, sloth_service, sloth_slo, service\) \(slo:definition:info\{slo_sli_shape="error-rate-[0-9a-f]{10}"\}\)\nunless on \(service\)\ngroup by \(service\) \(http_requests_total\)$/);
+      expect(absent).toMatch(/^group without \(sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(slo:definition:info\{slo_sli_shape="error-rate-[0-9a-f]{10}"\}\)\nunless on \(service\)\ngroup by \(service\) \(http_requests_total\)$/);
       const alert = alerts.find((a) => a.alert === 'SLOSourceMetricAbsent' && a.annotations?.description?.startsWith('http_requests_total'))!;
       expect(alert).toMatchObject({ for: '10m', labels: { service: '{{ $labels.sloth_service }}', slo: '{{ $labels.sloth_slo }}', severity: 'warning', slo_sli_shape: expect.stringMatching(/^error-rate-/) } });
       expect(alert.annotations?.description).toBe('http_requests_total{service="{{ $labels.service }}"} has had no samples for 10m: the SLO cannot be measured and its burn-rate alerts cannot fire.');
     });
 
     test("the seed's SLOBreach keeps its name and meaning on the period recording", () => {
-      expect(record('slo:period_sli_breach:ratio').expr).toBe('(1 - slo:sli_error:ratio_rate30d) < on (sloth_id, sloth_service, sloth_slo) slo:objective:ratio');
+      expect(record('slo:period_sli_breach:ratio').expr).toBe('(1 - slo:sli_error:ratio_rate30d) < ignoring (sloth_window) slo:objective:ratio');
       expect(alerts.find((a) => a.alert === 'SLOBreach')).toMatchObject({ expr: expect.stringMatching(/^slo:period_sli_breach:ratio\n\* on \(sloth_id\)/), for: '5m', labels: { severity: 'warning' } });
     });
   });
@@ -189,7 +189,7 @@ describe('SLO rule generators', () => {
     expect(own[0]).toEqual({
       record: 'slo:sli_error_events:rate5m',
       expr: 'sum(sum(rate(grpc_server_handled_total{grpc_service="checkout",grpc_code!="OK"}[5m]))) or vector(0)',
-      labels: { sloth_id: 'checkout-grpc-errors', sloth_service: 'checkout', sloth_slo: 'grpc-errors', sloth_window: '5m' },
+      labels: { sloth_id: 'checkout-grpc-errors', sloth_service: 'checkout', sloth_slo: 'grpc-errors', sloth_window: '5m', team: 'payments' },
     });
     const checkout = rs.filter(isAlertingRule).filter((a) => a.annotations?.summary?.includes('Checkout') || a.expr.includes('sloth_id="checkout-grpc-errors"'));
     expect(checkout.map((a) => `${a.alert}/${a.labels?.sloth_severity ?? '-'}`)).toEqual(['SLOErrorBudgetBurn/page', 'SLOSourceMetricAbsent/-']);

@@ -5,7 +5,7 @@ import { SloDefinition, SloSettings } from '../model';
 import { identityAlertLabels, joinShape } from './alerts';
 import { selector, sloIdLabels, sortedLabels, sourceAbsentExpr, sourceDescription } from './expr';
 import { AlertingShape, labelTemplate, SliShape } from './shapes';
-import { definitionSelector } from './sli';
+import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 
 /**
  * The SLI's source series disappeared (renamed metric, broken scrape, wrong `service` label): every ratio of the SLO
@@ -39,16 +39,15 @@ function templatedSource(shape: SliShape): string {
 /** The absent recording of one SLI shape. */
 export function shapeAbsentRule(shape: SliShape): RecordingRule {
   const by = shape.selectorLabels.join(', ');
-  const ids = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo, ...shape.selectorLabels].join(', ');
   return {
     record: SLO_EVENT_METRICS.sourceAbsent,
-    expr: `group by (${ids}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})\nunless on (${by})\ngroup by (${by}) (${shapeSource(shape)})`,
+    expr: `group without (${DEFINITION_ONLY_LABELS.join(', ')}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})\nunless on (${by})\ngroup by (${by}) (${shapeSource(shape)})`,
   };
 }
 
 /** The absent recording of a raw SLI (its own source). */
 export function rawAbsentRule(slo: SloDefinition, settings: SloSettings): RecordingRule {
-  return { record: SLO_EVENT_METRICS.sourceAbsent, expr: sourceAbsentExpr(slo.sli, settings.absent.window), labels: sloIdLabels(slo) };
+  return { record: SLO_EVENT_METRICS.sourceAbsent, expr: sourceAbsentExpr(slo.sli, settings.absent.window), labels: { ...slo.labels, ...sloIdLabels(slo) } };
 }
 
 /** The absent-source alert of the SLOs of one alerting shape and one SLI shape (`sliShape` undefined: one raw SLO, `first`). */

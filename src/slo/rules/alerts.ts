@@ -19,7 +19,6 @@ import { definitionSelector, errorEventsOver } from './sli';
  */
 
 const ON = `on (${SLO_LABELS.id})`;
-const ID = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo];
 
 function windowPair(w: AlertWindow): string {
   const over = (window: string) => `${sliErrorRatioRecord(window)} > ${ON} group_left () (${num(w.factor)} * ${SLO_METRICS.errorBudgetRatio})`;
@@ -79,7 +78,7 @@ export function alertConditionRules(model: SloModel, shapes: SloShapes): Recordi
   }
   // each period has its own ratio recording
   for (const p of periods.keys()) {
-    out.push({ record: SLO_EVENT_METRICS.breach, expr: `(1 - ${sliErrorRatioRecord(p)}) < on (${ID.join(', ')}) ${SLO_METRICS.objectiveRatio}` });
+    out.push({ record: SLO_EVENT_METRICS.breach, expr: `(1 - ${sliErrorRatioRecord(p)}) < ignoring (${SLO_LABELS.window}) ${SLO_METRICS.objectiveRatio}` });
   }
   return out;
 }

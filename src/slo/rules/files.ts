@@ -1,6 +1,6 @@
 import { isAlertingRule, RecordingRule, RULE_FILE_SUFFIX, Rule, RuleFile, RuleGroup } from '../../common/rules';
 import { SLO_RULE_GROUPS } from '../../conventions';
-import { allSlos, ServiceModel, SloModel } from '../model';
+import { ServiceModel, SloModel } from '../model';
 import { rawAbsentRule, shapeAbsentRule, sourceAbsentAlertRule } from './absent';
 import { alertConditionRules, burnRateAlertRules } from './alerts';
 import { sloBreachAlertRule } from './breach';
@@ -82,7 +82,6 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
 export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[] {
   const s = model.settings;
   const [sli, tiles, long, meta, alerts] = SHARED_RULE_GROUP_NAMES;
-  const extraLabels = [...new Set(allSlos(model).flatMap((slo) => Object.keys(slo.labels)))].sort();
   const alertRules: Rule[] = shapes.alerting.flatMap((a) => {
     const absent = !s.absent.enabled
       ? []
@@ -96,7 +95,7 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     { name: sli, interval: s.ruleInterval?.toString(), rules: [...shapes.sli.flatMap(shapeRateRules), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
     { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
     { name: long, interval: s.longWindowInterval.toString(), rules: longWindowRules(model, s) },
-    { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model, extraLabels), ...alertConditionRules(model, shapes)] },
+    { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model), ...alertConditionRules(model, shapes)] },
     { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
   ];
   return groups.filter((g) => g.rules.length > 0).map((g) => ({ ...g, rules: mergeRecordings(g.rules) }));

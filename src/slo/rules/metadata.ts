@@ -3,7 +3,7 @@ import { SLO_INFO_VALUES, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '.
 import { allSlos, SloDefinition, SloModel } from '../model';
 import { num, sloIdLabels, sortedLabels } from './expr';
 import { SloShapes } from './shapes';
-import { definitionSelector } from './sli';
+import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 
 /**
  * Metadata: the one per-SLO rule (`slo:definition:info`) and Sloth's metadata recordings derived from it for every
@@ -12,8 +12,8 @@ import { definitionSelector } from './sli';
  * window's ratio over the budget), period burn rate, period budget remaining, and `sloth_slo_info`.
  */
 
-const ID = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo];
-const ON_ID = `on (${ID.join(', ')})`;
+/** One-to-one on everything but the window: the result keeps the SLO's identity and extra labels, no window. */
+const IGNORING_WINDOW = `ignoring (${SLO_LABELS.window})`;
 
 /**
  * The SLO's definition: value 1, labels its identity, objective, period, shapes, selector labels (the join keys of
@@ -34,43 +34,47 @@ export function definitionRule(slo: SloDefinition, shapes: SloShapes): Recording
   };
 }
 
-/** `v₁ * group by (id) (def{label="a"}) or v₂ * …`: a per-SLO value that takes few distinct values, in one rule. */
-function byDistinct(slos: readonly SloDefinition[], value: (s: SloDefinition) => number, label: string, labelValue: (s: SloDefinition) => string): string {
+/** `v₁ * group without (…) (def{label="a"}) or v₂ * …`: a per-SLO value that takes few distinct values, in one rule. */
+function byDistinct(slos: readonly SloDefinition[], value: (s: SloDefinition) => number, label: string, labelValue: (s: SloDefinition) => string, without: string): string {
   const seen = new Map<string, number>();
   for (const s of slos) if (!seen.has(labelValue(s))) seen.set(labelValue(s), value(s));
   return [...seen.entries()]
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([lv, v]) => `${num(v)} * group by (${ID.join(', ')}) (${definitionSelector({ [label]: lv })})`)
+    .map(([lv, v]) => `${num(v)} * group without (${without}) (${definitionSelector({ [label]: lv })})`)
     .join('\nor\n');
 }
 
 /** Sloth's metadata recordings for every SLO of the model: a constant number of rules. */
-export function metadataRules(model: SloModel, extraLabels: readonly string[]): RecordingRule[] {
+export function metadataRules(model: SloModel): RecordingRule[] {
   const slos = allSlos(model);
   if (slos.length === 0) return [];
+  // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
+  const selectorLabels = [...new Set(slos.flatMap((s) => (s.sli.kind === 'raw' ? [] : s.sli.matchers.map((m) => m.name))))];
+  const without = [...selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ');
+  const withoutInfo = [...selectorLabels, ...DEFINITION_ONLY_LABELS.filter((l) => l !== SLO_LABELS.objective)].join(', ');
   const current = [...new Set(slos.map((s) => s.alertWindows.page.quick.shortWindow.toString()))].sort();
   const periods = [...new Set(slos.map((s) => s.period.toString()))].sort();
   const currentExpr = current
     .map((w) => {
       const ps = [...new Set(slos.filter((s) => s.alertWindows.page.quick.shortWindow.toString() === w).map((s) => s.period.toString()))].sort();
       const filter = current.length === 1 ? '' : `\nand on (${SLO_LABELS.id})\n${definitionSelector({ [SLO_LABELS.period]: ps.length === 1 ? ps[0] : `=~${ps.join('|')}` })}`;
-      return `(${sliErrorRatioRecord(w)}\n/ ${ON_ID}\n${SLO_METRICS.errorBudgetRatio})${filter}`;
+      return `(${sliErrorRatioRecord(w)}\n/ ${IGNORING_WINDOW}\n${SLO_METRICS.errorBudgetRatio})${filter}`;
     })
     .join('\nor\n');
   return [
-    { record: SLO_METRICS.objectiveRatio, expr: byDistinct(slos, (s) => s.objectiveRatio, SLO_LABELS.objective, (s) => num(s.objective)) },
-    { record: SLO_METRICS.errorBudgetRatio, expr: byDistinct(slos, (s) => s.errorBudget, SLO_LABELS.objective, (s) => num(s.objective)) },
-    { record: SLO_METRICS.timePeriodDays, expr: byDistinct(slos, (s) => s.periodDays, SLO_LABELS.period, (s) => s.period.toString()) },
+    { record: SLO_METRICS.objectiveRatio, expr: byDistinct(slos, (s) => s.objectiveRatio, SLO_LABELS.objective, (s) => num(s.objective), without) },
+    { record: SLO_METRICS.errorBudgetRatio, expr: byDistinct(slos, (s) => s.errorBudget, SLO_LABELS.objective, (s) => num(s.objective), without) },
+    { record: SLO_METRICS.timePeriodDays, expr: byDistinct(slos, (s) => s.periodDays, SLO_LABELS.period, (s) => s.period.toString(), without) },
     { record: SLO_METRICS.currentBurnRate, expr: currentExpr },
     {
       record: SLO_METRICS.periodBurnRate,
       // each period has its own ratio recording: the SLOs of the other periods have none
-      expr: periods.map((p) => `${sliErrorRatioRecord(p)}\n/ ${ON_ID}\n${SLO_METRICS.errorBudgetRatio}`).join('\nor\n'),
+      expr: periods.map((p) => `${sliErrorRatioRecord(p)}\n/ ${IGNORING_WINDOW}\n${SLO_METRICS.errorBudgetRatio}`).join('\nor\n'),
     },
     { record: SLO_METRICS.periodErrorBudgetRemaining, expr: `1 - ${SLO_METRICS.periodBurnRate}` },
     {
       record: SLO_METRICS.info,
-      expr: `group by (${[...ID, SLO_LABELS.objective, ...extraLabels].join(', ')}) (${SLO_METRICS.definition})`,
+      expr: `group without (${withoutInfo}) (${SLO_METRICS.definition})`,
       labels: { [SLO_LABELS.mode]: SLO_INFO_VALUES.mode, [SLO_LABELS.spec]: SLO_INFO_VALUES.spec, [SLO_LABELS.version]: SLO_INFO_VALUES.version },
     },
   ];

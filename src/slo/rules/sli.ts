@@ -35,8 +35,8 @@ import { SliShape, SloShapes } from './shapes';
  * (https://github.com/slok/sloth/blob/main/internal/prometheus/recording_rules.go).
  */
 
-const ID_LABELS = [SLO_LABELS.id, SLO_LABELS.service, SLO_LABELS.slo];
-const BY_ID = `sum by (${ID_LABELS.join(', ')})`;
+/** Labels of `slo:definition:info` that are not the SLO's identity (removed when joining it onto series). */
+export const DEFINITION_ONLY_LABELS = [SLO_LABELS.objective, SLO_LABELS.period, SLO_LABELS.sliShape, SLO_LABELS.alerting];
 
 /** `slo:definition:info{slo_sli_shape="…"}` */
 export function definitionSelector(matchers: Readonly<Record<string, string>>): string {
@@ -53,10 +53,13 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
-/** The shape's per-selector expression joined onto its SLOs, one series per SLO with the identity labels. */
+/**
+ * The shape's per-selector expression joined onto its SLOs: one series per SLO with its identity and extra labels
+ * (as Sloth labels its recordings), the selector's and the definition's own labels removed.
+ */
 function joined(shape: SliShape, inner: string): string {
   const on = shape.selectorLabels.join(', ');
-  return `${BY_ID} (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })}\n)`;
+  return `sum without (${[...shape.selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ')}) (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })}\n)`;
 }
 
 type Fn = 'rate' | 'increase';
@@ -103,7 +106,7 @@ export function shapeRateRules(shape: SliShape): RecordingRule[] {
 
 /** A raw SLI's own event rates (its queries are arbitrary PromQL: it shares nothing). */
 export function rawRateRules(slo: SloDefinition): RecordingRule[] {
-  const labels = (w: PromDuration) => ({ ...sloIdLabels(slo), ...windowLabel(w) });
+  const labels = (w: PromDuration) => ({ ...slo.labels, ...sloIdLabels(slo), ...windowLabel(w) });
   return slo.sliWindows
     .filter((w) => w.source === 'raw')
     .flatMap((w): RecordingRule[] => [
@@ -156,8 +159,8 @@ export function tileRules(model: SloModel, shapes: SloShapes): RecordingRule[] {
       { record: totalIncreaseRecord(t), expr: joined(shape, shapeTotalExpr(shape, t, 'increase')), labels },
     ]),
     ...shapes.raw.flatMap((slo): RecordingRule[] => [
-      { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t), labels: { ...sloIdLabels(slo), ...labels } },
-      { record: totalIncreaseRecord(t), expr: totalEventsIncreaseExpr(slo.sli, t), labels: { ...sloIdLabels(slo), ...labels } },
+      { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t), labels: { ...slo.labels, ...sloIdLabels(slo), ...labels } },
+      { record: totalIncreaseRecord(t), expr: totalEventsIncreaseExpr(slo.sli, t), labels: { ...slo.labels, ...sloIdLabels(slo), ...labels } },
     ]),
   ];
 }
