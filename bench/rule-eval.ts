@@ -8,7 +8,7 @@ import { summarize, Summary } from './lib/stats';
 import { historyServiceName, HistorySpec, REQUESTS_METRIC, scenarioOf, writeOpenMetrics } from './rule-eval/openmetrics';
 import { backfillSteps, BackfillStep, planRecordings, rangesOf } from './rule-eval/plan';
 import { blockDirs, instantQuery, PROMTOOL_BIN, PrometheusServer, startPrometheus, waitForCompaction } from './rule-eval/prometheus';
-import { BenchRule, generatedRuleSet, naiveRuleSet, RuleSet, RuleSetId, slothRuleSet } from './rule-eval/rulesets';
+import { BenchRule, generatedRuleSet, legacyRuleSet, naiveRuleSet, RuleSet, RuleSetId, slothRuleSet } from './rule-eval/rulesets';
 
 /**
  * Rule evaluation cost in a real Prometheus: one synthetic history, three rule sets for the same error-rate SLOs,
@@ -43,6 +43,8 @@ export interface RuleCost {
   /** Samples projected to a 30-day history (rules whose ranges reach past the history scale linearly). */
   readonly projected: number;
   readonly maxRangeSeconds: number;
+  /** Engine time of this rule's expression (evalTotalTime), median over the measured repetitions, seconds. */
+  readonly evalSeconds: number;
 }
 
 export interface SetResult {
@@ -206,16 +208,18 @@ async function measureSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, e
     }
 
     // One warm-up cycle, then the measured ones.
-    const perRep: { samples: number[]; eval: number; wall: number }[] = [];
+    const perRep: { samples: number[]; evals: number[]; eval: number; wall: number }[] = [];
     let firing: string[] = [];
     const ratios: Record<string, number> = {};
     for (let rep = 0; rep <= o.reps; rep++) {
       const samples: number[] = [];
+      const evals: number[] = [];
       let evalSum = 0;
       let wallSum = 0;
       for (const rule of set.rules) {
         const q = await instantQuery(server.url, rule.expr, endSeconds);
         samples.push(q.samples);
+        evals.push(q.evalSeconds);
         evalSum += q.evalSeconds;
         wallSum += q.wallSeconds;
         if (rep === 1) {
@@ -224,12 +228,18 @@ async function measureSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, e
           if (w) for (const s of q.series) ratios[`${s.metric.sloth_service ?? rule.labels.sloth_service}/${w[1]}`] = s.value;
         }
       }
-      if (rep > 0) perRep.push({ samples, eval: evalSum, wall: wallSum });
+      if (rep > 0) perRep.push({ samples, evals, eval: evalSum, wall: wallSum });
     }
     firing = [...new Set(firing)].sort();
     const first = perRep[0].samples;
     const deterministic = perRep.every((p) => p.samples.every((v, i) => v === first[i]));
-    const costs = set.rules.map((rule, i): RuleCost => ({ rule, samples: first[i], ...projectedSamples(rule, first[i], historySeconds) }));
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const costs = set.rules.map((rule, i): RuleCost => ({ rule, samples: first[i], ...projectedSamples(rule, first[i], historySeconds), evalSeconds: median(perRep.map((p) => p.evals[i])) }));
+    // where the engine time goes: the costliest rules of the set
+    for (const c of [...costs].sort((a, b) => b.evalSeconds - a.evalSeconds).slice(0, 12)) {
+      o.log(`    ${set.id} ${(c.evalSeconds * 1000).toFixed(2)} ms ${c.samples} samples ${c.rule.group} ${c.rule.name} ${c.rule.expr.replace(/\s+/g, ' ').slice(0, 90)}`);
+    }
+    o.log(`    ${set.id}: ${costs.length} rules, median per rule ${(median(costs.map((c) => c.evalSeconds)) * 1000).toFixed(3)} ms`);
     const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
     return {
       id: set.id,
@@ -297,7 +307,10 @@ export async function runRuleEval(o: RuleEvalOptions): Promise<RuleEvalResult> {
   const services = Array.from({ length: o.services }, (_, i) => historyServiceName(i));
   const setOptions = { services, objective: o.objective, evaluationInterval: o.evaluationInterval };
   const sets: SetResult[] = [];
-  for (const set of [naiveRuleSet(setOptions), slothRuleSet(setOptions), generatedRuleSet(setOptions)]) {
+  // BENCH_SETS=generated,legacy measures only those (while iterating; the report needs all four)
+  const only = process.env.BENCH_SETS?.split(',');
+  const all = [naiveRuleSet(setOptions), slothRuleSet(setOptions), legacyRuleSet(setOptions), generatedRuleSet(setOptions)];
+  for (const set of all.filter((x) => !only || only.includes(x.id))) {
     o.log(`rule-eval: measuring ${set.id} (${set.rules.length} rules)`);
     sets.push(await measureSet(set, o, rawBlocks, endSeconds));
     rmSync(join(o.workDir, set.id), { recursive: true, force: true });

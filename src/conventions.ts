@@ -95,6 +95,11 @@ export const SLO_METRICS = {
   periodBurnRate: 'slo:period_burn_rate:ratio',
   periodErrorBudgetRemaining: 'slo:period_error_budget_remaining:ratio',
   info: 'sloth_slo_info',
+  /**
+   * One series per SLO (value 1), the only per-SLO rule: its labels carry the SLO's identity, objective, period, SLI
+   * and alerting shapes, selector labels and extra labels; the shared rules join it with `on (...) group_left`.
+   */
+  definition: 'slo:definition:info',
 } as const;
 
 export const SLO_LABELS = {
@@ -106,6 +111,12 @@ export const SLO_LABELS = {
   spec: 'sloth_spec',
   version: 'sloth_version',
   objective: 'sloth_objective',
+  /** On `slo:definition:info`: the SLI shape (kind, metric names, selector labels, windows) whose shared rules record the SLO. */
+  sliShape: 'slo_sli_shape',
+  /** On `slo:definition:info`: the alerting shape (windows, tiers, guard, alert labels and annotations) whose shared alerts cover the SLO. */
+  alerting: 'slo_alerting',
+  /** On `slo:definition:info`: the SLO period (`30d`). */
+  period: 'slo_period',
 } as const;
 
 /** `slo:sli_error:ratio_rate5m` for window `5m` (a duration renders in its Prometheus form). */
@@ -146,10 +157,23 @@ export const SLO_EVENT_METRICS = {
   totalRatePrefix: 'slo:sli_total_events:rate',
   errorIncreasePrefix: 'slo:sli_error_events:increase',
   totalIncreasePrefix: 'slo:sli_total_events:increase',
+  /** The current burn rate of SLOs whose page windows fire now (guard applied); the page alerts join their labels onto it. */
+  pageBurn: 'slo:page_burn_rate:ratio',
+  /** The current burn rate of SLOs whose ticket windows fire now. */
+  ticketBurn: 'slo:ticket_burn_rate:ratio',
+  /** The period SLI of SLOs below their objective (value: the SLI). */
+  breach: 'slo:period_sli_breach:ratio',
+  /** One series (value 1) per SLO whose source series have had no samples over the absent window. */
+  sourceAbsent: 'slo:sli_source_absent:info',
 } as const;
 
-/** Rule-group name prefixes of the SLO rule files (`<prefix>-<service>`). */
+/**
+ * Rule-group names of the SLO rule files: the shared file `slo.rules.yml` holds one group of each name; a service's
+ * file `slo-<service>.rules.yml` holds `<definitions>-<service>` (and, for raw SLIs, `<sli>-<service>` and
+ * `<alerts>-<service>`).
+ */
 export const SLO_RULE_GROUPS = {
+  definitions: 'slo-definitions',
   sli: 'slo-sli-recordings',
   tiles: 'slo-sli-tiles',
   longWindows: 'slo-sli-long-windows',
@@ -169,6 +193,7 @@ export const SLO_ALERT_NAMES = {
 
 /** Annotation keys of the SLO alerts. */
 export const SLO_ANNOTATIONS = {
+  title: 'title',
   summary: 'summary',
   description: 'description',
   runbookUrl: 'runbook_url',

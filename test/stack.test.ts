@@ -131,10 +131,11 @@ describe('ObservabilityStack: the default platform', () => {
     expect(exporters).toContain('http://prometheus.observability.svc:9090/api/v1/otlp/v1/metrics');
   });
 
-  test('Prometheus gets the platform alerts and one SLO rule file per service; Grafana the SLO dashboards', () => {
+  test('Prometheus gets the platform alerts, the shared SLO rules and one SLO definitions file per service; Grafana the SLO dashboards', () => {
     const ruleFiles = [...configFiles(objects).keys()].filter((k) => k.endsWith('.rules.yml')).map((k) => k.split('/')[1]).sort();
     expect(ruleFiles).toContain('platform.rules.yml');
-    expect(ruleFiles.length).toBe(1 + 1 + DEMO_SERVICES.length);
+    expect(ruleFiles).toContain('slo.rules.yml');
+    expect(ruleFiles.length).toBe(1 + 1 + 1 + DEMO_SERVICES.length);
     const dashboards = [...configFiles(objects).keys()].filter((k) => k.endsWith('.json'));
     expect(dashboards.length).toBe(1 /* service overview */ + 1 /* SLO overview */ + 1 /* templated SLO detail */);
     expect(dashboards.map((k) => k.split('/')[1]).sort()).toEqual(expect.arrayContaining(['obs-slo-detail.json', 'obs-slo-overview.json']));

@@ -66,7 +66,8 @@ describe('the servers run with the generated configs', () => {
     const rules = await getJson(`${prometheus.url}/api/v1/rules`);
     const groups: string[] = rules.data.groups.map((g: any) => g.name);
     expect(groups).toContain('platform');
-    expect(groups).toContain('slo-alerts-order-service');
+    expect(groups).toContain('slo-alerts');
+    expect(groups).toContain('slo-definitions-order-service');
     const q = await getJson(`${prometheus.url}/api/v1/query?query=${encodeURIComponent('vector(1)')}`);
     expect(q.data.result[0].value[1]).toBe('1');
   });

@@ -1,12 +1,14 @@
 import { parseDuration } from '../../src/common/duration';
 import { isAlertingRule, RuleFile, RuleGroup } from '../../src/common/rules';
 import { buildSloModel, generateSloRuleFiles, ServiceSpec } from '../../src/slo';
+import { generateLegacySloRuleFiles } from '../legacy';
 import { REQUESTS_METRIC } from './openmetrics';
 
 /**
  * The three rule sets compared for the same error-rate SLOs (99.9% over 30 days, one per service):
  *
- * - `generated`: what this project generates (src/slo), every rule of its files;
+ * - `generated`: what this project generates (src/slo), every rule of its files: rules shared by SLO shape;
+ * - `legacy`: the per-SLO rules it generated before (bench/legacy), every SLO its own copy of ~27 rules;
  * - `naive`: the seed's `SLOBreach`, a 30-day `rate()` ratio over the raw counters, grouped by service;
  * - `sloth`: the shape Sloth generates, written here from its documented output
  *   (https://github.com/slok/sloth/blob/main/examples/_gen/getting-started.yml and
@@ -15,7 +17,7 @@ import { REQUESTS_METRIC } from './openmetrics';
  *   5m ratio recording, the metadata recordings, and the page/ticket multiwindow multi-burn-rate alerts.
  */
 
-export type RuleSetId = 'generated' | 'naive' | 'sloth';
+export type RuleSetId = 'generated' | 'legacy' | 'naive' | 'sloth';
 
 /** One rule, flattened with what the benchmark needs to know about it. */
 export interface BenchRule {
@@ -78,6 +80,13 @@ export function generatedRuleSet(o: RuleSetOptions): RuleSet {
   const model = buildSloModel(errorRateCatalog(o.services, o.objective), { evaluationInterval: o.evaluationInterval });
   const files = generateSloRuleFiles(model);
   return { id: 'generated', title: 'generated (this project)', files, rules: flattenRuleFiles('generated', files, o.evaluationInterval) };
+}
+
+/** (a') The per-SLO rules of before issue 12 (bench/legacy), for the same SLOs. */
+export function legacyRuleSet(o: RuleSetOptions): RuleSet {
+  const model = buildSloModel(errorRateCatalog(o.services, o.objective), { evaluationInterval: o.evaluationInterval });
+  const files = generateLegacySloRuleFiles(model);
+  return { id: 'legacy', title: 'per-SLO rules (before issue 12)', files, rules: flattenRuleFiles('legacy', files, o.evaluationInterval) };
 }
 
 /**

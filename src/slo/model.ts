@@ -140,8 +140,17 @@ export interface SloDefinition {
   readonly labels: Readonly<Record<string, string>>;
   readonly summary: string;
   readonly runbookUrl?: string;
-  /** Requests per second both page-quick windows must carry before a page may fire; undefined: no guard. */
+  /**
+   * Requests per second both page-quick windows must carry before a page may fire (only when the spec sets it);
+   * undefined: no rate guard.
+   */
   readonly minRequestRate?: number;
+  /**
+   * Low-traffic guard on bad events: a page needs at least this many bad events over the page-quick long window (1h),
+   * so one lone failure cannot page while a sustained outage of a 60 requests/hour service does. Request-based SLIs
+   * only; undefined: no guard (`minRequestRate: 0`).
+   */
+  readonly minBadEvents?: number;
   readonly alertName: string;
 }
 
@@ -328,7 +337,10 @@ function describe(sli: SliModel, objective: number, period: PromDuration): strin
   }
 }
 
-/** Default low-traffic guard: the long page window must hold ⌈1/(factor × budget)⌉ requests (one failure can't page). */
+/** Bad events the page-quick long window must hold before a page may fire: one lone failure never pages. */
+export const DEFAULT_MIN_BAD_EVENTS = 2;
+
+/** The rate at which the long page window holds ⌈1/(factor × budget)⌉ requests (the guard before the bad-event guard). */
 export function defaultMinRequestRate(pageQuickFactor: number, budget: number, longWindowSeconds: number): number {
   const requests = Math.ceil(cleanNumber(1 / (pageQuickFactor * budget)));
   return Number((requests / longWindowSeconds).toPrecision(4));
@@ -422,16 +434,29 @@ function resolveSlo(
     return undefined;
   }
   let minRequestRate: number | undefined;
+  let minBadEvents: number | undefined;
   if (requestBased) {
     const pq = alertWindows.page.quick;
-    minRequestRate = slo.minRequestRate ?? defaultMinRequestRate(pq.factor, budget, pq.longWindow.seconds);
+    minRequestRate = slo.minRequestRate;
+    minBadEvents = minRequestRate === 0 ? undefined : DEFAULT_MIN_BAD_EVENTS;
     if (minRequestRate === 0) minRequestRate = undefined;
-    if (minRequestRate !== undefined && pq.longWindow.seconds > settings.rawWindowMax.seconds) {
+    if ((minRequestRate !== undefined || minBadEvents !== undefined) && pq.longWindow.seconds > settings.rawWindowMax.seconds) {
       problems.add({ path: `${path}.minRequestRate`, message: `needs the page-quick windows (${pq.shortWindow}, ${pq.longWindow}) to be recorded from raw series, but rawWindowMax is shorter`, value: minRequestRate, fix: `raise rawWindowMax to ${pq.longWindow}, or set minRequestRate: 0.` });
       return undefined;
     }
   }
   const labels = { ...(ctx.spec.labels ?? {}), ...(slo.labels ?? {}) };
+  const selectorLabels = sli.kind === 'raw' ? [] : sli.matchers.map((m) => m.name);
+  const clash = Object.keys(labels).filter((k) => selectorLabels.includes(k));
+  if (clash.length > 0) {
+    problems.add({
+      path: `${path}.labels.${clash[0]}`,
+      message: `is also a label of the service's selector (${selectorLabels.join(', ')}): the shared SLO rules join the SLO's metadata on the selector's labels`,
+      value: clash[0],
+      fix: 'rename the extra label (e.g. prefix it with the team or owner).',
+    });
+    return undefined;
+  }
   return {
     id: `${ctx.spec.name}-${slo.name}`,
     service: ctx.spec.name,
@@ -452,6 +477,7 @@ function resolveSlo(
     summary: slo.annotations?.summary ?? `${ctx.spec.name} ${slo.name}: SLO error budget burn rate is too fast`,
     runbookUrl,
     minRequestRate,
+    minBadEvents,
     alertName,
   };
 }

@@ -100,11 +100,11 @@ export interface SloSpec {
   readonly labels?: Readonly<Record<string, string>>;
   readonly annotations?: SloAnnotations;
   /**
-   * Low-traffic guard (request-based SLIs): page alerts fire only while the request rate over both page-quick windows
-   * (1h and 5m) is at least this many requests per second. `0` disables it. The workbook's warning: at 10 requests
-   * per hour one failure is a 1000× burn at 99.9%.
-   * @default - the rate at which the long page window holds ⌈1 / (14.4 × budget)⌉ requests, so a single failed
-   *   request can never page (70 requests/hour at 99.9%, i.e. 0.01944/s; 7/hour at 99%); from the SLO class if set
+   * Low-traffic guard (request-based SLIs). By default a page needs at least 2 bad events over the page-quick long
+   * window (1h), so one lone failure cannot page (the workbook's warning: at 10 requests per hour one failure is a
+   * 1000× burn at 99.9%) while a sustained outage of a low-traffic service still does. A positive value also requires
+   * this many requests per second over both page-quick windows (1h and 5m); `0` disables every guard.
+   * @default - the bad-event guard only; from the SLO class if set
    */
   readonly minRequestRate?: number;
   /** Name of the burn-rate alert (both tiers). @default 'SLOErrorBudgetBurn' */

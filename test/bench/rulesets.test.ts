@@ -79,9 +79,11 @@ describe('what must be backfilled before measuring', () => {
   test('the generated rules need their tiles over the whole history, in layer order', () => {
     const set = generatedRuleSet(OPTIONS);
     const planned = planRecordings(set.rules, PLAN);
+    // definitions (layer 0) → 5m event rates (1) → tiles (2), each over the whole history the 30d window reads
     const tiles = planned.filter((p) => /increase5m$/.test(p.rule.name));
     expect(tiles.length).toBeGreaterThan(0);
-    expect(tiles.every((p) => p.layer === 0 && p.needSeconds === 7 * DAY)).toBe(true);
+    expect(tiles.every((p) => p.layer === 2 && p.needSeconds === 7 * DAY)).toBe(true);
+    expect(planned.filter((p) => p.rule.name === 'slo:definition:info').every((p) => p.layer === 0 && p.needSeconds === 7 * DAY)).toBe(true);
     const steps = backfillSteps(planned);
     expect(steps.map((s) => s.layer)).toEqual([...steps.map((s) => s.layer)].sort((a, b) => a - b));
     expect(steps[0]).toMatchObject({ layer: 0, fromSeconds: 7 * DAY });

@@ -5,7 +5,7 @@ import { toYaml } from '../../src/common/serialize';
 import { ALERT_LABELS, SLO_ALERT_NAMES, sliErrorRatioRecord, SLOTH_SEVERITY } from '../../src/conventions';
 import { allSlos, SloDefinition, SloModel } from '../../src/slo/model';
 import { sloFilter } from '../../src/slo/rules/expr';
-import { generateSloRuleFiles, sloRuleGroupNames } from '../../src/slo/rules/files';
+import { generateSloRuleFiles, sloRuleGroupOrder } from '../../src/slo/rules/files';
 import { humanize, humanizePercentage, SimSeries, SimSource, SimTick, simulateSlo } from './slo-simulate';
 
 /**
@@ -102,8 +102,11 @@ export interface SloProof {
   readonly slo: SloDefinition;
   /** Every SLO of the model with the same shape (same objective, SLI kind, windows, tiers, guard). */
   readonly covers: readonly SloDefinition[];
-  /** The SLO's rules alone (the same generator, a model holding just this SLO), named `<sloth_id>.rules.yml`. */
-  readonly ruleFile: RuleFile;
+  /**
+   * The SLO's rules alone (the same generator, a model holding just this SLO): its service file and the shared file,
+   * each named `<sloth_id>.<file name>`.
+   */
+  readonly ruleFiles: readonly RuleFile[];
   readonly testFiles: readonly RuleTestFile[];
   readonly claims: SloProofClaims;
 }
@@ -308,8 +311,8 @@ interface RuleSet {
   readonly breach?: AlertingRule;
 }
 
-function ruleSet(file: RuleFile, slo: SloDefinition): RuleSet {
-  const alerts = file.groups.flatMap((g) => g.rules).filter(isAlertingRule);
+function ruleSet(files: readonly RuleFile[], slo: SloDefinition): RuleSet {
+  const alerts = files.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter(isAlertingRule);
   return {
     page: alerts.find((a) => a.alert === slo.alertName && a.labels?.[ALERT_LABELS.slothSeverity] === SLOTH_SEVERITY.page),
     ticket: alerts.find((a) => a.alert === slo.alertName && a.labels?.[ALERT_LABELS.slothSeverity] === SLOTH_SEVERITY.ticket),
@@ -318,23 +321,24 @@ function ruleSet(file: RuleFile, slo: SloDefinition): RuleSet {
   };
 }
 
-/** Labels of the series an alert's expression returns (before the rule's labels). */
+/**
+ * Labels of the series an alert's expression returns (before the rule's labels): the SLO's identity and, joined from
+ * its definition, its objective and extra labels; no `sloth_window`. The absent recording also carries the selector's labels.
+ */
 function seriesLabels(slo: SloDefinition, which: 'burn' | 'absent' | 'breach'): Record<string, string> {
-  const id = { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
-  if (which === 'burn') return { ...slo.labels, ...id, sloth_window: String(slo.alertWindows.page.quick.shortWindow) };
-  if (which === 'breach') return { ...slo.labels, ...id, sloth_window: String(slo.period) };
-  // absent_over_time(selector) carries the selector's equality matchers.
-  const out: Record<string, string> = {};
-  if (slo.sli.kind === 'raw') return out;
+  const id = { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_objective: String(slo.objective) };
+  if (which !== 'absent' || slo.sli.kind === 'raw') return { ...slo.labels, ...id };
+  const out: Record<string, string> = { ...slo.labels, ...id };
   for (const m of slo.sli.matchers) if (m.op === '=') out[m.name] = m.value;
-  if (slo.sli.kind === 'latency' && slo.sli.le.op === '=') out.le = slo.sli.le.value;
   return out;
 }
 
 function expectedAlert(rule: AlertingRule, base: Record<string, string>, value: number | undefined, where: string) {
-  const labels = { ...base, ...(rule.labels ?? {}) };
+  // Prometheus expands the rule's labels and annotations with the expression's labels as $labels.
+  const labels: Record<string, string> = { ...base };
+  for (const [k, v] of Object.entries(rule.labels ?? {})) labels[k] = expandTemplate(v, value, base, where);
   const annotations: Record<string, string> = {};
-  for (const [k, v] of Object.entries(rule.annotations ?? {})) annotations[k] = expandTemplate(v, value, labels, where);
+  for (const [k, v] of Object.entries(rule.annotations ?? {})) annotations[k] = expandTemplate(v, value, base, where);
   return { expLabels: sortObject(labels), expAnnotations: sortObject(annotations) };
 }
 
@@ -390,6 +394,7 @@ export function sloShapeKey(slo: SloDefinition): string {
     page: slo.page.enabled,
     ticket: slo.ticket.enabled,
     guard: slo.minRequestRate ?? null,
+    badEvents: slo.minBadEvents ?? null,
     alertName: slo.alertName,
   });
 }
@@ -434,10 +439,10 @@ export function sloProofs(model: SloModel, options: SloProofOptions = {}): { pro
 export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofOptions = {}): SloProof {
   const settings = model.settings;
   const single: SloModel = { settings, services: [{ name: slo.service, slos: [slo] }] };
-  const [file] = generateSloRuleFiles(single);
-  const ruleFile: RuleFile = { fileName: `${slo.id}.rules.yml`, groups: file.groups };
-  const rules = ruleSet(ruleFile, slo);
-  const groupOrder = sloRuleGroupNames(slo.service).filter((g) => file.groups.some((x) => x.name === g));
+  const generated = generateSloRuleFiles(single);
+  const ruleFiles: RuleFile[] = generated.map((f) => ({ fileName: `${slo.id}.${f.fileName}`, groups: f.groups }));
+  const rules = ruleSet(ruleFiles, slo);
+  const groupOrder = sloRuleGroupOrder(single).filter((g) => generated.some((f) => f.groups.some((x) => x.name === g)));
   const underBurn = options.underBurn ?? 0.9;
   const moderateBurn = options.moderateBurn ?? 4;
   const b = slo.errorBudget;
@@ -527,7 +532,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   at.push(fast.built.endSeconds);
   const fastFile: RuleTestFile = {
     fileName: `${slo.id}.fast.test.yml`,
-    ruleFiles: [ruleFile.fileName],
+    ruleFiles: ruleFiles.map((f) => f.fileName),
     evaluationInterval: settings.evaluationInterval.toString(),
     groupEvalOrder: groupOrder,
     tests: [testGroup(fastSc, fast.built, fast.ticks, at)],
@@ -605,7 +610,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   }
   const slowFile: RuleTestFile = {
     fileName: `${slo.id}.slow.test.yml`,
-    ruleFiles: [ruleFile.fileName],
+    ruleFiles: ruleFiles.map((f) => f.fileName),
     evaluationInterval: settings.tileInterval.toString(),
     groupEvalOrder: groupOrder,
     tests: slowGroups,
@@ -614,7 +619,7 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
   return {
     slo,
     covers: [slo],
-    ruleFile,
+    ruleFiles,
     testFiles: [fastFile, slowFile],
     claims: {
       evaluationInterval: fastStep,
@@ -631,6 +636,96 @@ export function sloProof(model: SloModel, slo: SloDefinition, options: SloProofO
       moderateTicketAfter: ticketTick ? ticketTick.t - underSeconds : undefined,
       moderatePagingEvaluations,
       weighted,
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The low-traffic guard
+
+/** What the guard proof shows (seconds). */
+export interface GuardProofClaims {
+  /** Requests per hour of the low-traffic service. */
+  readonly requestsPerHour: number;
+  /** One failed request: evaluations that page with the guard (expected 0) and without it (Sloth's shape: > 0). */
+  readonly loneFailurePages: number;
+  readonly loneFailurePagesUnguarded: number;
+  /** A full outage: seconds from its start to the first page, with the guard and without it (Sloth's shape). */
+  readonly outagePageAfter?: number;
+  readonly outagePageAfterUnguarded?: number;
+}
+
+/**
+ * The bad-event guard, proven on a service of 60 requests/hour (one per minute): after 2h of clean traffic, (a) one
+ * lone failed request never pages although both page-quick windows exceed 14.4× (the simulation without the guard,
+ * Sloth's shape, pages), and (b) an hour of full outage pages. One test file, `<id>.guard.test.yml`.
+ */
+export function guardProof(model: SloModel, slo: SloDefinition): { ruleFiles: RuleFile[]; testFile: RuleTestFile; claims: GuardProofClaims } {
+  if (!slo.requestBased || slo.sli.kind === 'raw' || slo.minBadEvents === undefined) throw new Error(`${slo.id}: the guard proof needs a guarded request-based SLI`);
+  const settings = model.settings;
+  const single: SloModel = { settings, services: [{ name: slo.service, slos: [slo] }] };
+  const generated = generateSloRuleFiles(single);
+  const ruleFiles: RuleFile[] = generated.map((f) => ({ fileName: `${slo.id}.guard.${f.fileName}`, groups: f.groups }));
+  const rules = ruleSet(ruleFiles, slo);
+  const evalSeconds = settings.evaluationInterval.seconds;
+  const step = 60;
+  const history = 2 * 3600;
+  const where = `guard proof ${slo.id}`;
+  const run = (sc: Scenario, s: SloDefinition) => {
+    const built = build(s, sc, 1);
+    return { built, ticks: simulateSlo(s, settings, built.source, evalSeconds, built.endSeconds) };
+  };
+  const unguarded: SloDefinition = { ...slo, minBadEvents: undefined };
+  const pages = (ticks: readonly SimTick[]) => ticks.filter((t) => t.page.firing).length;
+  const group = (sc: Scenario, built: Built, ticks: readonly SimTick[], at: readonly number[], promql: PromqlExprTest[]): RuleTestGroup => ({
+    name: `${slo.id}: ${sc.name}`,
+    interval: formatDuration(step),
+    inputSeries: built.series.map((s) => ({ series: seriesString(s.labels), values: encodeValues(s.values) })),
+    alertRuleTests: alertTests(slo, rules, ticks, at, [slo.alertName], where),
+    promqlExprTests: promql,
+  });
+
+  // (a) one failed request
+  const lone: Scenario = { name: 'one lone failure at 60 requests/hour never pages', stepSeconds: step, evalSeconds, phases: [{ seconds: history, badShare: 0 }, { seconds: step, badShare: 1 }, { seconds: 3600, badShare: 0 }] };
+  const a = run(lone, slo);
+  const aUnguarded = run(lone, unguarded);
+  const failedAt = history + step;
+  const aAt: number[] = [];
+  for (let t = failedAt; t <= failedAt + 3600; t += 300) aAt.push(t);
+  const firstUnguarded = aUnguarded.ticks.find((t) => t.page.firing);
+  if (firstUnguarded) aAt.push(firstUnguarded.t);
+  const q = slo.alertWindows.page.quick;
+  const ratioAt = (t: number, w: string): PromqlExprTest => {
+    const tick = a.ticks.find((x) => x.t === t)!;
+    const labels = `${sliErrorRatioRecord(w)}{sloth_id=${JSON.stringify(slo.id)}, sloth_service=${JSON.stringify(slo.service)}, sloth_slo=${JSON.stringify(slo.name)}, sloth_window=${JSON.stringify(w)}}`;
+    return { expr: `${sliErrorRatioRecord(w)}${sloFilter(slo)}`, evalTime: formatDuration(t), expSamples: [{ labels, value: tick.ratios[w]! }] };
+  };
+  const promql = firstUnguarded ? [ratioAt(firstUnguarded.t, q.shortWindow.toString()), ratioAt(firstUnguarded.t, q.longWindow.toString())] : [];
+
+  // (b) an hour of full outage
+  const outage: Scenario = { name: 'an hour of full outage at 60 requests/hour pages', stepSeconds: step, evalSeconds, phases: [{ seconds: history, badShare: 0 }, { seconds: 3600, badShare: 1 }] };
+  const b = run(outage, slo);
+  const bUnguarded = run(outage, unguarded);
+  const on = b.ticks.find((t) => t.t > history && t.page.firing);
+  const onUnguarded = bUnguarded.ticks.find((t) => t.t > history && t.page.firing);
+  const bAt = [history, ...(on ? [on.t - evalSeconds, on.t] : []), b.built.endSeconds];
+
+  const testFile: RuleTestFile = {
+    fileName: `${slo.id}.guard.test.yml`,
+    ruleFiles: ruleFiles.map((f) => f.fileName),
+    evaluationInterval: settings.evaluationInterval.toString(),
+    groupEvalOrder: sloRuleGroupOrder(single).filter((g) => generated.some((f) => f.groups.some((x) => x.name === g))),
+    tests: [group(lone, a.built, a.ticks, aAt, promql), group(outage, b.built, b.ticks, bAt, [])],
+  };
+  return {
+    ruleFiles,
+    testFile,
+    claims: {
+      requestsPerHour: 3600 / step,
+      loneFailurePages: pages(a.ticks),
+      loneFailurePagesUnguarded: pages(aUnguarded.ticks),
+      outagePageAfter: on ? on.t - history : undefined,
+      outagePageAfterUnguarded: onUnguarded ? onUnguarded.t - history : undefined,
     },
   };
 }

@@ -133,28 +133,49 @@ function eventRates(src: SimSource, tMs: number, wMs: number): Events {
   return windowEvents(src, tMs, wMs, true);
 }
 
-/** The tile recordings (events in the last tile) at `tMs`. */
-function tileEvents(src: SimSource, tMs: number, tileMs: number): Events {
-  return windowEvents(src, tMs, tileMs, false);
+/**
+ * The tile recordings (events in the last tile) at `tMs`: `(rate<tile> or 0 * total rate<tile>) × tile seconds` of
+ * the tile-long rate recordings, in the same float operations.
+ */
+function tileEvents(rates: Events, tileMs: number): Events {
+  const secs = tileMs / 1000;
+  const total = rates.total;
+  const error = rates.error !== undefined ? rates.error : total !== undefined ? 0 * total : undefined;
+  return { error: error === undefined ? undefined : error * secs, total: total === undefined ? undefined : total * secs };
 }
 
-/** A recorded series with prefix sums, for `sum_over_time` over left-open ranges. */
+/** A recorded series, for `sum_over_time` over left-open ranges. */
 class Recorded {
   private readonly ts: number[] = [];
-  private readonly prefix: number[] = [0];
+  private readonly vs: number[] = [];
 
   public add(tMs: number, v: number | undefined): void {
     if (v === undefined) return;
     this.ts.push(tMs);
-    this.prefix.push(this.prefix[this.prefix.length - 1] + v);
+    this.vs.push(v);
   }
 
-  /** sum_over_time over (startMs, endMs]; undefined without samples. Tile values are integers: sums are exact. */
+  /**
+   * sum_over_time over (startMs, endMs], compensated as Prometheus 3.5 sums (promql/functions.go `kahanSumInc`,
+   * Neumaier's variant); undefined without samples.
+   */
   public sumOver(startMs: number, endMs: number): number | undefined {
     const lo = upperBound(this.ts, startMs);
     const hi = upperBound(this.ts, endMs);
     if (hi <= lo) return undefined;
-    return this.prefix[hi] - this.prefix[lo];
+    // kahanSumInc, inlined (this runs for every window at every evaluation)
+    const vs = this.vs;
+    let sum = 0;
+    let c = 0;
+    for (let i = lo; i < hi; i++) {
+      const inc = vs[i];
+      const t = sum + inc;
+      if (t - t !== 0) c = 0; // ±Inf or NaN
+      else if ((sum < 0 ? -sum : sum) >= (inc < 0 ? -inc : inc)) c += sum - t + inc;
+      else c += inc - t + sum;
+      sum = t;
+    }
+    return sum - sum === 0 ? sum + c : sum;
   }
 }
 
@@ -184,6 +205,8 @@ export interface SimTick {
   readonly ratios: Readonly<Record<string, number | undefined>>;
   /** `slo:sli_total_events:rate<window>` by raw window. */
   readonly totalRates: Readonly<Record<string, number | undefined>>;
+  /** `slo:sli_error_events:rate<window>` by raw window (undefined: no series, as the shared recording). */
+  readonly errorRates: Readonly<Record<string, number | undefined>>;
   readonly currentBurnRate?: number;
   readonly page: SimAlert;
   readonly ticket: SimAlert;
@@ -218,8 +241,9 @@ function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: T
  */
 export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimSource, evalStepSeconds: number, endSeconds: number): SimTick[] {
   const tileMs = settings.tileInterval.seconds * 1000;
-  const absentMs = settings.absent.window.seconds * 1000;
-  const absentForMs = settings.absent.for.seconds * 1000;
+  // an instant selector within the 5m lookback, held for the rest of the absent window plus `for`
+  const absentMs = 300 * 1000;
+  const absentForMs = (Math.max(0, settings.absent.window.seconds - 300) + settings.absent.for.seconds) * 1000;
   const breachForMs = settings.breach.for.seconds * 1000;
   const errTiles = new Recorded();
   const totTiles = new Recorded();
@@ -234,14 +258,20 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     const tMs = t * 1000;
     const ratios: Record<string, number | undefined> = {};
     const totalRates: Record<string, number | undefined> = {};
+    const errorRates: Record<string, number | undefined> = {};
+    const rawRates: Record<string, Events> = {};
     // slo-sli-recordings: event rates and their ratio, per raw window.
     for (const w of slo.sliWindows.filter((x) => x.source === 'raw')) {
       const e = eventRates(src, tMs, w.window.seconds * 1000);
+      // the shared recording of bad events has no series where the source has none (error-rate: no error series)
+      const error = src.kind === 'error-rate' && !src.errorSeries.some((x) => pointsIn(x, tMs - w.window.seconds * 1000, tMs).length >= 2) ? undefined : e.error;
+      rawRates[String(w.window)] = { error, total: e.total };
       totalRates[String(w.window)] = e.total;
+      errorRates[String(w.window)] = error;
       ratios[String(w.window)] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
     }
     // slo-sli-tiles
-    const tile = tileEvents(src, tMs, tileMs);
+    const tile = tileEvents(rawRates[String(settings.tileInterval)] ?? {}, tileMs);
     errTiles.add(tMs, tile.error);
     totTiles.add(tMs, tile.total);
     // slo-sli-long-windows
@@ -254,12 +284,16 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     const r5 = ratios[String(currentWindow)];
     const currentBurnRate = r5 === undefined ? undefined : r5 / budget;
     // slo-alerts
-    const guardOk =
+    // `unless on (sloth_id) (bad events < n)`: no bad-event series excludes nothing
+    const bad = errorRates[String(guard.longWindow)];
+    const badOk = slo.minBadEvents === undefined || bad === undefined || !(bad * guard.longWindow.seconds < slo.minBadEvents);
+    const rateOk =
       slo.minRequestRate === undefined ||
-      [guard.longWindow, guard.shortWindow].every((w) => {
+      ![guard.longWindow, guard.shortWindow].some((w) => {
         const r = totalRates[String(w)];
-        return r !== undefined && r >= slo.minRequestRate!;
+        return r !== undefined && r < slo.minRequestRate!;
       });
+    const guardOk = badOk && rateOk;
     const page = slo.page.enabled && currentBurnRate !== undefined && guardOk && pairFires(ratios, slo.page, budget);
     const ticket = slo.ticket.enabled && currentBurnRate !== undefined && pairFires(ratios, slo.ticket, budget);
     const hasSource = watched.some((s) => pointsIn(s, tMs - absentMs, tMs).length > 0);
@@ -271,6 +305,7 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
       t,
       ratios,
       totalRates,
+      errorRates,
       currentBurnRate,
       page: { firing: page, value: page ? currentBurnRate : undefined },
       ticket: { firing: ticket, value: ticket ? currentBurnRate : undefined },

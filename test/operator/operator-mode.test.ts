@@ -76,7 +76,7 @@ describe('operator mode: what is deployed', () => {
 
 describe('operator mode: the resources against the operator\'s CRDs', () => {
   test('every PrometheusRule, PodMonitor, ScrapeConfig and the AlertmanagerConfig is valid against the CRD schemas of v0.93.1', () => {
-    expect(operatorObjects.map((o) => o.kind).sort()).toEqual(['AlertmanagerConfig', 'PodMonitor', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'ScrapeConfig']);
+    expect(operatorObjects.map((o) => o.kind).sort()).toEqual(['AlertmanagerConfig', 'PodMonitor', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'PrometheusRule', 'ScrapeConfig']);
     expect(schemaErrors(operatorObjects)).toEqual([]);
   });
 

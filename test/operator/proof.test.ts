@@ -19,7 +19,7 @@ const model = buildSloModel([ORDER_SERVICE, ...DEMO_SERVICES], { evaluationInter
 const { proofs } = sloProofs(model);
 
 /** The PrometheusRule's rule file, as synthesized. */
-function throughPrometheusRule(file: (typeof proofs)[number]['ruleFile']): string {
+function throughPrometheusRule(file: (typeof proofs)[number]['ruleFiles'][number]): string {
   const chart = new Chart(Testing.app(), 'proof', { namespace: 'observability' });
   const resources = new PrometheusOperatorResources(chart, 'PrometheusOperator', { annotationScraping: false });
   resources.addRuleFile(file);
@@ -45,8 +45,8 @@ test('every SLO shape passes its promtool proof with the rules read back from it
   expect(model.settings.evaluationInterval.seconds).toBe(30);
   const files: Record<string, string> = {};
   for (const p of proofs) {
-    files[p.ruleFile.fileName] = throughPrometheusRule(p.ruleFile);
-    expect(files[p.ruleFile.fileName]).toContain('namespace: observability');
+    for (const f of p.ruleFiles) files[f.fileName] = throughPrometheusRule(f);
+    expect(p.ruleFiles.some((f) => files[f.fileName].includes('namespace: observability'))).toBe(true);
     for (const f of p.testFiles) files[f.fileName] = renderRuleTestFile(withRoutingLabel(f));
   }
   dir = writeTree(files, 'operator-proof-');

@@ -20,8 +20,10 @@ const CASES: readonly [string, ServiceSpec][] = [
 
 describe('golden rule files', () => {
   test.each(CASES)('%s', (_name, spec) => {
-    const [file] = generateSloRuleFiles(buildSloModel([spec]));
-    expectGolden(join(GOLDEN, file.fileName), renderRuleFile(file.groups));
+    // the service's definitions and the shared rules, in golden/<service>/
+    const files = generateSloRuleFiles(buildSloModel([spec]));
+    expect(files.map((f) => f.fileName)).toEqual([`slo-${spec.name}.rules.yml`, 'slo.rules.yml']);
+    for (const file of files) expectGolden(join(GOLDEN, spec.name, file.fileName), renderRuleFile(file.groups));
   });
 
   test('a missing golden file fails instead of being written, unless UPDATE_GOLDEN=1', () => {

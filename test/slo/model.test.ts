@@ -34,9 +34,10 @@ describe('SLO model', () => {
     expect(slos[1]).toMatchObject({
       errorBudget: 0.01,
       sli: { kind: 'latency', bucketMetric: 'http_request_duration_seconds_bucket', countMetric: 'http_request_duration_seconds_count', threshold: 0.2, le: { name: 'le', op: '=', value: '0.2' } },
-      minRequestRate: 0.001944,
+      minRequestRate: undefined,
+      minBadEvents: 2,
     });
-    expect(slos[2]).toMatchObject({ sli: { kind: 'error-rate', metric: 'http_requests_total', statusLabel: 'status', errorStatus: '5..' }, minRequestRate: 0.01944 });
+    expect(slos[2]).toMatchObject({ sli: { kind: 'error-rate', metric: 'http_requests_total', statusLabel: 'status', errorStatus: '5..' }, minRequestRate: undefined, minBadEvents: 2 });
     expect(slos[2].sliWindows.map((w) => `${w.window}:${w.source}`)).toEqual(['5m:raw', '30m:raw', '1h:raw', '2h:tiles', '6h:tiles', '1d:tiles', '3d:tiles', '30d:tiles']);
     const pq = slos[2].alertWindows.page.quick;
     expect([pq.factor, String(pq.shortWindow), String(pq.longWindow)]).toEqual([14.4, '5m', '1h']);

@@ -45,7 +45,7 @@ describe('promtool proof of the default platform', () => {
     // GIVEN each proof's rule file and test files in a directory
     const files: Record<string, string> = {};
     for (const p of proofs) {
-      files[p.ruleFile.fileName] = renderRuleFile(p.ruleFile.groups);
+      for (const f of p.ruleFiles) files[f.fileName] = renderRuleFile(f.groups);
       for (const f of p.testFiles) files[f.fileName] = renderRuleTestFile(f);
     }
     const dir = writeTree(files, 'slo-proof-');

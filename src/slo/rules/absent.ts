@@ -1,28 +1,75 @@
-import { AlertingRule } from '../../common/rules';
-import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS } from '../../conventions';
+import { PromDuration } from '../../common/duration';
+import { AlertingRule, RecordingRule } from '../../common/rules';
+import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { SloDefinition, SloSettings } from '../model';
-import { sloIdLabels, sortedLabels, sourceAbsentExpr, sourceDescription } from './expr';
+import { identityAlertLabels, joinShape } from './alerts';
+import { selector, sloIdLabels, sortedLabels, sourceAbsentExpr, sourceDescription } from './expr';
+import { AlertingShape, labelTemplate, SliShape } from './shapes';
+import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 
 /**
  * The SLI's source series disappeared (renamed metric, broken scrape, wrong `service` label): every ratio of the SLO
- * is then empty and no burn-rate alert can fire, so say so. `absent_over_time(<source>[10m])` held for 5m: fires
- * about 15 minutes after the last sample.
+ * is then empty and no burn-rate alert can fire, so say so. Recorded once per SLI shape
+ * (`slo:sli_source_absent:info`: the shape's SLOs none of whose source series has a sample within Prometheus' 5m
+ * lookback, read as an instant vector: one sample per series), alerted per alerting shape and held for the rest of
+ * the absent window plus `for`: fires 15 minutes after the last sample (10m window + 5m), as
+ * `absent_over_time(source[10m])` held for 5m would, reading 1 sample per series instead of 20.
  */
-export function sourceAbsentAlertRule(slo: SloDefinition, settings: SloSettings): AlertingRule {
+
+/** Prometheus' default lookback delta: an instant selector sees a series until 5m after its last sample. */
+export const LOOKBACK_DELTA_SECONDS = 300;
+
+/** How long the shared absent alert holds: the absent window past the lookback, plus `absent.for`. */
+export function sharedAbsentFor(settings: SloSettings): PromDuration {
+  return PromDuration.seconds(Math.max(0, settings.absent.window.seconds - LOOKBACK_DELTA_SECONDS) + settings.absent.for.seconds);
+}
+
+/** The shape's source selector without the per-service labels. */
+function shapeSource(shape: SliShape): string {
+  const sli = shape.sli;
+  return sli.kind === 'latency' ? selector(sli.bucketMetric, [sli.le]) : sli.metric;
+}
+
+function templatedSource(shape: SliShape): string {
+  const sli = shape.sli;
+  const perService = shape.selectorLabels.map((name) => ({ name, op: '=' as const, value: `{{ $labels.${name} }}` }));
+  return sli.kind === 'latency' ? selector(sli.bucketMetric, [...perService, sli.le]) : selector(sli.metric, perService);
+}
+
+/** The absent recording of one SLI shape. */
+export function shapeAbsentRule(shape: SliShape): RecordingRule {
+  const by = shape.selectorLabels.join(', ');
+  return {
+    record: SLO_EVENT_METRICS.sourceAbsent,
+    expr: `group without (${DEFINITION_ONLY_LABELS.join(', ')}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})\nunless on (${by})\ngroup by (${by}) (${shapeSource(shape)})`,
+  };
+}
+
+/** The absent recording of a raw SLI (its own source). */
+export function rawAbsentRule(slo: SloDefinition, settings: SloSettings): RecordingRule {
+  return { record: SLO_EVENT_METRICS.sourceAbsent, expr: sourceAbsentExpr(slo.sli, settings.absent.window), labels: { ...slo.labels, ...sloIdLabels(slo) } };
+}
+
+/** The absent-source alert of the SLOs of one alerting shape and one SLI shape (`sliShape` undefined: one raw SLO, `first`). */
+export function sourceAbsentAlertRule(shape: AlertingShape, first: SloDefinition, sliShape: SliShape | undefined, settings: SloSettings): AlertingRule {
+  const t = (text: string) => labelTemplate(text, first);
+  // the selector with its per-service label values as templates of the recording's labels
+  const source = sliShape ? templatedSource(sliShape) : t(sourceDescription(first.sli));
   return {
     alert: SLO_ALERT_NAMES.sourceAbsent,
-    expr: sourceAbsentExpr(slo.sli, settings.absent.window),
-    for: settings.absent.for.toString(),
-    labels: sortedLabels(slo.labels, sloIdLabels(slo), {
-      [ALERT_LABELS.service]: slo.service,
-      [ALERT_LABELS.slo]: slo.name,
-      [ALERT_LABELS.severity]: slo.ticket.severity,
-    }),
+    expr: joinShape(SLO_EVENT_METRICS.sourceAbsent, shape, sliShape !== undefined ? { [SLO_LABELS.sliShape]: sliShape.id } : { [SLO_LABELS.id]: first.id }),
+    for: (sliShape !== undefined ? sharedAbsentFor(settings) : settings.absent.for).toString(),
+    labels: sortedLabels(
+      identityAlertLabels(shape),
+      { [ALERT_LABELS.severity]: first.ticket.severity },
+      // one rule per SLI shape (or raw SLO) of the alerting shape
+      sliShape !== undefined ? { [SLO_LABELS.sliShape]: sliShape.id } : { [SLO_LABELS.id]: first.id },
+    ),
     annotations: {
-      [SLO_ANNOTATIONS.summary]: `${slo.service} ${slo.name}: SLI source has no samples`,
+      [SLO_ANNOTATIONS.summary]: `${t(`${first.service} ${first.name}`)}: SLI source has no samples`,
       [SLO_ANNOTATIONS.description]:
-        `${sourceDescription(slo.sli)} has had no samples for ${settings.absent.window}: the SLO cannot be measured and its burn-rate alerts cannot fire.`,
-      ...(slo.runbookUrl ? { [SLO_ANNOTATIONS.runbookUrl]: slo.runbookUrl } : {}),
+        `${source} has had no samples for ${settings.absent.window}: the SLO cannot be measured and its burn-rate alerts cannot fire.`,
+      ...(first.runbookUrl ? { [SLO_ANNOTATIONS.runbookUrl]: t(first.runbookUrl) } : {}),
     },
   };
 }

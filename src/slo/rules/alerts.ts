@@ -1,84 +1,144 @@
-import { AlertingRule } from '../../common/rules';
-import { ALERT_LABELS, SLO_ANNOTATIONS, SLO_LABELS, SLO_METRICS, SLOTH_SEVERITY, sliErrorRatioRecord } from '../../conventions';
+import { AlertingRule, RecordingRule } from '../../common/rules';
+import { ALERT_LABELS, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS, SLO_METRICS, SLOTH_SEVERITY, sliErrorRatioRecord } from '../../conventions';
 import { AlertWindow } from '../burn-rate';
-import { SloDefinition, TierModel } from '../model';
-import { num, sloFilter, sortedLabels, totalRateRecord } from './expr';
+import { allSlos, SloDefinition, SloModel, TierModel } from '../model';
+import { num, sortedLabels, totalRateRecord } from './expr';
+import { AlertingShape, labelTemplate, SloShapes } from './shapes';
+import { definitionSelector, errorEventsOver } from './sli';
 
 /**
- * Multiwindow multi-burn-rate alerts (Google SRE Workbook, "Alerting on SLOs", 6th iteration), one rule per tier,
- * page and ticket sharing the alert name as Sloth's do
- * (https://github.com/slok/sloth/blob/main/internal/prometheus/alert_rules.go):
+ * Multiwindow multi-burn-rate alerts (Google SRE Workbook, "Alerting on SLOs", 6th iteration), page and ticket sharing
+ * the alert name as Sloth's do (https://github.com/slok/sloth/blob/main/internal/prometheus/alert_rules.go):
  *
  *   (ratio_rate<quick short> > f·B and ratio_rate<quick long> > f·B) or (ratio_rate<slow short> > f'·B and …)
  *
- * The alert's value is `slo:current_burn_rate:ratio` (so `$value` is the current burn rate and the alert keeps one
- * identity whichever window pair fires); page alerts also need the low-traffic guard.
+ * The conditions are recorded once per window table for every SLO (`slo:page_burn_rate:ratio`,
+ * `slo:ticket_burn_rate:ratio`: the current burn rate of the SLOs whose windows fire, page ones past the low-traffic
+ * guard); each alerting shape's alert joins its SLOs' labels onto them (`* on (sloth_id) group_left (...)`), so an
+ * alert reads only the SLOs that fire. `$value` is the current burn rate; alerts carry no `sloth_window`.
  */
 
-function windowPair(slo: SloDefinition, w: AlertWindow): string {
-  const f = sloFilter(slo);
-  const threshold = `(${num(w.factor)} * ${num(slo.errorBudget)})`;
-  return [
-    `    (`,
-    `        (${sliErrorRatioRecord(w.shortWindow)}${f} > ${threshold})`,
-    `        and ignoring (${SLO_LABELS.window})`,
-    `        (${sliErrorRatioRecord(w.longWindow)}${f} > ${threshold})`,
-    `    )`,
-  ].join('\n');
+const ON = `on (${SLO_LABELS.id})`;
+
+function windowPair(w: AlertWindow): string {
+  const over = (window: string) => `${sliErrorRatioRecord(window)} > ${ON} group_left () (${num(w.factor)} * ${SLO_METRICS.errorBudgetRatio})`;
+  return [`    (`, `        ${over(w.shortWindow.toString())}`, `        and ${ON}`, `        ${over(w.longWindow.toString())}`, `    )`].join('\n');
 }
 
-/** The PromQL of one tier's alert. */
-export function burnRateAlertExpr(slo: SloDefinition, tier: TierModel, withGuard: boolean): string {
-  const f = sloFilter(slo);
-  const lines = [
-    `${SLO_METRICS.currentBurnRate}${f}`,
-    `and on (${SLO_LABELS.id})`,
-    `(`,
-    windowPair(slo, tier.windows.quick),
-    `    or ignoring (${SLO_LABELS.window})`,
-    windowPair(slo, tier.windows.slow),
-    `)`,
-  ];
-  if (withGuard && slo.minRequestRate !== undefined) {
-    const q = tier.windows.quick;
-    for (const w of [q.longWindow, q.shortWindow]) {
-      lines.push(`and on (${SLO_LABELS.id})`, `(${totalRateRecord(w)}${f} >= ${num(slo.minRequestRate)})`);
+function alternation(values: readonly string[]): string {
+  return values.length === 1 ? values[0] : `=~${values.join('|')}`;
+}
+
+/** The SLOs of the model grouped by period (each period has one window table). */
+function byPeriod(slos: readonly SloDefinition[]): Map<string, SloDefinition[]> {
+  const out = new Map<string, SloDefinition[]>();
+  for (const s of slos) (out.get(s.period.toString()) ?? out.set(s.period.toString(), []).get(s.period.toString())!).push(s);
+  return new Map([...out.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** The PromQL of one tier's condition for the SLOs of a period. */
+export function burnConditionExpr(slos: readonly SloDefinition[], tier: 'page' | 'ticket', filterPeriod: boolean, shapes: SloShapes): string {
+  const first = slos[0];
+  const windows = first[tier].windows;
+  const lines = [SLO_METRICS.currentBurnRate, `and ${ON}`, `(`, windowPair(windows.quick), `    or ${ON}`, windowPair(windows.slow), `)`];
+  if (filterPeriod) lines.push(`and ${ON}`, definitionSelector({ [SLO_LABELS.period]: first.period.toString() }));
+  if (tier === 'page') {
+    const q = windows.quick;
+    const alertingOf = (pred: (s: SloDefinition) => boolean) => [...new Set(slos.filter(pred).map((s) => shapes.alertingOf.get(s.id)!))].sort();
+    const guarded = new Map<number, string[]>();
+    for (const s of slos) if (s.minBadEvents !== undefined) guarded.set(s.minBadEvents, []);
+    for (const n of [...guarded.keys()].sort((a, b) => a - b)) {
+      const ids = alertingOf((s) => s.minBadEvents === n);
+      lines.push(`unless ${ON}`, `(`, `    ${errorEventsOver(q.longWindow)} < ${num(n)}`, `    and ${ON}`, `    ${definitionSelector({ [SLO_LABELS.alerting]: alternation(ids) })}`, `)`);
+    }
+    const rates = [...new Set(slos.filter((s) => s.minRequestRate !== undefined).map((s) => s.minRequestRate!))].sort((a, b) => a - b);
+    for (const r of rates) {
+      const ids = alertingOf((s) => s.minRequestRate === r);
+      lines.push(
+        `unless ${ON}`,
+        `(`,
+        `    (${totalRateRecord(q.longWindow)} < ${num(r)} or ${totalRateRecord(q.shortWindow)} < ${num(r)})`,
+        `    and ${ON}`,
+        `    ${definitionSelector({ [SLO_LABELS.alerting]: alternation(ids) })}`,
+        `)`,
+      );
     }
   }
   return lines.join('\n');
+}
+
+/** The page and ticket conditions and the breach condition, recorded once per period for every SLO. */
+export function alertConditionRules(model: SloModel, shapes: SloShapes): RecordingRule[] {
+  const periods = byPeriod(allSlos(model));
+  const filter = periods.size > 1;
+  const out: RecordingRule[] = [];
+  for (const slos of periods.values()) {
+    out.push({ record: SLO_EVENT_METRICS.pageBurn, expr: burnConditionExpr(slos, 'page', filter, shapes) });
+    out.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes) });
+  }
+  // each period has its own ratio recording
+  for (const p of periods.keys()) {
+    out.push({ record: SLO_EVENT_METRICS.breach, expr: `(1 - ${sliErrorRatioRecord(p)}) < ignoring (${SLO_LABELS.window}) ${SLO_METRICS.objectiveRatio}` });
+  }
+  return out;
+}
+
+/** `<condition> * on (sloth_id) group_left (<extra labels>) slo:definition:info{…}`: the condition's SLOs of one shape, with their labels. */
+export function joinShape(condition: string, shape: AlertingShape, filter: Readonly<Record<string, string>> = {}): string {
+  return `${condition}\n* ${ON} group_left (${shape.extraLabels.join(', ')})\n${definitionSelector({ [SLO_LABELS.alerting]: shape.id, ...filter })}`;
+}
+
+/**
+ * The labels every shared SLO alert carries: `service`, `slo` from the SLO's identity labels, and `slo_alerting`, the
+ * alerting shape (it tells the shape's rules apart: their other labels are templates of the same names).
+ */
+export function identityAlertLabels(shape: AlertingShape): Record<string, string> {
+  return { [ALERT_LABELS.service]: `{{ $labels.${SLO_LABELS.service} }}`, [ALERT_LABELS.slo]: `{{ $labels.${SLO_LABELS.slo} }}`, [SLO_LABELS.alerting]: shape.id };
 }
 
 function describePair(w: AlertWindow): string {
   return `over ${num(w.factor)}x for ${w.longWindow} and ${w.shortWindow}`;
 }
 
-function tierRule(slo: SloDefinition, tier: TierModel, name: 'page' | 'ticket'): AlertingRule {
-  const guard = name === 'page';
-  const guardText = guard && slo.minRequestRate !== undefined ? ` Needs at least ${num(slo.minRequestRate)} req/s over ${tier.windows.quick.longWindow} and ${tier.windows.quick.shortWindow}.` : '';
+function tierRule(shape: AlertingShape, tier: TierModel, name: 'page' | 'ticket'): AlertingRule {
+  const slo = shape.first;
+  const t = (text: string) => labelTemplate(text, slo);
+  const q = tier.windows.quick;
+  const guards =
+    name === 'page'
+      ? [
+          ...(slo.minBadEvents !== undefined ? [`at least ${num(slo.minBadEvents)} bad events over ${q.longWindow}`] : []),
+          ...(slo.minRequestRate !== undefined ? [`at least ${num(slo.minRequestRate)} req/s over ${q.longWindow} and ${q.shortWindow}`] : []),
+        ]
+      : [];
+  const guardText = guards.length > 0 ? ` Needs ${guards.join(' and ')}.` : '';
+  const annotations: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tier.annotations)) annotations[k] = t(v);
   return {
     alert: slo.alertName,
-    expr: burnRateAlertExpr(slo, tier, guard),
-    labels: sortedLabels(tier.labels, {
-      [ALERT_LABELS.service]: slo.service,
-      [ALERT_LABELS.slo]: slo.name,
-      [ALERT_LABELS.severity]: tier.severity,
-      [ALERT_LABELS.slothSeverity]: SLOTH_SEVERITY[name],
-    }),
-    annotations: {
-      [SLO_ANNOTATIONS.summary]: `(${name}) ${slo.summary}`,
-      [SLO_ANNOTATIONS.description]:
-        `Error budget burn rate is {{ $value | humanize }}x over the last ${slo.alertWindows.page.quick.shortWindow} ` +
-        `(${name} when ${describePair(tier.windows.quick)}, or ${describePair(tier.windows.slow)}). ` +
-        `Objective: ${slo.description}.${guardText}`,
-      ...(slo.runbookUrl ? { [SLO_ANNOTATIONS.runbookUrl]: slo.runbookUrl } : {}),
-    },
+    expr: joinShape(name === 'page' ? SLO_EVENT_METRICS.pageBurn : SLO_EVENT_METRICS.ticketBurn, shape),
+    labels: sortedLabels(
+      Object.fromEntries(Object.entries(tier.labels).map(([k, v]) => [k, t(v)])),
+      identityAlertLabels(shape),
+      { [ALERT_LABELS.severity]: tier.severity, [ALERT_LABELS.slothSeverity]: SLOTH_SEVERITY[name] },
+    ),
+    annotations: sortedLabels(
+      {
+        [SLO_ANNOTATIONS.title]: `(${name}) {{ $labels.${SLO_LABELS.service} }} {{ $labels.${SLO_LABELS.slo} }} SLO error budget burn rate is too fast.`,
+        [SLO_ANNOTATIONS.summary]: `(${name}) ${t(slo.summary)}`,
+        [SLO_ANNOTATIONS.description]:
+          `Error budget burn rate is {{ $value | humanize }}x over the last ${slo.alertWindows.page.quick.shortWindow} ` +
+          `(${name} when ${describePair(tier.windows.quick)}, or ${describePair(tier.windows.slow)}). ` +
+          `Objective: {{ $labels.${SLO_LABELS.objective} }}% over ${slo.period}.${guardText}`,
+        ...(slo.runbookUrl ? { [SLO_ANNOTATIONS.runbookUrl]: t(slo.runbookUrl) } : {}),
+      },
+      annotations,
+    ),
   };
 }
 
-/** The page and ticket alerts of an SLO (each only if its tier is enabled). */
-export function burnRateAlertRules(slo: SloDefinition): AlertingRule[] {
-  return [
-    ...(slo.page.enabled ? [tierRule(slo, slo.page, 'page')] : []),
-    ...(slo.ticket.enabled ? [tierRule(slo, slo.ticket, 'ticket')] : []),
-  ];
+/** The page and ticket alerts of an alerting shape (each only if its tier is enabled). */
+export function burnRateAlertRules(shape: AlertingShape): AlertingRule[] {
+  const slo = shape.first;
+  return [...(slo.page.enabled ? [tierRule(shape, slo.page, 'page')] : []), ...(slo.ticket.enabled ? [tierRule(shape, slo.ticket, 'ticket')] : [])];
 }

@@ -1,54 +1,117 @@
-import { RULE_FILE_SUFFIX, Rule, RuleFile, RuleGroup } from '../../common/rules';
+import { isAlertingRule, RecordingRule, RULE_FILE_SUFFIX, Rule, RuleFile, RuleGroup } from '../../common/rules';
 import { SLO_RULE_GROUPS } from '../../conventions';
 import { ServiceModel, SloModel } from '../model';
-import { sourceAbsentAlertRule } from './absent';
-import { burnRateAlertRules } from './alerts';
+import { rawAbsentRule, shapeAbsentRule, sourceAbsentAlertRule } from './absent';
+import { alertConditionRules, burnRateAlertRules } from './alerts';
 import { sloBreachAlertRule } from './breach';
-import { metadataRecordingRules } from './metadata';
-import { sliLongWindowRules, sliShortWindowRules, sliTileRules } from './sli';
+import { definitionRule, metadataRules } from './metadata';
+import { SloShapes, sloShapes } from './shapes';
+import { longWindowRules, rawRateRules, ratioRules, shapeRateRules, tileRules } from './sli';
 
-/** The rule file name of a service's SLOs. */
+/**
+ * Recording rules of one group that write the same series name with the same labels become one rule, their
+ * expressions OR-ed (their SLOs are disjoint): fewer queries per cycle, and no duplicate rules for promtool's lint.
+ */
+function mergeRecordings(rules: readonly Rule[]): Rule[] {
+  const out: Rule[] = [];
+  const byKey = new Map<string, { index: number; exprs: string[] }>();
+  for (const r of rules) {
+    if (isAlertingRule(r)) {
+      out.push(r);
+      continue;
+    }
+    const key = JSON.stringify([r.record, r.labels ?? {}]);
+    const e = byKey.get(key);
+    if (e) e.exprs.push(r.expr);
+    else {
+      byKey.set(key, { index: out.length, exprs: [r.expr] });
+      out.push(r);
+    }
+  }
+  for (const { index, exprs } of byKey.values()) {
+    if (exprs.length > 1) out[index] = { ...(out[index] as RecordingRule), expr: exprs.map((x) => `(\n${x}\n)`).join('\nor\n') };
+  }
+  return out;
+}
+
+/** The rule file every SLO shares: the SLI recordings, metadata and alerts of every shape. */
+export const SLO_SHARED_RULE_FILE = `slo${RULE_FILE_SUFFIX}`;
+
+/** The rule file name of a service's SLOs (their definitions). */
 export function sloRuleFileName(service: string): string {
   return `slo-${service}${RULE_FILE_SUFFIX}`;
 }
 
-/** Group names of a service's rule file, in evaluation-dependency order (short windows, tiles, long windows, metadata, alerts). */
-export function sloRuleGroupNames(service: string): string[] {
-  return [SLO_RULE_GROUPS.sli, SLO_RULE_GROUPS.tiles, SLO_RULE_GROUPS.longWindows, SLO_RULE_GROUPS.meta, SLO_RULE_GROUPS.alerts].map((p) => `${p}-${service}`);
+/** Group names of a service's rule file, in evaluation-dependency order. */
+export function serviceRuleGroupNames(service: string): string[] {
+  return [SLO_RULE_GROUPS.definitions, SLO_RULE_GROUPS.sli].map((p) => `${p}-${service}`);
+}
+
+/** Group names of the shared rule file, in evaluation-dependency order (short windows, tiles, long windows, metadata, alerts). */
+export const SHARED_RULE_GROUP_NAMES: readonly string[] = [SLO_RULE_GROUPS.sli, SLO_RULE_GROUPS.tiles, SLO_RULE_GROUPS.longWindows, SLO_RULE_GROUPS.meta, SLO_RULE_GROUPS.alerts];
+
+/** Every group of a model in the order `promtool test rules` must evaluate them: service files first, then the shared file. */
+export function sloRuleGroupOrder(model: SloModel): string[] {
+  return [...model.services.filter((s) => s.slos.length > 0).flatMap((s) => serviceRuleGroupNames(s.name)), ...SHARED_RULE_GROUP_NAMES];
 }
 
 /**
- * The groups of one service (all its SLOs):
- * - `slo-sli-recordings-<service>` (global interval): 5m/30m/1h event rates over the raw series, and their ratios;
- * - `slo-sli-tiles-<service>` (every tile, 5m): bad and all events of the last tile;
- * - `slo-sli-long-windows-<service>` (1m): 2h/6h/1d/3d/period ratios summed over the tiles;
- * - `slo-meta-recordings-<service>`: Sloth's metadata recordings;
- * - `slo-alerts-<service>`: burn-rate (page, ticket), absent-source and SLOBreach alerts.
+ * A service's groups: `slo-definitions-<service>` (one `slo:definition:info` per SLO) and, for raw SLIs only (their
+ * queries are arbitrary PromQL, shared with nothing), `slo-sli-recordings-<service>` with their event rates.
  */
-export function serviceRuleGroups(service: ServiceModel, model: SloModel): RuleGroup[] {
+export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes: SloShapes): RuleGroup[] {
   const s = model.settings;
-  const [sli, tiles, long, meta, alerts] = sloRuleGroupNames(service.name);
-  const alertRules: Rule[] = service.slos.flatMap((slo) => [
-    ...burnRateAlertRules(slo),
-    ...(s.absent.enabled ? [sourceAbsentAlertRule(slo, s)] : []),
-    ...(s.breach.enabled ? [sloBreachAlertRule(slo, s)] : []),
-  ]);
+  const [defs, sli] = serviceRuleGroupNames(service.name);
+  const raw = service.slos.filter((slo) => slo.sli.kind === 'raw');
   const groups: RuleGroup[] = [
-    { name: sli, interval: s.ruleInterval?.toString(), rules: service.slos.flatMap(sliShortWindowRules) },
-    { name: tiles, interval: s.tileInterval.toString(), rules: service.slos.flatMap((slo) => sliTileRules(slo, s)) },
-    { name: long, interval: s.longWindowInterval.toString(), rules: service.slos.flatMap((slo) => sliLongWindowRules(slo, s)) },
-    { name: meta, interval: s.ruleInterval?.toString(), rules: service.slos.flatMap(metadataRecordingRules) },
-    { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
+    { name: defs, interval: s.ruleInterval?.toString(), rules: service.slos.map((slo) => definitionRule(slo, shapes)) },
+    { name: sli, interval: s.ruleInterval?.toString(), rules: [...raw.flatMap(rawRateRules), ...(s.absent.enabled ? raw.map((slo) => rawAbsentRule(slo, s)) : [])] },
   ];
   return groups.filter((g) => g.rules.length > 0);
 }
 
 /**
- * Every SLO rule file of the model: one per service with SLOs (`slo-<service>.rules.yml`), so a file stays small and
- * a change to one service touches one file. Serialize each with `renderRuleFile(file.groups)`.
+ * The shared groups (`slo.rules.yml`), their size independent of the number of SLOs:
+ * - `slo-sli-recordings` (global interval): per SLI shape and short window, bad and all events per second joined
+ *   onto the shape's SLOs; one ratio rule per window; per shape, the absent-source recording;
+ * - `slo-sli-tiles` (every tile, 5m): bad and all events of the last tile;
+ * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles;
+ * - `slo-meta-recordings`: Sloth's metadata recordings and the alert conditions;
+ * - `slo-alerts`: per alerting shape, burn-rate (page, ticket), absent-source and SLOBreach alerts.
+ */
+export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[] {
+  const s = model.settings;
+  const [sli, tiles, long, meta, alerts] = SHARED_RULE_GROUP_NAMES;
+  const alertRules: Rule[] = shapes.alerting.flatMap((a) => {
+    const absent = !s.absent.enabled
+      ? []
+      : [
+          ...shapes.sli.filter((sh) => sh.slos.some((slo) => shapes.alertingOf.get(slo.id) === a.id)).map((sh) => sourceAbsentAlertRule(a, sh.slos.find((slo) => shapes.alertingOf.get(slo.id) === a.id)!, sh, s)),
+          ...shapes.raw.filter((slo) => shapes.alertingOf.get(slo.id) === a.id).map((slo) => sourceAbsentAlertRule(a, slo, undefined, s)),
+        ];
+    return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
+  });
+  const groups: RuleGroup[] = [
+    { name: sli, interval: s.ruleInterval?.toString(), rules: [...shapes.sli.flatMap(shapeRateRules), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
+    { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
+    { name: long, interval: s.longWindowInterval.toString(), rules: longWindowRules(model, s) },
+    { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model), ...alertConditionRules(model, shapes)] },
+    { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
+  ];
+  return groups.filter((g) => g.rules.length > 0).map((g) => ({ ...g, rules: mergeRecordings(g.rules) }));
+}
+
+/**
+ * Every SLO rule file of the model: the shared `slo.rules.yml` (constant size per shape) and one per service with
+ * SLOs (`slo-<service>.rules.yml`, one rule per SLO), so adding a service adds metadata, not rules. Serialize each
+ * with `renderRuleFile(file.groups)`.
  */
 export function generateSloRuleFiles(model: SloModel): RuleFile[] {
-  return model.services
-    .filter((svc) => svc.slos.length > 0)
-    .map((svc) => ({ fileName: sloRuleFileName(svc.name), groups: serviceRuleGroups(svc, model) }));
+  const withSlos = model.services.filter((svc) => svc.slos.length > 0);
+  if (withSlos.length === 0) return [];
+  const shapes = sloShapes(model);
+  return [
+    ...withSlos.map((svc) => ({ fileName: sloRuleFileName(svc.name), groups: serviceRuleGroups(svc, model, shapes) })),
+    { fileName: SLO_SHARED_RULE_FILE, groups: sharedRuleGroups(model, shapes) },
+  ];
 }

@@ -6,3 +6,4 @@ export * from './absent';
 export * from './breach';
 export * from './inhibit';
 export * from './files';
+export * from './shapes';

@@ -1,67 +1,204 @@
+import { PromDuration } from '../../common/duration';
 import { RecordingRule } from '../../common/rules';
-import { sliErrorRatioRecord } from '../../conventions';
-import { SloDefinition, SloSettings } from '../model';
+import { SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../conventions';
+import { SloDefinition, SloModel, SloSettings } from '../model';
+import { renderWindowQuery } from '../promql-check';
 import {
   errorEventsIncreaseExpr,
   errorEventsRateExpr,
   errorIncreaseRecord,
   errorRateRecord,
-  sloFilter,
+  num,
+  quote,
+  selector,
+  sloIdLabels,
   totalEventsIncreaseExpr,
   totalEventsRateExpr,
   totalIncreaseRecord,
   totalRateRecord,
-  windowLabels,
 } from './expr';
+import { SliShape, SloShapes } from './shapes';
 
 /**
- * SLI recordings, `slo:sli_error:ratio_rate<window>` with Sloth's labels, computed cheaply:
+ * SLI recordings, `slo:sli_error:ratio_rate<window>` with Sloth's labels, shared by every SLO of an SLI shape:
  *
- * - short windows (≤ `rawWindowMax`, 5m/30m/1h by default) from the raw source series, aggregated to one series of
- *   bad and one of all events per second; the ratio divides the two recordings;
- * - every `tileInterval` (5m) a slow group records the bad and all events of the last tile;
- * - long windows (2h, 6h, 1d, 3d) and the period (30d) are `sum_over_time` of the bad tiles over `sum_over_time`
- *   of the total tiles: a traffic-weighted ratio (the true ratio of the window, not an average of ratios), reading
- *   one sample per tile instead of every raw sample of every source series.
+ * - short windows (≤ `rawWindowMax`, 5m/30m/1h by default): per shape and window, bad and all events per second
+ *   `sum by (<selector labels>)` over the raw series, joined once onto the shape's `slo:definition:info` series
+ *   (`* on (<selector labels>) group_right`) and summed by the SLO identity; the ratio is ONE rule per window for
+ *   every SLO of every shape;
+ * - tiles (every `tileInterval`, 5m): the bad and all events of the last tile, `rate<tile> × tile seconds` of the
+ *   short-window recording (no raw read; the same number `increase()` gives), one rule each for every SLO;
+ * - long windows (2h, 6h, 1d, 3d) and the period (30d): `sum_over_time` of the bad tiles over `sum_over_time` of
+ *   the total tiles, one rule per window for every SLO: a traffic-weighted ratio reading one sample per tile.
  *
- * Sloth's shape reads every raw sample of 5m…3d per cycle and averages the 5m ratio over 30d
+ * Sloth's shape reads every raw sample of 5m…3d per SLO per cycle and averages the 5m ratio over 30d
  * (https://github.com/slok/sloth/blob/main/internal/prometheus/recording_rules.go).
  */
 
-/** Short-window recordings over the raw series (the group at the global evaluation interval). */
-export function sliShortWindowRules(slo: SloDefinition): RecordingRule[] {
-  const f = sloFilter(slo);
+/** Labels of `slo:definition:info` that are not the SLO's identity (removed when joining it onto series). */
+export const DEFINITION_ONLY_LABELS = [SLO_LABELS.objective, SLO_LABELS.period, SLO_LABELS.sliShape, SLO_LABELS.alerting];
+
+/** `slo:definition:info{slo_sli_shape="…"}` */
+export function definitionSelector(matchers: Readonly<Record<string, string>>): string {
+  const parts = Object.keys(matchers)
+    .sort()
+    .map((k) => `${k}${matchers[k].startsWith('=~') ? `=~${quote(matchers[k].slice(2))}` : `=${quote(matchers[k])}`}`);
+  return `${SLO_METRICS.definition}{${parts.join(', ')}}`;
+}
+
+function indent(text: string, by = '  '): string {
+  return text
+    .split('\n')
+    .map((l) => by + l)
+    .join('\n');
+}
+
+/**
+ * The shape's per-selector expression joined onto its SLOs: one series per SLO with its identity and extra labels
+ * (as Sloth labels its recordings), the selector's and the definition's own labels removed.
+ */
+function joined(shape: SliShape, inner: string): string {
+  const on = shape.selectorLabels.join(', ');
+  return `sum without (${[...shape.selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ')}) (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })}\n)`;
+}
+
+type Fn = 'rate' | 'increase';
+
+/** Bad events over `w` of the shape, `sum by (<selector labels>)`: per second (`rate`) or a count (`increase`). */
+function shapeErrorExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
+  const by = `sum by (${shape.selectorLabels.join(', ')})`;
+  const sli = shape.sli;
+  switch (sli.kind) {
+    case 'error-rate':
+      return `${by} (${fn}(${selector(sli.metric, [{ name: sli.statusLabel, op: '=~', value: sli.errorStatus }])}[${w}]))`;
+    case 'latency':
+      return `${by} (${fn}(${sli.countMetric}[${w}])) - ${by} (${fn}(${selector(sli.bucketMetric, [sli.le])}[${w}]))`;
+    case 'availability': {
+      const counts = `${by} (count_over_time(${sli.metric}[${w}])) - ${by} (sum_over_time(${sli.metric}[${w}]))`;
+      return fn === 'rate' ? `(${counts}) / ${w.seconds}` : counts;
+    }
+  }
+}
+
+/** All events over `w` of the shape. */
+function shapeTotalExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
+  const by = `sum by (${shape.selectorLabels.join(', ')})`;
+  const sli = shape.sli;
+  switch (sli.kind) {
+    case 'error-rate':
+      return `${by} (${fn}(${sli.metric}[${w}]))`;
+    case 'latency':
+      return `${by} (${fn}(${sli.countMetric}[${w}]))`;
+    case 'availability':
+      return fn === 'rate' ? `${by} (count_over_time(${sli.metric}[${w}])) / ${w.seconds}` : `${by} (count_over_time(${sli.metric}[${w}]))`;
+  }
+}
+
+const windowLabel = (w: PromDuration): Record<string, string> => ({ [SLO_LABELS.window]: w.toString() });
+
+/** Short-window event rates of one shape (the group at the global evaluation interval): two joined rules per window. */
+export function shapeRateRules(shape: SliShape): RecordingRule[] {
+  return shape.rawWindows.flatMap((w): RecordingRule[] => [
+    { record: errorRateRecord(w), expr: joined(shape, shapeErrorExpr(shape, w, 'rate')), labels: windowLabel(w) },
+    { record: totalRateRecord(w), expr: joined(shape, shapeTotalExpr(shape, w, 'rate')), labels: windowLabel(w) },
+  ]);
+}
+
+/** A raw SLI's own event rates (its queries are arbitrary PromQL: it shares nothing). */
+export function rawRateRules(slo: SloDefinition): RecordingRule[] {
+  const labels = (w: PromDuration) => ({ ...slo.labels, ...sloIdLabels(slo), ...windowLabel(w) });
   return slo.sliWindows
     .filter((w) => w.source === 'raw')
     .flatMap((w): RecordingRule[] => [
-      { record: errorRateRecord(w.window), expr: errorEventsRateExpr(slo.sli, w.window), labels: windowLabels(slo, w.window) },
-      { record: totalRateRecord(w.window), expr: totalEventsRateExpr(slo.sli, w.window), labels: windowLabels(slo, w.window) },
-      {
-        record: sliErrorRatioRecord(w.window),
-        expr: `${errorRateRecord(w.window)}${f}\n/\n${totalRateRecord(w.window)}${f}`,
-        labels: windowLabels(slo, w.window),
-      },
+      { record: errorRateRecord(w.window), expr: errorEventsRateExpr(slo.sli, w.window), labels: labels(w.window) },
+      { record: totalRateRecord(w.window), expr: totalEventsRateExpr(slo.sli, w.window), labels: labels(w.window) },
     ]);
 }
 
-/** The tiles: bad and all events of the last tile, recorded once per tile (the group with interval `tileInterval`). */
-export function sliTileRules(slo: SloDefinition, settings: SloSettings): RecordingRule[] {
-  const t = settings.tileInterval;
+/** Every raw window of the model, ascending. */
+function rawWindowsOf(model: SloModel): PromDuration[] {
+  const seconds = new Set<number>();
+  for (const svc of model.services) for (const slo of svc.slos) for (const w of slo.sliWindows) if (w.source === 'raw') seconds.add(w.window.seconds);
+  return [...seconds].sort((a, b) => a - b).map((s) => PromDuration.seconds(s));
+}
+
+/**
+ * The short-window ratios: one rule per window for every SLO. A missing bad-event series (a service that never
+ * failed exposes no `status="500"` series) counts as zero, so the ratio exists as soon as there is traffic.
+ */
+export function ratioRules(model: SloModel): RecordingRule[] {
+  return rawWindowsOf(model).map((w) => ({
+    record: sliErrorRatioRecord(w),
+    expr: `(${errorRateRecord(w)} or 0 * ${totalRateRecord(w)})\n/\n${totalRateRecord(w)}`,
+    labels: windowLabel(w),
+  }));
+}
+
+/** Whether every SLO records the tile window from raw series (then the tiles are `rate × seconds` of it). */
+export function tilesFromRates(model: SloModel): boolean {
+  const t = model.settings.tileInterval.seconds;
+  return model.services.every((svc) => svc.slos.every((slo) => slo.sliWindows.some((w) => w.source === 'raw' && w.window.seconds === t)));
+}
+
+/**
+ * The tiles (the group with interval `tileInterval`): bad and all events of the last tile. From the tile-long rate
+ * recordings when every SLO has them (the default: 5m), one rule each; otherwise per shape over the raw series.
+ */
+export function tileRules(model: SloModel, shapes: SloShapes): RecordingRule[] {
+  const t = model.settings.tileInterval;
+  const labels = windowLabel(t);
+  if (tilesFromRates(model)) {
+    return [
+      { record: errorIncreaseRecord(t), expr: `(${errorRateRecord(t)} or 0 * ${totalRateRecord(t)}) * ${t.seconds}`, labels },
+      { record: totalIncreaseRecord(t), expr: `${totalRateRecord(t)} * ${t.seconds}`, labels },
+    ];
+  }
   return [
-    { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t), labels: windowLabels(slo, t) },
-    { record: totalIncreaseRecord(t), expr: totalEventsIncreaseExpr(slo.sli, t), labels: windowLabels(slo, t) },
+    ...shapes.sli.flatMap((shape): RecordingRule[] => [
+      { record: errorIncreaseRecord(t), expr: `${joined(shape, shapeErrorExpr(shape, t, 'increase'))}\nor\n0 * ${joined(shape, shapeTotalExpr(shape, t, 'increase'))}`, labels },
+      { record: totalIncreaseRecord(t), expr: joined(shape, shapeTotalExpr(shape, t, 'increase')), labels },
+    ]),
+    ...shapes.raw.flatMap((slo): RecordingRule[] => [
+      { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t), labels: { ...slo.labels, ...sloIdLabels(slo), ...labels } },
+      { record: totalIncreaseRecord(t), expr: totalEventsIncreaseExpr(slo.sli, t), labels: { ...slo.labels, ...sloIdLabels(slo), ...labels } },
+    ]),
   ];
 }
 
-/** Long windows and the period, from the tiles (the group with interval `longWindowInterval`). */
-export function sliLongWindowRules(slo: SloDefinition, settings: SloSettings): RecordingRule[] {
-  const f = sloFilter(slo);
-  const t = settings.tileInterval;
-  return slo.sliWindows
-    .filter((w) => w.source === 'tiles')
-    .map((w) => ({
-      record: sliErrorRatioRecord(w.window),
-      expr: `sum_over_time(${errorIncreaseRecord(t)}${f}[${w.window}])\n/\nsum_over_time(${totalIncreaseRecord(t)}${f}[${w.window}])`,
-      labels: windowLabels(slo, w.window),
-    }));
+/** `{slo_period="30d"}` or `{slo_period=~"28d|30d"}` */
+function periodFilter(periods: readonly string[]): Record<string, string> {
+  return { [SLO_LABELS.period]: periods.length === 1 ? periods[0] : `=~${periods.join('|')}` };
 }
+
+/**
+ * Long windows and the period, from the tiles (the group with interval `longWindowInterval`): one rule per window
+ * for every SLO having it; when some SLOs lack a window (another period), the rule keeps the SLOs of the periods
+ * that have it.
+ */
+export function longWindowRules(model: SloModel, settings: SloSettings): RecordingRule[] {
+  const t = settings.tileInterval;
+  const byWindow = new Map<number, Set<string>>();
+  const allPeriods = new Set<string>();
+  for (const svc of model.services) {
+    for (const slo of svc.slos) {
+      allPeriods.add(slo.period.toString());
+      for (const w of slo.sliWindows) if (w.source === 'tiles') (byWindow.get(w.window.seconds) ?? byWindow.set(w.window.seconds, new Set()).get(w.window.seconds)!).add(slo.period.toString());
+    }
+  }
+  return [...byWindow.keys()]
+    .sort((a, b) => a - b)
+    .map((seconds) => {
+      const w = PromDuration.seconds(seconds);
+      const periods = [...byWindow.get(seconds)!].sort();
+      const ratio = `sum_over_time(${errorIncreaseRecord(t)}[${w}])\n/\nsum_over_time(${totalIncreaseRecord(t)}[${w}])`;
+      const expr = periods.length === allPeriods.size ? ratio : `(${ratio})\nand on (${SLO_LABELS.id})\n${definitionSelector(periodFilter(periods))}`;
+      return { record: sliErrorRatioRecord(w), expr, labels: windowLabel(w) };
+    });
+}
+
+/** Bad events over a window, from its rate recording (the bad-event guard). */
+export function errorEventsOver(w: PromDuration): string {
+  return `${errorRateRecord(w)} * ${w.seconds}`;
+}
+
+export { num, renderWindowQuery };

@@ -347,8 +347,11 @@ describe('in the stack', () => {
       ['cache', ['availability@99.5']],
     ]);
     const files = configFiles(synthObjects(s));
+    // the service's file holds its definitions (the selector's label joins them), the shared file reads pg_up
     const key = [...files.keys()].find((k) => k.endsWith('/slo-orders-db.rules.yml'))!;
-    expect(files.get(key)).toContain('pg_up{job="orders-db-exporter"}');
+    expect(files.get(key)).toContain('job: orders-db-exporter');
+    const shared = [...files.keys()].find((k) => k.endsWith('/slo.rules.yml'))!;
+    expect(files.get(shared)).toMatch(/count_over_time\(pg_up\[5m\]\)/);
   });
 
   test('without databases the stack is unchanged: no exporter, no Databases folder', () => {

@@ -2,7 +2,7 @@ import { importOpenSlo, importSloth, ServiceSpec, SloImportResult } from '../../
 import { toYaml } from '../../../src/common/serialize';
 import { promtool, writeTree } from '../../helpers/tools';
 import { renderPromtoolTestFile, TestGroup } from '../../components/prometheus/promtool-test-file';
-import { fixture, fixtureNames, sloRuleGroups, sloRulesOf } from './helpers';
+import { fixture, fixtureNames, recordedLabels, sloRuleGroups, sloRulesOf } from './helpers';
 
 /**
  * The real promtool on the rules of imported specs: `check rules` on every fixture (the translated queries — Sloth
@@ -34,21 +34,23 @@ describe('promtool check rules accepts the rules of every imported fixture', () 
     const r = promtool(['check', 'rules', 'slo.rules.yml'], dir);
     expect(r.output).toMatch(/SUCCESS: \d+ rules found/);
     expect(r.status).toBe(0);
-    // Sanity: the file holds a ratio recording per SLO.
-    expect(sloRulesOf(services).filter((x) => x.record === 'slo:sli_error:ratio_rate5m')).toHaveLength(services.reduce((n, s) => n + (s.slos?.length ?? 0), 0));
+    // Sanity: every SLO has its definition and a 5m ratio series.
+    const rules = sloRulesOf(services);
+    const ids = rules.filter((x) => x.record === 'slo:definition:info').map((x) => x.labels.sloth_id);
+    expect(ids).toHaveLength(services.reduce((n, s) => n + (s.slos?.length ?? 0), 0));
+    for (const id of ids) expect(recordedLabels(rules, 'slo:sli_error:ratio_rate5m', id)).toHaveLength(1);
   });
 });
 
 /**
  * `ALERTS` sample of a firing burn-rate alert (labels sorted, alertname and alertstate included).
  *
- * One difference from Sloth is asserted here on purpose: the stack's alerts take their value from
- * slo:current_burn_rate:ratio, which keeps `sloth_window="5m"` of the 5m ratio it divides, so firing alerts carry
- * `sloth_window="5m"`; Sloth's alerts aggregate `max(...) without (sloth_window)` and carry none. When the rule
- * generators drop it, this expectation changes with them.
+ * Like Sloth's, the alerts carry no `sloth_window`. They add `sloth_objective` and `slo_alerting` (the shared rule
+ * that fired), read here from the SLO's definition.
  */
-function firing(alertname: string, labels: Record<string, string>): { labels: string; value: number } {
-  const all: Record<string, string> = { ...labels, alertname, alertstate: 'firing', sloth_window: '5m' };
+function firing(alertname: string, labels: Record<string, string>, services: readonly ServiceSpec[]): { labels: string; value: number } {
+  const def = sloRulesOf(services).find((r) => r.record === 'slo:definition:info' && r.labels.sloth_id === labels.sloth_id)!.labels;
+  const all: Record<string, string> = { ...labels, alertname, alertstate: 'firing', slo_alerting: def.slo_alerting, sloth_objective: def.sloth_objective };
   return { labels: `ALERTS{${Object.keys(all).sort().map((k) => `${k}=${JSON.stringify(all[k])}`).join(', ')}}`, value: 1 };
 }
 
@@ -78,7 +80,7 @@ describe('promtool test rules: imported SLOs page on an outage, with the identit
                 sloth_severity: 'page',
                 sloth_slo: 'requests-availability',
                 tier: '2',
-              }),
+              }, services),
             ],
           },
         ],
@@ -110,7 +112,7 @@ describe('promtool test rules: imported SLOs page on an outage, with the identit
       {
         interval: '15s',
         inputSeries: [{ series: 'http_requests_total{job="my-service",code="503"}', values: '0+15x80' }],
-        promqlExprTests: [{ expr: 'ALERTS{alertname="SLOErrorBudgetBurn",sloth_severity="page"}', evalTime: '10m', expSamples: [firing('SLOErrorBudgetBurn', { ...identity, severity: 'critical', sloth_severity: 'page' })] }],
+        promqlExprTests: [{ expr: 'ALERTS{alertname="SLOErrorBudgetBurn",sloth_severity="page"}', evalTime: '10m', expSamples: [firing('SLOErrorBudgetBurn', { ...identity, severity: 'critical', sloth_severity: 'page' }, services)] }],
       },
       {
         interval: '15s',
@@ -130,7 +132,7 @@ describe('promtool test rules: imported SLOs page on an outage, with the identit
     const labels = { escalation: 'data-oncall', service: 'annotator', severity: 'sev1', slo: 'consumer-lag', sloth_id: 'annotator-consumer-lag', sloth_service: 'annotator', sloth_severity: 'page', sloth_slo: 'consumer-lag', team: 'data' };
     const lag = 'kafka_consumergroup_lag{consumergroup="annotator",topic="annotator-in",partition="0"}';
     const r = runPromtoolTest(services, [
-      { interval: '15s', inputSeries: [{ series: lag, values: '1000x80' }], promqlExprTests: [{ expr: 'ALERTS{alertname="SLOErrorBudgetBurn"}', evalTime: '10m', expSamples: [firing('SLOErrorBudgetBurn', labels)] }] },
+      { interval: '15s', inputSeries: [{ series: lag, values: '1000x80' }], promqlExprTests: [{ expr: 'ALERTS{alertname="SLOErrorBudgetBurn"}', evalTime: '10m', expSamples: [firing('SLOErrorBudgetBurn', labels, services)] }] },
       { interval: '15s', inputSeries: [{ series: lag, values: '10x80' }], promqlExprTests: [{ expr: 'ALERTS{alertname="SLOErrorBudgetBurn"}', evalTime: '10m', expSamples: [] }] },
     ]);
     expect(r.output).toMatch(/SUCCESS/);

@@ -148,8 +148,8 @@ describe.each(EXAMPLES)('importing %s gives the series Sloth records for it', (f
         expect(got).toEqual([]);
         continue;
       }
-      // The stack adds service and slo (its own alert contract) to Sloth's labels.
-      expect(got.map((r) => r.labels)).toEqual([{ ...want, sloth_severity: tier, service: e.service, slo: e.slo }]);
+      // The stack adds service and slo (its own alert contract) and slo_alerting (the shared rule) to Sloth's labels.
+      expect(got.map((r) => r.labels)).toEqual([{ ...want, sloth_severity: tier, service: e.service, slo: e.slo, slo_alerting: expect.stringMatching(/^a-/) }]);
     }
   });
 });

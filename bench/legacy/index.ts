@@ -1,0 +1,1 @@
+export { generateSloRuleFiles as generateLegacySloRuleFiles } from './files';
