@@ -137,7 +137,9 @@ export class LokiDistributed extends Construct implements ILoki {
       return d;
     };
     this.deployments = { distributor: deployment('distributor'), querier: deployment('querier'), 'query-frontend': deployment('query-frontend') };
-    stackService(this, 'QueryFrontendHeadless', { identity: ident('query-frontend'), namespace: m.namespace, name: names.queryFrontendHeadless, headless: true, ports: [LOKI_PORTS.grpc] });
+    // A query-frontend's /ready is 503 until a querier has connected to it, and queriers find frontends through this
+    // Service: it must list frontends before they are ready, or neither side ever becomes ready.
+    stackService(this, 'QueryFrontendHeadless', { identity: ident('query-frontend'), namespace: m.namespace, name: names.queryFrontendHeadless, headless: true, publishNotReadyAddresses: true, ports: [LOKI_PORTS.grpc] });
 
     const ingesterSvc = stackService(this, 'IngesterHeadless', { identity: ident('ingester'), namespace: m.namespace, name: names.ingesterHeadless, headless: true, ports: [LOKI_PORTS.http, LOKI_PORTS.grpc] });
     this.ingesters = secureStatefulSet(this, 'ingester', {

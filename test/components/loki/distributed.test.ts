@@ -184,6 +184,12 @@ describe('distributed Loki in the stack', () => {
     expect(members.sort()).toEqual(['Deployment/loki-distributor', 'Deployment/loki-querier', 'Deployment/loki-query-frontend', 'StatefulSet/loki-compactor', 'StatefulSet/loki-ingester']);
   });
 
+  test('queriers find the query-frontends before they are ready (a frontend is ready only once a querier connected)', () => {
+    // pkg/lokifrontend/frontend/v1/frontend.go CheckReady: "not ready: number of queriers connected to query-frontend is 0"
+    const svc = findObject(objects, 'Service', 'loki-query-frontend-headless');
+    expect([svc.spec.clusterIP, svc.spec.publishNotReadyAddresses, svc.spec.ports.map((p: any) => p.port)]).toEqual(['None', true, [9095]]);
+  });
+
   test('credentials are a Secret file named by AWS_SHARED_CREDENTIALS_FILE (GOOGLE_APPLICATION_CREDENTIALS for GCS)', () => {
     const c = findObject(objects, 'StatefulSet', 'loki-ingester').spec.template.spec.containers[0];
     expect(c.env).toContainEqual({ name: 'AWS_SHARED_CREDENTIALS_FILE', value: '/etc/loki/objstore/credentials' });
