@@ -2,7 +2,7 @@ import { Testing } from 'cdk8s';
 import { LokiDistributedProps, lokiDistributedConfigDocument, lokiDistributedModel, renderLokiDistributedConfig } from '../../../src/components/loki/distributed-config';
 import { ObservabilityStack } from '../../../src/stack';
 import { Cluster, Endpoint, podsOf } from '../../helpers/network-policy';
-import { configFile, configFiles, findObject, K8sObject, parseYaml } from '../../helpers/synth';
+import { configFile, configFiles, findObject, K8sObject, leafPaths, parseYaml } from '../../helpers/synth';
 import { recordStandIn } from '../../helpers/tools';
 
 /**
@@ -72,12 +72,6 @@ const DOCUMENTED_DISTRIBUTED = new Set([
   // ### analytics
   'analytics.reporting_enabled',
 ]);
-
-function leafPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((v) => leafPaths(v, `${prefix}[]`));
-  if (value !== null && typeof value === 'object') return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
-  return [prefix];
-}
 
 const S3: LokiDistributedProps = { storage: { type: 's3', bucket: 'loki-chunks', region: 'eu-west-1', secretName: 'loki-s3' } };
 const MINIO: LokiDistributedProps = { storage: { type: 's3', bucket: 'loki', region: 'us-east-1', endpoint: 'minio.storage.svc:9000', secretName: 'loki-minio' } };
