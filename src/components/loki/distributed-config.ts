@@ -345,6 +345,8 @@ export function lokiDistributedConfigDocument(m: LokiDistributedModel): Record<s
       max_global_streams_per_user: m.limits.maxGlobalStreamsPerUser,
       max_query_series: m.limits.maxQuerySeries,
       // The deletion API stays closed, as on the single binary (auth_enabled: false lets anyone reaching a port delete).
+      // Disabled, the queriers never ask the compactor for delete requests (pkg/compactor/deletion/
+      // tenant_delete_requests_client.go), so no querier → compactor flow is opened.
       deletion_mode: 'disabled',
     },
     analytics: { reporting_enabled: false },
