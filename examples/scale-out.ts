@@ -1,16 +1,16 @@
 /**
  * Scale-out: a platform of 1000 services past what one Prometheus, one Jaeger and one collector gateway carry
  * (issue 15). Metrics: an HA pair of Prometheus with a Thanos sidecar each, Thanos Query (de-duplicating by the
- * `replica` label), Store Gateway and Compactor on object storage (the Secret `thanos-objstore` holds objstore.yml),
+ * pair's `prometheus_replica` label), Store Gateway and Compactor on object storage (the Secret `thanos-objstore` holds objstore.yml),
  * and remote_write of the SLO recordings to a Mimir for the organisation-wide view. Traces: the gateway as a
  * load-balancing tier routing by trace id onto a tail-sampling tier (errors, each service's latency SLO threshold,
  * a 10% baseline) in front of Jaeger v2 on OpenSearch, with daily indices, an index cleaner and remote sampling.
- * Logs: an external Loki in distributed mode (see the README's "Scale-out" section).
+ * Logs: Loki in distributed mode (ingesters ×3, replication factor 3) on S3, credentials from the Secret `loki-s3`.
  * Run: `node_modules/.bin/tsx examples/scale-out.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
  * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
  */
 import { App } from 'cdk8s';
-import { JaegerStorage, Loki, ObservabilityStack, SLO_CLASSES, ServiceSpec, synthOrExit } from 'observability-stack';
+import { JaegerStorage, ObservabilityStack, SLO_CLASSES, ServiceSpec, synthOrExit } from 'observability-stack';
 
 const classes = Object.keys(SLO_CLASSES).sort();
 const services: ServiceSpec[] = Array.from({ length: 1000 }, (_, i) => ({
@@ -44,7 +44,12 @@ synthOrExit(() => {
       ],
     },
     thanos: { objectStorageSecret: 'thanos-objstore', storeReplicas: 3, compactorStorageSize: '200Gi' },
-    loki: Loki.fromUrl('http://loki-gateway.logging.svc:80'),
+    lokiDistributed: {
+      storage: { type: 's3', bucket: 'platform-loki-chunks', region: 'eu-west-1', secretName: 'loki-s3' },
+      querierReplicas: 6,
+      // 1000 services: twice the default tenant rate.
+      limits: { ingestionRateMb: 80, ingestionBurstSizeMb: 160, maxGlobalStreamsPerUser: 100_000, maxQuerySeries: 10_000 },
+    },
     jaeger: {
       storage: JaegerStorage.opensearch({
         serverUrls: ['https://opensearch.search.svc:9200'],

@@ -69,7 +69,8 @@ export type { AlertmanagerJsonData, DashboardFile, DashboardProvider, Datasource
 export type { AddDashboardOptions, GrafanaDashboardInfo, IGrafana } from './components/grafana/grafana';
 
 // Loki and Jaeger.
-export { Loki } from './components/loki';
+export { Loki, LokiDistributed } from './components/loki';
+export type { LokiDistributedModel, LokiDistributedPart, LokiDistributedProps, LokiGcsStorage, LokiObjectStorage, LokiS3Storage, LokiTarget, LokiTenantLimits } from './components/loki';
 export type { LokiModel, LokiProps } from './components/loki/model';
 export type { LokiCommonConfig, LokiCompactorConfig, LokiConfig, LokiConfigOptions, LokiLimitsConfig, LokiSchemaPeriod, LokiServerConfig } from './components/loki/config';
 export { Jaeger, JaegerStorage } from './components/jaeger';

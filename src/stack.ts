@@ -9,7 +9,7 @@ import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMet
 import { addDatabases, AnyDatabaseExporter, DatabaseSpec } from './components/databases';
 import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
-import { Loki, LokiProps } from './components/loki';
+import { Loki, LokiDistributed, LokiDistributedProps, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatencyThresholds } from './components/otel-collector/tiers';
 import { allSlos, buildSloModel } from './slo/model';
@@ -83,6 +83,14 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default - off
    */
   readonly thanos?: Tuning<ThanosProps>;
+  /**
+   * Scale-out logs: Loki in distributed mode (distributors, ingesters ×3 with replication factor 3, queriers,
+   * query-frontends, a compactor) on a memberlist ring, chunks and TSDB index in object storage. The collector's
+   * logs go to the distributors' OTLP endpoint, Grafana reads the query-frontends. Replaces the single binary:
+   * leave `loki` unset.
+   * @default - off: the single-binary Loki
+   */
+  readonly lokiDistributed?: LokiDistributedProps;
   /** Tune the collector node agent, or `false` to leave it out (applications then send OTLP to the gateway). */
   readonly otelAgent?: Tuning<OtelCollectorAgentProps, 'gateway'> | false;
   /** Tune node-exporter, or `false` to leave it out. */
@@ -190,6 +198,8 @@ export class ObservabilityStack extends Chart {
   /** The in-stack Jaeger, or the external one given. */
   public readonly jaeger?: IJaeger;
   public readonly otelGateway?: OtelCollectorGateway;
+  /** Distributed Loki (`lokiDistributed`), also `loki`. */
+  public readonly lokiDistributed?: LokiDistributed;
   /** Thanos (`thanos`): the global view Grafana reads. */
   public readonly thanos?: Thanos;
   /** The tail-sampling tier (`traceSampling`). */
@@ -277,7 +287,18 @@ export class ObservabilityStack extends Chart {
       if (platform.rules.length > 0) this.metrics.addRuleGroup(platform, 'platform.rules.yml');
     }
 
-    if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki });
+    if (props.lokiDistributed) {
+      if (props.loki !== undefined) {
+        throw new ConfigError({
+          path: `${this.node.path}.loki`,
+          message: 'must be unset with lokiDistributed (the distributed Loki is the stack\'s Loki)',
+          value: props.loki === false ? false : isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki.queryUrl : props.loki,
+          fix: 'drop loki, or drop lokiDistributed.',
+        });
+      }
+      this.lokiDistributed = new LokiDistributed(this, 'LokiDistributed', props.lokiDistributed);
+      this.loki = this.lokiDistributed;
+    } else if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki });
     if (props.jaeger !== false) {
       this.jaeger = isEndpoint<IJaeger>(props.jaeger, 'otlpGrpcEndpoint') ? props.jaeger : new Jaeger(this, 'Jaeger', { ...props.jaeger });
     }
@@ -388,6 +409,7 @@ export class ObservabilityStack extends Chart {
           alertmanager: this.alertmanager ?? alertmanagerEndpoint,
           grafana: this.grafana,
           loki: this.loki,
+          lokiDistributed: this.lokiDistributed?.parts,
           jaeger: this.jaeger,
           otelGateway: this.otelGateway,
           otelSampler: this.otelSampler,

@@ -125,9 +125,10 @@ export interface PodPeer {
  * - `probe`: where Prometheus asks for probes (blackbox-exporter);
  * - `ui`: what people open (Grafana);
  * - `sampling`: where SDKs fetch their sampling strategies (Jaeger's remote_sampling extension);
- * - `storeApi`: Thanos' gRPC StoreAPI (sidecars, Store Gateways), which Thanos Query reads.
+ * - `storeApi`: Thanos' gRPC StoreAPI (sidecars, Store Gateways), which Thanos Query reads;
+ * - `grpc`: gRPC between the parts of a distributed engine (Loki's distributors → ingesters, queriers → frontends).
  */
-export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'peers' | 'probe' | 'ui' | 'sampling' | 'storeApi';
+export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'peers' | 'probe' | 'ui' | 'sampling' | 'storeApi' | 'grpc';
 
 /**
  * What a component tells the network policies about itself: its pods and the ports it serves, by role, taken from

@@ -3,6 +3,7 @@ import { IAlertmanager, IJaeger, ILoki, IPrometheus } from '../common/endpoints'
 import { ConfigError } from '../common/errors';
 import { INetworkComponent, NetworkPeer, NetworkPort, portsOf } from './peer';
 import type { WorkloadMonitorModel } from '../components/prometheus/workload-monitor';
+import type { LokiDistributedPart } from '../components/loki/distributed';
 import { NetworkModel, NetworkPolicyProps, StackComponentKey, networkModel } from './model';
 import { Flow, FlowEnd, componentEnd, componentPolicies, componentPolicy, defaultDenyPolicy, dnsPolicy, peersEnd } from './policy';
 import type * as k8s from '../../imports/k8s';
@@ -56,6 +57,11 @@ export interface StackNetworkInput {
    * sidecars' and Store Gateways' StoreAPI, Grafana reads Query, Prometheus scrapes all three. @default - none
    */
   readonly thanos?: { readonly query: NamedNetworkComponent; readonly store: NamedNetworkComponent; readonly compactor: NamedNetworkComponent };
+  /**
+   * Distributed Loki's parts (then also `loki`, without a network of its own): the gateway writes to the
+   * distributors, Grafana reads the query-frontends, the parts gossip and call each other. @default - none
+   */
+  readonly lokiDistributed?: readonly LokiDistributedPart[];
   /** Workload monitors: Prometheus may reach each one's pods on its port (read when the flows are computed). */
   readonly scrapeTargets?: readonly ScrapeTargetFlow[];
 }
@@ -117,7 +123,10 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
   /** `from` → an in-stack component's `role` ports, or an external backend's URL port. */
   const toBackend = (from: FlowEnd, name: 'loki' | 'jaeger' | 'prometheus', address: string, role: 'ingest' | 'query', why: string) => {
     const backend = input[name];
-    if (inStack(backend)) add(from, end(name), portsOf(backend.network, role), why);
+    if (name === 'loki' && input.lokiDistributed) {
+      const part = input.lokiDistributed.find((p) => p.target === (role === 'ingest' ? 'distributor' : 'query-frontend'))!;
+      add(from, componentEnd(part.name, part.network), portsOf(part.network, role), why);
+    } else if (inStack(backend)) add(from, end(name), portsOf(backend.network, role), why);
     else {
       const e = external(address);
       add(from, e.end, e.ports, `${why} (external)`);
@@ -198,6 +207,21 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
     }
     void co;
   }
+  if (input.lokiDistributed) {
+    const parts = input.lokiDistributed;
+    const e = (t: LokiDistributedPart['target']) => {
+      const p = parts.find((x) => x.target === t)!;
+      return { end: componentEnd(p.name, p.network), network: p.network };
+    };
+    for (const a of parts) for (const b of parts) add(componentEnd(a.name, a.network), componentEnd(b.name, b.network), portsOf(b.network, 'peers'), `Loki's ${a.target} gossips the memberlist ring with the ${b.target}`);
+    add(e('distributor').end, e('ingester').end, portsOf(e('ingester').network, 'grpc'), 'Loki\'s distributors write each stream to its ingesters (gRPC)');
+    add(e('querier').end, e('ingester').end, portsOf(e('ingester').network, 'grpc'), 'Loki\'s queriers read recent logs from the ingesters (gRPC)');
+    add(e('querier').end, e('query-frontend').end, portsOf(e('query-frontend').network, 'grpc'), 'Loki\'s queriers pull queries from the query-frontends (frontend_worker, gRPC)');
+    for (const p of parts) {
+      add(prom, componentEnd(p.name, p.network), portsOf(p.network, 'metrics'), `Prometheus scrapes ${p.name}`);
+      for (const out of p.network.egress ?? []) add(componentEnd(p.name, p.network), peersEnd(out.peers), out.ports, `Loki's ${p.target} ${out.why}`);
+    }
+  }
   for (const job of input.jobs ?? []) {
     const e = componentEnd(job.name, job.network);
     for (const out of job.network.egress ?? []) add(e, peersEnd(out.peers), out.ports, out.why);
@@ -249,7 +273,7 @@ export class StackNetworkPolicies extends Construct {
     const components = networkComponents(props.input);
     this.model = networkModel(props.policies, this.node.path, components.map((c) => c.name));
     const thanosParts = props.input.thanos ? [props.input.thanos.query, props.input.thanos.store, props.input.thanos.compactor] : [];
-    const databases = [...(props.input.databases ?? []), ...(props.input.jobs ?? []), ...thanosParts];
+    const databases = [...(props.input.databases ?? []), ...(props.input.jobs ?? []), ...thanosParts, ...(props.input.lokiDistributed ?? [])];
     const namespaces = [...new Set([...components.map((c) => c.component.network.pods.namespace), ...databases.map((d) => d.network.pods.namespace)])];
     namespaces.forEach((ns, i) => {
       defaultDenyPolicy(this, `DefaultDeny-${i}`, ns);
@@ -277,6 +301,7 @@ export class StackNetworkPolicies extends Construct {
         ...(this.input.databases ?? []).map((d) => ({ name: d.name, network: d.network })),
         ...(this.input.jobs ?? []).map((d) => ({ name: d.name, network: d.network })),
         ...(this.input.thanos ? [this.input.thanos.query, this.input.thanos.store, this.input.thanos.compactor] : []).map((d) => ({ name: d.name, network: d.network })),
+        ...(this.input.lokiDistributed ?? []).map((d) => ({ name: d.name, network: d.network })),
       ];
       this.computed = componentPolicies(components, this.flows, this.model.nodes);
     }

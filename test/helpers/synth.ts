@@ -53,3 +53,12 @@ export function parseYaml<T = any>(text: string): T {
 export function containersOf(workload: K8sObject): any[] {
   return workload.spec.template.spec.containers;
 }
+
+/** Dotted paths of every leaf of a document (`[]` for a list item), for key-by-key checks against a reference. */
+export function leafPaths(value: unknown, prefix = ''): string[] {
+  if (Array.isArray(value)) return value.flatMap((v) => leafPaths(v, `${prefix}[]`));
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
+  }
+  return [prefix];
+}

@@ -1,6 +1,6 @@
 import { lokiConfig, lokiConfigDocument, renderLokiConfig } from '../../../src/components/loki/config';
 import { lokiModel, retentionProblems } from '../../../src/components/loki/model';
-import { parseYaml } from '../../helpers/synth';
+import { leafPaths, parseYaml } from '../../helpers/synth';
 import { recordStandIn } from '../../helpers/tools';
 
 const OPTIONS = { retention: '744h', ingestionRateMb: 16, ingestionBurstSizeMb: 32, logLevel: 'info' };
@@ -50,15 +50,6 @@ const DOCUMENTED = new Set([
   // analytics block
   'analytics.reporting_enabled',
 ]);
-
-/** Dotted paths of every leaf of a document. */
-function leafPaths(value: unknown, prefix = ''): string[] {
-  if (Array.isArray(value)) return value.flatMap((v) => leafPaths(v, `${prefix}[]`));
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => leafPaths(v, prefix ? `${prefix}.${k}` : k));
-  }
-  return [prefix];
-}
 
 describe('loki.yaml', () => {
   test('GIVEN the defaults THEN it is the single-binary filesystem config of the Loki 3 reference, key for key', () => {
