@@ -535,7 +535,10 @@ function withProfile(props: ObservabilityStackProps, p: ProductionDefaults): Obs
     prometheus: props.prometheusOperator ? props.prometheus : underProfile(props.prometheus, p.prometheus),
     alertmanager: props.prometheusOperator ? props.alertmanager : underProfile(props.alertmanager, p.alertmanager),
     grafana: underProfile(props.grafana, p.grafana),
-    loki: underProfile(props.loki, p.loki, isEndpoint<ILoki>(props.loki || undefined, 'queryUrl')),
+    // With the distributed Loki the profile places its parts (each multi-replica part gets its anti-affinity and
+    // disruption budget from the workload helper); the single binary's sizing does not apply.
+    loki: props.lokiDistributed ? props.loki : underProfile(props.loki, p.loki, isEndpoint<ILoki>(props.loki || undefined, 'queryUrl')),
+    lokiDistributed: props.lokiDistributed ? underProfile(props.lokiDistributed, { scheduling: p.scheduling }) : undefined,
     jaeger: underProfile(props.jaeger, p.jaeger, isEndpoint<IJaeger>(props.jaeger || undefined, 'otlpGrpcEndpoint')),
     otelGateway: underProfile(props.otelGateway, p.otelGateway),
     otelAgent: underProfile(props.otelAgent, p.otelAgent),

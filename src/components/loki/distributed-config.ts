@@ -1,3 +1,4 @@
+import { SchedulableProps, SchedulingProps, schedulingProblems } from '../../common/workload';
 import { PromDuration } from '../../common/duration';
 import { ConfigProblem, ProblemCollector } from '../../common/errors';
 import { LogLevel, logLevelProblems } from '../../common/log-level';
@@ -95,7 +96,7 @@ export interface LokiTenantLimits {
   readonly maxQuerySeries?: number;
 }
 
-export interface LokiDistributedProps {
+export interface LokiDistributedProps extends SchedulableProps {
   /** Chunks and index in this bucket. */
   readonly storage: LokiObjectStorage;
   /**
@@ -135,6 +136,8 @@ export interface LokiDistributedProps {
 }
 
 export interface LokiDistributedModel {
+  /** Placement of every part (the production profile's, or the user's). */
+  readonly scheduling?: SchedulingProps;
   readonly namespace: string;
   readonly name: string;
   readonly image: ImageVersion;
@@ -237,9 +240,11 @@ export function lokiDistributedModel(props: LokiDistributedProps, path = 'LokiDi
   const ingesterStorageSize = c.value(() => ByteSize.parse(props.ingesterStorageSize ?? d.ingesterStorageSize, `${path}.ingesterStorageSize`));
   const compactorStorageSize = c.value(() => ByteSize.parse(props.compactorStorageSize ?? d.compactorStorageSize, `${path}.compactorStorageSize`));
   if (props.storageClassName !== undefined) c.addAll(dns1123SubdomainProblems(props.storageClassName, `${path}.storageClassName`));
+  c.addAll(schedulingProblems(props.scheduling, `${path}.scheduling`));
   c.throwIfAny();
   const st = props.storage;
   return {
+    scheduling: props.scheduling,
     namespace: props.namespace ?? namespace,
     name,
     image: props.image ?? VERSIONS.loki,

@@ -120,6 +120,7 @@ export class LokiDistributed extends Construct implements ILoki {
       mounts: [{ volume: configVolume, path: LOKI_PATHS.configDir }, ...(credentials ? [credentials.mount] : []), ...(extra.mounts ?? [])],
     });
     const pod = (t: LokiTarget) => ({
+      scheduling: m.scheduling,
       identity: ident(t),
       namespace: m.namespace,
       user: LOKI_UID,
