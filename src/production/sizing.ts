@@ -134,7 +134,7 @@ export const SIZING_SOURCES: readonly { readonly quantity: string; readonly form
   { quantity: 'Loki CPU / memory', formula: '1 core per 4 MB/s (min 500m); 1 GiB per MB/s (min 1 GiB), limit ×1.5', source: 'assumption; 4 MB/s = default ingestion_rate_mb (Loki configuration docs)' },
   { quantity: 'Jaeger CPU / memory', formula: 'as a collector: spans/s ÷ 10k cores, 2 GiB per core (min 200m / 512 MiB)', source: 'Jaeger v2 is an OpenTelemetry Collector; collector docs/performance.md' },
   { quantity: 'collector gateway', formula: 'cores = (spans/s + log lines/s) ÷ 10k × 1.5 (scraped metrics bypass the gateway); replicas = max(2, ⌈cores⌉), each up to 1 core and 2 GiB per core (min 250m / 1 GiB)', source: 'collector docs/performance.md (10k spans/s per core); Splunk OTel distribution "Sizing and scaling" (10k logs/s, 1 CPU : 2 GB)' },
-  { quantity: 'gateway queue volume', formula: "per replica: (spans/s × 450 B + log bytes/s) ÷ replicas × 3600 s (the 1h retry window of a backend outage) ÷ 0.85, min 2 GiB; a PersistentVolumeClaim per replica (queueVolume 'claim')", source: 'arithmetic over the figures above (the queue holds OTLP protobuf batches); file_storage extension README (one directory per collector)' },
+  { quantity: 'gateway queue volume', formula: "per replica: (spans/s × 450 B + log bytes/s) × 3600 s (the 1h retry window of a backend outage) ÷ 0.85, min 2 GiB — the whole outage, since OTLP/gRPC connections are balanced per connection, not per record; a PersistentVolumeClaim per replica (queueVolume 'claim')", source: 'arithmetic over the figures above (the queue holds the OTLP batches, uncompressed: no sourced ratio); bounded also by sending_queue.queue_size batches per exporter' },
   { quantity: 'Jaeger replicas', formula: '2 on Elasticsearch/OpenSearch (the spans live in the search cluster); 1 on Badger', source: "Badger is an embedded store on one pod's disk (one writer per directory): a second replica would hold another part of the traces" },
 ];
 
@@ -210,7 +210,9 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
   const items = spans + logLines;
   const cores = (items / k.collectorItemsPerCore) * k.collectorHeadroom;
   const gatewayReplicas = Math.max(2, Math.ceil(cores));
-  const gatewayQueueBytes = ((spans * (props.bytesPerSpan ?? 450) + logBytes) / gatewayReplicas) * k.gatewayOutageSeconds;
+  // Each replica's claim holds the whole outage: agents keep long-lived OTLP/gRPC connections, balanced per
+  // connection, so one replica may carry more than its share (and the others' while they are rescheduled).
+  const gatewayQueueBytes = (spans * (props.bytesPerSpan ?? 450) + logBytes) * k.gatewayOutageSeconds;
   // Each replica gets up to one core (the unit of the per-core figures); past two cores, more replicas instead.
   const perReplicaCores = Math.min(1, cores / 2);
 

@@ -79,7 +79,7 @@ describe('production profile', () => {
     expect(prom.spec.template.spec.containers[0].args).toContain(`--storage.tsdb.retention.size=${Math.floor(s.prometheus.volumeGiB! * 0.85)}GB`);
     expect(workload('StatefulSet', 'loki').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${s.loki.volumeGiB}Gi`);
     expect(workload('StatefulSet', 'jaeger').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${s.jaeger.volumeGiB}Gi`);
-    // The gateway's queue claim holds its share of a 1h backend outage.
+    // The gateway's queue claim holds a 1h backend outage.
     const queue = workload('StatefulSet', 'otel-gateway').spec.volumeClaimTemplates[0];
     expect(queue.metadata.name).toBe('queue');
     expect(queue.spec.resources.requests.storage).toBe(`${s.gateway.volumeGiB}Gi`);
