@@ -1,7 +1,8 @@
 /**
  * The production profile for a platform of 120 services: Prometheus as an HA pair (each replica receiving every OTLP
- * metric), a three-member Alertmanager cluster, Grafana, Loki and Jaeger (Badger) on volumes, the collector gateway
- * with on-disk queues, hard anti-affinity, zone spreading and a PodDisruptionBudget for every multi-replica workload,
+ * metric), a three-member Alertmanager cluster, Grafana and Loki on volumes, two Jaeger replicas on an external
+ * OpenSearch cluster (by URL, credentials and CA from the Secret `jaeger-os`), the collector gateway as a StatefulSet
+ * with its on-disk queues on a PersistentVolumeClaim per replica, hard anti-affinity, zone spreading and a PodDisruptionBudget for every multi-replica workload,
  * requests/limits/replicas/volumes sized from the catalog, and the stack watching itself (a Watchdog to a heartbeat
  * receiver, stack-health alerts and dashboard). The sizing report is written beside the manifests
  * (`observability.sizing.md`).
@@ -9,7 +10,7 @@
  * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
  */
 import { App } from 'cdk8s';
-import { ObservabilityStack, ServiceSpec, synthOrExit } from 'observability-stack';
+import { JaegerStorage, ObservabilityStack, ServiceSpec, synthOrExit } from 'observability-stack';
 
 const CLASSES = ['CRITICAL', 'HIGH_FAST', 'HIGH_SLOW', 'LOW'];
 
@@ -33,6 +34,8 @@ synthOrExit(() => {
     },
     prometheus: { externalUrl: 'https://prometheus.example.com' },
     alertmanager: { externalUrl: 'https://alertmanager.example.com' },
+    // Spans in OpenSearch, so the profile runs Jaeger as two replicas (Badger would pin it to one pod's disk).
+    jaeger: { storage: JaegerStorage.opensearch({ serverUrls: ['https://opensearch.search.svc:9200'], secretName: 'jaeger-os', username: 'jaeger', caKey: 'ca.crt' }) },
     networkPolicies: { ingressController: { namespace: 'ingress-nginx' } },
   });
   return app;

@@ -86,7 +86,7 @@ export { OtelCollectorAgent, OtelCollectorGateway } from './components/otel-coll
 export { OtelCollectorTailSampler } from './components/otel-collector/tiers';
 export type { ITraceSampler, OtelCollectorTailSamplerModel, OtelCollectorTailSamplerProps } from './components/otel-collector/tiers';
 export type { TailSamplingModel, TailSamplingProps } from './components/otel-collector/tail-sampling';
-export type { IOtlpGateway, OtelCollectorAgentModel, OtelCollectorAgentProps, OtelCollectorGatewayModel, OtelCollectorGatewayProps } from './components/otel-collector/model';
+export type { GatewayQueueVolume, IOtlpGateway, OtelCollectorAgentModel, OtelCollectorAgentProps, OtelCollectorGatewayModel, OtelCollectorGatewayProps } from './components/otel-collector/model';
 export type { BatchProcessorConfig, CollectorConfig, ComponentId, ContainerParserOperator, DebugExporterConfig, ExporterConfig, ExtensionConfig, FieldExtractConfig, FileStorageExtensionConfig, FilelogOperator, QueuedExporterConfig, RetryOnFailureConfig, SendingQueueConfig, FilelogReceiverConfig, HealthCheckExtensionConfig, K8sAttributesProcessorConfig, MemoryLimiterProcessorConfig, OpenComponentConfig, OtlpExporterConfig, OtlpHttpExporterConfig, OtlpReceiverConfig, PipelineConfig, PodAssociationSource, ProcessorConfig, ReceiverConfig, ServiceConfig, SignalType, TelemetryConfig, TlsClientConfig } from './components/otel-collector/config';
 
 // Exporters.

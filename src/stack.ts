@@ -524,6 +524,7 @@ function productionInput(props: ObservabilityStackProps): ProductionInput {
     metricsRetention: props.prometheus?.retentionTime,
     logRetention: loki?.retention,
     grafanaDatabase: props.grafana !== false && props.grafana?.database !== undefined,
+    jaegerSearchStorage: props.jaeger !== false && !isEndpoint<IJaeger>(props.jaeger || undefined, 'otlpGrpcEndpoint') && ['elasticsearch', 'opensearch'].includes((props.jaeger as JaegerProps | undefined)?.storage?.kind ?? ''),
   };
 }
 

@@ -22,8 +22,8 @@ import { SIZING_CONSTANTS, SizingContext, SizingProps, SizingResult, sizeStack }
  * | Alertmanager | 3 replicas in a gossip cluster |
  * | Grafana | 2 replicas with an external database (`grafana.database`; the shared secret_key from the Secret `grafana-secret-key`), else 1 replica on a PersistentVolumeClaim |
  * | Loki | WAL and chunks on its PersistentVolumeClaim (sized) |
- * | Jaeger | Badger on a PersistentVolumeClaim (sized), spans kept `traceRetention` |
- * | collector gateway | sized replicas (≥ 2), on-disk sending queues, retries for 1h, memory_limiter + GOMEMLIMIT |
+ * | Jaeger | on Elasticsearch/OpenSearch (`jaeger.storage`): 2 replicas; else Badger on a PersistentVolumeClaim (sized), spans kept `traceRetention`, 1 replica (Badger is one pod's disk) |
+ * | collector gateway | sized replicas (≥ 2), a StatefulSet with on-disk sending queues on a PersistentVolumeClaim per replica (sized), retries for 1h, memory_limiter + GOMEMLIMIT |
  * | collector agent | filelog read positions in file_storage on a hostPath |
  * | every multi-replica workload | hard pod anti-affinity over nodes, zone spreading, PodDisruptionBudget maxUnavailable 1 |
  */
@@ -73,6 +73,8 @@ export interface ProductionInput {
   readonly logRetention?: string;
   /** Grafana has an external database (`grafana.database`): the profile then runs two replicas. */
   readonly grafanaDatabase?: boolean;
+  /** Jaeger stores spans in Elasticsearch/OpenSearch (`jaeger.storage`): the profile then runs two replicas. */
+  readonly jaegerSearchStorage?: boolean;
 }
 
 /** The Secret holding Grafana's shared `secret-key` under the profile with an external database. */
@@ -114,6 +116,7 @@ export function productionDefaults(props: ProductionProps, input: ProductionInpu
       metricsRetentionSeconds: metricsRetention!.seconds,
       logRetentionSeconds: logRetention!.seconds,
       traceRetentionSeconds: ttl!.seconds,
+      ...(input.jaegerSearchStorage ? { jaegerSearchStorage: true } : {}),
     };
     sizing = sizeStack(props.sizing ?? {}, sizingContext, `${path}.sizing`);
   }
@@ -147,15 +150,21 @@ export function productionDefaults(props: ProductionProps, input: ProductionInpu
       ...storageClassName,
       ...(sizing ? { resources: resources(sizing.loki), storageSize: `${sizing.loki.volumeGiB}Gi` } : {}),
     },
-    jaeger: {
-      scheduling,
-      ...(sizing ? { resources: resources(sizing.jaeger) } : {}),
-      storage: JaegerStorage.badger({ size: `${sizing?.jaeger.volumeGiB ?? 20}Gi`, ttl: traceRetention, ...storageClassName }),
-    },
+    // On a search cluster the spans are not in the pod: two replicas (spread, budgeted). Badger is one pod's disk.
+    jaeger: input.jaegerSearchStorage
+      ? { scheduling, replicas: 2, ...(sizing ? { resources: resources(sizing.jaeger) } : {}) }
+      : {
+          scheduling,
+          ...(sizing ? { resources: resources(sizing.jaeger) } : {}),
+          storage: JaegerStorage.badger({ size: `${sizing?.jaeger.volumeGiB ?? 20}Gi`, ttl: traceRetention, ...storageClassName }),
+        },
+    // The queues on a PersistentVolumeClaim per replica (a StatefulSet): they survive the pod's deletion.
     otelGateway: {
       scheduling,
       persistentQueue: true,
-      ...(sizing ? { replicas: sizing.gateway.replicas, resources: resources(sizing.gateway) } : {}),
+      queueVolume: 'claim',
+      ...(props.storageClassName !== undefined ? { queueStorageClassName: props.storageClassName } : {}),
+      ...(sizing ? { replicas: sizing.gateway.replicas, resources: resources(sizing.gateway), queueVolumeSize: `${sizing.gateway.volumeGiB}Gi` } : {}),
     },
     otelAgent: { checkpoints: true, ...(props.priorityClassName !== undefined ? { scheduling: { priorityClassName: props.priorityClassName } } : {}) },
     nodeAgents: props.priorityClassName !== undefined ? { scheduling: { priorityClassName: props.priorityClassName } } : {},

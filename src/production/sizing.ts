@@ -49,6 +49,8 @@ export interface SizingContext {
   readonly metricsRetentionSeconds: number;
   readonly logRetentionSeconds: number;
   readonly traceRetentionSeconds: number;
+  /** Jaeger stores spans in Elasticsearch/OpenSearch (then 2 replicas, no volume of its own). @default false (Badger) */
+  readonly jaegerSearchStorage?: boolean;
 }
 
 /** One sized component. */
@@ -115,6 +117,8 @@ export const SIZING_CONSTANTS = {
   lokiMiBPerMBps: 1024,
   /** Collector replicas at least 2 (a rollout or a node loss never stops ingestion), with ×1.5 headroom. */
   collectorHeadroom: 1.5,
+  /** The backend outage the gateway's queue volume holds: its retry window (retryMaxElapsedTime, 1h under the profile). */
+  gatewayOutageSeconds: 3600,
 } as const;
 
 /** Where each formula comes from (written into the sizing report). */
@@ -130,6 +134,8 @@ export const SIZING_SOURCES: readonly { readonly quantity: string; readonly form
   { quantity: 'Loki CPU / memory', formula: '1 core per 4 MB/s (min 500m); 1 GiB per MB/s (min 1 GiB), limit ×1.5', source: 'assumption; 4 MB/s = default ingestion_rate_mb (Loki configuration docs)' },
   { quantity: 'Jaeger CPU / memory', formula: 'as a collector: spans/s ÷ 10k cores, 2 GiB per core (min 200m / 512 MiB)', source: 'Jaeger v2 is an OpenTelemetry Collector; collector docs/performance.md' },
   { quantity: 'collector gateway', formula: 'cores = (spans/s + log lines/s) ÷ 10k × 1.5 (scraped metrics bypass the gateway); replicas = max(2, ⌈cores⌉), each up to 1 core and 2 GiB per core (min 250m / 1 GiB)', source: 'collector docs/performance.md (10k spans/s per core); Splunk OTel distribution "Sizing and scaling" (10k logs/s, 1 CPU : 2 GB)' },
+  { quantity: 'gateway queue volume', formula: "per replica: (spans/s × 450 B + log bytes/s) × 3600 s (the 1h retry window of a backend outage) ÷ 0.85, min 2 GiB — the whole outage, since OTLP/gRPC connections are balanced per connection, not per record; a PersistentVolumeClaim per replica (queueVolume 'claim')", source: 'arithmetic over the figures above (the queue holds the OTLP batches, uncompressed: no sourced ratio); bounded also by sending_queue.queue_size batches per exporter' },
+  { quantity: 'Jaeger replicas', formula: '2 on Elasticsearch/OpenSearch (the spans live in the search cluster); 1 on Badger', source: "Badger is an embedded store on one pod's disk (one writer per directory): a second replica would hold another part of the traces" },
 ];
 
 const GiB = 2 ** 30;
@@ -204,6 +210,9 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
   const items = spans + logLines;
   const cores = (items / k.collectorItemsPerCore) * k.collectorHeadroom;
   const gatewayReplicas = Math.max(2, Math.ceil(cores));
+  // Each replica's claim holds the whole outage: agents keep long-lived OTLP/gRPC connections, balanced per
+  // connection, so one replica may carry more than its share (and the others' while they are rescheduled).
+  const gatewayQueueBytes = (spans * (props.bytesPerSpan ?? 450) + logBytes) * k.gatewayOutageSeconds;
   // Each replica gets up to one core (the unit of the per-core figures); past two cores, more replicas instead.
   const perReplicaCores = Math.min(1, cores / 2);
 
@@ -244,17 +253,19 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
       volumeGiB: volumeGiB(logDisk, 50),
     },
     jaeger: {
-      replicas: 1,
+      replicas: ctx.jaegerSearchStorage ? 2 : 1,
       cpuRequestMillis: Math.max(200, Math.ceil(spanCores * 10) * 100),
       memoryRequestMiB: memoryMiB(spanCores * k.collectorMiBPerCore * MiB, 512),
       memoryLimitMiB: memoryMiB(spanCores * k.collectorMiBPerCore * k.memoryHeadroom * MiB, 1024),
-      volumeGiB: volumeGiB(traceDisk, 20),
+      ...(ctx.jaegerSearchStorage ? {} : { volumeGiB: volumeGiB(traceDisk, 20) }),
     },
     gateway: {
       replicas: gatewayReplicas,
       cpuRequestMillis: Math.max(250, Math.ceil(perReplicaCores * 10) * 100),
       memoryRequestMiB: memoryMiB(perReplicaCores * k.collectorMiBPerCore * MiB, 1024),
       memoryLimitMiB: memoryMiB(perReplicaCores * k.collectorMiBPerCore * MiB, 1024),
+      // The sending queues on disk (a PersistentVolumeClaim per replica).
+      volumeGiB: volumeGiB(gatewayQueueBytes, 2),
     },
     warnings,
   };
@@ -300,8 +311,12 @@ export function sizingReport(r: SizingResult, ctx: SizingContext): string {
     '|---|---|---|---|---|---|',
     row('Prometheus', r.prometheus),
     row('Loki', r.loki),
-    row('Jaeger (Badger)', r.jaeger),
-    row('collector gateway', r.gateway),
+    row(ctx.jaegerSearchStorage ? 'Jaeger (Elasticsearch/OpenSearch)' : 'Jaeger (Badger)', r.jaeger),
+    row('collector gateway (volume: sending queue)', r.gateway),
+    '',
+    ctx.jaegerSearchStorage
+      ? 'Jaeger runs 2 replicas (anti-affinity, PodDisruptionBudget): its spans live in the search cluster, not in the pod.'
+      : "Jaeger runs 1 replica: Badger keeps the spans on one pod's disk, so a second replica would hold another part of the traces. Store them in Elasticsearch/OpenSearch (`JaegerStorage.opensearch`) to run 2.",
     '',
     ...(r.warnings.length > 0 ? ['## Warnings', '', ...r.warnings.map((w) => `- ${w}`), ''] : []),
     '## Formulas and sources',

@@ -161,7 +161,7 @@ export async function startGateway(
     }
   }
   writeFileSync(join(dir, 'config.yaml'), yaml.dump(doc, { lineWidth: -1, noRefs: true }));
-  const args: string[] = containersOf(workload(objects, 'Deployment', 'otel-gateway'))[0].args.map((a: string) =>
+  const args: string[] = containersOf(objects.find((o) => (o.kind === 'Deployment' || o.kind === 'StatefulSet') && o.metadata.name === 'otel-gateway')!)[0].args.map((a: string) =>
     a.startsWith('--config=') ? `--config=${join(dir, 'config.yaml')}` : a,
   );
   const server = startServer('otelcol', args, { env: collectorPodEnv() });

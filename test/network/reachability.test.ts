@@ -124,7 +124,7 @@ function neededFlows(w: World): Row[] {
   // The collectors' exporters: agent → gateway, gateway → backends.
   for (const cm of files('config.yaml')) {
     const workload = cm.metadata.name.replace(/-config$/, '');
-    const from = workloadPod(w, 'Deployment', workload) ?? workloadPod(w, 'DaemonSet', workload);
+    const from = workloadPod(w, 'Deployment', workload) ?? workloadPod(w, 'StatefulSet', workload) ?? workloadPod(w, 'DaemonSet', workload);
     if (!from || !from.labels?.['app.kubernetes.io/name']?.includes('opentelemetry-collector')) continue;
     for (const [name, e] of Object.entries<any>(parseYaml(cm.data['config.yaml']).exporters ?? {})) {
       for (const address of [e.endpoint, e.metrics_endpoint].filter((x) => typeof x === 'string')) add(from, resolveAddress(w, address), `${workload} exporter ${name}`);

@@ -10,7 +10,10 @@ import { K8sObject } from '../helpers/synth';
  * Nothing lost on a gateway restart, on the real collector at the deployed release: with the production profile's
  * gateway config (sending queues in file_storage), traces accepted while Jaeger is down survive the gateway's own
  * restart and reach Jaeger (Badger, as the profile runs it) once both are back.
- * Replacements as in test/helpers/stack-servers.ts: loopback listeners, the queue volume in a temporary directory;
+ * Each restart stops the collector process and starts a fresh one on the same queue directory: that stands for a
+ * gateway pod deleted and rescheduled (rollout, node drain), which under the profile is a StatefulSet pod that gets
+ * its PersistentVolumeClaim (the queue directory) back — not only a container restart inside a pod.
+ * Replacements as in test/helpers/stack-servers.ts: loopback listeners, the queue volume (claim) in a temporary directory;
  * Loki and Prometheus are not run (their exporters point at a closed port and keep retrying).
  */
 
@@ -23,6 +26,9 @@ const dirs: string[] = [];
 
 beforeAll(() => {
   objects = Testing.synth(new ObservabilityStack(Testing.app(), 'observability', { production: { sizing: false } })) as K8sObject[];
+  // The queue directory the test reuses is the one on the gateway's claim.
+  const set = objects.find((o) => o.kind === 'StatefulSet' && o.metadata.name === 'otel-gateway')!;
+  expect(set.spec.volumeClaimTemplates.map((c: any) => c.metadata.name)).toEqual(['queue']);
 });
 
 afterAll(async () => {
@@ -42,7 +48,7 @@ test('traces queued while Jaeger is down survive a gateway restart and arrive', 
   gateway = await startGateway(objects, backends);
   dirs.push(gateway.dir);
   const ids = Array.from({ length: 10 }, () => hexId(16));
-  // WHEN 10 traces are accepted, and the gateway is restarted before Jaeger comes back
+  // WHEN 10 traces are accepted, and the gateway is rescheduled (a fresh process on the same claim) before Jaeger comes back
   for (const id of ids) expect(await postOtlp(gateway.otlpHttpUrl, 'traces', traceRequest('payment-service', id, 'charge'))).toBe(200);
   await new Promise((r) => setTimeout(r, 2_000));
   const firstLog = gateway.server.log();

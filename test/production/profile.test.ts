@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { ObservabilityStack, ObservabilityStackProps } from '../../src';
+import { JaegerStorage, ObservabilityStack, ObservabilityStackProps } from '../../src';
 import { manifestProblems, upstreamCheckerProblems } from '../helpers/artifacts';
 import { upstreamProgramProblems } from '../helpers/upstream';
 import { K8sObject, configFile, findObject, objectsOfKind, synthObjects } from '../helpers/synth';
@@ -23,7 +23,7 @@ describe('production profile', () => {
   test('no stateful component runs alone, except the ones the issue allows (Loki, Jaeger Badger, Grafana on a volume)', () => {
     expect(workload('StatefulSet', 'prometheus').spec.replicas).toBe(2);
     expect(workload('StatefulSet', 'alertmanager').spec.replicas).toBe(3);
-    expect(workload('Deployment', 'otel-gateway').spec.replicas).toBeGreaterThanOrEqual(2);
+    expect(workload('StatefulSet', 'otel-gateway').spec.replicas).toBeGreaterThanOrEqual(2);
   });
 
   test('every multi-replica workload has a PDB of maxUnavailable 1, hard anti-affinity over nodes and zone spreading', () => {
@@ -40,7 +40,7 @@ describe('production profile', () => {
   });
 
   test('nothing is lost on a pod restart: every stateful store is on a volume, the queues on disk, the agent checkpoints on the host', () => {
-    for (const name of ['prometheus', 'alertmanager', 'loki', 'jaeger']) {
+    for (const name of ['prometheus', 'alertmanager', 'loki', 'jaeger', 'otel-gateway']) {
       expect({ name, claims: workload('StatefulSet', name).spec.volumeClaimTemplates?.length ?? 0 }).toEqual({ name, claims: 1 });
     }
     const grafana = workload('Deployment', 'grafana').spec.template.spec;
@@ -51,7 +51,7 @@ describe('production profile', () => {
       expect({ id, storage: e.sending_queue?.storage, retry: e.retry_on_failure?.enabled }).toEqual({ id, storage: 'file_storage/queue', retry: true });
     }
     expect(gateway.processors.memory_limiter).toBeDefined();
-    const gatewayEnv = workload('Deployment', 'otel-gateway').spec.template.spec.containers[0].env.map((e: any) => e.name);
+    const gatewayEnv = workload('StatefulSet', 'otel-gateway').spec.template.spec.containers[0].env.map((e: any) => e.name);
     expect(gatewayEnv).toContain('GOMEMLIMIT');
     const agent = yaml.load(findObject(objects, 'ConfigMap', 'otel-agent-config').data['config.yaml']) as any;
     expect(agent.receivers.filelog.storage).toBe('file_storage');
@@ -79,7 +79,13 @@ describe('production profile', () => {
     expect(prom.spec.template.spec.containers[0].args).toContain(`--storage.tsdb.retention.size=${Math.floor(s.prometheus.volumeGiB! * 0.85)}GB`);
     expect(workload('StatefulSet', 'loki').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${s.loki.volumeGiB}Gi`);
     expect(workload('StatefulSet', 'jaeger').spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${s.jaeger.volumeGiB}Gi`);
-    expect(workload('Deployment', 'otel-gateway').spec.replicas).toBe(s.gateway.replicas);
+    // The gateway's queue claim holds a 1h backend outage.
+    const queue = workload('StatefulSet', 'otel-gateway').spec.volumeClaimTemplates[0];
+    expect(queue.metadata.name).toBe('queue');
+    expect(queue.spec.resources.requests.storage).toBe(`${s.gateway.volumeGiB}Gi`);
+    expect(stack.sizingReport).toContain(`| collector gateway (volume: sending queue) | ${s.gateway.replicas} |`);
+    expect(stack.sizingReport).toMatch(/Jaeger runs 1 replica: Badger keeps the spans on one pod's disk/);
+    expect(workload('StatefulSet', 'otel-gateway').spec.replicas).toBe(s.gateway.replicas);
     expect(stack.sizingReport).toMatch(/^# Capacity sizing/);
   });
 
@@ -112,6 +118,39 @@ describe('production profile', () => {
   test('GIVEN bad profile input THEN synth fails naming the field', () => {
     expect(() => synth({ production: { priorityClassName: 'Bad_Name' } })).toThrow(/obs\.production\.priorityClassName: .*\(got "Bad_Name"\)/);
     expect(() => synth({ production: { sizing: { defaultLoad: { pods: -1 } } } })).toThrow(/obs\.production\.sizing\.defaultLoad\.pods/);
+  });
+});
+
+describe('Jaeger on OpenSearch under the profile', () => {
+  const storage = JaegerStorage.opensearch({ serverUrls: ['https://opensearch.search.svc:9200'], secretName: 'jaeger-os', username: 'jaeger', caKey: 'ca.crt' });
+  const { stack, objects } = synth({ jaeger: { storage } });
+
+  test('2 replicas with hard anti-affinity, zone spreading and a PDB; no Badger volume', () => {
+    const j = findObject(objects, 'Deployment', 'jaeger');
+    expect(j.spec.replicas).toBe(2);
+    expect(j.spec.template.spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].topologyKey).toBe('kubernetes.io/hostname');
+    expect(j.spec.template.spec.topologySpreadConstraints.map((t: any) => t.topologyKey)).toContain('topology.kubernetes.io/zone');
+    expect(findObject(objects, 'PodDisruptionBudget', 'jaeger').spec.maxUnavailable).toBe(1);
+    expect(objects.some((o) => o.kind === 'StatefulSet' && o.metadata.name === 'jaeger')).toBe(false);
+    expect(stack.sizing!.jaeger).toMatchObject({ replicas: 2 });
+    expect(stack.sizing!.jaeger.volumeGiB).toBeUndefined();
+    expect(stack.sizingReport).toContain('| Jaeger (Elasticsearch/OpenSearch) | 2 |');
+  });
+
+  test('an explicit jaeger.replicas still wins', () => {
+    expect(findObject(synth({ jaeger: { storage, replicas: 3 } }).objects, 'Deployment', 'jaeger').spec.replicas).toBe(3);
+  });
+
+  test('jaeger validate accepts the OpenSearch config', () => {
+    expect(upstreamProgramProblems(objects)).toEqual([]);
+  });
+});
+
+describe('the gateway queue on an emptyDir under the profile (clusters without storage)', () => {
+  test("otelGateway.queueVolume: 'emptyDir' wins: a Deployment with the queue on an emptyDir", () => {
+    const { objects } = synth({ otelGateway: { queueVolume: 'emptyDir' } });
+    const d = findObject(objects, 'Deployment', 'otel-gateway');
+    expect(d.spec.template.spec.volumes).toContainEqual(expect.objectContaining({ name: 'queue', emptyDir: expect.anything() }));
   });
 });
 

@@ -107,6 +107,6 @@ describe('the README shows the sizing as computed', () => {
     `| Prometheus ×2: CPU / memory request / limit / volume | ${a.prometheus.cpuRequestMillis}m / ${a.prometheus.memoryRequestMiB}Mi / ${a.prometheus.memoryLimitMiB}Mi / ${a.prometheus.volumeGiB}Gi | ${b.prometheus.cpuRequestMillis}m / ${b.prometheus.memoryRequestMiB}Mi / ${b.prometheus.memoryLimitMiB}Mi / ${b.prometheus.volumeGiB}Gi |`,
     `| Loki: memory / volume | ${a.loki.memoryRequestMiB}Mi / ${a.loki.volumeGiB}Gi | ${b.loki.memoryRequestMiB}Mi / ${b.loki.volumeGiB}Gi |`,
     `| Jaeger (Badger): CPU / memory / volume | ${a.jaeger.cpuRequestMillis}m / ${a.jaeger.memoryRequestMiB}Mi / ${a.jaeger.volumeGiB}Gi | ${b.jaeger.cpuRequestMillis}m / ${b.jaeger.memoryRequestMiB}Mi / ${b.jaeger.volumeGiB}Gi |`,
-    `| collector gateway: replicas × CPU / memory | ${a.gateway.replicas} × ${a.gateway.cpuRequestMillis}m / ${a.gateway.memoryRequestMiB}Mi | ${b.gateway.replicas} × ${b.gateway.cpuRequestMillis}m / ${b.gateway.memoryRequestMiB}Mi |`,
+    `| collector gateway: replicas × CPU / memory / queue claim | ${a.gateway.replicas} × ${a.gateway.cpuRequestMillis}m / ${a.gateway.memoryRequestMiB}Mi / ${a.gateway.volumeGiB}Gi | ${b.gateway.replicas} × ${b.gateway.cpuRequestMillis}m / ${b.gateway.memoryRequestMiB}Mi / ${b.gateway.volumeGiB}Gi |`,
   ])('%s', (line) => expect(readme).toContain(line));
 });

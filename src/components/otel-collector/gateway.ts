@@ -7,7 +7,7 @@ import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../comm
 import { defaultNamespace } from '../../common/namespace';
 import { stackService } from '../../common/service';
 import { tlsSecret } from '../../common/tls';
-import { MountSpec, secureDeployment } from '../../common/workload';
+import { ClaimSpec, MountSpec, secureDeployment, secureStatefulSet } from '../../common/workload';
 import { METRICS_PORT, OTLP_PORTS, TLS_DIR, batchProcessor, collectorDnsNames, collectorEndpoints, collectorPodParts, healthCheck, memoryLimiter, otlpReceiver, telemetry } from './collector-pod';
 import { TARGET_LABELS } from '../../conventions';
 import { CollectorConfig, ExporterConfig, PipelineConfig, ProcessorConfig, SignalType } from './config';
@@ -17,8 +17,12 @@ import { LOAD_BALANCER_EXPORTER, loadBalancerRbac, loadBalancingExporter } from 
 
 export type { OtelCollectorGatewayProps } from './model';
 
+/** The claim template holding the gateway's persistent queue (`queueVolume: 'claim'`). */
+export const QUEUE_CLAIM = 'queue';
+
 /**
- * The collector gateway: a Deployment behind a ClusterIP Service that receives OTLP (from the agents or directly
+ * The collector gateway: a Deployment (a StatefulSet with a PersistentVolumeClaim per replica when the persistent
+ * queue is on a claim, with its headless governing Service) behind a ClusterIP Service that receives OTLP (from the agents or directly
  * from applications), applies memory_limiter and batch, and exports each signal to the backend given by reference.
  * A pipeline exists only for the backends given; at least one is required.
  */
@@ -33,8 +37,16 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
   public readonly model: OtelCollectorGatewayModel;
   /** The validated collector configuration (`config.yaml`). */
   public readonly config: CollectorConfig;
-  public readonly deployment: kplus.Deployment;
+  /** The gateway's pods: a StatefulSet when the persistent queue is on claims (`queueVolume: 'claim'`), else a Deployment. */
+  public readonly workload: kplus.Deployment | kplus.StatefulSet;
+  /** The workload when it is a Deployment (no persistent queue, or `queueVolume: 'emptyDir'`). */
+  public readonly deployment?: kplus.Deployment;
+  /** The workload when it is a StatefulSet (`persistentQueue` with `queueVolume: 'claim'`). */
+  public readonly statefulSet?: kplus.StatefulSet;
+  /** The ClusterIP Service the agents and applications send to. */
   public readonly service: kplus.Service;
+  /** The StatefulSet's governing Service (`<name>-headless`), when the gateway is a StatefulSet. */
+  public readonly headlessService?: kplus.Service;
   /** What the network policies know: OTLP in (from the agents, or applications without agents), internal metrics. */
   public readonly network: ComponentNetwork;
 
@@ -66,8 +78,12 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
       const secret = kplus.Secret.fromSecretName(this, 'TlsSecret', secretName);
       mounts.push({ volume: kplus.Volume.fromSecret(this, 'TlsVolume', secret, { name: 'tls', defaultMode: 0o440 }), path: TLS_DIR, readOnly: true });
     }
-    if (model.persistentQueue) {
-      // The queue outlives a container restart on an emptyDir (see OtelCollectorGatewayProps.persistentQueue).
+    const claims: ClaimSpec[] = [];
+    if (model.persistentQueue?.volume === 'claim') {
+      // One claim per replica: a pod deleted and rescheduled (rollout, node drain) gets its queue back.
+      claims.push({ name: QUEUE_CLAIM, mountPath: GATEWAY_DEFAULTS.queueDir, size: model.persistentQueue.volumeSize, storageClassName: model.persistentQueue.storageClassName });
+    } else if (model.persistentQueue) {
+      // On an emptyDir the queue outlives a container restart only (see OtelCollectorGatewayProps.queueVolume).
       const queue = kplus.Volume.fromEmptyDir(this, 'QueueVolume', 'queue', { sizeLimit: Size.mebibytes(model.persistentQueue.volumeSize.wholeMebibytes) });
       mounts.push({ volume: queue, path: GATEWAY_DEFAULTS.queueDir, readOnly: false });
     }
@@ -79,16 +95,28 @@ export class OtelCollectorGateway extends Construct implements IOtlpGateway, INe
       config: this.config,
       mounts,
     });
-    this.deployment = secureDeployment(this, 'Resource', {
+    const pod = {
       scheduling: model.scheduling,
       identity,
       namespace: this.namespace,
       replicas: model.replicas,
-      containers: [parts.container],
       podAnnotations: parts.podAnnotations,
       serviceAccount,
       automountServiceAccountToken: serviceAccount !== undefined ? true : undefined,
-    });
+    };
+    if (claims.length > 0) {
+      this.headlessService = stackService(this, 'Headless', { identity, namespace: this.namespace, name: `${name}-headless`, headless: true, ports: OTLP_PORTS });
+      this.statefulSet = secureStatefulSet(this, 'Resource', {
+        ...pod,
+        service: this.headlessService,
+        claims,
+        containers: [{ ...parts.container, claimMounts: claims.map((c) => c.name) }],
+      });
+      this.workload = this.statefulSet;
+    } else {
+      this.deployment = secureDeployment(this, 'Resource', { ...pod, containers: [parts.container] });
+      this.workload = this.deployment;
+    }
     this.service = stackService(this, 'Service', {
       identity,
       namespace: this.namespace,

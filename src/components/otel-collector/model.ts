@@ -2,7 +2,7 @@ import { IJaeger, ILoki, IOtlpReceiver, IPrometheus } from '../../common/endpoin
 import { ConfigProblem, ProblemCollector } from '../../common/errors';
 import { DEFAULT_AGENT_NAMESPACE, DEFAULT_NAMESPACE } from '../../common/namespace';
 import { ComponentModel, componentModel } from '../../common/model';
-import { goDurationProblems, hostPortProblems, wholeNumberProblems } from '../../common/validation';
+import { didYouMeanText, dns1123SubdomainProblems, goDurationProblems, hostPortProblems, wholeNumberProblems } from '../../common/validation';
 import { ByteSize } from '../../common/quantity';
 import { TlsCertificate } from '../../common/tls';
 import { ResourceSpec, SchedulableProps } from '../../common/workload';
@@ -56,26 +56,47 @@ export interface OtelCollectorGatewayProps extends SchedulableProps {
   readonly tls?: TlsCertificate;
   /**
    * Keep each exporter's sending queue on disk (a `file_storage` extension on a volume of the pod) and retry for
-   * `retryMaxElapsedTime`, so a backend outage or a collector restart does not drop what was already accepted. The
-   * volume is an emptyDir of `queueVolumeSize`: it survives container restarts (crash, OOM kill, upgrade of the
-   * collector in place), not the pod's deletion.
+   * `retryMaxElapsedTime`, so a backend outage or a collector restart does not drop what was already accepted. Where
+   * the queue lives is `queueVolume`: by default a PersistentVolumeClaim per replica (the gateway is then a
+   * StatefulSet), so the queue also survives the pod's deletion (rollout, node drain).
    * @default false (queues in memory, upstream's 5-minute retry)
    */
   readonly persistentQueue?: boolean;
+  /**
+   * The queue's volume, with `persistentQueue`: `'claim'` makes the gateway a StatefulSet with one
+   * PersistentVolumeClaim per replica (the queue survives the pod's deletion: a rescheduled pod gets its claim
+   * back); `'emptyDir'` keeps a Deployment with an emptyDir (for clusters without storage: the queue survives
+   * container restarts only — crash, OOM kill — not the pod's deletion).
+   * @default 'claim'
+   */
+  readonly queueVolume?: GatewayQueueVolume;
   /** Batches each exporter's queue holds (`sending_queue.queue_size`). @default 5000 */
   readonly queueSize?: number;
-  /** Size limit of the queue volume. @default '2Gi' */
+  /** Size of the queue volume (the claim's request, or the emptyDir's size limit). @default '2Gi' */
   readonly queueVolumeSize?: string;
+  /** StorageClass of the queue claims (`queueVolume: 'claim'`). @default - the cluster's default */
+  readonly queueStorageClassName?: string;
   /** How long a batch is retried before it is dropped (`retry_on_failure.max_elapsed_time`), a Go duration. @default '1h' with persistentQueue, else upstream's 300s */
   readonly retryMaxElapsedTime?: string;
 }
+
+/** Where the gateway's persistent queue lives (see `OtelCollectorGatewayProps.queueVolume`). */
+export type GatewayQueueVolume = 'claim' | 'emptyDir';
+
+const QUEUE_VOLUMES: readonly GatewayQueueVolume[] = ['claim', 'emptyDir'];
 
 /** The validated gateway settings (the backends stay references: see `OtelCollectorGatewayProps`). */
 export interface OtelCollectorGatewayModel extends ComponentModel {
   readonly replicas: number;
   readonly tls?: TlsCertificate;
   /** The on-disk queue, when on. */
-  readonly persistentQueue?: { readonly queueSize: number; readonly volumeSize: ByteSize; readonly retryMaxElapsedTime: string };
+  readonly persistentQueue?: {
+    readonly queueSize: number;
+    readonly volume: GatewayQueueVolume;
+    readonly volumeSize: ByteSize;
+    readonly storageClassName?: string;
+    readonly retryMaxElapsedTime: string;
+  };
 }
 
 export interface OtelCollectorAgentProps extends SchedulableProps {
@@ -152,9 +173,23 @@ export function otelCollectorGatewayModel(props: OtelCollectorGatewayProps, path
     const retryMaxElapsedTime = props.retryMaxElapsedTime ?? GATEWAY_DEFAULTS.retryMaxElapsedTime;
     c.addAll(goDurationProblems(retryMaxElapsedTime, `${path}.retryMaxElapsedTime`, '1h'));
     const volumeSize = c.value(() => ByteSize.parse(props.queueVolumeSize ?? GATEWAY_DEFAULTS.queueVolumeSize, `${path}.queueVolumeSize`));
-    persistentQueue = { queueSize, volumeSize: volumeSize!, retryMaxElapsedTime };
+    const volume = props.queueVolume ?? 'claim';
+    if (!QUEUE_VOLUMES.includes(volume)) {
+      c.add({ path: `${path}.queueVolume`, message: "is not a queue volume (allowed: 'claim', 'emptyDir')", value: volume, fix: `${didYouMeanText(volume, QUEUE_VOLUMES)}use 'claim' (a PersistentVolumeClaim per replica) or 'emptyDir' (no storage in the cluster).` });
+    }
+    if (props.queueStorageClassName !== undefined) {
+      c.addAll(dns1123SubdomainProblems(props.queueStorageClassName, `${path}.queueStorageClassName`));
+      if (volume === 'emptyDir') c.add({ path: `${path}.queueStorageClassName`, message: "only applies with queueVolume: 'claim'", value: props.queueStorageClassName, fix: "drop it, or use queueVolume: 'claim'." });
+    }
+    persistentQueue = {
+      queueSize,
+      volume,
+      volumeSize: volumeSize!,
+      ...(props.queueStorageClassName !== undefined && volume === 'claim' ? { storageClassName: props.queueStorageClassName } : {}),
+      retryMaxElapsedTime,
+    };
   } else {
-    for (const key of ['queueSize', 'queueVolumeSize', 'retryMaxElapsedTime'] as const) {
+    for (const key of ['queueSize', 'queueVolume', 'queueVolumeSize', 'queueStorageClassName', 'retryMaxElapsedTime'] as const) {
       if (props[key] !== undefined) c.add({ path: `${path}.${key}`, message: 'only applies with persistentQueue: true', value: props[key], fix: 'set persistentQueue: true, or drop it.' });
     }
   }
