@@ -36,6 +36,10 @@ synthOrExit(() => {
     alertmanager: { externalUrl: 'https://alertmanager.example.com' },
     // Spans in OpenSearch, so the profile runs Jaeger as two replicas (Badger would pin it to one pod's disk).
     jaeger: { storage: JaegerStorage.opensearch({ serverUrls: ['https://opensearch.search.svc:9200'], secretName: 'jaeger-os', username: 'jaeger', caKey: 'ca.crt' }) },
+    // Grafana's state in PostgreSQL, so the profile runs two Grafana replicas sharing one secret_key.
+    grafana: { database: { type: 'postgres', host: 'grafana-db.databases.svc:5432', name: 'grafana', credentialsSecretName: 'grafana-db' } },
+    // Logs in object storage through the distributed Loki: no Loki part but the one compactor runs alone.
+    lokiDistributed: { storage: { type: 's3', bucket: 'platform-logs', region: 'eu-west-1', secretName: 'loki-s3' } },
     networkPolicies: { ingressController: { namespace: 'ingress-nginx' } },
   });
   return app;

@@ -28,6 +28,11 @@ describe('examples/production.ts (120 services)', () => {
     const byName = (kind: string, name: string) => objects.find((o) => o.kind === kind && o.metadata.name === name)!;
     expect(byName('StatefulSet', 'prometheus').spec.replicas).toBe(2);
     expect(byName('StatefulSet', 'alertmanager').spec.replicas).toBe(3);
+    // AND every stateful workload (one with claims, or Grafana/Jaeger/Loki parts) runs more than once, except Loki's
+    // compactor, which must run alone (two would compact and delete the same tables)
+    const stateful = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && (o.kind === 'StatefulSet' || /^(grafana|jaeger|loki)/.test(o.metadata.name)));
+    expect(stateful.filter((o) => o.spec.replicas < 2).map((o) => o.metadata.name)).toEqual(['loki-compactor']);
+    expect(stateful.map((o) => o.metadata.name).sort()).toEqual(expect.arrayContaining(['grafana', 'jaeger', 'loki-ingester', 'otel-gateway', 'prometheus', 'alertmanager']));
     const multi = objects.filter((o) => ['Deployment', 'StatefulSet'].includes(o.kind) && o.spec.replicas > 1);
     const pdbs = new Set(objects.filter((o) => o.kind === 'PodDisruptionBudget').map((o) => o.metadata.name));
     for (const w of multi) {
