@@ -230,7 +230,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
           liveness: { path: PROMETHEUS_ENDPOINTS.healthy, port: this.port, initialDelaySeconds: 30, periodSeconds: 15, failureThreshold: 4 },
           mounts: [{ volume: configVolume, path: PROMETHEUS_PATHS.configDir }, ...remoteWriteMounts(this, model.remoteWrite ?? [])],
           // The HA replica label's value (`${POD_NAME}` in external_labels, expanded by Prometheus 3).
-          env: model.remoteWrite || Object.values(model.global.externalLabels ?? {}).some((v) => v.includes(`\${${POD_NAME_ENV}}`)) ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
+          env: Object.values(model.global.externalLabels ?? {}).some((v) => v.includes(`\${${POD_NAME_ENV}}`)) ? { [POD_NAME_ENV]: kplus.EnvValue.fromFieldRef(kplus.EnvFieldPaths.POD_NAME) } : undefined,
           claimMounts: ['data'],
           volumeMounts: [{ volume: RULES_VOLUME, path: PROMETHEUS_PATHS.rulesDir }],
         },
