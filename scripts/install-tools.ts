@@ -38,7 +38,7 @@ function manifestHash(): string {
 
 export function cacheKey(name: ToolName): string {
   const t: GoToolBuild = TOOL_BUILDS[name];
-  const base = `${name}-${t.release}`;
+  const base = `${name}-${t.release}${t.tags?.length ? `-${t.tags.join('.')}` : ''}`;
   return t.method === 'otelcol-builder' ? `${base}-${manifestHash()}` : base;
 }
 
@@ -101,7 +101,7 @@ function buildInto(name: ToolName, out: string): void {
     case 'module': {
       const dir = downloadModule(t, env);
       for (const [binary, pkg] of Object.entries(t.binaries)) {
-        sh('go', ['build', '-ldflags', ldflags(t), '-o', join(bin, binary), pkg], { cwd: dir, env, what: `go build ${binary}` });
+        sh('go', ['build', ...(t.tags?.length ? ['-tags', t.tags.join(',')] : []), '-ldflags', ldflags(t), '-o', join(bin, binary), pkg], { cwd: dir, env, what: `go build ${binary}` });
       }
       break;
     }

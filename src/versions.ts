@@ -31,8 +31,9 @@ export const VERSIONS = {
   // Jaeger's Elasticsearch/OpenSearch index cleaner (cmd/es-index-cleaner). Its images carry the v1 tag of the
   // release: Jaeger's ci-release.yml builds the tool images with BRANCH=$(make echo-v1), and v1.73.0 is v2.10.0.
   jaegerEsIndexCleaner: { repository: 'docker.io/jaegertracing/jaeger-es-index-cleaner', tag: '1.73.0' },
-  // Thanos (scale-out metrics): sidecar, Query, Store Gateway and Compactor all run the one `thanos` binary.
-  thanos: { repository: 'quay.io/thanos/thanos', tag: 'v0.39.2' },
+  // Thanos (scale-out metrics): sidecar, Query, Store Gateway and Compactor all run the one `thanos` binary. v0.40.1,
+  // not 0.39.x: the first release the tests can build (TOOL_BUILDS.thanos), so the deployed binary is the one they run.
+  thanos: { repository: 'quay.io/thanos/thanos', tag: 'v0.40.1' },
 } as const satisfies Record<string, ImageVersion>;
 
 export type ComponentName = keyof typeof VERSIONS;
@@ -68,6 +69,11 @@ export interface GoToolBuild {
   readonly method: 'install' | 'module' | 'otelcol-builder';
   /** Binary name → package inside the module (`.` for the module root). */
   readonly binaries: Readonly<Record<string, string>>;
+  /**
+   * Go build tags of upstream's release build (its .promu.yml), where the program depends on them: Thanos' gRPC codec
+   * assumes Prometheus' `slicelabels` label layout and crashes without it.
+   */
+  readonly tags?: readonly string[];
   /** `-X importpath.name=value` settings so `--version` prints the release, as upstream's release builds do. */
   readonly versionVars?: Readonly<Record<string, string>>;
   /**
@@ -206,6 +212,22 @@ export const TOOL_BUILDS = {
     versionVars: { 'main.BuildVersion': VERSIONS.redisExporter.tag },
     why: VERSION_LIST_REFUSED(`github.com/oliver006/redis_exporter@${VERSIONS.redisExporter.tag}`, 'github.com/oliver006/redis_exporter'),
   },
+  thanos: {
+    release: VERSIONS.thanos.tag,
+    deployed: 'thanos',
+    module: 'github.com/thanos-io/thanos',
+    moduleVersion: VERSIONS.thanos.tag,
+    method: 'module',
+    binaries: { thanos: './cmd/thanos' },
+    // .promu.yml of the release: `tags: all: [netgo, slicelabels]`. Without slicelabels the sidecar panics on the first
+    // StoreAPI call ("makeslice: len out of range" in extgrpc's codec: it reads labels in the slice layout).
+    tags: ['netgo', 'slicelabels'],
+    versionVars: promVersionVars(VERSIONS.thanos.tag),
+    releaseProof: { file: 'VERSION', contains: bare(VERSIONS.thanos.tag) },
+    // Built inside the module so its replace directives apply: v0.40 replaces zenhack.net/go/util (an expired domain
+    // the module proxy refuses with 403) by github.com/zenhack/go-util; v0.39.2 had no such replace and cannot be built.
+    why: REPLACE_REFUSED(`github.com/thanos-io/thanos/cmd/thanos@${VERSIONS.thanos.tag}`, `github.com/thanos-io/thanos@${VERSIONS.thanos.tag}`),
+  },
   kubeScore: {
     release: 'v1.20.0',
     module: 'github.com/zegl/kube-score',
@@ -227,11 +249,6 @@ export const TOOLS_NOT_BUILT: Partial<Record<ComponentName, string>> = {
   grafana:
     'github.com/grafana/grafana is AGPL-3.0, which this project does not build or run; provisioning files and dashboards are ' +
     'checked against the documented format and the Grafana foundation SDK',
-  thanos:
-    'go install github.com/thanos-io/thanos/cmd/thanos@v0.39.2 refuses the module\'s replace directives, and go build inside the ' +
-    'downloaded module fails: "capnproto.org/go/capnp/v3@v3.0.0-alpha.30/answer.go:10:2: zenhack.net/go/util@v0.0.0-20230607025951-8b02fee814ae: ' +
-    'reading <proxy>/zenhack.net/go/util/@v/v0.0.0-20230607025951-8b02fee814ae.zip: 403 Forbidden"; the generated flags are checked against ' +
-    'the flag listings of docs/components/*.md in the v0.39.2 module',
   kafkaExporter:
     'the Go module proxy does not serve github.com/danielqsj/kafka_exporter (v1.9.0 and v1.8.0: "403 Forbidden ... This module ' +
     'version is not available"), and no Kafka broker runs here; its metric names and flags are checked against its source at ' +

@@ -90,7 +90,7 @@ function workload(objects: readonly K8sObject[], kind: string, name: string): K8
 }
 
 /** Prometheus with the generated prometheus.yml, every rule file and the StatefulSet's flags. */
-export async function startPrometheus(objects: readonly K8sObject[]): Promise<Started & { url: string }> {
+export async function startPrometheus(objects: readonly K8sObject[], options: { env?: Readonly<Record<string, string>> } = {}): Promise<Started & { url: string }> {
   const dir = writeTree({});
   for (const [key, content] of configFiles(objects)) {
     if (key.endsWith('.rules.yml')) {
@@ -108,7 +108,8 @@ export async function startPrometheus(objects: readonly K8sObject[]): Promise<St
     // Prometheus listens on :9090 by default (the StatefulSet relies on it).
     `--web.listen-address=${LOOPBACK}:${web}`,
   ];
-  const server = startServer('prometheus', local);
+  // `env`: what the pod's environment gives Prometheus (POD_NAME for the replica's external label).
+  const server = startServer('prometheus', local, options.env ? { env: { ...process.env, ...options.env } } : {});
   const url = `http://${LOOPBACK}:${web}`;
   await waitForOk(`${url}/-/ready`, server, 60_000);
   return { server, ports: { 9090: web }, dir, url };

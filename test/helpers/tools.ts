@@ -13,7 +13,7 @@ import { TOOL_VERSION_ARGS, toolOfBinary } from '../../scripts/tool-versions';
  *
  * Overrides: `OBS_TOOLS_BIN` (another directory), or one variable per binary (PROMTOOL, AMTOOL, PROMETHEUS,
  * ALERTMANAGER, OTELCOL, JAEGER, BLACKBOX_EXPORTER, KUBE_SCORE, POSTGRES_EXPORTER, MYSQLD_EXPORTER,
- * REDIS_EXPORTER); the version check applies to overrides too.
+ * REDIS_EXPORTER, THANOS); the version check applies to overrides too.
  */
 export interface ToolResult {
   readonly status: number;
@@ -33,7 +33,8 @@ export type ToolBinary =
   | 'kube-score'
   | 'postgres_exporter'
   | 'mysqld_exporter'
-  | 'redis_exporter';
+  | 'redis_exporter'
+  | 'thanos';
 
 const REPO = resolve(__dirname, '..', '..');
 export const TOOLS_BIN = process.env.OBS_TOOLS_BIN ?? join(REPO, '.tools', 'bin');
@@ -50,6 +51,7 @@ const OVERRIDE: Record<ToolBinary, string> = {
   postgres_exporter: 'POSTGRES_EXPORTER',
   mysqld_exporter: 'MYSQLD_EXPORTER',
   redis_exporter: 'REDIS_EXPORTER',
+  thanos: 'THANOS',
 };
 
 const versions = new Map<ToolBinary, string>();

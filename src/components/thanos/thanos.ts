@@ -19,8 +19,7 @@ import { ImageVersion, VERSIONS } from '../../versions';
  * and applies retention; Query fans a PromQL query out to all of them and de-duplicates the HA replicas by the
  * replica label (`--query.replica-label`). The object storage configuration (objstore.yml: `type`, `config`) is a
  * Secret the user creates, read as a file (`--objstore.config-file`). Every program is the one `thanos` binary of
- * VERSIONS.thanos; flags are checked against that release's docs/components/*.md in the tests (the binary cannot be
- * built here, see the issue note).
+ * VERSIONS.thanos; the tests run that release with the generated flags (test/components/thanos/thanos.live.test.ts).
  */
 
 export const THANOS_PORTS = {
@@ -162,7 +161,7 @@ export function sidecarArgs(m: ThanosModel, tsdbPath: string, prometheusPort: nu
 
 /**
  * `thanos query` (pure): every StoreAPI by DNS (`dns+<headless Service>:<grpc port>` resolves every pod), given as
- * the endpoint config content (`--endpoint.sd-config`; the `--endpoint` flag is deprecated in 0.39), de-duplicating
+ * the endpoint config content (`--endpoint.sd-config`; the `--endpoint` flag is deprecated since 0.39), de-duplicating
  * by the replica label.
  */
 export function queryArgs(endpoints: readonly string[], replicaLabel: string = THANOS_REPLICA_LABEL): string[] {
