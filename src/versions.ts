@@ -33,6 +33,10 @@ export const VERSIONS = {
   jaegerEsIndexCleaner: { repository: 'docker.io/jaegertracing/jaeger-es-index-cleaner', tag: '1.73.0' },
   // Thanos (scale-out metrics): sidecar, Query, Store Gateway and Compactor all run the one `thanos` binary.
   thanos: { repository: 'quay.io/thanos/thanos', tag: 'v0.39.2' },
+  // OpenSearch Dashboards (issue 15, beside Jaeger on OpenSearch): its release must match the OpenSearch cluster's
+  // ("OpenSearch Dashboards 2.3.0 works with OpenSearch 2.3.0", docs.opensearch.org, install-dashboards/plugins);
+  // override it with `openSearchDashboards.image` for another cluster release.
+  openSearchDashboards: { repository: 'docker.io/opensearchproject/opensearch-dashboards', tag: '2.19.3' },
 } as const satisfies Record<string, ImageVersion>;
 
 export type ComponentName = keyof typeof VERSIONS;
@@ -232,6 +236,10 @@ export const TOOLS_NOT_BUILT: Partial<Record<ComponentName, string>> = {
     'downloaded module fails: "capnproto.org/go/capnp/v3@v3.0.0-alpha.30/answer.go:10:2: zenhack.net/go/util@v0.0.0-20230607025951-8b02fee814ae: ' +
     'reading <proxy>/zenhack.net/go/util/@v/v0.0.0-20230607025951-8b02fee814ae.zip: 403 Forbidden"; the generated flags are checked against ' +
     'the flag listings of docs/components/*.md in the v0.39.2 module',
+  openSearchDashboards:
+    'OpenSearch Dashboards is a Node.js application distributed as a tarball and a container image, not as a Go module or an npm ' +
+    'package, and no container registry is reachable here; opensearch_dashboards.yml is checked against the keys of the ' +
+    'release\'s config/opensearch_dashboards.yml and its status route\'s config schema',
   kafkaExporter:
     'the Go module proxy does not serve github.com/danielqsj/kafka_exporter (v1.9.0 and v1.8.0: "403 Forbidden ... This module ' +
     'version is not available"), and no Kafka broker runs here; its metric names and flags are checked against its source at ' +
