@@ -7,11 +7,11 @@ import { ComponentModel, componentModel } from '../../common/model';
 import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
 import { checksum } from '../../common/serialize';
 import { stackService } from '../../common/service';
-import { configKeyProblems, dns1123SubdomainProblems, httpUrlProblems, parseHttpUrl, wholeNumberProblems } from '../../common/validation';
+import { wholeNumberProblems } from '../../common/validation';
 import { ResourceSpec, SchedulableProps, secureDeployment } from '../../common/workload';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ImageVersion, VERSIONS } from '../../versions';
-import type { JaegerSearchStorageModel } from '../jaeger/elasticsearch';
+import { JaegerSearchStorageModel, SEARCH_DEFAULTS, searchClientProblems } from '../jaeger/elasticsearch';
 import { searchEgress } from '../jaeger/jaeger';
 import { OpenSearchDashboardsConfig, renderOpenSearchDashboardsConfig } from './config';
 import { OSD_APP_NAME, OSD_COMPONENT, OSD_CONFIG_FILE, OSD_DEFAULTS, OSD_PASSWORD_ENV, OSD_PATHS, OSD_PORT, OSD_STATUS_PATH, OSD_UID } from './defaults';
@@ -82,35 +82,15 @@ export function openSearchDashboardsModel(props: OpenSearchDashboardsProps = {},
   const storage = props.jaegerStorage;
   const replicas = props.replicas ?? OSD_DEFAULTS.replicas;
   c.addAll(wholeNumberProblems(replicas, `${path}.replicas`, { fix: 'use 1 or more.' }));
-  const serverUrls = props.serverUrls ?? storage?.serverUrls;
-  if (serverUrls === undefined || serverUrls.length === 0) {
-    c.add({
-      path: `${path}.serverUrls`,
-      message: storage ? 'is empty' : 'is required without a Jaeger storage to take it from',
-      value: serverUrls,
-      fix: 'give the OpenSearch cluster\'s URL, e.g. ["https://opensearch.search.svc:9200"].',
-    });
-  }
-  (serverUrls ?? []).forEach((u, i) => c.addAll(httpUrlProblems(u, `${path}.serverUrls[${i}]`, { base: true, example: 'https://opensearch.search.svc:9200' })));
+  const serverUrls = [...(props.serverUrls ?? storage?.serverUrls ?? [])];
   const secretName = props.secretName ?? storage?.secretName;
   const username = props.username ?? storage?.username;
-  const passwordKey = props.passwordKey ?? storage?.passwordKey ?? 'password';
+  const passwordKey = props.passwordKey ?? storage?.passwordKey ?? SEARCH_DEFAULTS.passwordKey;
   const caKey = props.caKey ?? storage?.caKey;
-  if (secretName !== undefined) c.addAll(dns1123SubdomainProblems(secretName, `${path}.secretName`));
-  const needsSecret = (what: string) =>
-    c.add({ path: `${path}.secretName`, message: `is required with ${what} (it is read from the Secret)`, value: undefined, fix: 'name the Secret holding the password and the CA.' });
-  if (username !== undefined && secretName === undefined) needsSecret('username');
-  if (caKey !== undefined && secretName === undefined) needsSecret('caKey');
-  c.addAll(configKeyProblems(passwordKey, `${path}.passwordKey`, 'password'));
-  if (caKey !== undefined) {
-    c.addAll(configKeyProblems(caKey, `${path}.caKey`, 'ca.crt'));
-    if ((serverUrls ?? []).some((u) => parseHttpUrl(u, true)?.protocol === 'http:')) {
-      c.add({ path: `${path}.caKey`, message: 'is set, but a server URL is plain http, where no CA applies', value: caKey, fix: 'use https URLs, or drop caKey.' });
-    }
-  }
+  c.addAll(searchClientProblems({ serverUrls, secretName, username, passwordKey, caKey }, path, storage ? 'is empty' : 'is required without a Jaeger storage to take it from'));
   c.throwIfAny();
   const indexPatterns = storage ? [`${storage.indexPrefix}-jaeger-span-*`, `${storage.indexPrefix}-jaeger-service-*`] : [];
-  return { ...base, replicas, serverUrls: [...serverUrls!], secretName, username, passwordKey, caKey, indexPatterns };
+  return { ...base, replicas, serverUrls, secretName, username, passwordKey, caKey, indexPatterns };
 }
 
 /** The typed `opensearch_dashboards.yml` of a model (pure). */

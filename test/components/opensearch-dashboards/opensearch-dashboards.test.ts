@@ -200,7 +200,7 @@ describe('OpenSearch Dashboards in the stack', () => {
     const { objects } = synthStack({ ...STACK, openSearchDashboards: { image: { repository: 'docker.io/opensearchproject/opensearch-dashboards', tag: '2.17.1' } } });
     const d = findObject(objects, 'Deployment', 'opensearch-dashboards');
     expect(containersOf(d)[0].image).toBe('docker.io/opensearchproject/opensearch-dashboards:2.17.1');
-    expect(d.metadata.labels['app.kubernetes.io/version']).toBe('2.17.1');
+    expect(d.metadata.labels?.['app.kubernetes.io/version']).toBe('2.17.1');
   });
 
   test('off by default: no object of it in the default stack', () => {
