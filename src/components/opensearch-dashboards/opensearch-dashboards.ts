@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { serviceUrl } from '../../common/endpoints';
-import { ConfigProblem, ProblemCollector } from '../../common/errors';
+import { ConfigProblem, ConfigWarning, emitWarnings, ProblemCollector } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
 import { ComponentModel, componentModel } from '../../common/model';
 import { DEFAULT_NAMESPACE, defaultNamespace } from '../../common/namespace';
@@ -107,6 +107,24 @@ export function openSearchDashboardsConfig(m: OpenSearchDashboardsModel): OpenSe
   };
 }
 
+/**
+ * Suspicious settings (pure): no user with the upstream image, whose security plugin "requires a secured OpenSearch
+ * cluster" (OpenSearch docs, Disabling security → Removing the OpenSearch Dashboards plugin) and logs in with
+ * `opensearch.username`.
+ */
+export function openSearchDashboardsWarnings(m: OpenSearchDashboardsModel, path: string): ConfigWarning[] {
+  if (m.username !== undefined || m.image.repository !== VERSIONS.openSearchDashboards.repository) return [];
+  return [
+    {
+      code: 'OSD_NO_SERVER_USER',
+      path: `${path}.username`,
+      message: 'is unset, but the upstream image carries the security plugin, which requires a secured OpenSearch cluster and a server user',
+      value: undefined,
+      fix: 'give username (e.g. "kibanaserver") with secretName and passwordKey, or, for a cluster without security, an image built without the plugin (opensearch-dashboards-plugin remove securityDashboards).',
+    },
+  ];
+}
+
 /** Problems of `openSearchDashboards` on a stack whose Jaeger does not store in OpenSearch (pure). */
 export function openSearchDashboardsStorageProblems(jaegerStorageKind: string | undefined, path: string): ConfigProblem[] {
   if (jaegerStorageKind === 'opensearch') return [];
@@ -143,6 +161,7 @@ export class OpenSearchDashboards extends Construct implements INetworkComponent
     this.name = model.name;
     this.url = serviceUrl(model.name, model.namespace, OSD_PORT.port);
     this.config = openSearchDashboardsConfig(model);
+    emitWarnings(openSearchDashboardsWarnings(model, this.node.path));
     const configFile = renderOpenSearchDashboardsConfig(this.config);
 
     const identity: ComponentIdentity = { name: OSD_APP_NAME, instance: model.name, component: OSD_COMPONENT, version: model.image };

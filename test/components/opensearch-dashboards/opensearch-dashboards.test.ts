@@ -1,6 +1,6 @@
 import { Testing } from 'cdk8s';
 import { JaegerStorage } from '../../../src/components/jaeger';
-import { OSD_PASSWORD_EXCEPTION, OpenSearchDashboards, OSD_PASSWORD_ENV, openSearchDashboardsModel } from '../../../src/components/opensearch-dashboards';
+import { OSD_PASSWORD_EXCEPTION, OpenSearchDashboards, OSD_PASSWORD_ENV, openSearchDashboardsModel, openSearchDashboardsWarnings } from '../../../src/components/opensearch-dashboards';
 import { ObservabilityStack, ObservabilityStackProps } from '../../../src/stack';
 import { TOOLS_NOT_BUILT, VERSIONS } from '../../../src/versions';
 import { Cluster, Endpoint } from '../../helpers/network-policy';
@@ -236,6 +236,17 @@ describe('bad inputs', () => {
     expect(() => openSearchDashboardsModel({ serverUrls: ['https://os:9200'], username: 'u' })).toThrow(/OpenSearchDashboards\.secretName: is required with username/);
     expect(() => openSearchDashboardsModel({})).toThrow(/OpenSearchDashboards\.serverUrls: is required without a Jaeger storage/);
     expect(() => openSearchDashboardsModel({ serverUrls: ['https://os:9200'], replicas: 0 })).toThrow(/OpenSearchDashboards\.replicas/);
+  });
+});
+
+describe('warnings', () => {
+  test('no server user with the upstream image (its security plugin needs a secured cluster): a warning naming the fix', () => {
+    const plain = openSearchDashboardsModel({ serverUrls: ['http://os.search.svc:9200'] });
+    expect(openSearchDashboardsWarnings(plain, 'osd')).toEqual([
+      expect.objectContaining({ code: 'OSD_NO_SERVER_USER', path: 'osd.username', fix: expect.stringMatching(/remove securityDashboards/) }),
+    ]);
+    expect(openSearchDashboardsWarnings(openSearchDashboardsModel({ serverUrls: ['https://os:9200'], secretName: 's', username: 'kibanaserver' }), 'osd')).toEqual([]);
+    expect(openSearchDashboardsWarnings(openSearchDashboardsModel({ serverUrls: ['http://os:9200'], image: { repository: 'registry.example.com/osd-nosecurity', tag: '2.19.3' } }), 'osd')).toEqual([]);
   });
 });
 
