@@ -4,7 +4,8 @@
  * pair's `prometheus_replica` label), Store Gateway and Compactor on object storage (the Secret `thanos-objstore` holds objstore.yml),
  * and remote_write of the SLO recordings to a Mimir for the organisation-wide view. Traces: the gateway as a
  * load-balancing tier routing by trace id onto a tail-sampling tier (errors, each service's latency SLO threshold,
- * a 10% baseline) in front of Jaeger v2 on OpenSearch, with daily indices, an index cleaner and remote sampling.
+ * a 10% baseline) in front of Jaeger v2 on OpenSearch, with daily indices, an index cleaner and remote sampling, and
+ * OpenSearch Dashboards beside it on the same cluster (the seed's "Kibana" box for traces), logged in as its own user.
  * Logs: Loki in distributed mode (ingesters ×3, replication factor 3) on S3, credentials from the Secret `loki-s3`.
  * Run: `node_modules/.bin/tsx examples/scale-out.ts` (writes to CDK8S_OUTDIR, default dist.examples/). It imports only
  * from the package's public API, so it runs unchanged in a project that installed `observability-stack`.
@@ -63,6 +64,9 @@ synthOrExit(() => {
       resources: { cpuRequest: '1', memoryRequest: '2Gi' },
       remoteSampling: { defaultProbability: 1 },
     },
+    // The same cluster and Secret as Jaeger's storage; the dashboards server has its own user and password key.
+    openSearchDashboards: { username: 'kibanaserver', passwordKey: 'kibanaserver-password' },
+    networkPolicies: { ingressController: { namespace: 'ingress-nginx' } },
     otelGateway: { replicas: 4, resources: { cpuRequest: '1', memoryRequest: '2Gi' } },
     traceSampling: { replicas: 6, sampling: { expectedNewTracesPerSecond: 30_000, baselinePercentage: 5 } },
   });

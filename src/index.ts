@@ -80,6 +80,8 @@ export type { JaegerBadgerOptions, JaegerMemoryOptions } from './components/jaeg
 export type { JaegerSearchStorageModel, JaegerSearchStorageOptions } from './components/jaeger/elasticsearch';
 export type { RemoteSamplingModel, RemoteSamplingProps } from './components/jaeger/remote-sampling';
 export type { JaegerEndpoints } from './components/jaeger/jaeger';
+export { OpenSearchDashboards } from './components/opensearch-dashboards';
+export type { OpenSearchDashboardsConfig, OpenSearchDashboardsModel, OpenSearchDashboardsProps } from './components/opensearch-dashboards';
 
 // The OpenTelemetry Collector.
 export { OtelCollectorAgent, OtelCollectorGateway } from './components/otel-collector';

@@ -9,6 +9,8 @@ import { BlackboxExporter, BlackboxExporterProps, KubeStateMetrics, KubeStateMet
 import { addDatabases, AnyDatabaseExporter, DatabaseSpec } from './components/databases';
 import { Grafana, GrafanaProps } from './components/grafana';
 import { Jaeger, JaegerProps } from './components/jaeger';
+import { isSearchStorage } from './components/jaeger/elasticsearch';
+import { OpenSearchDashboards, OpenSearchDashboardsProps, openSearchDashboardsStorageProblems } from './components/opensearch-dashboards';
 import { Loki, LokiDistributed, LokiDistributedProps, LokiProps } from './components/loki';
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatencyThresholds } from './components/otel-collector/tiers';
@@ -66,6 +68,15 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly loki?: Tuning<LokiProps> | ILoki | false;
   /** Tune Jaeger, point at an external one (`Jaeger.fromEndpoints(...)`), or `false` to leave it out (no traces pipeline). */
   readonly jaeger?: Tuning<JaegerProps> | IJaeger | false;
+  /**
+   * OpenSearch Dashboards beside the OpenSearch cluster Jaeger stores spans in (`jaeger.storage:
+   * JaegerStorage.opensearch(...)`, required): the seed's "Kibana" box where OpenSearch is the trace store. It reads
+   * the same cluster with the same Secret, user and CA as Jaeger's storage unless overridden here; its release must
+   * match the cluster's (`image`). People reach it through the ingress controller (`networkPolicies.ingressController`)
+   * or `kubectl port-forward`. Grafana stays the stack's UI (Explore on Loki, Jaeger, Prometheus).
+   * @default - off
+   */
+  readonly openSearchDashboards?: Tuning<OpenSearchDashboardsProps, 'jaegerStorage'>;
   /** Tune the collector gateway, or `false` to leave out both collector tiers. */
   readonly otelGateway?: Tuning<OtelCollectorGatewayProps, 'jaeger' | 'loki' | 'prometheus'> | false;
   /**
@@ -198,6 +209,8 @@ export class ObservabilityStack extends Chart {
   /** The in-stack Jaeger, or the external one given. */
   public readonly jaeger?: IJaeger;
   public readonly otelGateway?: OtelCollectorGateway;
+  /** OpenSearch Dashboards (`openSearchDashboards`). */
+  public readonly openSearchDashboards?: OpenSearchDashboards;
   /** Distributed Loki (`lokiDistributed`), also `loki`. */
   public readonly lokiDistributed?: LokiDistributed;
   /** Thanos (`thanos`): the global view Grafana reads. */
@@ -301,6 +314,16 @@ export class ObservabilityStack extends Chart {
     } else if (props.loki !== false) this.loki = isEndpoint<ILoki>(props.loki, 'queryUrl') ? props.loki : new Loki(this, 'Loki', { ...props.loki });
     if (props.jaeger !== false) {
       this.jaeger = isEndpoint<IJaeger>(props.jaeger, 'otlpGrpcEndpoint') ? props.jaeger : new Jaeger(this, 'Jaeger', { ...props.jaeger });
+    }
+
+    if (props.openSearchDashboards) {
+      const storage = this.jaeger instanceof Jaeger ? this.jaeger.model.storage : undefined;
+      const problems = openSearchDashboardsStorageProblems(storage?.kind, `${this.node.path}.openSearchDashboards`);
+      if (problems.length > 0) throw new ConfigError(problems);
+      this.openSearchDashboards = new OpenSearchDashboards(this, 'OpenSearchDashboards', {
+        ...props.openSearchDashboards,
+        jaegerStorage: storage && isSearchStorage(storage) ? storage : undefined,
+      });
     }
 
     if (props.traceSampling) {
@@ -417,6 +440,7 @@ export class ObservabilityStack extends Chart {
           nodeExporter: this.nodeExporter,
           kubeStateMetrics: this.kubeStateMetrics,
           blackboxExporter: this.blackboxExporter,
+          openSearchDashboards: this.openSearchDashboards,
           databases: this.databases.map((d) => ({ name: d.model.name, network: d.network })),
           jobs: this.jaeger instanceof Jaeger && this.jaeger.indexCleanerNetwork ? [this.jaeger.indexCleanerNetwork] : [],
           thanos: this.thanos

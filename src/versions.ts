@@ -34,6 +34,10 @@ export const VERSIONS = {
   // Thanos (scale-out metrics): sidecar, Query, Store Gateway and Compactor all run the one `thanos` binary. v0.40.1,
   // not 0.39.x: the first release the tests can build (TOOL_BUILDS.thanos), so the deployed binary is the one they run.
   thanos: { repository: 'quay.io/thanos/thanos', tag: 'v0.40.1' },
+  // OpenSearch Dashboards (issue 15, beside Jaeger on OpenSearch): its release must match the OpenSearch cluster's
+  // ("OpenSearch Dashboards 2.3.0 works with OpenSearch 2.3.0", docs.opensearch.org, install-dashboards/plugins);
+  // override it with `openSearchDashboards.image` for another cluster release.
+  openSearchDashboards: { repository: 'docker.io/opensearchproject/opensearch-dashboards', tag: '2.19.3' },
 } as const satisfies Record<string, ImageVersion>;
 
 export type ComponentName = keyof typeof VERSIONS;
@@ -249,6 +253,10 @@ export const TOOLS_NOT_BUILT: Partial<Record<ComponentName, string>> = {
   grafana:
     'github.com/grafana/grafana is AGPL-3.0, which this project does not build or run; provisioning files and dashboards are ' +
     'checked against the documented format and the Grafana foundation SDK',
+  openSearchDashboards:
+    'OpenSearch Dashboards is a Node.js application distributed as a tarball and a container image, not as a Go module or an npm ' +
+    'package, and no container registry is reachable here; opensearch_dashboards.yml is checked against the keys of the ' +
+    'release\'s config/opensearch_dashboards.yml and its status route\'s config schema',
   kafkaExporter:
     'the Go module proxy does not serve github.com/danielqsj/kafka_exporter (v1.9.0 and v1.8.0: "403 Forbidden ... This module ' +
     'version is not available"), and no Kafka broker runs here; its metric names and flags are checked against its source at ' +

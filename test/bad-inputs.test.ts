@@ -291,6 +291,12 @@ const BAD_INPUTS: BadInput[] = [
     message: `observability/NetworkPolicies.extraRules[0].component: names a component this stack leaves out (got "jaeger"). Fix: use one of ${['prometheus', 'alertmanager', 'grafana', 'loki', 'otelGateway', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter'].map((k) => JSON.stringify(k)).join(', ')}.`,
   },
   {
+    mistake: 'OpenSearch Dashboards beside a Jaeger that does not store in OpenSearch',
+    act: () => synth({ openSearchDashboards: {} }),
+    message:
+      'observability.openSearchDashboards: needs Jaeger on OpenSearch storage: OpenSearch Dashboards reads only OpenSearch (Grafana reads the other stores) (got "jaeger.storage: memory"). Fix: set jaeger.storage to JaegerStorage.opensearch({ serverUrls, secretName, ... }), or drop openSearchDashboards.',
+  },
+  {
     mistake: 'a Grafana Ingress without the ingress controller\'s namespace (the default deny would keep it out)',
     act: () => synth({ grafana: { ingress: { host: 'grafana.example.com' } } }),
     message:

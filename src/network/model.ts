@@ -14,7 +14,8 @@ export type StackComponentKey =
   | 'otelAgent'
   | 'nodeExporter'
   | 'kubeStateMetrics'
-  | 'blackboxExporter';
+  | 'blackboxExporter'
+  | 'openSearchDashboards';
 
 export const STACK_COMPONENT_KEYS: readonly StackComponentKey[] = [
   'prometheus',
@@ -28,6 +29,7 @@ export const STACK_COMPONENT_KEYS: readonly StackComponentKey[] = [
   'nodeExporter',
   'kubeStateMetrics',
   'blackboxExporter',
+  'openSearchDashboards',
 ];
 
 /** An allow rule of your own, added to a component's policy. */
@@ -97,7 +99,8 @@ export interface NetworkPolicyProps {
   /** Alertmanager's receivers. @default - any address on 443 and 587 */
   readonly alertReceivers?: AlertReceiversProps;
   /**
-   * The ingress controller that may reach Grafana's port (people → Grafana). Required with a Grafana Ingress.
+   * The ingress controller that may reach Grafana's port (people → Grafana), and OpenSearch Dashboards' when the
+   * stack runs it. Required with a Grafana Ingress.
    * @default - none: Grafana is reached through `kubectl port-forward` only
    */
   readonly ingressController?: IngressControllerProps;

@@ -123,7 +123,7 @@ export interface PodPeer {
  * - `metrics`: what Prometheus scrapes;
  * - `peers`: cluster traffic between the replicas (Alertmanager's gossip);
  * - `probe`: where Prometheus asks for probes (blackbox-exporter);
- * - `ui`: what people open (Grafana);
+ * - `ui`: what people open (Grafana, OpenSearch Dashboards);
  * - `sampling`: where SDKs fetch their sampling strategies (Jaeger's remote_sampling extension);
  * - `storeApi`: Thanos' gRPC StoreAPI (sidecars, Store Gateways), which Thanos Query reads;
  * - `grpc`: gRPC between the parts of a distributed engine (Loki's distributors → ingesters, queriers → frontends).

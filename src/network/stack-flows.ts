@@ -45,6 +45,8 @@ export interface StackNetworkInput {
   readonly nodeExporter?: INetworkComponent;
   readonly kubeStateMetrics?: INetworkComponent;
   readonly blackboxExporter?: INetworkComponent;
+  /** OpenSearch Dashboards beside Jaeger's OpenSearch: people reach its UI, it reaches the cluster (its egress). */
+  readonly openSearchDashboards?: INetworkComponent;
   /** The database and broker exporters (src/components/databases), each with its policy name. @default - none */
   readonly databases?: readonly NamedNetworkComponent[];
   /**
@@ -103,7 +105,7 @@ function external(address: string): { end: FlowEnd; ports: NetworkPort[] } {
 
 /** The in-stack components, by key, in a stable order. */
 export function networkComponents(input: StackNetworkInput): { name: StackComponentKey; component: INetworkComponent }[] {
-  const keys: StackComponentKey[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger', 'otelGateway', 'otelSampler', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter'];
+  const keys: StackComponentKey[] = ['prometheus', 'alertmanager', 'grafana', 'loki', 'jaeger', 'otelGateway', 'otelSampler', 'otelAgent', 'nodeExporter', 'kubeStateMetrics', 'blackboxExporter', 'openSearchDashboards'];
   return keys.flatMap((name) => {
     const value = input[name] as object | undefined;
     return inStack(value) ? [{ name, component: value }] : [];
@@ -163,6 +165,11 @@ export function stackFlows(input: StackNetworkInput, model: NetworkModel): Flow[
       add(g, e.end, e.ports, 'Grafana reads alerts and silences from Alertmanager (external)');
     }
     if (model.ingressController) add(peersEnd([model.ingressController]), g, portsOf(net('grafana'), 'ui'), 'people open Grafana through the ingress controller');
+  }
+  // OpenSearch Dashboards: people, through the ingress controller (else kubectl port-forward only). Its egress to the
+  // OpenSearch cluster is the component egress below, as Jaeger's.
+  if (input.openSearchDashboards && model.ingressController) {
+    add(peersEnd([model.ingressController]), end('openSearchDashboards'), portsOf(net('openSearchDashboards'), 'ui'), 'people open OpenSearch Dashboards through the ingress controller');
   }
 
   // Alerting. Without an in-stack Prometheus (operator mode), the operator's Prometheus pods scrape the components.

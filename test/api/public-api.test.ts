@@ -13,7 +13,7 @@ const PUBLIC_VALUES = [
   'DEFAULT_BLACKBOX_MODULES', 'DEFAULT_HISTOGRAM_BUCKETS', 'DEFAULT_INHIBIT_EQUAL', 'DEMO_SERVICES', 'GOOGLE_28D',
   'GOOGLE_30D', 'Grafana', 'GrafanaStorage', 'Jaeger', 'JaegerStorage', 'KAFKA_ALERTS',
   'KUBE_STATE_METRICS_DEFAULT_COLLECTORS', 'KUBE_STATE_METRICS_SENSITIVE_COLLECTORS', 'KafkaExporter',
-  'KubeStateMetrics', 'Loki', 'LokiDistributed', 'MYSQL_ALERTS', 'Matcher', 'MysqlExporter', 'NetworkPeer', 'NodeExporter',
+  'KubeStateMetrics', 'Loki', 'LokiDistributed', 'MYSQL_ALERTS', 'Matcher', 'MysqlExporter', 'NetworkPeer', 'NodeExporter', 'OpenSearchDashboards',
   'ORDER_SERVICE', 'ObservabilityApp', 'ObservabilityStack', 'OperatorAlertmanagerConfig', 'OtelCollectorAgent',
   'OtelCollectorGateway', 'OtelCollectorTailSampler', 'POSTGRES_ALERTS', 'PostgresExporter', 'PromDuration', 'Prometheus',
   'PrometheusOperatorResources', 'REDIS_ALERTS', 'Receiver', 'RedisExporter', 'SEED_PLATFORM_ALERTS', 'SLO_CLASSES',

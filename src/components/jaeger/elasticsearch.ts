@@ -86,25 +86,46 @@ const INDEX_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 /** Five cron fields (minute hour day month weekday), as a CronJob takes them. */
 const CRON = /^(\S+\s+){4}\S+$/;
 
-/** Validates and resolves the options (pure), every problem under `path`. */
-export function searchStorageModel(kind: 'elasticsearch' | 'opensearch', o: JaegerSearchStorageOptions, path: string): { model?: JaegerSearchStorageModel; problems: ConfigProblem[] } {
+/** How a client reaches a search cluster: Jaeger's storage, OpenSearch Dashboards. */
+export interface SearchClientSettings {
+  readonly serverUrls: readonly string[];
+  readonly secretName?: string;
+  readonly username?: string;
+  readonly passwordKey: string;
+  readonly caKey?: string;
+}
+
+/**
+ * Problems of a search-cluster client's settings (pure), each under `<path>.<field>`: at least one http(s) URL, a
+ * Secret for the password and the CA, keys that are Secret keys, no CA with a plain-http URL. `emptyUrls` words the
+ * problem of no URL (where a caller takes them from elsewhere).
+ */
+export function searchClientProblems(o: SearchClientSettings, path: string, emptyUrls = 'is empty'): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
-  const urls = o.serverUrls ?? [];
-  if (urls.length === 0) problems.push({ path: `${path}.serverUrls`, message: 'is empty', value: urls, fix: 'give the cluster URL, e.g. ["https://opensearch.search.svc:9200"].' });
+  const urls = o.serverUrls;
+  if (urls.length === 0) problems.push({ path: `${path}.serverUrls`, message: emptyUrls, value: urls, fix: 'give the cluster URL, e.g. ["https://opensearch.search.svc:9200"].' });
   urls.forEach((u, i) => problems.push(...httpUrlProblems(u, `${path}.serverUrls[${i}]`, { base: true, example: 'https://opensearch.search.svc:9200' })));
   if (o.secretName !== undefined) problems.push(...dns1123SubdomainProblems(o.secretName, `${path}.secretName`));
   const needsSecret = (what: string) =>
-    problems.push({ path: `${path}.secretName`, message: `is required with ${what} (it is read from the Secret as a file)`, value: undefined, fix: 'name the Secret holding the password and CA.' });
+    problems.push({ path: `${path}.secretName`, message: `is required with ${what} (it is read from the Secret)`, value: undefined, fix: 'name the Secret holding the password and CA.' });
   if (o.username !== undefined && o.secretName === undefined) needsSecret('username');
   if (o.caKey !== undefined && o.secretName === undefined) needsSecret('caKey');
-  const passwordKey = o.passwordKey ?? SEARCH_DEFAULTS.passwordKey;
-  problems.push(...configKeyProblems(passwordKey, `${path}.passwordKey`, 'password'));
+  problems.push(...configKeyProblems(o.passwordKey, `${path}.passwordKey`, 'password'));
   if (o.caKey !== undefined) {
     problems.push(...configKeyProblems(o.caKey, `${path}.caKey`, 'ca.crt'));
     if (urls.some((u) => parseHttpUrl(u)?.protocol === 'http:')) {
       problems.push({ path: `${path}.caKey`, message: 'is set, but a server URL is plain http, where no CA applies', value: o.caKey, fix: 'use https URLs, or drop caKey.' });
     }
   }
+  return problems;
+}
+
+/** Validates and resolves the options (pure), every problem under `path`. */
+export function searchStorageModel(kind: 'elasticsearch' | 'opensearch', o: JaegerSearchStorageOptions, path: string): { model?: JaegerSearchStorageModel; problems: ConfigProblem[] } {
+  const problems: ConfigProblem[] = [];
+  const urls = o.serverUrls ?? [];
+  const passwordKey = o.passwordKey ?? SEARCH_DEFAULTS.passwordKey;
+  problems.push(...searchClientProblems({ ...o, serverUrls: urls, passwordKey }, path));
   const indexPrefix = o.indexPrefix ?? SEARCH_DEFAULTS.indexPrefix;
   if (!INDEX_PREFIX.test(indexPrefix)) problems.push({ path: `${path}.indexPrefix`, message: 'is not a valid index prefix (lowercase letters, digits, "_", ".", "-"; at most 64)', value: indexPrefix, fix: 'use e.g. "jaeger-prod".' });
   const shards = o.shards ?? SEARCH_DEFAULTS.shards;

@@ -1,0 +1,3 @@
+export * from './defaults';
+export * from './config';
+export * from './opensearch-dashboards';
