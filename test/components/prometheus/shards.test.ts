@@ -10,6 +10,7 @@ import { prometheusHashmod, serviceShard, shardKeepRelabels, sloRuleFileService 
 import { configFiles, containersOf, findObject, K8sObject, synthObjects } from '../../helpers/synth';
 import { promConfigWithLocalPaths, promtool, runToolAsync, writeTree } from '../../helpers/tools';
 import { renderRuleTestFile, sloProof } from '../../helpers/slo-proof';
+import { collectorConfigs, otelcolValidate } from '../../helpers/upstream';
 
 /**
  * Hashmod sharding of Prometheus (`prometheus.shards`, issue 15): what goes to which shard, the errors, and the real
@@ -193,6 +194,13 @@ describe('every shard against the real promtool', () => {
       expect({ shard: k, status: rulesCheck.status }).toEqual({ shard: k, status: 0 });
       rmSync(d, { recursive: true, force: true });
     }
+  });
+
+  test('otelcol validate accepts the gateway pushing to every replica of every shard', () => {
+    const gateway = collectorConfigs(objects).find((c) => c.name.startsWith('otel-gateway'))!;
+    expect((gateway.text.match(/otlphttp\/prometheus-\d+:/g) ?? []).length).toBe(SHARDS * 2);
+    const r = otelcolValidate(gateway);
+    expect({ output: r.status === 0 ? 'valid' : r.output.trim() }).toEqual({ output: 'valid' });
   });
 
   test('a shard\'s own SLO rules page for its service with nothing from another shard (promtool test rules, the SLO proof)', async () => {
