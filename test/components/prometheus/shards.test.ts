@@ -11,6 +11,7 @@ import { configFiles, containersOf, findObject, K8sObject, synthObjects } from '
 import { promConfigWithLocalPaths, promtool, runToolAsync, writeTree } from '../../helpers/tools';
 import { renderRuleTestFile, sloProof } from '../../helpers/slo-proof';
 import { collectorConfigs, otelcolValidate } from '../../helpers/upstream';
+import { Cluster, podsOf } from '../../helpers/network-policy';
 
 /**
  * Hashmod sharding of Prometheus (`prometheus.shards`, issue 15): what goes to which shard, the errors, and the real
@@ -159,6 +160,27 @@ describe('prometheus.shards in the stack', () => {
     for (const o of others) expect({ o: o.metadata.name, selected: Object.entries(selector).every(([l, v]) => o.spec.template.metadata.labels[l] === v) }).toEqual({ o: o.metadata.name, selected: false });
     const fromQuery = policy.spec.ingress.filter((r: any) => r.from?.some((f: any) => f.podSelector?.matchLabels?.['app.kubernetes.io/instance'] === 'thanos-query'));
     expect(fromQuery.flatMap((r: any) => r.ports.map((p: any) => p.port))).toContain(10901);
+  });
+
+  test('the NetworkPolicy evaluator: Query reaches every shard\'s sidecar, the gateway pushes to every shard, every shard scrapes kube-state-metrics and an app, an app reaches no shard', () => {
+    let n = 10;
+    const pods = podsOf(objects, () => `10.244.1.${n++}`, '192.168.0.10');
+    const app = { id: 'shop/order-service', ip: '10.244.2.1', namespace: 'shop', labels: { 'app.kubernetes.io/name': 'order-service' }, ports: [{ name: 'http', port: 8080, protocol: 'TCP' as const }] };
+    const ns = new Map<string, Record<string, string>>([['shop', { 'kubernetes.io/metadata.name': 'shop' }]]);
+    for (const o of objects.filter((x) => x.kind === 'Namespace')) ns.set(o.metadata.name, { ...o.metadata.labels, 'kubernetes.io/metadata.name': o.metadata.name });
+    const cluster = new Cluster(objects, ns, { ipBlockMatchesPods: false });
+    const pod = (id: string) => pods.find((p) => p.id === id)!;
+    const query = pod('Deployment/thanos-query');
+    const gateway = pod('Deployment/otel-gateway');
+    const ksm = pod('Deployment/kube-state-metrics');
+    for (let k = 0; k < SHARDS; k++) {
+      const shard = pod(`StatefulSet/prometheus-shard-${k}`);
+      expect({ k, query: cluster.connect(query, shard, 10901).allowed, push: cluster.connect(gateway, shard, 9090).allowed, app: cluster.connect(shard, app, 8080).allowed })
+        .toEqual({ k, query: true, push: true, app: true });
+      expect({ k, ksm: cluster.connect(shard, ksm, 8080).allowed }).toEqual({ k, ksm: true });
+      // an application reaches no shard
+      expect({ k, fromApp: cluster.connect(app, shard, 9090).allowed }).toEqual({ k, fromApp: false });
+    }
   });
 
   test('bad input: shards out of range, shards without thanos, shards in operator mode', () => {
