@@ -58,7 +58,7 @@ const PODS: Synthetic[] = Array.from({ length: 50 }, (_, i) => {
 /** 8 annotated Services: `service` from the Service's labels, else its name. */
 const SERVICES: Synthetic[] = Array.from({ length: 8 }, (_, i) => {
   const name = `api-${i}`;
-  const labels = i % 2 === 0 ? { app: `api-app-${i}` } : {};
+  const labels: Record<string, string> = i % 2 === 0 ? { app: `api-app-${i}` } : {};
   return {
     service: i % 2 === 0 ? `api-app-${i}` : name,
     target: `${name}.shop.svc:8080`,
