@@ -489,7 +489,8 @@ export class ObservabilityStack extends Chart {
   }
 
   /**
-   * The in-stack Prometheus (native mode).
+   * The in-stack Prometheus (native mode); with `prometheus.shards`, shard 0 (the platform jobs, stack health), and
+   * `prometheusShards` holds every shard.
    * @throws ConfigError in operator mode, which deploys none: use `metrics` (rules, jobs) or `prometheusOperator`.
    */
   public get prometheus(): Prometheus {
