@@ -28,7 +28,7 @@ import { ServiceSpec } from './slo';
 import { ProductionDefaults, ProductionInput, ProductionProps, productionDefaults, underProfile } from './production/profile';
 import { SizingResult, sizingReport } from './production/sizing';
 import { SIZING_REPORTS } from './production/report';
-import { HEARTBEAT_RECEIVER, KUBELET_JOB, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
+import { HEARTBEAT_RECEIVER, KUBELET_JOB, STACK_HEALTH_FILE, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
 import { INetworkComponent } from './network/peer';
 import { Receiver } from './components/alertmanager/receiver';
 
@@ -182,8 +182,8 @@ export interface StackPrometheusProps extends Tuning<PrometheusProps, 'alertmana
    * own prometheus.yml and the external label `prometheus_shard="<k>"`). The application jobs (the annotation jobs,
    * the SLO probes, `monitors`) run on every shard, each keeping the services whose `service` label hashes to it
    * (Prometheus' `hashmod`); the platform jobs (kubelet/cAdvisor, kube-state-metrics, node-exporter, the stack's own
-   * components, databases) run on shard 0. Each service's SLO rules run on its shard, the shared SLO rules and the
-   * platform alerts on every shard, the other rule files on shard 0. Needs `thanos` (Query is the global view Grafana
+   * components, databases) run on shard 0. Each service's SLO rules run on its shard; the shared SLO rules, the
+   * platform alerts and stack health on every shard; the other rule files on shard 0. Needs `thanos` (Query is the global view Grafana
    * reads). Native mode only. A whole number from 1 to 64.
    * @default 1 - one Prometheus
    */
@@ -302,7 +302,9 @@ export class ObservabilityStack extends Chart {
           shards,
           alertmanagers: this.alertmanager ? [this.alertmanager] : [],
           shardedJobs: [...SHARDED_DEFAULT_JOBS, SLO_PROBE_JOB],
-          everyShardRuleFiles: [SLO_SHARED_RULE_FILE, PLATFORM_RULE_FILE],
+          // Stack health too: TargetDown and the rule/TSDB failures watch each shard's own targets and itself (no rule
+          // of it fires on absent data), and the Watchdog of every shard is one alert at Alertmanager.
+          everyShardRuleFiles: [SLO_SHARED_RULE_FILE, PLATFORM_RULE_FILE, STACK_HEALTH_FILE],
           sidecars: (scope) => [...(prometheusProps.sidecars ?? []), thanosSidecar(scope, thanos)],
         });
         this.prometheusShards = group;
@@ -542,7 +544,7 @@ export class ObservabilityStack extends Chart {
     own(this.grafana?.name, this.grafana);
     own(this.blackboxExporter?.model.name, this.blackboxExporter);
     prometheus.addScrapeConfig(kubeletVolumeStatsJob(prometheus.model.kubeletInsecureSkipVerify));
-    prometheus.addRuleFile(stackHealthRules(jobs));
+    (this.prometheusShards ?? prometheus).addRuleFile(stackHealthRules(jobs));
     if (this.alertmanager) {
       const receiver = options.heartbeatReceiver ?? Receiver.webhook(HEARTBEAT_RECEIVER, { urlSecretKey: HEARTBEAT_URL_KEY });
       this.alertmanager.addReceiver(receiver);

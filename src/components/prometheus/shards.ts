@@ -72,7 +72,10 @@ export interface PrometheusShardsProps extends Omit<PrometheusProps, 'shard' | '
   readonly shards: number;
   /** Jobs that every shard runs, each keeping only its own services (hashmod of `service`). Every other job runs on shard 0 only. */
   readonly shardedJobs: readonly string[];
-  /** Rule files every shard loads (rules that read application metrics, or aggregate per service). Others go to shard 0, per-service SLO files to their service's shard. */
+  /**
+   * Rule files every shard loads (rules that read application metrics, aggregate per service, or watch each shard's
+   * own targets; none may fire on absent data). Others go to shard 0, per-service SLO files to their service's shard.
+   */
   readonly everyShardRuleFiles: readonly string[];
   /** The containers beside each shard's Prometheus (e.g. the Thanos sidecar), built per shard in its own scope. @default - none */
   readonly sidecars?: (scope: Construct, index: number) => readonly PrometheusSidecar[];

@@ -116,7 +116,7 @@ describe('prometheus.shards in the stack', () => {
     }
   });
 
-  test('each service\'s SLO rules on its shard only; shared SLO rules and platform alerts on every shard; the rest on shard 0', () => {
+  test('each service\'s SLO rules on its shard only; shared SLO rules, platform alerts and stack health on every shard; the rest on shard 0', () => {
     for (const s of services) {
       const k = serviceShard(s.name, SHARDS);
       expect(stack.prometheusShards!.shardOfService(s.name)).toBe(k);
@@ -124,15 +124,18 @@ describe('prometheus.shards in the stack', () => {
     }
     for (let k = 0; k < SHARDS; k++) {
       const names = [...shardFiles(objects, k).rules.keys()];
-      expect(names).toEqual(expect.arrayContaining(['slo.rules.yml', 'platform.rules.yml']));
-      expect(names.includes('stack-health.rules.yml')).toBe(k === 0);
+      expect(names).toEqual(expect.arrayContaining(['slo.rules.yml', 'platform.rules.yml', 'stack-health.rules.yml']));
     }
   });
 
   test('a database\'s SLO follows its exporter to shard 0', () => {
     const { objects: o } = stackOf({ ...PROPS, databases: [{ kind: 'redis', name: 'sessions', host: 'sessions.shop.svc', credentials: { secretName: 'sessions-exporter' }, slo: {} }] });
-    const holders = [0, 1, 2].filter((k) => [...shardFiles(o, k).rules.keys()].some((n) => n === 'slo-sessions.rules.yml'));
-    expect(holders).toEqual([0]);
+    const holders = (file: string) => [0, 1, 2].filter((k) => shardFiles(o, k).rules.has(file));
+    expect(holders('slo-sessions.rules.yml')).toEqual([0]);
+    // and so do its alerts
+    const alerts = [...shardFiles(o, 0).rules.keys()].filter((n) => n.startsWith('database-'));
+    expect(alerts.length).toBe(1);
+    expect(holders(alerts[0])).toEqual([0]);
   });
 
   test('Thanos Query reads every shard\'s sidecar and de-duplicates by replica and shard; the gateway pushes to every replica of every shard', () => {
