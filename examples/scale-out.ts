@@ -1,7 +1,8 @@
 /**
  * Scale-out: a platform of 1000 services past what one Prometheus, one Jaeger and one collector gateway carry
- * (issue 15). Metrics: an HA pair of Prometheus with a Thanos sidecar each, Thanos Query (de-duplicating by the
- * pair's `prometheus_replica` label), Store Gateway and Compactor on object storage (the Secret `thanos-objstore` holds objstore.yml),
+ * (issue 15). Metrics: four Prometheus shards (hashmod of `service`), each an HA pair with a Thanos sidecar per
+ * replica, Thanos Query (de-duplicating by `prometheus_replica` and `prometheus_shard`), Store Gateway and Compactor on
+ * object storage (the Secret `thanos-objstore` holds objstore.yml),
  * and remote_write of the SLO recordings to a Mimir for the organisation-wide view. Traces: the gateway as a
  * load-balancing tier routing by trace id onto a tail-sampling tier (errors, each service's latency SLO threshold,
  * a 10% baseline) in front of Jaeger v2 on OpenSearch, with daily indices, an index cleaner and remote sampling, and
@@ -25,10 +26,13 @@ synthOrExit(() => {
   new ObservabilityStack(app, 'observability', {
     services,
     prometheus: {
+      // Four hashmod shards by `service`, each an HA pair: each service's SLO rules run on its shard; Thanos Query
+      // (below) is the global view.
+      shards: 4,
       replicas: 2,
-      storageSize: '500Gi',
+      storageSize: '150Gi',
       retentionTime: '2d',
-      resources: { cpuRequest: '4', memoryRequest: '32Gi' },
+      resources: { cpuRequest: '1', memoryRequest: '8Gi' },
       remoteWrite: [
         {
           url: 'https://mimir.example.com/api/v1/push',

@@ -205,3 +205,15 @@ export const SLO_INFO_VALUES = {
   spec: 'observability-stack/slo/v1',
   version: 'v1',
 } as const;
+
+/**
+ * Hashmod sharding of Prometheus (`prometheus.shards`): the external label naming each shard's series and alerts, the
+ * scratch label the scrape jobs hash the `service` label into (`__tmp_` labels are Prometheus' documented scratch
+ * space and never reach the TSDB), and the name of shard k (its StatefulSet, Services and ConfigMaps).
+ */
+export const PROMETHEUS_SHARD_LABEL = 'prometheus_shard';
+export const PROMETHEUS_SHARD_TMP_LABEL = '__tmp_prometheus_shard';
+export const MAX_PROMETHEUS_SHARDS = 64;
+export function prometheusShardName(base: string, shard: number): string {
+  return `${base}-shard-${shard}`;
+}

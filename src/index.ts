@@ -12,7 +12,7 @@
 
 // The stack and how to synthesize it.
 export { ObservabilityStack } from './stack';
-export type { ObservabilityStackProps, SelfMonitoringProps } from './stack';
+export type { ObservabilityStackProps, SelfMonitoringProps, StackPrometheusProps } from './stack';
 export { HEARTBEAT_URL_KEY } from './stack';
 export { synthOrExit } from './common/synth';
 export type { SynthOutput } from './common/synth';
@@ -46,7 +46,9 @@ export { Prometheus, SEED_PLATFORM_ALERTS, platformAlertRules } from './componen
 export type { HighErrorRateProps, HighLatencyProps, HighMemoryUsageProps, PlatformAlertOptions, PlatformAlertsProps, PodCrashLoopingProps } from './components/prometheus/platform-alerts';
 export type { PrometheusModel, PrometheusProps } from './components/prometheus/model';
 export type { RemoteWriteAuth, RemoteWriteQueue, RemoteWriteSpec, RemoteWriteStore } from './components/prometheus/remote-write';
-export type { PrometheusSidecar } from './components/prometheus/model';
+export type { PrometheusShardSpec, PrometheusSidecar } from './components/prometheus/model';
+export { PrometheusShards, serviceShard } from './components/prometheus/shards';
+export type { PrometheusShardsProps } from './components/prometheus/shards';
 export { Thanos } from './components/thanos';
 export type { ThanosModel, ThanosProps } from './components/thanos';
 export type { AlertmanagerEndpointsConfig, GlobalConfig, PrometheusConfig, StorageConfig } from './components/prometheus/config';

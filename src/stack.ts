@@ -17,7 +17,10 @@ import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatency
 import { allSlos, buildSloModel } from './slo/model';
 import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, Thanos, ThanosProps, thanosModel, thanosSidecarContainer } from './components/thanos/thanos';
 import { PROMETHEUS_DEFAULTS, PROMETHEUS_PATHS } from './components/prometheus/defaults';
-import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps } from './components/prometheus';
+import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps, PrometheusSidecar } from './components/prometheus';
+import { PrometheusShards, SHARDED_DEFAULT_JOBS, shardCountProblems } from './components/prometheus/shards';
+import { PROMETHEUS_SHARD_LABEL } from './conventions';
+import { SLO_SHARED_RULE_FILE } from './slo/rules/files';
 import { WorkloadMonitorModel, WorkloadMonitorProps, workloadMonitorModel, workloadMonitorScrapeConfig } from './components/prometheus/workload-monitor';
 import { applySyncWaves, SyncWaveProps } from './argocd/sync-waves';
 import { operatorModeProblems, PrometheusOperatorProps, PrometheusOperatorResources } from './operator';
@@ -27,13 +30,16 @@ import { ServiceSpec } from './slo';
 import { ProductionDefaults, ProductionInput, ProductionProps, productionDefaults, underProfile } from './production/profile';
 import { SizingResult, sizingReport } from './production/sizing';
 import { SIZING_REPORTS } from './production/report';
-import { HEARTBEAT_RECEIVER, KUBELET_JOB, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
+import { HEARTBEAT_RECEIVER, KUBELET_JOB, STACK_HEALTH_FILE, componentScrapeJob, kubeletVolumeStatsJob, stackHealthDashboard, stackHealthRules, watchdogRoute } from './production/self-monitoring';
 import { INetworkComponent } from './network/peer';
 import { Receiver } from './components/alertmanager/receiver';
 
+/** The platform alerts' rule file (on every shard with `prometheus.shards`: HighErrorRate and HighLatency read application metrics). */
+const PLATFORM_RULE_FILE = 'platform.rules.yml';
+
 /** Key of the Alertmanager credentials Secret holding the heartbeat receiver's URL (`selfMonitoring`). */
 export const HEARTBEAT_URL_KEY = 'heartbeat-url';
-import { ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
+import { SLO_PROBE_JOB, ServiceLevelObjectives, SloCatalogOptions } from './slo/construct';
 
 /** True when a component prop is an endpoint (an external backend) rather than tuning of an in-stack one. */
 function isEndpoint<T>(value: object | undefined, member: keyof T): value is T & object {
@@ -58,8 +64,8 @@ export interface ObservabilityStackProps extends ChartProps {
    * @default 'observability-agents'
    */
   readonly agentNamespace?: string;
-  /** Tune Prometheus. @default - defaults of `Prometheus` */
-  readonly prometheus?: Tuning<PrometheusProps, 'alertmanagers'>;
+  /** Tune Prometheus, or shard it (`shards`). @default - defaults of `Prometheus` */
+  readonly prometheus?: StackPrometheusProps;
   /** Tune Alertmanager, or `false` to leave it out (Prometheus then sends no alerts). @default - the seed's routing */
   readonly alertmanager?: Tuning<AlertmanagerProps> | false;
   /** Tune Grafana, or `false` to leave it out. */
@@ -180,6 +186,21 @@ export interface ObservabilityStackProps extends ChartProps {
   readonly selfMonitoring?: boolean | SelfMonitoringProps;
 }
 
+/** The stack's Prometheus: its props, and how many hashmod shards. */
+export interface StackPrometheusProps extends Tuning<PrometheusProps, 'alertmanagers' | 'shard'> {
+  /**
+   * Hashmod sharding: N Prometheus shards (`prometheus-shard-<k>`, each an HA pair with `replicas: 2`, each with its
+   * own prometheus.yml and the external label `prometheus_shard="<k>"`). The application jobs (the annotation jobs,
+   * the SLO probes, `monitors`) run on every shard, each keeping the services whose `service` label hashes to it
+   * (Prometheus' `hashmod`); the platform jobs (kubelet/cAdvisor, kube-state-metrics, node-exporter, the stack's own
+   * components, databases) run on shard 0. Each service's SLO rules run on its shard; the shared SLO rules, the
+   * platform alerts and stack health on every shard; the other rule files on shard 0. Needs `thanos` (Query is the global view Grafana
+   * reads). Native mode only. A whole number from 1 to 64.
+   * @default 1 - one Prometheus
+   */
+  readonly shards?: number;
+}
+
 /** Options of `selfMonitoring`. */
 export interface SelfMonitoringProps {
   /** Where the Watchdog goes, every minute. @default - Receiver.webhook('heartbeat', { urlSecretKey: 'heartbeat-url' }) */
@@ -213,6 +234,8 @@ export class ObservabilityStack extends Chart {
   public readonly openSearchDashboards?: OpenSearchDashboards;
   /** Distributed Loki (`lokiDistributed`), also `loki`. */
   public readonly lokiDistributed?: LokiDistributed;
+  /** The Prometheus shards (`prometheus.shards` > 1); `prometheus` is then shard 0. */
+  public readonly prometheusShards?: PrometheusShards;
   /** Thanos (`thanos`): the global view Grafana reads. */
   public readonly thanos?: Thanos;
   /** The tail-sampling tier (`traceSampling`). */
@@ -269,35 +292,62 @@ export class ObservabilityStack extends Chart {
         this.alertmanager = new Alertmanager(this, 'Alertmanager', { ...props.alertmanager });
       }
       const thanos = props.thanos ? thanosModel(props.thanos, `${this.node.path}.thanos`, namespace, props.prometheus?.replicaLabel) : undefined;
-      this._prometheus = new Prometheus(this, 'Prometheus', {
-        ...props.prometheus,
-        alertmanagers: this.alertmanager ? [this.alertmanager] : [],
-        ...(thanos
-          ? {
-              sidecars: [
-                ...(props.prometheus?.sidecars ?? []),
-                {
-                  container: thanosSidecarContainer(this, thanos, { dataClaim: 'data', tsdbPath: PROMETHEUS_PATHS.data, prometheusPort: PROMETHEUS_DEFAULTS.port }),
-                  prometheusArgs: PROMETHEUS_SIDECAR_ARGS,
-                  ports: { storeApi: [THANOS_PORTS.grpc], metrics: [THANOS_PORTS.http] },
-                  egress: [{ peers: [NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()], ports: thanos.objectStoragePorts.map((port) => ({ port })), why: 'the Thanos sidecar uploads blocks to object storage' }],
-                },
-              ],
-            }
-          : {}),
+      const { shards = 1, ...prometheusProps } = props.prometheus ?? {};
+      const shardProblems = shardCountProblems(shards, `${this.node.path}.prometheus.shards`);
+      if (shardProblems.length === 0 && shards > 1 && !thanos) {
+        shardProblems.push({
+          path: `${this.node.path}.prometheus.shards`,
+          message: 'needs thanos: with shards, no one Prometheus holds every series, and Thanos Query (reading every shard\'s sidecar) is the global view Grafana and the SLO dashboards read',
+          value: shards,
+          fix: 'add thanos: { objectStorageSecret: "<Secret holding objstore.yml>" }, or leave shards out.',
+        });
+      }
+      if (shardProblems.length > 0) throw new ConfigError(shardProblems);
+      const thanosSidecar = (scope: Construct, m: NonNullable<typeof thanos>): PrometheusSidecar => ({
+        container: thanosSidecarContainer(scope, m, { dataClaim: 'data', tsdbPath: PROMETHEUS_PATHS.data, prometheusPort: PROMETHEUS_DEFAULTS.port }),
+        prometheusArgs: PROMETHEUS_SIDECAR_ARGS,
+        ports: { storeApi: [THANOS_PORTS.grpc], metrics: [THANOS_PORTS.http] },
+        egress: [{ peers: [NetworkPeer.allNamespaces(), ...NetworkPeer.anyAddress()], ports: m.objectStoragePorts.map((port) => ({ port })), why: 'the Thanos sidecar uploads blocks to object storage' }],
       });
-      this.metrics = this._prometheus;
-      if (thanos) {
-        const prom = this._prometheus;
-        this.thanos = new Thanos(this, 'Thanos', { ...props.thanos!, prometheus: prom, sidecarEndpoint: `dns+${prom.name}-headless.${prom.namespace}.svc:${THANOS_PORTS.grpc.port}` });
+      if (shards > 1 && thanos) {
+        const group = new PrometheusShards(this, 'Prometheus', {
+          ...prometheusProps,
+          shards,
+          alertmanagers: this.alertmanager ? [this.alertmanager] : [],
+          shardedJobs: [...SHARDED_DEFAULT_JOBS, SLO_PROBE_JOB],
+          // Stack health too: TargetDown and the rule/TSDB failures watch each shard's own targets and itself (no rule
+          // of it fires on absent data), and the Watchdog of every shard is one alert at Alertmanager.
+          everyShardRuleFiles: [SLO_SHARED_RULE_FILE, PLATFORM_RULE_FILE, STACK_HEALTH_FILE],
+          sidecars: (scope) => [...(prometheusProps.sidecars ?? []), thanosSidecar(scope, thanos)],
+        });
+        this.prometheusShards = group;
+        this._prometheus = group.shards[0];
+        this.metrics = group;
+        this.thanos = new Thanos(this, 'Thanos', {
+          ...props.thanos!,
+          prometheus: group,
+          sidecarEndpoints: group.shards.map((p) => `dns+${p.name}-headless.${p.namespace}.svc:${THANOS_PORTS.grpc.port}`),
+          shardLabel: PROMETHEUS_SHARD_LABEL,
+        });
+      } else {
+        this._prometheus = new Prometheus(this, 'Prometheus', {
+          ...prometheusProps,
+          alertmanagers: this.alertmanager ? [this.alertmanager] : [],
+          ...(thanos ? { sidecars: [...(prometheusProps.sidecars ?? []), thanosSidecar(this, thanos)] } : {}),
+        });
+        this.metrics = this._prometheus;
+        if (thanos) {
+          const prom = this._prometheus;
+          this.thanos = new Thanos(this, 'Thanos', { ...props.thanos!, prometheus: prom, sidecarEndpoints: [`dns+${prom.name}-headless.${prom.namespace}.svc:${THANOS_PORTS.grpc.port}`] });
+        }
       }
     }
     // The endpoints consumers read: the in-stack components, or the operator's by URL.
-    const prometheusEndpoint: IPrometheus = this._prometheus ?? this.prometheusOperator!.prometheus;
+    const prometheusEndpoint: IPrometheus = this.prometheusShards ?? this._prometheus ?? this.prometheusOperator!.prometheus;
     const alertmanagerEndpoint: IAlertmanager | undefined = this.alertmanager ?? this.prometheusOperator?.alertmanager;
     if (props.platformAlerts !== false) {
       const platform = platformAlertRules(props.platformAlerts === true ? {} : props.platformAlerts, `${this.node.path}.platformAlerts`);
-      if (platform.rules.length > 0) this.metrics.addRuleGroup(platform, 'platform.rules.yml');
+      if (platform.rules.length > 0) this.metrics.addRuleGroup(platform, PLATFORM_RULE_FILE);
     }
 
     if (props.lokiDistributed) {
@@ -387,6 +437,8 @@ export class ObservabilityStack extends Chart {
 
     // Databases: exporters with their jobs, rules and dashboards, by reference; their SLO services join the catalog.
     const databases = addDatabases(this, props.databases ?? [], { prometheus: this.metrics, grafana: this.grafana });
+    // With shards, the database exporters' jobs run on shard 0: so do their SLOs.
+    this.prometheusShards?.pinToFirstShard(databases.sloServices.map((s) => s.name));
     this.databases = databases.exporters;
     const services = [...(props.services ?? []), ...databases.sloServices];
 
@@ -427,7 +479,7 @@ export class ObservabilityStack extends Chart {
       this.networkPolicies = new StackNetworkPolicies(this, 'NetworkPolicies', {
         policies: props.networkPolicies ?? {},
         input: {
-          prometheus: this._prometheus ?? prometheusEndpoint,
+          prometheus: this.prometheusShards ?? this._prometheus ?? prometheusEndpoint,
           scrapers: this.prometheusOperator?.scrapers,
           alertmanager: this.alertmanager ?? alertmanagerEndpoint,
           grafana: this.grafana,
@@ -463,7 +515,8 @@ export class ObservabilityStack extends Chart {
   }
 
   /**
-   * The in-stack Prometheus (native mode).
+   * The in-stack Prometheus (native mode); with `prometheus.shards`, shard 0 (the platform jobs, stack health), and
+   * `prometheusShards` holds every shard.
    * @throws ConfigError in operator mode, which deploys none: use `metrics` (rules, jobs) or `prometheusOperator`.
    */
   public get prometheus(): Prometheus {
@@ -484,6 +537,7 @@ export class ObservabilityStack extends Chart {
   public addMonitor(props: WorkloadMonitorProps): WorkloadMonitorModel {
     const model = workloadMonitorModel(props, `${this.node.path}.monitors[${this._monitors.length}]`);
     if (this.prometheusOperator) this.prometheusOperator.addWorkloadMonitor(model);
+    else if (this.prometheusShards) this.prometheusShards.addShardedScrapeConfig(workloadMonitorScrapeConfig(model));
     else this._prometheus!.addScrapeConfig(workloadMonitorScrapeConfig(model));
     this._monitors.push(model);
     this.monitorFlows.push(workloadMonitorFlow(model));
@@ -498,7 +552,7 @@ export class ObservabilityStack extends Chart {
       const job = componentScrapeJob(name, c.network);
       if (!job) return undefined;
       prometheus.addScrapeConfig(job);
-      if (c.network.pods) prometheus.excludeFromAnnotationJob(c.network.pods.namespace, c.network.pods.podSelector);
+      if (c.network.pods) (this.prometheusShards ?? prometheus).excludeFromAnnotationJob(c.network.pods.namespace, c.network.pods.podSelector);
       return name;
     };
     const loki = this.loki instanceof Loki ? this.loki : undefined;
@@ -514,7 +568,7 @@ export class ObservabilityStack extends Chart {
     own(this.grafana?.name, this.grafana);
     own(this.blackboxExporter?.model.name, this.blackboxExporter);
     prometheus.addScrapeConfig(kubeletVolumeStatsJob(prometheus.model.kubeletInsecureSkipVerify));
-    prometheus.addRuleFile(stackHealthRules(jobs));
+    (this.prometheusShards ?? prometheus).addRuleFile(stackHealthRules(jobs));
     if (this.alertmanager) {
       const receiver = options.heartbeatReceiver ?? Receiver.webhook(HEARTBEAT_RECEIVER, { urlSecretKey: HEARTBEAT_URL_KEY });
       this.alertmanager.addReceiver(receiver);

@@ -312,6 +312,25 @@ const BAD_INPUTS: BadInput[] = [
     act: () => synth({ otelGateway: { replicas: 0 } }),
     message: 'observability/OtelGateway.replicas: must be a whole number of at least 1 (got 0). Fix: use 2 (the default) so a rollout never stops ingestion.',
   },
+  // --- Prometheus shards -----------------------------------------------------------------------------------------
+  {
+    mistake: 'zero Prometheus shards',
+    act: () => synth({ prometheus: { shards: 0 }, thanos: { objectStorageSecret: 'thanos-objstore' } }),
+    message: 'observability.prometheus.shards: must be a whole number from 1 to 64 (got 0). Fix: use 1 (one Prometheus, the default), or e.g. 4 to split the services over four Prometheus shards.',
+  },
+  {
+    mistake: 'Prometheus shards without Thanos (no global view)',
+    act: () => synth({ prometheus: { shards: 4 } }),
+    message:
+      'observability.prometheus.shards: needs thanos: with shards, no one Prometheus holds every series, and Thanos Query (reading every shard\'s sidecar) is the global view Grafana and the SLO dashboards read (got 4). Fix: add thanos: { objectStorageSecret: "<Secret holding objstore.yml>" }, or leave shards out.',
+  },
+  {
+    mistake: 'Prometheus shards in operator mode',
+    act: () => synth({ prometheusOperator: {}, prometheus: { shards: 4 } }),
+    message:
+      "observability.prometheus.shards: shards the stack's own Prometheus, which operator mode does not deploy (got 4). Fix: shard the operator's Prometheus with its own `shards` field (kube-prometheus-stack: prometheus.prometheusSpec.shards), and leave prometheus.shards out.",
+  },
+
   // --- platform alerts -------------------------------------------------------------------------------------------
   {
     mistake: 'a platform alert threshold written as a percentage instead of a ratio',

@@ -138,6 +138,11 @@ export type PortRole = 'otlp' | 'ingest' | 'query' | 'alerts' | 'metrics' | 'pee
 export interface ComponentNetwork {
   /** The pods. */
   readonly pods: PodPeer;
+  /**
+   * The NetworkPolicy's name when the pods are several instances (the Prometheus shards share one policy).
+   * @default - the pods' `app.kubernetes.io/instance` label
+   */
+  readonly policyName?: string;
   /** The ports it serves, by role. */
   readonly ports: Readonly<Partial<Record<PortRole, readonly PortSpec[]>>>;
   /**

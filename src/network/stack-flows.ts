@@ -288,7 +288,7 @@ export class StackNetworkPolicies extends Construct {
     });
     const policies = new Map<StackComponentKey | string, k8s.KubeNetworkPolicy>();
     for (const { name, component: c } of components) {
-      const instance = c.network.pods.podSelector['app.kubernetes.io/instance'];
+      const instance = c.network.policyName ?? c.network.pods.podSelector['app.kubernetes.io/instance'];
       if (instance === undefined) throw new ConfigError({ path: `${this.node.path}.${name}`, message: 'declares pods without an app.kubernetes.io/instance label', fix: 'select the pods with selectorLabels(identity).' });
       policies.set(name, componentPolicy(this, name, instance, c.network, () => this.rules().find((p) => p.name === name)!));
     }

@@ -183,6 +183,15 @@ export function operatorModeProblems(
 ): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const key of Object.keys(props.prometheus ?? {})) {
+    if (key === 'shards') {
+      problems.push({
+        path: `${path}.prometheus.shards`,
+        message: 'shards the stack\'s own Prometheus, which operator mode does not deploy',
+        value: (props.prometheus as Record<string, unknown>)[key],
+        fix: 'shard the operator\'s Prometheus with its own `shards` field (kube-prometheus-stack: prometheus.prometheusSpec.shards), and leave prometheus.shards out.',
+      });
+      continue;
+    }
     problems.push({
       path: `${path}.prometheus.${key}`,
       message: 'tunes the stack\'s own Prometheus, which operator mode does not deploy',

@@ -25,6 +25,8 @@ const PUBLIC_VALUES = [
   'GRAFANA_SECRET_KEY_SECRET', 'HEARTBEAT_RECEIVER', 'HEARTBEAT_URL_KEY', 'LOAD_DEFAULTS', 'SIZING_CONSTANTS', 'SIZING_SOURCES', 'STACK_HEALTH_DASHBOARD_UID',
   'STACK_HEALTH_FILE', 'WATCHDOG_ALERT', 'componentScrapeJob', 'kubeletVolumeStatsJob', 'productionDefaults', 'sizeStack',
   'sizingReport', 'stackHealthDashboard', 'stackHealthRules', 'watchdogRoute', 'writeSizingReports',
+  // hashmod sharding of Prometheus (issue 15)
+  'PrometheusShards', 'serviceShard',
 ];
 
 test('the root export holds exactly the public values', () => {

@@ -76,13 +76,14 @@ function podSpecOf(o: K8sObject): any {
 }
 
 /** Files a container sees under `mountPath`, from the volume mounted there (ConfigMap or projected ConfigMaps). */
-function mountedFiles(objects: readonly K8sObject[], workload: K8sObject, mountPath: string): { files: Map<string, string>; problems: string[] } {
+function mountedFiles(objects: readonly K8sObject[], workload: K8sObject, mountPath: string): { files: Map<string, string>; contents: Map<string, string>; problems: string[] } {
   const spec = podSpecOf(workload);
   const problems: string[] = [];
   const files = new Map<string, string>();
+  const contents = new Map<string, string>();
   const where = `${workload.kind}/${workload.metadata.name}`;
   const mount = spec.containers.flatMap((c: any) => c.volumeMounts ?? []).find((m: any) => m.mountPath === mountPath);
-  if (!mount) return { files, problems: [`${where}: nothing is mounted at ${mountPath}`] };
+  if (!mount) return { files, contents, problems: [`${where}: nothing is mounted at ${mountPath}`] };
   const volume = (spec.volumes ?? []).find((v: any) => v.name === mount.name);
   const sources: { name: string; items?: { key: string; path: string }[] }[] = volume?.projected
     ? volume.projected.sources.map((s: any) => s.configMap).filter(Boolean)
@@ -99,9 +100,10 @@ function mountedFiles(objects: readonly K8sObject[], workload: K8sObject, mountP
     for (const [path, key] of entries) {
       if (files.has(path)) problems.push(`${where}: ${mountPath}/${path} comes from both ${files.get(path)} and ConfigMap ${source.name}`);
       files.set(path, `ConfigMap ${source.name} key ${key}`);
+      contents.set(path, cm.data?.[key] ?? '');
     }
   }
-  return { files, problems };
+  return { files, contents, problems };
 }
 
 /** `*.rules.yml` style globs over one directory, as Prometheus' rule_files use them (filepath.Glob). */
@@ -113,28 +115,43 @@ function globToRegExp(glob: string): RegExp {
  * Every rule file Prometheus' `rule_files` globs load is in the projected rules volume, and every file of that
  * volume, and every `*.rules.yml` key of any ConfigMap of Prometheus' namespace, is loaded by a glob.
  */
+/** The Prometheus StatefulSets of a chart (several with `prometheus.shards`). */
+function prometheusWorkloads(objects: readonly K8sObject[]): K8sObject[] {
+  return objects.filter((o) => o.kind === 'StatefulSet' && podSpecOf(o).containers.some((c: any) => (c.args ?? []).some((a: string) => a.startsWith('--config.file=') && a.endsWith('prometheus.yml'))));
+}
+
+/** The prometheus.yml a Prometheus StatefulSet mounts (its `--config.file`). */
+function mountedPrometheusConfig(objects: readonly K8sObject[], prometheus: K8sObject): string {
+  const arg: string = podSpecOf(prometheus).containers.flatMap((c: any) => c.args ?? []).find((a: string) => a.startsWith('--config.file='));
+  const path = arg.slice('--config.file='.length);
+  const { contents } = mountedFiles(objects, prometheus, posix.dirname(path));
+  const text = contents.get(posix.basename(path));
+  if (text === undefined) throw new Error(`${prometheus.metadata.name}: no ${path} mounted`);
+  return text;
+}
+
 export function ruleMountProblems(objects: readonly K8sObject[]): string[] {
   const out: string[] = [];
-  const prometheus = objects.find((o) => o.kind === 'StatefulSet' && podSpecOf(o).containers.some((c: any) => (c.args ?? []).some((a: string) => a.startsWith('--config.file=') && a.endsWith('prometheus.yml'))));
+  const workloads = prometheusWorkloads(objects);
   // Operator mode: the rules are PrometheusRules, which the operator mounts into its Prometheus.
-  if (!prometheus) return objects.some((o) => o.kind === 'PrometheusRule') && ![...configFiles(objects).keys()].some((k) => k.endsWith('.rules.yml')) ? [] : ['no Prometheus StatefulSet in the chart'];
-  const config = parseYaml(configFile(objects, 'prometheus.yml'));
-  const globs: string[] = config.rule_files ?? [];
+  if (workloads.length === 0) return objects.some((o) => o.kind === 'PrometheusRule') && ![...configFiles(objects).keys()].some((k) => k.endsWith('.rules.yml')) ? [] : ['no Prometheus StatefulSet in the chart'];
   const loaded = new Set<string>();
-  const mountedByGlob = new Set<string>();
-  for (const glob of globs) {
-    const dir = posix.dirname(glob);
-    const { files, problems } = mountedFiles(objects, prometheus, dir);
-    out.push(...problems);
-    const pattern = globToRegExp(posix.basename(glob));
-    for (const name of files.keys()) {
-      mountedByGlob.add(name);
-      if (pattern.test(name)) loaded.add(name);
-      else out.push(`${dir}/${name}: is mounted but no rule_files glob (${glob}) loads it`);
+  for (const prometheus of workloads) {
+    const config = parseYaml(workloads.length === 1 ? configFile(objects, 'prometheus.yml') : mountedPrometheusConfig(objects, prometheus));
+    const globs: string[] = config.rule_files ?? [];
+    for (const glob of globs) {
+      const dir = posix.dirname(glob);
+      const { files, problems } = mountedFiles(objects, prometheus, dir);
+      out.push(...problems);
+      const pattern = globToRegExp(posix.basename(glob));
+      for (const name of files.keys()) {
+        if (pattern.test(name)) loaded.add(name);
+        else out.push(`${dir}/${name}: is mounted but no rule_files glob (${glob}) loads it`);
+      }
+      if ([...files.keys()].every((n) => !pattern.test(n))) out.push(`${glob}: matches no mounted file`);
     }
-    if ([...files.keys()].every((n) => !pattern.test(n))) out.push(`${glob}: matches no mounted file`);
   }
-  const ns = prometheus.metadata.namespace;
+  const ns = workloads[0].metadata.namespace;
   for (const [key] of configFiles(objects.filter((o) => o.metadata.namespace === ns))) {
     const name = key.split('/')[1];
     if (name.endsWith('.rules.yml') && !loaded.has(name)) out.push(`${key}: is a rule file no rule_files glob loads (not mounted into Prometheus)`);
@@ -169,21 +186,42 @@ export function upstreamCheckerProblems(objects: readonly K8sObject[]): string[]
   // Operator mode (no prometheus.yml): the rules held by the PrometheusRules, and the scrape jobs the operator makes
   // of the monitors (test/helpers/operator-emulator.ts).
   const operator = ![...files.keys()].some((k) => k.endsWith('/prometheus.yml')) && objects.some((o) => o.kind === 'PrometheusRule');
-  const rules = operator
-    ? Object.fromEntries(objects.filter((o) => o.kind === 'PrometheusRule').map((o) => [`rules/${o.metadata.name}.rules.yml`, ruleFileOfPrometheusRule(o)]))
-    : Object.fromEntries([...files].filter(([k]) => k.endsWith('.rules.yml')).map(([k, v]) => [`rules/${k.split('/')[1]}`, v]));
-  const dir = writeTree(rules);
-  const promDir = writeTree({
-    'prometheus.yml': operator
-      ? yaml.dump(JSON.parse(JSON.stringify({ scrape_configs: operatorScrapeJobs(objects) })), { lineWidth: -1, noRefs: true })
-      : promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir),
-  });
-  const config = promtool(['check', 'config', ...(operator ? ['--syntax-only'] : []), join(promDir, 'prometheus.yml')]);
-  if (config.status !== 0) out.push(`promtool check config: ${config.output.trim()}`);
-  const ruleFiles = Object.keys(rules).map((f) => join(dir, f));
-  if (ruleFiles.length > 0) {
-    const checked = promtool(['check', 'rules', ...ruleFiles]);
-    if (checked.status !== 0) out.push(`promtool check rules: ${checked.output.trim()}`);
+  const shards = prometheusWorkloads(objects);
+  if (!operator && shards.length > 1) {
+    // Sharded: each Prometheus with exactly the config and rule files mounted into it.
+    for (const prometheus of shards) {
+      const where = prometheus.metadata.name;
+      const promYaml = mountedPrometheusConfig(objects, prometheus);
+      const rulesDir = posix.dirname((parseYaml(promYaml).rule_files ?? ['/etc/prometheus/rules/x'])[0]);
+      const { contents } = mountedFiles(objects, prometheus, rulesDir);
+      const dir = writeTree(Object.fromEntries([...contents].map(([name, text]) => [`rules/${name}`, text])));
+      const promDir = writeTree({ 'prometheus.yml': promConfigWithLocalPaths(promYaml, dir) });
+      const config = promtool(['check', 'config', join(promDir, 'prometheus.yml')]);
+      if (config.status !== 0) out.push(`${where}: promtool check config: ${config.output.trim()}`);
+      const ruleFiles = [...contents.keys()].map((f) => join(dir, 'rules', f));
+      if (ruleFiles.length > 0) {
+        const checked = promtool(['check', 'rules', ...ruleFiles]);
+        if (checked.status !== 0) out.push(`${where}: promtool check rules: ${checked.output.trim()}`);
+      }
+    }
+  }
+  if (operator || shards.length <= 1) {
+    const rules = operator
+      ? Object.fromEntries(objects.filter((o) => o.kind === 'PrometheusRule').map((o) => [`rules/${o.metadata.name}.rules.yml`, ruleFileOfPrometheusRule(o)]))
+      : Object.fromEntries([...files].filter(([k]) => k.endsWith('.rules.yml')).map(([k, v]) => [`rules/${k.split('/')[1]}`, v]));
+    const dir = writeTree(rules);
+    const promDir = writeTree({
+      'prometheus.yml': operator
+        ? yaml.dump(JSON.parse(JSON.stringify({ scrape_configs: operatorScrapeJobs(objects) })), { lineWidth: -1, noRefs: true })
+        : promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir),
+    });
+    const config = promtool(['check', 'config', ...(operator ? ['--syntax-only'] : []), join(promDir, 'prometheus.yml')]);
+    if (config.status !== 0) out.push(`promtool check config: ${config.output.trim()}`);
+    const ruleFiles = Object.keys(rules).map((f) => join(dir, f));
+    if (ruleFiles.length > 0) {
+      const checked = promtool(['check', 'rules', ...ruleFiles]);
+      if (checked.status !== 0) out.push(`promtool check rules: ${checked.output.trim()}`);
+    }
   }
   const am = [...files].find(([k]) => k.endsWith('/alertmanager.yml'));
   if (am) {

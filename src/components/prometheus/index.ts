@@ -9,3 +9,4 @@ export * from './scrape-jobs';
 export * from './platform-alerts';
 export * from './sink';
 export * from './workload-monitor';
+export * from './shards';

@@ -12,6 +12,7 @@ import { ResourceSpec, SchedulableProps } from '../../common/workload';
 import { ImageVersion, VERSIONS } from '../../versions';
 import { GlobalConfig } from './config';
 import { PROMETHEUS_DEFAULTS } from './defaults';
+import { MAX_PROMETHEUS_SHARDS, PROMETHEUS_SHARD_LABEL } from '../../conventions';
 
 export interface PrometheusProps extends SchedulableProps {
   /** @default - the chart's namespace, else 'observability' */
@@ -99,6 +100,20 @@ export interface PrometheusProps extends SchedulableProps {
    * ports they serve by role. A generic hook: the Prometheus container itself is unchanged. @default - none
    */
   readonly sidecars?: readonly PrometheusSidecar[];
+  /**
+   * This Prometheus is shard `index` of `count` of a hashmod-sharded group (`PrometheusShards` sets it): the external
+   * label `prometheus_shard="<index>"` tells the shards' series apart in the global view, and is dropped from alerts
+   * (with the replica label) so rules that see the same pushed series on every shard notify once. @default - unsharded
+   */
+  readonly shard?: PrometheusShardSpec;
+}
+
+/** Which shard of a hashmod-sharded group a Prometheus is. */
+export interface PrometheusShardSpec {
+  /** 0-based. */
+  readonly index: number;
+  /** How many shards the group has (the hashmod modulus). */
+  readonly count: number;
 }
 
 /** A container beside Prometheus in its pod. */
@@ -130,6 +145,8 @@ export interface PrometheusModel extends ComponentModel {
   readonly remoteWriteReceiver: boolean;
   /** Only when given. */
   readonly remoteWrite?: readonly RemoteWriteSpec[];
+  /** Only for a shard of a sharded group. */
+  readonly shard?: PrometheusShardSpec;
 }
 
 /** `<name>-headless` is the StatefulSet's governing Service. */
@@ -178,11 +195,22 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
   c.addAll(remoteWriteProblems(remoteWrite, `${path}.remoteWrite`));
   const ha = remoteWriteExternalLabels(remoteWrite, props.externalLabels ?? {}, `${namespace}/${props.name ?? d.name}`, path);
   c.addAll(ha.problems);
-  const userLabels = Object.keys(ha.labels).length > 0 ? { ...ha.labels, ...props.externalLabels } : props.externalLabels;
+  const ownLabels = Object.keys(ha.labels).length > 0 ? { ...ha.labels, ...props.externalLabels } : props.externalLabels;
+  const userLabels = props.shard !== undefined ? { ...ownLabels, [PROMETHEUS_SHARD_LABEL]: String(props.shard.index) } : ownLabels;
   const replicaLabel = replicas > 1 ? props.replicaLabel ?? d.replicaLabel : undefined;
   if (props.replicaLabel !== undefined) c.addAll(labelNameProblems(props.replicaLabel, `${path}.replicaLabel`));
   if (replicaLabel !== undefined && props.externalLabels?.[replicaLabel] !== undefined) {
     c.add({ path: `${path}.externalLabels`, message: `sets "${replicaLabel}", the replica label the HA pair sets itself`, value: props.externalLabels[replicaLabel], fix: `remove it, or choose another replicaLabel.` });
+  }
+  if (props.shard !== undefined) {
+    c.addAll(wholeNumberProblems(props.shard.count, `${path}.shard.count`, { min: 1, fix: `use the number of shards, 1 to ${MAX_PROMETHEUS_SHARDS}.` }));
+    c.addAll(wholeNumberProblems(props.shard.index, `${path}.shard.index`, { min: 0, fix: 'use 0 to count - 1.' }));
+    if (Number.isInteger(props.shard.index) && Number.isInteger(props.shard.count) && props.shard.index >= props.shard.count) {
+      c.add({ path: `${path}.shard.index`, message: `must be below shard.count (${props.shard.count})`, value: props.shard.index, fix: `use 0 to ${props.shard.count - 1}.` });
+    }
+    if (props.externalLabels?.[PROMETHEUS_SHARD_LABEL] !== undefined) {
+      c.add({ path: `${path}.externalLabels`, message: `sets "${PROMETHEUS_SHARD_LABEL}", the label each shard sets itself`, value: props.externalLabels[PROMETHEUS_SHARD_LABEL], fix: `remove it from externalLabels.` });
+    }
   }
   if (props.externalUrl !== undefined) c.addAll(httpUrlProblems(props.externalUrl, `${path}.externalUrl`, { example: 'https://prometheus.example.com' }));
   let retentionSize: ByteSize | undefined;
@@ -220,5 +248,6 @@ export function prometheusModel(props: PrometheusProps = {}, path = 'Prometheus'
     kubeletInsecureSkipVerify: props.kubeletInsecureSkipVerify ?? false,
     remoteWriteReceiver: props.remoteWriteReceiver ?? false,
     ...(remoteWrite.length > 0 ? { remoteWrite } : {}),
+    ...(props.shard !== undefined ? { shard: props.shard } : {}),
   };
 }

@@ -23,6 +23,7 @@ import { prometheusArgs, prometheusClusterRoleRules } from './pod';
 import { RelabelConfig, ScrapeConfig } from './scrape-config';
 import { escapeRelabelRegex, podLabelMeta } from './relabel';
 import { defaultScrapeJobs } from './scrape-jobs';
+import { PROMETHEUS_SHARD_LABEL } from '../../conventions';
 
 /** A Prometheus outside this stack, known by its base URL. */
 class ExternalPrometheus implements IPrometheus {
@@ -372,13 +373,21 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
       global: this.model.global,
       alerting: {
         alertmanagers: this.alertmanagers.map((am) => ({ staticConfigs: [{ targets: [...am.targets] }] })),
-        alertRelabelConfigs: alertReplicaLabelDrop(this.model.global.externalLabels ?? {}, this.model.replicaLabel),
+        alertRelabelConfigs: this.alertRelabelConfigs(),
       },
       ruleFiles: [`${PROMETHEUS_PATHS.rulesDir}/*${RULE_FILE_SUFFIX}`],
       scrapeConfigs: this.scrapeConfigs.map((j) => (j.jobName === DEFAULT_JOB_NAMES.pods && this.annotationExclusions.length > 0 ? this.withExclusions(j) : j)),
       storage: { tsdb: { outOfOrderTimeWindow: this.model.outOfOrderTimeWindow } },
       remoteWrite: renderRemoteWrite(this.model.remoteWrite ?? [], this.model.global.externalLabels, this.model.replicaLabel),
     };
+  }
+
+  /** Drops the replica labels (and a shard's shard label) from alerts, so the copies of one alert notify once. */
+  private alertRelabelConfigs(): RelabelConfig[] | undefined {
+    const drop = alertReplicaLabelDrop(this.model.global.externalLabels ?? {}, this.model.replicaLabel);
+    if (this.model.shard === undefined) return drop;
+    const labels = [PROMETHEUS_SHARD_LABEL, ...(drop?.[0]?.regex.split('|') ?? [])].sort();
+    return [{ action: 'labeldrop', regex: labels.join('|') }];
   }
 
   /**

@@ -164,9 +164,10 @@ export function sidecarArgs(m: ThanosModel, tsdbPath: string, prometheusPort: nu
  * the endpoint config content (`--endpoint.sd-config`; the `--endpoint` flag is deprecated since 0.39), de-duplicating
  * by the replica label.
  */
-export function queryArgs(endpoints: readonly string[], replicaLabel: string = THANOS_REPLICA_LABEL): string[] {
+export function queryArgs(endpoints: readonly string[], replicaLabel: string | readonly string[] = THANOS_REPLICA_LABEL): string[] {
   const sd = JSON.stringify({ endpoints: endpoints.map((address) => ({ address })) });
-  return ['query', ...LISTEN, `--query.replica-label=${replicaLabel}`, `--endpoint.sd-config=${sd}`];
+  const labels = typeof replicaLabel === 'string' ? [replicaLabel] : replicaLabel;
+  return ['query', ...LISTEN, ...labels.map((l) => `--query.replica-label=${l}`), `--endpoint.sd-config=${sd}`];
 }
 
 /** `thanos store` (pure). */
@@ -233,7 +234,12 @@ export class Thanos extends Construct implements IPrometheus {
   /** The network of each part, for the NetworkPolicies. */
   public readonly networks: { readonly query: ComponentNetwork; readonly store: ComponentNetwork; readonly compactor: ComponentNetwork };
 
-  constructor(scope: Construct, id: string, props: ThanosProps & { readonly prometheus: IPrometheus; readonly sidecarEndpoint: string }) {
+  /**
+   * `sidecarEndpoints`: one StoreAPI address per Prometheus group (each shard's headless Service with `prometheus.shards`).
+   * `shardLabel`: with shards, the shard external label, a second replica label of Query: every shard holds the pushed
+   * OTLP series (the collector sends each to all), and Query keeps one copy; scraped series never collide across shards.
+   */
+  constructor(scope: Construct, id: string, props: ThanosProps & { readonly prometheus: IPrometheus; readonly sidecarEndpoints: readonly string[]; readonly shardLabel?: string }) {
     super(scope, id);
     const m = thanosModel(props, this.node.path, defaultNamespace(this));
     this.model = m;
@@ -266,7 +272,7 @@ export class Thanos extends Construct implements IPrometheus {
       group: THANOS_UID,
       podAnnotations: annotations,
       topologySpreadConstraints: m.queryReplicas > 1 ? [spreadOverNodes(q)] : undefined,
-      containers: [{ name: 'thanos-query', image: m.image, args: queryArgs([props.sidecarEndpoint, `dns+${st.instance}.${m.namespace}.svc:${THANOS_PORTS.grpc.port}`], m.replicaLabel), ports: PORTS, resources: res('query', `${this.node.path}.query.resources`), ...probes }],
+      containers: [{ name: 'thanos-query', image: m.image, args: queryArgs([...props.sidecarEndpoints, `dns+${st.instance}.${m.namespace}.svc:${THANOS_PORTS.grpc.port}`], props.shardLabel !== undefined ? [m.replicaLabel, props.shardLabel] : m.replicaLabel), ports: PORTS, resources: res('query', `${this.node.path}.query.resources`), ...probes }],
     });
     stackService(this, 'QueryService', { identity: q, namespace: m.namespace, name: q.instance, ports: PORTS });
     this.store = secureStatefulSet(this, 'Store', {
