@@ -19,7 +19,6 @@ import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, Thanos, ThanosProps, thanosModel
 import { PROMETHEUS_DEFAULTS, PROMETHEUS_PATHS } from './components/prometheus/defaults';
 import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps, PrometheusSidecar } from './components/prometheus';
 import { PrometheusShards, SHARDED_DEFAULT_JOBS, shardCountProblems } from './components/prometheus/shards';
-import { PROMETHEUS_SHARD_LABEL } from './conventions';
 import { SLO_SHARED_RULE_FILE } from './slo/rules/files';
 import { WorkloadMonitorModel, WorkloadMonitorProps, workloadMonitorModel, workloadMonitorScrapeConfig } from './components/prometheus/workload-monitor';
 import { applySyncWaves, SyncWaveProps } from './argocd/sync-waves';
@@ -315,6 +314,8 @@ export class ObservabilityStack extends Chart {
           shards,
           alertmanagers: this.alertmanager ? [this.alertmanager] : [],
           shardedJobs: [...SHARDED_DEFAULT_JOBS, SLO_PROBE_JOB],
+          // The gateway routes each catalog service's pushed metrics to its shard.
+          services: (props.services ?? []).map((s) => s.name),
           // Stack health too: TargetDown and the rule/TSDB failures watch each shard's own targets and itself (no rule
           // of it fires on absent data), and the Watchdog of every shard is one alert at Alertmanager.
           everyShardRuleFiles: [SLO_SHARED_RULE_FILE, PLATFORM_RULE_FILE, STACK_HEALTH_FILE],
@@ -327,7 +328,6 @@ export class ObservabilityStack extends Chart {
           ...props.thanos!,
           prometheus: group,
           sidecarEndpoints: group.shards.map((p) => `dns+${p.name}-headless.${p.namespace}.svc:${THANOS_PORTS.grpc.port}`),
-          shardLabel: PROMETHEUS_SHARD_LABEL,
         });
       } else {
         this._prometheus = new Prometheus(this, 'Prometheus', {

@@ -18,6 +18,20 @@ export interface IPrometheus {
    * replica would get only part of them. @default - the one `otlpMetricsUrl`
    */
   readonly replicaOtlpMetricsUrls?: readonly string[];
+  /**
+   * Hashmod shards (`prometheus.shards`): where each shard's pushed metrics go and which services' metrics it keeps,
+   * by their `service` label. The first shard also keeps every service no shard lists, and metrics without one.
+   * @default - one Prometheus: every pushed metric to every replica
+   */
+  readonly otlpMetricsShards?: readonly OtlpMetricsShard[];
+}
+
+/** One Prometheus shard as a destination of pushed (OTLP) metrics. */
+export interface OtlpMetricsShard {
+  /** The OTLP metrics URL of each replica of the shard. */
+  readonly urls: readonly string[];
+  /** The catalog services this shard scrapes (hashmod of `service`): their pushed metrics go here too. */
+  readonly services: readonly string[];
 }
 
 /** An Alertmanager: `host:port` targets for Prometheus' `alerting.alertmanagers`. */

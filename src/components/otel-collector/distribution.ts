@@ -30,6 +30,7 @@ export const COLLECTOR_COMPONENTS: readonly CollectorComponent[] = [
   { kind: 'processor', type: 'k8sattributes', module: `${CONTRIB}/processor/k8sattributesprocessor`, usedFor: 'agent Kubernetes metadata' },
   { kind: 'processor', type: 'transform', module: `${CONTRIB}/processor/transformprocessor`, usedFor: 'gateway: the service label on OTLP metrics' },
   { kind: 'processor', type: 'resource', module: `${CONTRIB}/processor/resourceprocessor`, usedFor: 'resource attributes (scale-out tiers)' },
+  { kind: 'processor', type: 'filter', module: `${CONTRIB}/processor/filterprocessor`, usedFor: 'gateway: each Prometheus shard\'s services (hashmod sharding)' },
   { kind: 'processor', type: 'tail_sampling', module: `${CONTRIB}/processor/tailsamplingprocessor`, usedFor: 'a tail-sampling tier (scale-out)' },
   { kind: 'exporter', type: 'otlp', module: `${CORE}/exporter/otlpexporter`, usedFor: 'agent → gateway, gateway → Jaeger' },
   { kind: 'exporter', type: 'otlphttp', module: `${CORE}/exporter/otlphttpexporter`, usedFor: 'gateway → Loki and Prometheus' },

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { OtlpMetricsShard } from '../../common/endpoints';
 import { ConfigError } from '../../common/errors';
 import { ComponentNetwork, INetworkComponent } from '../../network/peer';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
@@ -171,7 +172,27 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     pipelines.logs = pipeline('otlphttp/loki');
   }
   const processors: Record<string, ProcessorConfig> = { memory_limiter: memoryLimiter(), batch: batchProcessor() };
-  if (props.prometheus) {
+  const shards = props.prometheus?.otlpMetricsShards ?? [];
+  if (props.prometheus && shards.length > 1) {
+    // Hashmod shards: one metrics pipeline per shard, keeping the services that shard scrapes (by the final `service`
+    // label, after the service-label transform), every other service and unlabelled metrics on shard 0.
+    processors[SERVICE_LABEL_PROCESSOR] = serviceLabelTransform();
+    shards.forEach((shard, k) => {
+      const ids = shard.urls.map((url, i) => {
+        const id = `otlphttp/prometheus-shard-${k}-${i}`;
+        exporters[id] = { type: 'otlphttp', metricsEndpoint: url, ...queued };
+        return id;
+      });
+      const filter = shardFilter(k, shards);
+      const filterId = `filter/prometheus-shard-${k}`;
+      if (filter) processors[filterId] = filter;
+      pipelines[`metrics/prometheus-shard-${k}`] = {
+        receivers: ['otlp'],
+        processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, ...(filter ? [filterId] : []), 'batch'],
+        exporters: ids,
+      };
+    });
+  } else if (props.prometheus) {
     // Prometheus's OTLP receiver takes metrics only, at a full URL.
     const replicas = props.prometheus.replicaOtlpMetricsUrls ?? [];
     const ids: string[] = [];
@@ -217,6 +238,32 @@ export const SERVICE_LABEL_PROCESSOR = 'transform/service-label';
  * (transform processor, OTTL datapoint context:
  * https://github.com/open-telemetry/opentelemetry-collector-contrib/blob/main/processor/transformprocessor/README.md).
  */
+/** `^(?:a|b)$` over service names (DNS labels; a `.` is matched literally, without a backslash to escape in OTTL). */
+function serviceAlternation(services: readonly string[]): string {
+  return `^(?:${services.map((s) => s.replace(/\./g, '[.]')).join('|')})$`;
+}
+
+/**
+ * The `filter` processor of shard `k`'s metrics pipeline (pure): it drops the data points the shard must not keep, by
+ * their `service` attribute (https://github.com/open-telemetry/opentelemetry-collector-contrib/blob/main/processor/filterprocessor/README.md:
+ * a data point matching a `datapoint` condition is dropped). Shard 0 drops the other shards' services and keeps the
+ * rest (services outside the catalog, data points without `service`); shard k > 0 keeps only its own. None when
+ * shard 0 has nothing to drop.
+ */
+export function shardFilter(k: number, shards: readonly OtlpMetricsShard[]): ProcessorConfig | undefined {
+  const label = `attributes["${TARGET_LABELS.service}"]`;
+  let condition: string;
+  if (k === 0) {
+    const others = shards.slice(1).flatMap((s) => s.services).sort();
+    if (others.length === 0) return undefined;
+    condition = `IsMatch(${label}, "${serviceAlternation(others)}")`;
+  } else {
+    const own = shards[k].services;
+    condition = own.length === 0 ? 'true' : `not IsMatch(${label}, "${serviceAlternation(own)}")`;
+  }
+  return { raw: { error_mode: 'ignore', metrics: { datapoint: [condition] } } };
+}
+
 export function serviceLabelTransform(): ProcessorConfig {
   const label = TARGET_LABELS.service;
   return {

@@ -103,7 +103,7 @@ export interface PrometheusProps extends SchedulableProps {
   /**
    * This Prometheus is shard `index` of `count` of a hashmod-sharded group (`PrometheusShards` sets it): the external
    * label `prometheus_shard="<index>"` tells the shards' series apart in the global view, and is dropped from alerts
-   * (with the replica label) so rules that see the same pushed series on every shard notify once. @default - unsharded
+   * (with the replica label) so the copies of an every-shard alert (the Watchdog) notify once. @default - unsharded
    */
   readonly shard?: PrometheusShardSpec;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'crypto';
 import { Construct } from 'constructs';
 import { MAX_PROMETHEUS_SHARDS, PROMETHEUS_SHARD_TMP_LABEL, TARGET_LABELS, prometheusShardName } from '../../conventions';
-import { IAlertmanager, IPrometheus } from '../../common/endpoints';
+import { IAlertmanager, IPrometheus, OtlpMetricsShard } from '../../common/endpoints';
 import { ConfigError, ConfigProblem } from '../../common/errors';
 import { PART_OF } from '../../common/labels';
 import { RULE_FILE_SUFFIX, RuleFile, RuleGroup } from '../../common/rules';
@@ -77,6 +77,11 @@ export interface PrometheusShardsProps extends Omit<PrometheusProps, 'shard' | '
    * own targets; none may fire on absent data). Others go to shard 0, per-service SLO files to their service's shard.
    */
   readonly everyShardRuleFiles: readonly string[];
+  /**
+   * The catalog's services: the gateway sends each one's pushed metrics to the shard that scrapes it (every other
+   * pushed metric to shard 0). @default - none: every pushed metric to shard 0
+   */
+  readonly services?: readonly string[];
   /** The containers beside each shard's Prometheus (e.g. the Thanos sidecar), built per shard in its own scope. @default - none */
   readonly sidecars?: (scope: Construct, index: number) => readonly PrometheusSidecar[];
 }
@@ -90,8 +95,9 @@ export interface PrometheusShardsProps extends Omit<PrometheusProps, 'shard' | '
  *   shard 0, so rules joining them (HighMemoryUsage: cAdvisor with kube-state-metrics) see all their inputs;
  * - rule files: a service's `slo-<service>.rules.yml` goes to the shard that scrapes the service (or shard 0 for a
  *   service pinned there, `pinToFirstShard`), the `everyShardRuleFiles` to every shard, the rest to shard 0;
- * - pushed OTLP metrics: every shard receives all of them (`replicaOtlpMetricsUrls` lists every shard's replicas),
- *   because the collector has no component to route by service; Thanos Query de-duplicates them by the shard label.
+ * - pushed OTLP metrics: the gateway keeps each shard's catalog services for it (`otlpMetricsShards`, a `filter`
+ *   processor per shard on the final `service` label); services outside the catalog, and metrics without a
+ *   `service`, go to shard 0 (the collector cannot compute the hashmod).
  */
 export class PrometheusShards extends Construct implements IPrometheusSink, IPrometheus, INetworkComponent {
   public readonly shards: readonly Prometheus[];
@@ -102,8 +108,10 @@ export class PrometheusShards extends Construct implements IPrometheusSink, IPro
   public readonly queryUrl: string;
   public readonly remoteWriteUrl: string;
   public readonly otlpMetricsUrl: string;
-  /** Every replica of every shard: each gets every pushed metric. */
+  /** Every replica of every shard. */
   public readonly replicaOtlpMetricsUrls: readonly string[];
+  /** Each shard's replicas and the catalog services whose pushed metrics it keeps (the gateway routes by `service`). */
+  public readonly otlpMetricsShards: readonly OtlpMetricsShard[];
   private readonly shardedJobs: ReadonlySet<string>;
   private readonly everyShard: ReadonlySet<string>;
   private readonly pinned = new Set<string>();
@@ -111,7 +119,7 @@ export class PrometheusShards extends Construct implements IPrometheusSink, IPro
 
   constructor(scope: Construct, id: string, props: PrometheusShardsProps) {
     super(scope, id);
-    const { shards: count, shardedJobs, everyShardRuleFiles, sidecars, defaultScrapeJobs, alertmanagers, ...rest } = props;
+    const { shards: count, shardedJobs, everyShardRuleFiles, sidecars, defaultScrapeJobs, alertmanagers, services: _services, ...rest } = props;
     const problems = shardCountProblems(count, `${this.node.path}.shards`);
     if (problems.length > 0) throw new ConfigError(problems);
     this.count = count;
@@ -134,6 +142,8 @@ export class PrometheusShards extends Construct implements IPrometheusSink, IPro
     this.remoteWriteUrl = first.remoteWriteUrl;
     this.otlpMetricsUrl = first.otlpMetricsUrl;
     this.replicaOtlpMetricsUrls = this.shards.flatMap((s) => s.replicaOtlpMetricsUrls);
+    const catalog = [...new Set(props.services ?? [])].sort();
+    this.otlpMetricsShards = this.shards.map((s, k) => ({ urls: s.replicaOtlpMetricsUrls, services: catalog.filter((svc) => serviceShard(svc, count) === k) }));
     const withDefaults = defaultScrapeJobs ?? true;
     // Every shard's pods carry these labels (recommendedLabels of the identity all shards share), and only they do
     // among the stack's pods: the NetworkPolicies treat the shards as one Prometheus.

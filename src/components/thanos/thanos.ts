@@ -236,10 +236,10 @@ export class Thanos extends Construct implements IPrometheus {
 
   /**
    * `sidecarEndpoints`: one StoreAPI address per Prometheus group (each shard's headless Service with `prometheus.shards`).
-   * `shardLabel`: with shards, the shard external label, a second replica label of Query: every shard holds the pushed
-   * OTLP series (the collector sends each to all), and Query keeps one copy; scraped series never collide across shards.
+   * With shards every series lives on one shard (pushed metrics too: the gateway routes them by `service`), so Query
+   * de-duplicates by the replica label only and the shard label stays on the series.
    */
-  constructor(scope: Construct, id: string, props: ThanosProps & { readonly prometheus: IPrometheus; readonly sidecarEndpoints: readonly string[]; readonly shardLabel?: string }) {
+  constructor(scope: Construct, id: string, props: ThanosProps & { readonly prometheus: IPrometheus; readonly sidecarEndpoints: readonly string[] }) {
     super(scope, id);
     const m = thanosModel(props, this.node.path, defaultNamespace(this));
     this.model = m;
@@ -272,7 +272,7 @@ export class Thanos extends Construct implements IPrometheus {
       group: THANOS_UID,
       podAnnotations: annotations,
       topologySpreadConstraints: m.queryReplicas > 1 ? [spreadOverNodes(q)] : undefined,
-      containers: [{ name: 'thanos-query', image: m.image, args: queryArgs([...props.sidecarEndpoints, `dns+${st.instance}.${m.namespace}.svc:${THANOS_PORTS.grpc.port}`], props.shardLabel !== undefined ? [m.replicaLabel, props.shardLabel] : m.replicaLabel), ports: PORTS, resources: res('query', `${this.node.path}.query.resources`), ...probes }],
+      containers: [{ name: 'thanos-query', image: m.image, args: queryArgs([...props.sidecarEndpoints, `dns+${st.instance}.${m.namespace}.svc:${THANOS_PORTS.grpc.port}`], m.replicaLabel), ports: PORTS, resources: res('query', `${this.node.path}.query.resources`), ...probes }],
     });
     stackService(this, 'QueryService', { identity: q, namespace: m.namespace, name: q.instance, ports: PORTS });
     this.store = secureStatefulSet(this, 'Store', {

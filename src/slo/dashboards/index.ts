@@ -39,13 +39,15 @@ export function sloDashboards(services: readonly ServiceModel[]): dashboard.Dash
 }
 
 /**
- * The SLO dashboards of a catalog for a `dashboards` mode (see `SloCatalogOptions.dashboards`): none with `false`;
+ * The SLO dashboards of a catalog for a `dashboards` mode (see `SloCatalogOptions.dashboards`): none with `false` or
+ * without any SLO;
  * the overview and the templated detail dashboard for `'templated'`/`true`/unset; the overview and one dashboard per
  * service for `'per-service'`.
  * @throws ConfigError on any other mode.
  */
 export function sloCatalogDashboards(model: SloModel, mode: SloDashboardsMode = 'templated', path = 'slo'): dashboard.Dashboard[] {
-  if (mode === false) return [];
+  // A catalog whose services define no SLO yet (their metrics, alerts and dashboards still come) has no SLO to show.
+  if (mode === false || allSlos(model).length === 0) return [];
   if (mode === true || mode === 'templated') return [sloOverviewDashboard(allSlos(model), { detailUid: SLO_DETAIL_UID }), sloDetailDashboard(allSlos(model))];
   if (mode === 'per-service') return sloDashboards(model.services);
   throw new ConfigError({ path: `${path}.dashboards`, message: 'must be true, false, "templated" or "per-service"', value: mode, fix: 'use "templated" (the default) for one templated detail dashboard, or "per-service".' });

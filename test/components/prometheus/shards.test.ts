@@ -138,18 +138,30 @@ describe('prometheus.shards in the stack', () => {
     expect(holders(alerts[0])).toEqual([0]);
   });
 
-  test('Thanos Query reads every shard\'s sidecar and de-duplicates by replica and shard; the gateway pushes to every replica of every shard', () => {
+  test('Thanos Query reads every shard\'s sidecar and de-duplicates by replica; the gateway routes each shard\'s services to its replicas', () => {
     const query = findObject(objects, 'Deployment', 'thanos-query');
     const args: string[] = containersOf(query)[0].args;
-    expect(args).toEqual(expect.arrayContaining(['--query.replica-label=prometheus_replica', '--query.replica-label=prometheus_shard']));
+    expect(args.filter((a) => a.startsWith('--query.replica-label='))).toEqual(['--query.replica-label=prometheus_replica']);
     const sd = JSON.parse(args.find((a) => a.startsWith('--endpoint.sd-config='))!.slice('--endpoint.sd-config='.length));
     expect(sd.endpoints.map((e: any) => e.address)).toEqual([
       ...[0, 1, 2].map((k) => `dns+prometheus-shard-${k}-headless.observability.svc:10901`),
       'dns+thanos-store.observability.svc:10901',
     ]);
-    const gateway = [...configFiles(objects)].find(([k]) => k.startsWith('otel-gateway'))![1];
-    const urls = [...gateway.matchAll(/metrics_endpoint: (\S+)/g)].map((m) => m[1]);
-    expect(urls).toEqual([0, 1, 2].flatMap((k) => [0, 1].map((r) => `http://prometheus-shard-${k}-${r}.prometheus-shard-${k}-headless.observability.svc:9090/api/v1/otlp/v1/metrics`)));
+    const doc = yaml.load(collectorConfigs(objects).find((c) => c.name.startsWith('otel-gateway'))!.text) as any;
+    const byShard = (k: number) => services.map((s) => s.name).filter((n) => serviceShard(n, SHARDS) === k);
+    for (let k = 0; k < SHARDS; k++) {
+      const p = doc.service.pipelines[`metrics/prometheus-shard-${k}`];
+      // each shard's pipeline exports to that shard's replicas only
+      expect(p.exporters.map((id: string) => doc.exporters[id].metrics_endpoint)).toEqual(
+        [0, 1].map((r) => `http://prometheus-shard-${k}-${r}.prometheus-shard-${k}-headless.observability.svc:9090/api/v1/otlp/v1/metrics`),
+      );
+      expect(p.processors).toEqual(['memory_limiter', 'transform/service-label', `filter/prometheus-shard-${k}`, 'batch']);
+      const [condition] = doc.processors[`filter/prometheus-shard-${k}`].metrics.datapoint;
+      // shard 0 drops the other shards' services (and keeps every other one); shard k keeps only its own
+      const listed = k === 0 ? [1, 2].flatMap(byShard) : byShard(k);
+      expect(condition).toBe(`${k === 0 ? '' : 'not '}IsMatch(attributes["service"], "^(?:${[...listed].sort().join('|')})$")`);
+    }
+    expect(doc.service.pipelines.metrics).toBeUndefined();
   });
 
   test('one NetworkPolicy selects every shard\'s pods; Thanos Query may reach their sidecars', () => {
@@ -221,9 +233,9 @@ describe('every shard against the real promtool', () => {
     }
   });
 
-  test('otelcol validate accepts the gateway pushing to every replica of every shard', () => {
+  test('otelcol validate accepts the gateway with one filtered metrics pipeline per shard', () => {
     const gateway = collectorConfigs(objects).find((c) => c.name.startsWith('otel-gateway'))!;
-    expect((gateway.text.match(/otlphttp\/prometheus-\d+:/g) ?? []).length).toBe(SHARDS * 2);
+    expect((gateway.text.match(/otlphttp\/prometheus-shard-\d+-\d+:/g) ?? []).length).toBe(SHARDS * 2);
     const r = otelcolValidate(gateway);
     expect({ output: r.status === 0 ? 'valid' : r.output.trim() }).toEqual({ output: 'valid' });
   });
