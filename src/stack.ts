@@ -602,6 +602,8 @@ function productionInput(props: ObservabilityStackProps): ProductionInput {
     metricsRetention: props.prometheus?.retentionTime,
     logRetention: loki?.retention,
     grafanaDatabase: props.grafana !== false && props.grafana?.database !== undefined,
+    // A valid shard count only (bad ones fail where prometheus.shards is read, with their own message).
+    prometheusShards: Number.isInteger(props.prometheus?.shards) && props.prometheus!.shards! > 1 ? props.prometheus!.shards : undefined,
     jaegerSearchStorage: props.jaeger !== false && !isEndpoint<IJaeger>(props.jaeger || undefined, 'otlpGrpcEndpoint') && ['elasticsearch', 'opensearch'].includes((props.jaeger as JaegerProps | undefined)?.storage?.kind ?? ''),
   };
 }

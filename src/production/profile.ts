@@ -75,6 +75,8 @@ export interface ProductionInput {
   readonly grafanaDatabase?: boolean;
   /** Jaeger stores spans in Elasticsearch/OpenSearch (`jaeger.storage`): the profile then runs two replicas. */
   readonly jaegerSearchStorage?: boolean;
+  /** `prometheus.shards`: each shard is sized for the largest shard's series. @default 1 */
+  readonly prometheusShards?: number;
 }
 
 /** The Secret holding Grafana's shared `secret-key` under the profile with an external database. */
@@ -117,6 +119,7 @@ export function productionDefaults(props: ProductionProps, input: ProductionInpu
       logRetentionSeconds: logRetention!.seconds,
       traceRetentionSeconds: ttl!.seconds,
       ...(input.jaegerSearchStorage ? { jaegerSearchStorage: true } : {}),
+      ...(input.prometheusShards !== undefined && input.prometheusShards > 1 ? { prometheusShards: input.prometheusShards } : {}),
     };
     sizing = sizeStack(props.sizing ?? {}, sizingContext, `${path}.sizing`);
   }

@@ -1,3 +1,4 @@
+import { serviceShard } from '../components/prometheus/shards';
 import { ProblemCollector } from '../common/errors';
 import { positiveNumberProblems, wholeNumberProblems } from '../common/validation';
 
@@ -51,6 +52,11 @@ export interface SizingContext {
   readonly traceRetentionSeconds: number;
   /** Jaeger stores spans in Elasticsearch/OpenSearch (then 2 replicas, no volume of its own). @default false (Badger) */
   readonly jaegerSearchStorage?: boolean;
+  /**
+   * Hashmod shards of Prometheus (`prometheus.shards`): every shard gets the same resources, sized for the largest
+   * shard (the platform series on shard 0, each service's on the shard its `service` hashes to). @default 1
+   */
+  readonly prometheusShards?: number;
 }
 
 /** One sized component. */
@@ -68,7 +74,11 @@ export interface SizingResult {
   readonly pods: number;
   readonly activeSeries: number;
   readonly samplesPerSecond: number;
-  /** Prometheus head memory, bytes (per replica: each replica holds every series). */
+  /** Prometheus shards the sizing is for (1: one Prometheus holds every series). */
+  readonly prometheusShards: number;
+  /** Active series of each shard (one entry without shards). */
+  readonly seriesPerShard: readonly number[];
+  /** Prometheus head memory, bytes (per replica: each replica holds every series of its shard; the largest shard with shards). */
   readonly prometheusHeadBytes: number;
   /** Bytes of blocks over the retention (per replica). */
   readonly prometheusDiskBytes: number;
@@ -188,7 +198,11 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
   problems.throwIfAny();
   const base = { ...LOAD_DEFAULTS, ...props.defaultLoad };
   let pods = 0;
-  let series = props.platformSeries ?? 100_000;
+  const platformSeries = props.platformSeries ?? 100_000;
+  let series = platformSeries;
+  const shards = ctx.prometheusShards ?? 1;
+  // Platform jobs (kubelet, kube-state-metrics, node-exporter, the components) run on shard 0.
+  const seriesPerShard = Array.from({ length: shards }, (_, i) => (i === 0 ? platformSeries : 0));
   let logBytes = 0;
   let logLines = 0;
   let spans = 0;
@@ -196,14 +210,18 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
     const l = { ...base, ...props.services?.[name] };
     pods += l.pods;
     series += l.pods * l.seriesPerPod;
+    seriesPerShard[serviceShard(name, shards)] += l.pods * l.seriesPerPod;
     logLines += l.pods * l.logLinesPerSecond;
     logBytes += l.pods * l.logLinesPerSecond * l.bytesPerLogLine;
     spans += l.pods * l.spansPerSecond;
   }
   const k = SIZING_CONSTANTS;
   const samplesPerSecond = series / ctx.scrapeIntervalSeconds;
-  const headBytes = series * k.bytesPerSeries;
-  const promDisk = ctx.metricsRetentionSeconds * samplesPerSecond * (props.bytesPerSample ?? 2);
+  // One Prometheus (per replica) holds the largest shard's series: every shard gets the resources of that one.
+  const shardSeries = Math.max(...seriesPerShard);
+  const shardSamplesPerSecond = shardSeries / ctx.scrapeIntervalSeconds;
+  const headBytes = shardSeries * k.bytesPerSeries;
+  const promDisk = ctx.metricsRetentionSeconds * shardSamplesPerSecond * (props.bytesPerSample ?? 2);
   const logGBPerDay = (logBytes * 86_400) / 1e9;
   const logDisk = logBytes * ctx.logRetentionSeconds;
   const traceDisk = spans * (props.bytesPerSpan ?? 450) * ctx.traceRetentionSeconds;
@@ -230,6 +248,8 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
     pods,
     activeSeries: series,
     samplesPerSecond,
+    prometheusShards: shards,
+    seriesPerShard,
     prometheusHeadBytes: headBytes,
     prometheusDiskBytes: promDisk,
     logBytesPerSecond: logBytes,
@@ -240,7 +260,7 @@ export function sizeStack(props: SizingProps, ctx: SizingContext, path = 'produc
     gatewayItemsPerSecond: items,
     prometheus: {
       replicas: 2,
-      cpuRequestMillis: Math.max(500, Math.ceil((samplesPerSecond / k.samplesPerSecondPerCore) * 10) * 100),
+      cpuRequestMillis: Math.max(500, Math.ceil((shardSamplesPerSecond / k.samplesPerSecondPerCore) * 10) * 100),
       memoryRequestMiB: promMemory,
       memoryLimitMiB: Math.max(4096, memoryMiB(promMemory * MiB * k.memoryHeadroom, 0)),
       volumeGiB: volumeGiB(promDisk, 50),
@@ -297,8 +317,11 @@ export function sizingReport(r: SizingResult, ctx: SizingContext): string {
     '|---|---|',
     `| active series | ${n(r.activeSeries)} |`,
     `| samples/s | ${n(r.samplesPerSecond)} |`,
-    `| Prometheus head memory (per replica) | ${gib(r.prometheusHeadBytes)} |`,
-    `| Prometheus blocks over the retention (per replica) | ${gib(r.prometheusDiskBytes)} |`,
+    ...(r.prometheusShards > 1
+      ? [`| series per Prometheus shard (${r.prometheusShards}; each sized for the largest) | ${r.seriesPerShard.map(n).join(' / ')} |`]
+      : []),
+    `| Prometheus head memory (per replica${r.prometheusShards > 1 ? ', largest shard' : ''}) | ${gib(r.prometheusHeadBytes)} |`,
+    `| Prometheus blocks over the retention (per replica${r.prometheusShards > 1 ? ', largest shard' : ''}) | ${gib(r.prometheusDiskBytes)} |`,
     `| log volume | ${(r.logBytesPerSecond / 1e6).toFixed(2)} MB/s = ${r.logGBPerDay.toFixed(1)} GB/day |`,
     `| Loki disk over the retention | ${gib(r.logDiskBytes)} |`,
     `| spans/s | ${n(r.spansPerSecond)} |`,
@@ -309,7 +332,7 @@ export function sizingReport(r: SizingResult, ctx: SizingContext): string {
     '',
     '| component | replicas | CPU request | memory request | memory limit | volume per replica |',
     '|---|---|---|---|---|---|',
-    row('Prometheus', r.prometheus),
+    row(r.prometheusShards > 1 ? `Prometheus (each of ${r.prometheusShards} shards)` : 'Prometheus', r.prometheus),
     row('Loki', r.loki),
     row(ctx.jaegerSearchStorage ? 'Jaeger (Elasticsearch/OpenSearch)' : 'Jaeger (Badger)', r.jaeger),
     row('collector gateway (volume: sending queue)', r.gateway),

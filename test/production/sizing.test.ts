@@ -1,4 +1,8 @@
+import { Testing } from 'cdk8s';
+import { serviceShard } from '../../src/components/prometheus/shards';
 import { LOAD_DEFAULTS, SIZING_SOURCES, SizingContext, SizingResult, sizeStack, sizingReport } from '../../src/production/sizing';
+import { ObservabilityStack } from '../../src/stack';
+import { containersOf, findObject, synthObjects } from '../helpers/synth';
 
 /** Capacity sizing: the formulas, their monotonicity, their inputs' validation, the report. */
 
@@ -93,6 +97,39 @@ describe('capacity sizing', () => {
       expect(report).toContain(`| ${s.quantity} | ${s.formula} | ${s.source} |`);
     }
     expect(report).toMatch(/\| Prometheus \| 2 \|/);
+  });
+});
+
+describe('capacity sizing with Prometheus shards', () => {
+  test('GIVEN 1000 services on 4 shards THEN each shard is sized for the largest shard, not for the whole catalog', () => {
+    const one = sizeStack({}, ctx(1000));
+    const four = sizeStack({}, { ...ctx(1000), prometheusShards: 4 });
+    // the shards' series add up to the catalog's; platform series on shard 0, each service's on its hash shard
+    expect(four.seriesPerShard.reduce((a, b) => a + b, 0)).toBe(one.activeSeries);
+    const expected = [0, 1, 2, 3].map((k) => (k === 0 ? 100_000 : 0) + ctx(1000).services.filter((s) => serviceShard(s, 4) === k).length * 3 * 1000);
+    expect(four.seriesPerShard).toEqual(expected);
+    const largest = Math.max(...expected);
+    expect(four.prometheusHeadBytes).toBe(largest * 3 * 1024);
+    expect(four.activeSeries).toBe(one.activeSeries);
+    // AND every shard asks for less than the unsharded pair
+    expect(four.prometheus.memoryRequestMiB).toBeLessThan(one.prometheus.memoryRequestMiB);
+    expect(four.prometheus.volumeGiB!).toBeLessThan(one.prometheus.volumeGiB!);
+    expect(sizingReport(four, { ...ctx(1000), prometheusShards: 4 })).toContain(`| series per Prometheus shard (4; each sized for the largest) | ${expected.map((x) => x.toLocaleString('en-US')).join(' / ')} |`);
+  });
+
+  test('GIVEN the production profile with prometheus.shards THEN every shard StatefulSet gets the per-shard sizing', () => {
+    const services = Array.from({ length: 200 }, (_, i) => ({ name: `svc-${i}` }));
+    const stack = new ObservabilityStack(Testing.app(), 'observability', { services, production: true, prometheus: { shards: 2 }, thanos: { objectStorageSecret: 'thanos-objstore' } });
+    const objects = synthObjects(stack);
+    const sized = stack.sizing!;
+    expect(sized.prometheusShards).toBe(2);
+    for (const k of [0, 1]) {
+      const sts = findObject(objects, 'StatefulSet', `prometheus-shard-${k}`);
+      expect(containersOf(sts)[0].resources.requests.memory).toBe(`${sized.prometheus.memoryRequestMiB}Mi`);
+      expect(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage).toBe(`${sized.prometheus.volumeGiB}Gi`);
+    }
+    const unsharded = new ObservabilityStack(Testing.app(), 'observability', { services, production: true }).sizing!;
+    expect(sized.prometheus.memoryRequestMiB).toBeLessThan(unsharded.prometheus.memoryRequestMiB);
   });
 });
 
