@@ -89,18 +89,28 @@ function workload(objects: readonly K8sObject[], kind: string, name: string): K8
   return w;
 }
 
-/** Prometheus with the generated prometheus.yml, every rule file and the StatefulSet's flags. */
-export async function startPrometheus(objects: readonly K8sObject[], options: { env?: Readonly<Record<string, string>> } = {}): Promise<Started & { url: string }> {
+/**
+ * Prometheus with the generated prometheus.yml, every rule file and the StatefulSet's flags; `statefulSet` picks one
+ * of several (a shard, `prometheus-shard-<k>`: its own config and rule ConfigMaps, `<name>-config` / `<name>-rules-*`).
+ */
+export async function startPrometheus(
+  objects: readonly K8sObject[],
+  options: { env?: Readonly<Record<string, string>>; statefulSet?: string } = {},
+): Promise<Started & { url: string }> {
   const dir = writeTree({});
+  const sts = options.statefulSet ?? 'prometheus';
+  const own = (key: string) => options.statefulSet === undefined || key.startsWith(`${sts}-`);
   for (const [key, content] of configFiles(objects)) {
-    if (key.endsWith('.rules.yml')) {
+    if (key.endsWith('.rules.yml') && own(key)) {
       mkdirSync(join(dir, 'rules'), { recursive: true });
       writeFileSync(join(dir, 'rules', key.split('/')[1]), content);
     }
   }
-  writeFileSync(join(dir, 'prometheus.yml'), promConfigWithLocalPaths(configFile(objects, 'prometheus.yml'), dir));
+  const config = options.statefulSet === undefined ? configFile(objects, 'prometheus.yml') : configFiles(objects).get(`${sts}-config/prometheus.yml`);
+  if (config === undefined) throw new Error(`no ${sts}-config/prometheus.yml in the synthesized objects`);
+  writeFileSync(join(dir, 'prometheus.yml'), promConfigWithLocalPaths(config, dir));
   const [web] = await freePorts(1);
-  const args: string[] = containersOf(workload(objects, 'StatefulSet', 'prometheus'))[0].args;
+  const args: string[] = containersOf(workload(objects, 'StatefulSet', sts))[0].args;
   const local = [
     ...args.map((a) =>
       a.startsWith('--config.file=') ? `--config.file=${join(dir, 'prometheus.yml')}` : a.startsWith('--storage.tsdb.path=') ? `--storage.tsdb.path=${join(dir, 'data')}` : a,
