@@ -247,7 +247,7 @@ function main(): void {
   }
   const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (goVersion.error || goVersion.status !== 0) {
-    process.stderr.write('install-tools: the Go toolchain (go) is not on PATH; install Go 1.24 or later.\n');
+    process.stderr.write('install-tools: the Go toolchain (go) is not on PATH; install Go 1.25 or later (thanos 0.40.1 needs it).\n');
     process.exit(1);
   }
   log(`install-tools: ${goVersion.stdout.trim()}; cache ${cacheRoot()}; linking into ${BIN_DIR}`);
