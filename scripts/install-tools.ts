@@ -68,6 +68,11 @@ function ldflags(t: GoToolBuild): string {
     .join(' ');
 }
 
+/** The flags every `go install` / `go build` of a build takes: upstream's release tags and the version variables. */
+function buildFlags(t: GoToolBuild): string[] {
+  return [...(t.tags?.length ? ['-tags', t.tags.join(',')] : []), '-ldflags', ldflags(t)];
+}
+
 /** `go mod download` the module and check that it is the release (releaseProof). Returns the module directory. */
 function downloadModule(t: GoToolBuild, env: NodeJS.ProcessEnv): string {
   const out = sh('go', ['mod', 'download', '-json', `${t.module}@${t.moduleVersion}`], { env, what: `download ${t.module}@${t.moduleVersion}` });
@@ -95,13 +100,13 @@ function buildInto(name: ToolName, out: string): void {
     case 'install': {
       downloadModule(t, env);
       const pkgs = Object.values(t.binaries).map((p) => `${t.module}${p === '.' ? '' : p.slice(1)}@${t.moduleVersion}`);
-      sh('go', ['install', '-ldflags', ldflags(t), ...pkgs], { env: goEnv({ GOBIN: bin }), what: `go install ${name}` });
+      sh('go', ['install', ...buildFlags(t), ...pkgs], { env: goEnv({ GOBIN: bin }), what: `go install ${name}` });
       break;
     }
     case 'module': {
       const dir = downloadModule(t, env);
       for (const [binary, pkg] of Object.entries(t.binaries)) {
-        sh('go', ['build', ...(t.tags?.length ? ['-tags', t.tags.join(',')] : []), '-ldflags', ldflags(t), '-o', join(bin, binary), pkg], { cwd: dir, env, what: `go build ${binary}` });
+        sh('go', ['build', ...buildFlags(t), '-o', join(bin, binary), pkg], { cwd: dir, env, what: `go build ${binary}` });
       }
       break;
     }

@@ -119,7 +119,7 @@ export function productionDefaults(props: ProductionProps, input: ProductionInpu
       logRetentionSeconds: logRetention!.seconds,
       traceRetentionSeconds: ttl!.seconds,
       ...(input.jaegerSearchStorage ? { jaegerSearchStorage: true } : {}),
-      ...(input.prometheusShards !== undefined && input.prometheusShards > 1 ? { prometheusShards: input.prometheusShards } : {}),
+      ...(input.prometheusShards !== undefined ? { prometheusShards: input.prometheusShards } : {}),
     };
     sizing = sizeStack(props.sizing ?? {}, sizingContext, `${path}.sizing`);
   }

@@ -172,41 +172,31 @@ export function gatewayConfig(props: Pick<OtelCollectorGatewayProps, 'jaeger' | 
     pipelines.logs = pipeline('otlphttp/loki');
   }
   const processors: Record<string, ProcessorConfig> = { memory_limiter: memoryLimiter(), batch: batchProcessor() };
-  const shards = props.prometheus?.otlpMetricsShards ?? [];
-  if (props.prometheus && shards.length > 1) {
-    // Hashmod shards: one metrics pipeline per shard, keeping the services that shard scrapes (by the final `service`
-    // label, after the service-label transform), every other service and unlabelled metrics on shard 0.
+  if (props.prometheus) {
+    // Prometheus's OTLP receiver takes metrics only, at a full URL: one exporter per URL, one pipeline per destination.
     processors[SERVICE_LABEL_PROCESSOR] = serviceLabelTransform();
-    shards.forEach((shard, k) => {
-      const ids = shard.urls.map((url, i) => {
-        const id = `otlphttp/prometheus-shard-${k}-${i}`;
-        exporters[id] = { type: 'otlphttp', metricsEndpoint: url, ...queued };
-        return id;
+    const toPrometheus = (pipelineId: string, urls: readonly string[], exporterId: (i: number) => string, filter?: { id: string; config: ProcessorConfig }): void => {
+      const ids = urls.map((url, i) => {
+        exporters[exporterId(i)] = { type: 'otlphttp', metricsEndpoint: url, ...queued };
+        return exporterId(i);
       });
-      const filter = shardFilter(k, shards);
-      const filterId = `filter/prometheus-shard-${k}`;
-      if (filter) processors[filterId] = filter;
-      pipelines[`metrics/prometheus-shard-${k}`] = {
-        receivers: ['otlp'],
-        processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, ...(filter ? [filterId] : []), 'batch'],
-        exporters: ids,
-      };
-    });
-  } else if (props.prometheus) {
-    // Prometheus's OTLP receiver takes metrics only, at a full URL.
-    const replicas = props.prometheus.replicaOtlpMetricsUrls ?? [];
-    const ids: string[] = [];
-    if (replicas.length > 1) {
-      replicas.forEach((url, i) => {
-        exporters[`otlphttp/prometheus-${i}`] = { type: 'otlphttp', metricsEndpoint: url, ...queued };
-        ids.push(`otlphttp/prometheus-${i}`);
+      if (filter) processors[filter.id] = filter.config;
+      pipelines[pipelineId] = { receivers: ['otlp'], processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, ...(filter ? [filter.id] : []), 'batch'], exporters: ids };
+    };
+    const shards = props.prometheus.otlpMetricsShards ?? [];
+    if (shards.length > 1) {
+      // Hashmod shards: one pipeline per shard, keeping the services that shard scrapes (by the final `service` label,
+      // after the service-label transform); every other service and unlabelled metrics on shard 0.
+      shards.forEach((shard, k) => {
+        const config = shardFilter(k, shards);
+        toPrometheus(`metrics/prometheus-shard-${k}`, shard.urls, (i) => `otlphttp/prometheus-shard-${k}-${i}`, config && { id: `filter/prometheus-shard-${k}`, config });
       });
     } else {
-      exporters['otlphttp/prometheus'] = { type: 'otlphttp', metricsEndpoint: props.prometheus.otlpMetricsUrl, ...queued };
-      ids.push('otlphttp/prometheus');
+      // An HA group gets every metric on each replica (through the one load-balanced URL each would get part of them).
+      const replicas = props.prometheus.replicaOtlpMetricsUrls ?? [];
+      if (replicas.length > 1) toPrometheus('metrics', replicas, (i) => `otlphttp/prometheus-${i}`);
+      else toPrometheus('metrics', [props.prometheus.otlpMetricsUrl], () => 'otlphttp/prometheus');
     }
-    processors[SERVICE_LABEL_PROCESSOR] = serviceLabelTransform();
-    pipelines.metrics = { receivers: ['otlp'], processors: ['memory_limiter', SERVICE_LABEL_PROCESSOR, 'batch'], exporters: ids };
   }
   if (Object.keys(pipelines).length === 0) {
     throw new ConfigError({

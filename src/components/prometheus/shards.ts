@@ -110,12 +110,12 @@ export class PrometheusShards extends Construct implements IPrometheusSink, IPro
   public readonly otlpMetricsUrl: string;
   /** Every replica of every shard. */
   public readonly replicaOtlpMetricsUrls: readonly string[];
-  /** Each shard's replicas and the catalog services whose pushed metrics it keeps (the gateway routes by `service`). */
-  public readonly otlpMetricsShards: readonly OtlpMetricsShard[];
+
   private readonly shardedJobs: ReadonlySet<string>;
   private readonly everyShard: ReadonlySet<string>;
   private readonly pinned = new Set<string>();
   private readonly files: RuleFile[] = [];
+  private readonly catalog: readonly string[];
 
   constructor(scope: Construct, id: string, props: PrometheusShardsProps) {
     super(scope, id);
@@ -142,8 +142,7 @@ export class PrometheusShards extends Construct implements IPrometheusSink, IPro
     this.remoteWriteUrl = first.remoteWriteUrl;
     this.otlpMetricsUrl = first.otlpMetricsUrl;
     this.replicaOtlpMetricsUrls = this.shards.flatMap((s) => s.replicaOtlpMetricsUrls);
-    const catalog = [...new Set(props.services ?? [])].sort();
-    this.otlpMetricsShards = this.shards.map((s, k) => ({ urls: s.replicaOtlpMetricsUrls, services: catalog.filter((svc) => serviceShard(svc, count) === k) }));
+    this.catalog = [...new Set(props.services ?? [])].sort();
     const withDefaults = defaultScrapeJobs ?? true;
     // Every shard's pods carry these labels (recommendedLabels of the identity all shards share), and only they do
     // among the stack's pods: the NetworkPolicies treat the shards as one Prometheus.
@@ -179,6 +178,11 @@ export class PrometheusShards extends Construct implements IPrometheusSink, IPro
     if (this.everyShard.has(fileName)) return this.shards.map((_, k) => k);
     const service = sloRuleFileService(fileName);
     return [service === undefined || this.pinned.has(service) ? 0 : serviceShard(service, this.count)];
+  }
+
+  /** Each shard's replicas and the catalog services whose pushed metrics it keeps (the gateway routes by `service`). */
+  public get otlpMetricsShards(): readonly OtlpMetricsShard[] {
+    return this.shards.map((s, k) => ({ urls: s.replicaOtlpMetricsUrls, services: this.catalog.filter((svc) => this.shardOfService(svc) === k) }));
   }
 
   /** The shard scraping a service (shard 0 for a pinned one). */

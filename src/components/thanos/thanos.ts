@@ -164,10 +164,9 @@ export function sidecarArgs(m: ThanosModel, tsdbPath: string, prometheusPort: nu
  * the endpoint config content (`--endpoint.sd-config`; the `--endpoint` flag is deprecated since 0.39), de-duplicating
  * by the replica label.
  */
-export function queryArgs(endpoints: readonly string[], replicaLabel: string | readonly string[] = THANOS_REPLICA_LABEL): string[] {
+export function queryArgs(endpoints: readonly string[], replicaLabel: string = THANOS_REPLICA_LABEL): string[] {
   const sd = JSON.stringify({ endpoints: endpoints.map((address) => ({ address })) });
-  const labels = typeof replicaLabel === 'string' ? [replicaLabel] : replicaLabel;
-  return ['query', ...LISTEN, ...labels.map((l) => `--query.replica-label=${l}`), `--endpoint.sd-config=${sd}`];
+  return ['query', ...LISTEN, `--query.replica-label=${replicaLabel}`, `--endpoint.sd-config=${sd}`];
 }
 
 /** `thanos store` (pure). */

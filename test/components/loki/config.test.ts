@@ -1,55 +1,12 @@
 import { lokiConfig, lokiConfigDocument, renderLokiConfig } from '../../../src/components/loki/config';
 import { lokiModel, retentionProblems } from '../../../src/components/loki/model';
 import { leafPaths, parseYaml } from '../../helpers/synth';
+import { LOKI_DOCUMENTED_KEYS } from '../../helpers/loki-reference';
 import { recordStandIn } from '../../helpers/tools';
 
 const OPTIONS = { retention: '744h', ingestionRateMb: 16, ingestionBurstSizeMb: 32, logLevel: 'info' };
 
-/**
- * Loki refuses to start on an unknown key. Loki itself is not run by the tests (AGPL, see TOOLS_NOT_BUILT in
- * src/versions.ts), so this is the best check that remains: every key the stack writes must be in the configuration
- * reference of the deployed release (https://grafana.com/docs/loki/v3.5.x/configure/, the file
- * docs/sources/shared/configuration.md at tag v3.5.5); this table is transcribed from it (dotted paths, `[]` = list
- * item), and each path was checked against that file's blocks (server, common, period_config, compactor,
- * limits_config, query_range → cache_config, analytics).
- */
-const DOCUMENTED = new Set([
-  'auth_enabled',
-  // server block
-  'server.http_listen_port',
-  'server.grpc_listen_port',
-  'server.log_level',
-  // common block
-  'common.path_prefix',
-  'common.storage.filesystem.chunks_directory',
-  'common.storage.filesystem.rules_directory',
-  'common.replication_factor',
-  'common.ring.kvstore.store',
-  'common.instance_addr',
-  // schema_config / period_config
-  'schema_config.configs[].from',
-  'schema_config.configs[].store',
-  'schema_config.configs[].object_store',
-  'schema_config.configs[].schema',
-  'schema_config.configs[].index.prefix',
-  'schema_config.configs[].index.period',
-  // compactor block
-  'compactor.working_directory',
-  'compactor.retention_enabled',
-  'compactor.delete_request_store',
-  // limits_config block
-  'limits_config.retention_period',
-  'limits_config.allow_structured_metadata',
-  'limits_config.ingestion_rate_mb',
-  'limits_config.ingestion_burst_size_mb',
-  // pkg/validation/limits.go: `deletion_mode` (flag -compactor.deletion-mode, default filter-and-delete)
-  'limits_config.deletion_mode',
-  // query_range block → cache_config
-  'query_range.results_cache.cache.embedded_cache.enabled',
-  'query_range.results_cache.cache.embedded_cache.max_size_mb',
-  // analytics block
-  'analytics.reporting_enabled',
-]);
+/** Every key it writes must be in the deployed release's configuration reference (LOKI_DOCUMENTED_KEYS: why, and the source). */
 
 describe('loki.yaml', () => {
   test('GIVEN the defaults THEN it is the single-binary filesystem config of the Loki 3 reference, key for key', () => {
@@ -87,7 +44,7 @@ describe('loki.yaml', () => {
   test('every key it writes is documented in the Loki 3.5 configuration reference', () => {
     recordStandIn('loki 3.5.5', 'loki.yaml keys against the v3.5.5 configuration reference');
     const paths = leafPaths(lokiConfigDocument(lokiConfig(lokiModel(OPTIONS))));
-    expect(paths.filter((p) => !DOCUMENTED.has(p))).toEqual([]);
+    expect(paths.filter((p) => !LOKI_DOCUMENTED_KEYS.has(p))).toEqual([]);
   });
 
   test('the schema date is a quoted YYYY-MM-DD string, never a YAML timestamp', () => {

@@ -3,75 +3,13 @@ import { LokiDistributedProps, lokiDistributedConfigDocument, lokiDistributedMod
 import { ObservabilityStack } from '../../../src/stack';
 import { Cluster, Endpoint, podsOf } from '../../helpers/network-policy';
 import { configFile, configFiles, findObject, K8sObject, leafPaths, parseYaml } from '../../helpers/synth';
+import { LOKI_DOCUMENTED_KEYS } from '../../helpers/loki-reference';
 import { recordStandIn } from '../../helpers/tools';
 
 /**
- * Loki in distributed mode (issue 15). Loki is not run here (AGPL, TOOLS_NOT_BUILT; its module does not even download:
- * sum.golang.org answers 404 for github.com/grafana/loki/v3@v3.5.5), so the config is checked key by key against the
- * configuration reference of the deployed release: docs/sources/shared/configuration.md at tag v3.5.5 (read
- * 2026-12-02 from github:grafana/loki), block by block as below, and the yaml tags of the Go structs named.
+ * Loki in distributed mode (issue 15). Loki is not run here, so the config is checked key by key against the
+ * configuration reference of the deployed release (LOKI_DOCUMENTED_KEYS, test/helpers/loki-reference.ts).
  */
-const DOCUMENTED_DISTRIBUTED = new Set([
-  'auth_enabled',
-  // ### server
-  'server.http_listen_port',
-  'server.grpc_listen_port',
-  'server.log_level',
-  // ### common: path_prefix, replication_factor, ring.kvstore.store, compactor_address
-  'common.path_prefix',
-  'common.replication_factor',
-  'common.ring.kvstore.store',
-  'common.compactor_address',
-  // ### memberlist (dskit kv/memberlist): join_members, bind_port, cluster_label
-  'memberlist.join_members[]',
-  'memberlist.bind_port',
-  'memberlist.cluster_label',
-  // ### ingester → wal (pkg/ingester/wal.go: enabled, dir, flush_on_shutdown; CLI -ingester.flush-on-shutdown)
-  'ingester.wal.enabled',
-  'ingester.wal.dir',
-  'ingester.wal.flush_on_shutdown',
-  // ### frontend
-  'frontend.log_queries_longer_than',
-  'frontend.compress_responses',
-  // ### frontend_worker
-  'frontend_worker.frontend_address',
-  // ### query_range → cache_config
-  'query_range.results_cache.cache.embedded_cache.enabled',
-  'query_range.results_cache.cache.embedded_cache.max_size_mb',
-  // ### schema_config / period_config
-  'schema_config.configs[].from',
-  'schema_config.configs[].store',
-  'schema_config.configs[].object_store',
-  'schema_config.configs[].schema',
-  'schema_config.configs[].index.prefix',
-  'schema_config.configs[].index.period',
-  // ### storage_config: tsdb_shipper; aws (aws_storage_config inlines s3_storage_config: bucketnames, region,
-  // endpoint, s3forcepathstyle; pkg/storage/chunk/client/aws/s3_storage_client.go yaml tags); gcs (gcs_storage_config:
-  // bucket_name, pkg/storage/chunk/client/gcp/gcs_object_client.go)
-  'storage_config.tsdb_shipper.active_index_directory',
-  'storage_config.tsdb_shipper.cache_location',
-  'storage_config.aws.bucketnames',
-  'storage_config.aws.region',
-  'storage_config.aws.endpoint',
-  'storage_config.aws.s3forcepathstyle',
-  'storage_config.gcs.bucket_name',
-  // ### compactor
-  'compactor.working_directory',
-  'compactor.retention_enabled',
-  'compactor.delete_request_store',
-  // ### limits_config
-  'limits_config.retention_period',
-  'limits_config.allow_structured_metadata',
-  'limits_config.ingestion_rate_mb',
-  'limits_config.ingestion_burst_size_mb',
-  'limits_config.per_stream_rate_limit',
-  'limits_config.per_stream_rate_limit_burst',
-  'limits_config.max_global_streams_per_user',
-  'limits_config.max_query_series',
-  'limits_config.deletion_mode',
-  // ### analytics
-  'analytics.reporting_enabled',
-]);
 
 const S3: LokiDistributedProps = { storage: { type: 's3', bucket: 'loki-chunks', region: 'eu-west-1', secretName: 'loki-s3' } };
 const MINIO: LokiDistributedProps = { storage: { type: 's3', bucket: 'loki', region: 'us-east-1', endpoint: 'minio.storage.svc:9000', secretName: 'loki-minio' } };
@@ -83,7 +21,7 @@ describe('distributed loki.yaml', () => {
   test.each([['S3', S3], ['S3-compatible', MINIO], ['GCS', GCS]])('every key it writes (%s) is documented in the Loki 3.5.5 configuration reference', (_, props) => {
     recordStandIn('loki 3.5.5', 'distributed loki.yaml keys against the v3.5.5 configuration reference');
     const paths = leafPaths(lokiDistributedConfigDocument(lokiDistributedModel(props)));
-    expect(paths.filter((p) => !DOCUMENTED_DISTRIBUTED.has(p))).toEqual([]);
+    expect(paths.filter((p) => !LOKI_DOCUMENTED_KEYS.has(p))).toEqual([]);
   });
 
   test('memberlist ring, RF 3, WAL flushed on shutdown, queriers pulling from the frontends, TSDB v13 in the bucket', () => {
