@@ -15,7 +15,7 @@ import { Loki, LokiDistributed, LokiDistributedProps, LokiProps } from './compon
 import { OtelCollectorAgent, OtelCollectorAgentProps, OtelCollectorGateway, OtelCollectorGatewayProps } from './components/otel-collector';
 import { OtelCollectorTailSampler, OtelCollectorTailSamplerProps, serviceLatencyThresholds } from './components/otel-collector/tiers';
 import { allSlos, buildSloModel } from './slo/model';
-import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, Thanos, ThanosProps, thanosModel, thanosSidecarContainer } from './components/thanos/thanos';
+import { PROMETHEUS_SIDECAR_ARGS, THANOS_PORTS, Thanos, ThanosProps, thanosModel, thanosSidecarContainer, thanosSidecarEndpoint } from './components/thanos/thanos';
 import { PROMETHEUS_DEFAULTS, PROMETHEUS_PATHS } from './components/prometheus/defaults';
 import { DEFAULT_JOB_NAMES, IPrometheusSink, platformAlertRules, PlatformAlertsProps, Prometheus, PrometheusProps, PrometheusSidecar } from './components/prometheus';
 import { PrometheusShards, SHARDED_DEFAULT_JOBS, shardCountProblems } from './components/prometheus/shards';
@@ -327,7 +327,7 @@ export class ObservabilityStack extends Chart {
         this.thanos = new Thanos(this, 'Thanos', {
           ...props.thanos!,
           prometheus: group,
-          sidecarEndpoints: group.shards.map((p) => `dns+${p.name}-headless.${p.namespace}.svc:${THANOS_PORTS.grpc.port}`),
+          sidecarEndpoints: group.shards.map(thanosSidecarEndpoint),
         });
       } else {
         this._prometheus = new Prometheus(this, 'Prometheus', {
@@ -338,7 +338,7 @@ export class ObservabilityStack extends Chart {
         this.metrics = this._prometheus;
         if (thanos) {
           const prom = this._prometheus;
-          this.thanos = new Thanos(this, 'Thanos', { ...props.thanos!, prometheus: prom, sidecarEndpoints: [`dns+${prom.name}-headless.${prom.namespace}.svc:${THANOS_PORTS.grpc.port}`] });
+          this.thanos = new Thanos(this, 'Thanos', { ...props.thanos!, prometheus: prom, sidecarEndpoints: [thanosSidecarEndpoint(prom)] });
         }
       }
     }

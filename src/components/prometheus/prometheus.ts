@@ -384,10 +384,7 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
 
   /** Drops the replica labels (and a shard's shard label) from alerts, so the copies of one alert notify once. */
   private alertRelabelConfigs(): RelabelConfig[] | undefined {
-    const drop = alertReplicaLabelDrop(this.model.global.externalLabels ?? {}, this.model.replicaLabel);
-    if (this.model.shard === undefined) return drop;
-    const labels = [PROMETHEUS_SHARD_LABEL, ...(drop?.[0]?.regex.split('|') ?? [])].sort();
-    return [{ action: 'labeldrop', regex: labels.join('|') }];
+    return alertReplicaLabelDrop(this.model.global.externalLabels ?? {}, this.model.replicaLabel, this.model.shard !== undefined ? [PROMETHEUS_SHARD_LABEL] : []);
   }
 
   /**

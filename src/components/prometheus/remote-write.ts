@@ -172,9 +172,16 @@ export function foreignReplicaLabels(spec: RemoteWriteSpec, externalLabels: Read
   return [...replicaLabelsOf(externalLabels, replicaLabel)].filter((l) => l !== own).sort();
 }
 
-/** `alert_relabel_configs` dropping every replica label, so both replicas send the same alert (pure). */
-export function alertReplicaLabelDrop(externalLabels: Readonly<Record<string, string>>, replicaLabel: string | undefined): { action: 'labeldrop'; regex: string }[] | undefined {
-  const labels = [...replicaLabelsOf(externalLabels, replicaLabel)].sort();
+/**
+ * `alert_relabel_configs` dropping every replica label (and `extra` labels, e.g. a shard's shard label), so every
+ * copy of an alert is the same alert at Alertmanager (pure).
+ */
+export function alertReplicaLabelDrop(
+  externalLabels: Readonly<Record<string, string>>,
+  replicaLabel: string | undefined,
+  extra: readonly string[] = [],
+): { action: 'labeldrop'; regex: string }[] | undefined {
+  const labels = [...new Set([...replicaLabelsOf(externalLabels, replicaLabel), ...extra])].sort();
   return labels.length > 0 ? [{ action: 'labeldrop', regex: labels.join('|') }] : undefined;
 }
 

@@ -191,6 +191,11 @@ export function compactorArgs(m: ThanosModel): string[] {
   ];
 }
 
+/** Query's address of the sidecars of a Prometheus: every pod of its headless Service, on the StoreAPI port (pure). */
+export function thanosSidecarEndpoint(prometheus: { readonly name: string; readonly namespace: string }): string {
+  return `dns+${prometheus.name}-headless.${prometheus.namespace}.svc:${THANOS_PORTS.grpc.port}`;
+}
+
 /** The Prometheus flags the sidecar's uploads need: equal min and max block durations (no local compaction). */
 export const PROMETHEUS_SIDECAR_ARGS: readonly string[] = ['--storage.tsdb.min-block-duration=2h', '--storage.tsdb.max-block-duration=2h'];
 
