@@ -226,8 +226,7 @@ export function schedulingProblems(s: SchedulingProps | undefined, path: string)
 export function placement(identity: ComponentIdentity, replicas: number, own: Placement, user: SchedulingProps = {}): Placement {
   const selector = { matchLabels: selectorLabels(identity) };
   const spread = [...(own.topologySpreadConstraints ?? []), ...(user.topologySpreadConstraints ?? [])];
-  let affinity = own.affinity ?? user.affinity;
-  if (user.affinity) affinity = { ...own.affinity, ...user.affinity };
+  let affinity = user.affinity ? { ...own.affinity, ...user.affinity } : own.affinity;
   if (replicas > 1) {
     if (user.spreadOverZones) spread.push({ maxSkew: 1, topologyKey: ZONE_TOPOLOGY_KEY, whenUnsatisfiable: 'ScheduleAnyway', labelSelector: selector });
     const mode = user.podAntiAffinity ?? 'none';
