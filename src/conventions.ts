@@ -117,6 +117,12 @@ export const SLO_LABELS = {
   alerting: 'slo_alerting',
   /** On `slo:definition:info`: the SLO period (`30d`). */
   period: 'slo_period',
+  /**
+   * On `slo:definition:info` of a latency SLO: its threshold as the bucket's `le` value (`0.2`; an integer as Go
+   * clients write it, `1`). The latency shape reads the buckets of all its thresholds at once and joins them
+   * `on (<selector labels>, le)`.
+   */
+  threshold: 'le',
 } as const;
 
 /** `slo:sli_error:ratio_rate5m` for window `5m` (a duration renders in its Prometheus form). */
@@ -165,6 +171,11 @@ export const SLO_EVENT_METRICS = {
   breach: 'slo:period_sli_breach:ratio',
   /** One series (value 1) per SLO whose source series have had no samples over the absent window. */
   sourceAbsent: 'slo:sli_source_absent:info',
+  /**
+   * One series (value 1) per latency SLO and spelling of its threshold bucket's `le`: `0.2`, and for an integer both
+   * `1` (Go clients) and `1.0` (Python clients, Prometheus 3's normalization). The bucket reads join on it.
+   */
+  threshold: 'slo:sli_threshold:info',
 } as const;
 
 /**

@@ -323,13 +323,15 @@ function ruleSet(files: readonly RuleFile[], slo: SloDefinition): RuleSet {
 
 /**
  * Labels of the series an alert's expression returns (before the rule's labels): the SLO's identity and, joined from
- * its definition, its objective and extra labels; no `sloth_window`. The absent recording also carries the selector's labels.
+ * its definition, its objective and extra labels; no `sloth_window`. The absent recording also carries the selector's
+ * labels, and a latency SLO's its threshold's `le` (as a Go client writes it).
  */
 function seriesLabels(slo: SloDefinition, which: 'burn' | 'absent' | 'breach'): Record<string, string> {
   const id = { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name, sloth_objective: String(slo.objective) };
   if (which !== 'absent' || slo.sli.kind === 'raw') return { ...slo.labels, ...id };
   const out: Record<string, string> = { ...slo.labels, ...id };
   for (const m of slo.sli.matchers) if (m.op === '=') out[m.name] = m.value;
+  if (slo.sli.kind === 'latency') out.le = String(slo.sli.threshold);
   return out;
 }
 

@@ -72,7 +72,8 @@ describe('SLO rule generators', () => {
   test('short windows: one rule per window, per SLI shape the events of every service at once joined once onto its SLOs', () => {
     const sli = shared.groups[0].rules as RecordingRule[];
     expect(sli.map((r) => r.record)).toEqual([
-      ...['5m', '30m', '1h'].flatMap((w) => [`slo:sli_error_events:rate${w}`, `slo:sli_total_events:rate${w}`]),
+      'slo:sli_threshold:info',
+      ...['5m', '30m', '1h'].flatMap((w) => [`slo:sli_total_events:rate${w}`, `slo:sli_error_events:rate${w}`]),
       ...['5m', '30m', '1h'].map((w) => `slo:sli_error:ratio_rate${w}`),
       'slo:sli_source_absent:info',
     ]);
@@ -84,7 +85,10 @@ describe('SLO rule generators', () => {
     expect(parts[2].replace(/\n\)$/, '')).toMatch(
       /^sum without \(service, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service\) \(rate\(http_requests_total\{status=~"5\.\."\}\[5m\]\)\)\)\n {2}\* on \(service\) group_right \(\)\n {2}slo:definition:info\{slo_sli_shape="error-rate-[0-9a-f]{10}"\}\n\)$/,
     );
-    expect(parts[1]).toContain('(sum by (service) (rate(http_request_duration_seconds_count[5m])) - sum by (service) (rate(http_request_duration_seconds_bucket{le="0.2"}[5m])))');
+    // latency: the SLOs' totals of this window (recorded just before) minus their threshold bucket, joined on (service, le)
+    expect(parts[1]).toMatch(
+      /^slo:sli_total_events:rate5m\n- ignoring \(sloth_window\)\nsum without \(service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service, le\) \(rate\(http_request_duration_seconds_bucket\{le="0\.2"\}\[5m\]\)\)\)\n {2}\* on \(service, le\) group_right \(\)\n {2}slo:sli_threshold:info\{slo_sli_shape="latency-[0-9a-f]{10}"\}\n\)$/,
+    );
     expect(record('slo:sli_error_events:rate30m').expr).toContain('((sum by (service) (count_over_time(up[30m])) - sum by (service) (sum_over_time(up[30m]))) / 1800)');
   });
 
@@ -122,12 +126,12 @@ describe('SLO rule generators', () => {
       'slo:period_sli_breach:ratio',
     ]);
     expect(meta[0].expr).toBe(
-      '0.99 * group without (service, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99"})\nor\n0.999 * group without (service, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99.9"})',
+      '0.99 * group without (service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99"})\nor\n0.999 * group without (service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99.9"})',
     );
     expect(meta[3].expr).toBe('(slo:sli_error:ratio_rate5m\n/ ignoring (sloth_window)\nslo:error_budget:ratio)');
     expect(meta[6]).toEqual({
       record: 'sloth_slo_info',
-      expr: 'group without (service, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info)',
+      expr: 'group without (service, le, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info)',
       labels: { sloth_mode: 'observability-stack', sloth_spec: 'observability-stack/slo/v1', sloth_version: 'v1' },
     });
   });

@@ -3,9 +3,9 @@ import { AlertingRule, RecordingRule } from '../../common/rules';
 import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { SloDefinition, SloSettings } from '../model';
 import { identityAlertLabels, joinShape } from './alerts';
-import { selector, sloIdLabels, sortedLabels, sourceAbsentExpr, sourceDescription } from './expr';
+import { quote, selector, sloIdLabels, sortedLabels, sourceAbsentExpr, sourceDescription } from './expr';
 import { AlertingShape, labelTemplate, SliShape } from './shapes';
-import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
+import { DEFINITION_ONLY_LABELS, definitionSelector, thresholdsMatcher } from './sli';
 
 /**
  * The SLI's source series disappeared (renamed metric, broken scrape, wrong `service` label): every ratio of the SLO
@@ -24,25 +24,25 @@ export function sharedAbsentFor(settings: SloSettings): PromDuration {
   return PromDuration.seconds(Math.max(0, settings.absent.window.seconds - LOOKBACK_DELTA_SECONDS) + settings.absent.for.seconds);
 }
 
-/** The shape's source selector without the per-service labels. */
-function shapeSource(shape: SliShape): string {
-  const sli = shape.sli;
-  return sli.kind === 'latency' ? selector(sli.bucketMetric, [sli.le]) : sli.metric;
-}
-
 function templatedSource(shape: SliShape): string {
   const sli = shape.sli;
   const perService = shape.selectorLabels.map((name) => ({ name, op: '=' as const, value: `{{ $labels.${name} }}` }));
-  return sli.kind === 'latency' ? selector(sli.bucketMetric, [...perService, sli.le]) : selector(sli.metric, perService);
+  const le = { name: SLO_LABELS.threshold, op: '=' as const, value: `{{ $labels.${SLO_LABELS.threshold} }}` };
+  return sli.kind === 'latency' ? selector(sli.bucketMetric, [...perService, le]) : selector(sli.metric, perService);
 }
 
-/** The absent recording of one SLI shape. */
+/**
+ * The absent recording of one SLI shape. A latency SLO is absent when no spelling of its threshold bucket has a
+ * sample (its recording keeps the threshold's `le` for the alert's description).
+ */
 export function shapeAbsentRule(shape: SliShape): RecordingRule {
   const by = shape.selectorLabels.join(', ');
-  return {
-    record: SLO_EVENT_METRICS.sourceAbsent,
-    expr: `group without (${DEFINITION_ONLY_LABELS.join(', ')}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})\nunless on (${by})\ngroup by (${by}) (${shapeSource(shape)})`,
-  };
+  const definitions = `group without (${DEFINITION_ONLY_LABELS.join(', ')}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})`;
+  const sli = shape.sli;
+  if (sli.kind !== 'latency') return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${by})\ngroup by (${by}) (${sli.metric})` };
+  const byLe = [...shape.selectorLabels, SLO_LABELS.threshold].join(', ');
+  const present = `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}\nand on (${byLe})\ngroup by (${byLe}) (${selector(sli.bucketMetric, [thresholdsMatcher(shape.thresholds)])})`;
+  return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${SLO_LABELS.id})\n(\n${present}\n)` };
 }
 
 /** The absent recording of a raw SLI (its own source). */

@@ -3,7 +3,7 @@ import { SLO_INFO_VALUES, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '.
 import { allSlos, SloDefinition, SloModel } from '../model';
 import { num, sloIdLabels, sortedLabels } from './expr';
 import { SloShapes } from './shapes';
-import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
+import { DEFINITION_ONLY_LABELS, definitionSelector, thresholdLabelValue } from './sli';
 
 /**
  * Metadata: the one per-SLO rule (`slo:definition:info`) and Sloth's metadata recordings derived from it for every
@@ -16,12 +16,13 @@ import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 const IGNORING_WINDOW = `ignoring (${SLO_LABELS.window})`;
 
 /**
- * The SLO's definition: value 1, labels its identity, objective, period, shapes, selector labels (the join keys of
- * its SLI shape) and extra labels (joined onto its alerts).
+ * The SLO's definition: value 1, labels its identity, objective, period, shapes, selector labels and a latency SLO's
+ * threshold `le` (the join keys of its SLI shape) and extra labels (joined onto its alerts).
  */
 export function definitionRule(slo: SloDefinition, shapes: SloShapes): RecordingRule {
   const selector: Record<string, string> = {};
   if (slo.sli.kind !== 'raw') for (const m of slo.sli.matchers) selector[m.name] = m.value;
+  if (slo.sli.kind === 'latency') selector[SLO_LABELS.threshold] = thresholdLabelValue(slo.sli.threshold);
   return {
     record: SLO_METRICS.definition,
     expr: 'vector(1)',
@@ -49,7 +50,7 @@ export function metadataRules(model: SloModel): RecordingRule[] {
   const slos = allSlos(model);
   if (slos.length === 0) return [];
   // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
-  const selectorLabels = [...new Set(slos.flatMap((s) => (s.sli.kind === 'raw' ? [] : s.sli.matchers.map((m) => m.name))))];
+  const selectorLabels = [...new Set(slos.flatMap((s) => (s.sli.kind === 'raw' ? [] : [...s.sli.matchers.map((m) => m.name), ...(s.sli.kind === 'latency' ? [SLO_LABELS.threshold] : [])])))];
   const without = [...selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ');
   const withoutInfo = [...selectorLabels, ...DEFINITION_ONLY_LABELS.filter((l) => l !== SLO_LABELS.objective)].join(', ');
   const current = [...new Set(slos.map((s) => s.alertWindows.page.quick.shortWindow.toString()))].sort();

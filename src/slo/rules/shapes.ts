@@ -9,7 +9,9 @@ import { allSlos, SliModel, SloDefinition, SloModel } from '../model';
  * - The **SLI shape** (kind, metric names, the fixed part of the selector, the names of the selector's per-service
  *   labels, the raw windows): SLOs of one SLI shape share one recording rule per window, aggregated
  *   `sum by (<selector labels>)` over the source and joined onto the SLOs' `slo:definition:info` series
- *   `on (<selector labels>)`. Raw SLIs (arbitrary PromQL) are shapes of one.
+ *   `on (<selector labels>)`. A latency threshold is a label value too: latency SLOs of one histogram share a shape
+ *   whatever their thresholds, its bucket read aggregated `by (<selector labels>, le)`. Raw SLIs (arbitrary PromQL)
+ *   are shapes of one.
  * - The **alerting shape** (windows, tiers and their severities, labels and annotations, the guard, alert name, texts
  *   after replacing the SLO's own names by `{{ $labels.sloth_* }}`): SLOs of one alerting shape share one alert rule
  *   per tier; their extra labels arrive with `group_left` from `slo:definition:info`.
@@ -25,6 +27,8 @@ export interface SliShape {
   readonly selectorLabels: readonly string[];
   /** Windows recorded from the raw series. */
   readonly rawWindows: readonly PromDuration[];
+  /** Latency shapes: the distinct thresholds of its SLOs, ascending (one bucket read covers them all). */
+  readonly thresholds: readonly number[];
   readonly slos: readonly SloDefinition[];
 }
 
@@ -60,7 +64,7 @@ function sliShapeKey(slo: SloDefinition): string | undefined {
     sli.kind === 'error-rate'
       ? [sli.metric, sli.statusLabel, sli.errorStatus]
       : sli.kind === 'latency'
-        ? [sli.bucketMetric, sli.countMetric, sli.le.op, sli.le.value]
+        ? [sli.bucketMetric, sli.countMetric]
         : [sli.source, sli.metric];
   return JSON.stringify([sli.kind, ...fixed, names, raw]);
 }
@@ -133,7 +137,8 @@ export function sloShapes(model: SloModel): SloShapes {
     const s = first.sli as SliShape['sli'];
     const id = `${s.kind}-${shortHash(key)}`;
     for (const slo of slos) sliShapeOf.set(slo.id, id);
-    return { id, sli: s, selectorLabels: s.matchers.map((m) => m.name), rawWindows: first.sliWindows.filter((w) => w.source === 'raw').map((w) => w.window), slos };
+    const thresholds = [...new Set(slos.flatMap((slo) => (slo.sli.kind === 'latency' ? [slo.sli.threshold] : [])))].sort((a, b) => a - b);
+    return { id, sli: s, selectorLabels: s.matchers.map((m) => m.name), rawWindows: first.sliWindows.filter((w) => w.source === 'raw').map((w) => w.window), thresholds, slos };
   });
   const alertingShapes: AlertingShape[] = [...alerting.entries()].map(([key, { first, slos }]) => {
     const id = `a-${shortHash(key)}`;

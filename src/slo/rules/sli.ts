@@ -1,7 +1,7 @@
 import { PromDuration } from '../../common/duration';
 import { RecordingRule } from '../../common/rules';
-import { SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../conventions';
-import { SloDefinition, SloModel, SloSettings } from '../model';
+import { SLO_EVENT_METRICS, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../conventions';
+import { LabelMatcher, SloDefinition, SloModel, SloSettings } from '../model';
 import { renderWindowQuery } from '../promql-check';
 import {
   errorEventsIncreaseExpr,
@@ -53,18 +53,65 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
+/** Labels of a shape's definitions that are not the SLO's identity: its selector labels and a latency SLO's threshold. */
+function definitionJoinLabels(shape: SliShape): string[] {
+  return shape.sli.kind === 'latency' ? [...shape.selectorLabels, SLO_LABELS.threshold] : [...shape.selectorLabels];
+}
+
 /**
  * The shape's per-selector expression joined onto its SLOs: one series per SLO with its identity and extra labels
- * (as Sloth labels its recordings), the selector's and the definition's own labels removed.
+ * (as Sloth labels its recordings), the selector's and the definition's own labels removed. `on` and `info` default
+ * to the selector labels and the shape's `slo:definition:info`; a latency shape's buckets join
+ * `on (<selector labels>, le)` onto `slo:sli_threshold:info` (every spelling of each SLO's threshold, summed away).
  */
-function joined(shape: SliShape, inner: string): string {
-  const on = shape.selectorLabels.join(', ');
-  return `sum without (${[...shape.selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ')}) (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })}\n)`;
+function joined(shape: SliShape, inner: string, join: { on?: readonly string[]; info?: string } = {}): string {
+  const on = (join.on ?? shape.selectorLabels).join(', ');
+  const info = join.info ?? definitionSelector({ [SLO_LABELS.sliShape]: shape.id });
+  return `sum without (${[...definitionJoinLabels(shape), ...DEFINITION_ONLY_LABELS].join(', ')}) (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${info}\n)`;
+}
+
+/** A threshold as its bucket's `le` value, the one a Go client writes (`0.2`, `1`). */
+export function thresholdLabelValue(threshold: number): string {
+  return String(threshold);
+}
+
+/** The bucket matcher of a latency shape: every spelling of every threshold (`le="0.2"` for a single non-integer). */
+export function thresholdsMatcher(thresholds: readonly number[]): LabelMatcher {
+  if (thresholds.length === 1 && !Number.isInteger(thresholds[0])) return { name: SLO_LABELS.threshold, op: '=', value: thresholdLabelValue(thresholds[0]) };
+  const spellings = thresholds.map((t) => {
+    const v = thresholdLabelValue(t).replace(/\./g, '\\.');
+    // Go clients write le="1", Python clients and Prometheus 3's normalization le="1.0"
+    return Number.isInteger(t) ? `${v}|${v}\\.0` : v;
+  });
+  return { name: SLO_LABELS.threshold, op: '=~', value: spellings.join('|') };
+}
+
+/** Good events of a latency shape over `w`, per SLO: its threshold bucket (every spelling), joined on (<selector labels>, le). */
+function latencyGoodJoined(shape: SliShape & { sli: { kind: 'latency' } }, w: PromDuration, fn: Fn): string {
+  const by = [...shape.selectorLabels, SLO_LABELS.threshold];
+  const inner = `sum by (${by.join(', ')}) (${fn}(${selector(shape.sli.bucketMetric, [thresholdsMatcher(shape.thresholds)])}[${w}]))`;
+  return joined(shape, inner, { on: by, info: `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}` });
+}
+
+/**
+ * `slo:sli_threshold:info`: the join keys of the latency shapes' bucket reads, derived from the definitions in one
+ * rule: each latency SLO with its threshold's `le`, and for an integer threshold also its `1.0` spelling.
+ */
+export function thresholdInfoRules(shapes: SloShapes): RecordingRule[] {
+  const latency = shapes.sli.filter((s) => s.sli.kind === 'latency');
+  if (latency.length === 0) return [];
+  const drop = DEFINITION_ONLY_LABELS.filter((l) => l !== SLO_LABELS.sliShape).join(', ');
+  const of = (le: string) => `group without (${drop}) (${definitionSelector({ [SLO_LABELS.threshold]: le })})`;
+  const parts = [of('=~.+')];
+  if (latency.some((s) => s.thresholds.some((t) => Number.isInteger(t)))) {
+    parts.push(`label_replace(${of('=~[0-9]+')}, ${quote(SLO_LABELS.threshold)}, "$1.0", ${quote(SLO_LABELS.threshold)}, "(.+)")`);
+  }
+  return [{ record: SLO_EVENT_METRICS.threshold, expr: parts.join('\nor\n') }];
 }
 
 type Fn = 'rate' | 'increase';
 
-/** Bad events over `w` of the shape, `sum by (<selector labels>)`: per second (`rate`) or a count (`increase`). */
+/** Bad events over `w` of an error-rate or availability shape, `sum by (<selector labels>)`: per second (`rate`) or a count (`increase`). */
 function shapeErrorExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
   const by = `sum by (${shape.selectorLabels.join(', ')})`;
   const sli = shape.sli;
@@ -72,12 +119,23 @@ function shapeErrorExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
     case 'error-rate':
       return `${by} (${fn}(${selector(sli.metric, [{ name: sli.statusLabel, op: '=~', value: sli.errorStatus }])}[${w}]))`;
     case 'latency':
-      return `${by} (${fn}(${sli.countMetric}[${w}])) - ${by} (${fn}(${selector(sli.bucketMetric, [sli.le])}[${w}]))`;
+      throw new Error('latency shapes join their bad events per SLO (shapeErrors)');
     case 'availability': {
       const counts = `${by} (count_over_time(${sli.metric}[${w}])) - ${by} (sum_over_time(${sli.metric}[${w}]))`;
       return fn === 'rate' ? `(${counts}) / ${w.seconds}` : counts;
     }
   }
+}
+
+/**
+ * Bad events over `w` per SLO of the shape. A latency shape's are its SLOs' totals minus their good events: from
+ * the total-events recording of the same window (recorded just before in the group, so `_count` is read once per
+ * window), or, for a tile count, from the counts.
+ */
+function shapeErrors(shape: SliShape, w: PromDuration, fn: Fn): string {
+  if (shape.sli.kind !== 'latency') return joined(shape, shapeErrorExpr(shape, w, fn));
+  const good = latencyGoodJoined(shape as SliShape & { sli: { kind: 'latency' } }, w, fn);
+  return fn === 'rate' ? `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})\n${good}` : `${shapeTotals(shape, w, fn)}\n-\n${good}`;
 }
 
 /** All events over `w` of the shape. */
@@ -94,13 +152,21 @@ function shapeTotalExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
   }
 }
 
+/** All events over `w` per SLO of the shape. */
+function shapeTotals(shape: SliShape, w: PromDuration, fn: Fn): string {
+  return joined(shape, shapeTotalExpr(shape, w, fn));
+}
+
 const windowLabel = (w: PromDuration): Record<string, string> => ({ [SLO_LABELS.window]: w.toString() });
 
-/** Short-window event rates of one shape (the group at the global evaluation interval): two joined rules per window. */
+/**
+ * Short-window event rates of one shape (the group at the global evaluation interval): two joined rules per window,
+ * all events first (a latency shape's bad events are computed from them).
+ */
 export function shapeRateRules(shape: SliShape): RecordingRule[] {
   return shape.rawWindows.flatMap((w): RecordingRule[] => [
-    { record: errorRateRecord(w), expr: joined(shape, shapeErrorExpr(shape, w, 'rate')), labels: windowLabel(w) },
-    { record: totalRateRecord(w), expr: joined(shape, shapeTotalExpr(shape, w, 'rate')), labels: windowLabel(w) },
+    { record: totalRateRecord(w), expr: shapeTotals(shape, w, 'rate'), labels: windowLabel(w) },
+    { record: errorRateRecord(w), expr: shapeErrors(shape, w, 'rate'), labels: windowLabel(w) },
   ]);
 }
 
@@ -155,8 +221,8 @@ export function tileRules(model: SloModel, shapes: SloShapes): RecordingRule[] {
   }
   return [
     ...shapes.sli.flatMap((shape): RecordingRule[] => [
-      { record: errorIncreaseRecord(t), expr: `${joined(shape, shapeErrorExpr(shape, t, 'increase'))}\nor\n0 * ${joined(shape, shapeTotalExpr(shape, t, 'increase'))}`, labels },
-      { record: totalIncreaseRecord(t), expr: joined(shape, shapeTotalExpr(shape, t, 'increase')), labels },
+      { record: errorIncreaseRecord(t), expr: `${shapeErrors(shape, t, 'increase')}\nor\n0 * ${shapeTotals(shape, t, 'increase')}`, labels },
+      { record: totalIncreaseRecord(t), expr: shapeTotals(shape, t, 'increase'), labels },
     ]),
     ...shapes.raw.flatMap((slo): RecordingRule[] => [
       { record: errorIncreaseRecord(t), expr: errorEventsIncreaseExpr(slo.sli, t), labels: { ...slo.labels, ...sloIdLabels(slo), ...labels } },

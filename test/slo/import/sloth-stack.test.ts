@@ -168,9 +168,9 @@ describe('the forms of a Sloth spec', () => {
   });
 
   test('unquoted numbers and booleans in labels and annotations are read as text, as Sloth reads them', () => {
-    const text = `version: prometheus/v1\nservice: svc\nlabels: { tier: 2, generated: true, le: 0.2 }\nslos:\n  - name: errors\n    objective: 99\n    sli: { events: { error_query: "e[{{.window}}]", total_query: "t[{{.window}}]" } }\n    alerting: { name: A, annotations: { priority: 1 } }\n`;
+    const text = `version: prometheus/v1\nservice: svc\nlabels: { tier: 2, generated: true, share: 0.2 }\nslos:\n  - name: errors\n    objective: 99\n    sli: { events: { error_query: "e[{{.window}}]", total_query: "t[{{.window}}]" } }\n    alerting: { name: A, annotations: { priority: 1 } }\n`;
     const { services } = importSloth(text);
-    expect(services[0].labels).toEqual({ generated: 'true', le: '0.2', tier: '2' });
+    expect(services[0].labels).toEqual({ generated: 'true', share: '0.2', tier: '2' });
     expect(services[0].slos![0].alertAnnotations).toEqual({ priority: '1' });
   });
 
