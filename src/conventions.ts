@@ -123,6 +123,8 @@ export const SLO_LABELS = {
    * `on (<selector labels>, le)`.
    */
   threshold: 'le',
+  /** On `slo:sli_events_by_class:rate<w>`: `1` on the bad events of an error-rate shape's single raw read. */
+  bad: 'slo_bad',
 } as const;
 
 /** `slo:sli_error:ratio_rate5m` for window `5m` (a duration renders in its Prometheus form). */
@@ -159,6 +161,12 @@ export const SLO_DASHBOARD_UIDS = {
  *   recorded once per tile by a slow group; the long windows (2h ... period) are traffic-weighted sums over them.
  */
 export const SLO_EVENT_METRICS = {
+  /**
+   * `slo:sli_events_by_class:rate<w>`: an error-rate shape's one raw read per short window, events per second
+   * `sum by (<selector labels>, slo_bad)` (`slo_bad="1"` on the statuses that are errors); its bad and all events
+   * are summed from it, so the raw series are read once per window, not twice.
+   */
+  classifiedRatePrefix: 'slo:sli_events_by_class:rate',
   errorRatePrefix: 'slo:sli_error_events:rate',
   totalRatePrefix: 'slo:sli_total_events:rate',
   errorIncreasePrefix: 'slo:sli_error_events:increase',

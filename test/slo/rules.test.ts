@@ -73,6 +73,7 @@ describe('SLO rule generators', () => {
     const sli = shared.groups[0].rules as RecordingRule[];
     expect(sli.map((r) => r.record)).toEqual([
       'slo:sli_threshold:info',
+      ...['5m', '30m', '1h'].map((w) => `slo:sli_events_by_class:rate${w}`),
       ...['5m', '30m', '1h'].flatMap((w) => [`slo:sli_total_events:rate${w}`, `slo:sli_error_events:rate${w}`]),
       ...['5m', '30m', '1h'].map((w) => `slo:sli_error:ratio_rate${w}`),
       'slo:sli_source_absent:info',
@@ -82,9 +83,15 @@ describe('SLO rule generators', () => {
     // the three shapes of the seed (availability, latency, error rate), OR-ed: their SLOs are disjoint
     const parts = errors.expr.split('\n)\nor\n(\n');
     expect(parts).toHaveLength(3);
+    // error rate: the bad events of its one classified raw read (both the bad and all events come from it)
     expect(parts[2].replace(/\n\)$/, '')).toMatch(
-      /^sum without \(service, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service\) \(rate\(http_requests_total\{status=~"5\.\."\}\[5m\]\)\)\)\n {2}\* on \(service\) group_right \(\)\n {2}slo:definition:info\{slo_sli_shape="error-rate-[0-9a-f]{10}"\}\n\)$/,
+      /^sum without \(service, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service\) \(slo:sli_events_by_class:rate5m\{slo_sli_shape="(error-rate-[0-9a-f]{10})", slo_bad="1"\}\)\)\n {2}\* on \(service\) group_right \(\)\n {2}slo:definition:info\{slo_sli_shape="\1"\}\n\)$/,
     );
+    expect(record('slo:sli_events_by_class:rate5m')).toEqual({
+      record: 'slo:sli_events_by_class:rate5m',
+      expr: 'sum by (service, slo_bad) (label_replace(rate(http_requests_total[5m]), "slo_bad", "1", "status", "5.."))',
+      labels: { slo_sli_shape: expect.stringMatching(/^error-rate-/) },
+    });
     // latency: the SLOs' totals of this window (recorded just before) minus their threshold bucket, joined on (service, le)
     expect(parts[1]).toMatch(
       /^slo:sli_total_events:rate5m\n- ignoring \(sloth_window\)\nsum without \(service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service, le\) \(rate\(http_request_duration_seconds_bucket\{le="0\.2"\}\[5m\]\)\)\)\n {2}\* on \(service, le\) group_right \(\)\n {2}slo:sli_threshold:info\{slo_sli_shape="latency-[0-9a-f]{10}"\}\n\)$/,

@@ -49,6 +49,7 @@ export function windowLabels(slo: SloDefinition, window: PromDuration): Record<s
   return sortedLabels(slo.labels, sloIdLabels(slo), { [SLO_LABELS.window]: window.toString() });
 }
 
+export const classifiedRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.classifiedRatePrefix}${w}`;
 export const errorRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorRatePrefix}${w}`;
 export const totalRateRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.totalRatePrefix}${w}`;
 export const errorIncreaseRecord = (w: PromDuration): string => `${SLO_EVENT_METRICS.errorIncreasePrefix}${w}`;

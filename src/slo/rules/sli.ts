@@ -4,6 +4,7 @@ import { SLO_EVENT_METRICS, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from 
 import { LabelMatcher, SloDefinition, SloModel, SloSettings } from '../model';
 import { renderWindowQuery } from '../promql-check';
 import {
+  classifiedRateRecord,
   errorEventsIncreaseExpr,
   errorEventsRateExpr,
   errorIncreaseRecord,
@@ -128,11 +129,35 @@ function shapeErrorExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
 }
 
 /**
- * Bad events over `w` per SLO of the shape. A latency shape's are its SLOs' totals minus their good events: from
+ * An error-rate shape's one raw read of a short window: events per second `sum by (<selector labels>, slo_bad)`,
+ * the error statuses marked `slo_bad="1"` by `label_replace` (anchored, as the `=~` matcher it replaces). Its bad
+ * and all events are summed from it: the raw series are read once per window instead of twice.
+ */
+export function classifiedRateRules(shape: SliShape): RecordingRule[] {
+  const sli = shape.sli;
+  if (sli.kind !== 'error-rate') return [];
+  const by = [...shape.selectorLabels, SLO_LABELS.bad].join(', ');
+  return shape.rawWindows.map((w) => ({
+    record: classifiedRateRecord(w),
+    expr: `sum by (${by}) (label_replace(rate(${sli.metric}[${w}]), ${quote(SLO_LABELS.bad)}, "1", ${quote(sli.statusLabel)}, ${quote(sli.errorStatus)}))`,
+    labels: { [SLO_LABELS.sliShape]: shape.id },
+  }));
+}
+
+/** The shape's classified events of `w`, all or only the bad ones, `sum by (<selector labels>)`. */
+function fromClassified(shape: SliShape, w: PromDuration, bad: boolean): string {
+  const filter = bad ? `, ${SLO_LABELS.bad}="1"` : '';
+  return `sum by (${shape.selectorLabels.join(', ')}) (${classifiedRateRecord(w)}{${SLO_LABELS.sliShape}=${quote(shape.id)}${filter}})`;
+}
+
+/**
+ * Bad events over `w` per SLO of the shape. An error-rate shape's per-second rates come from its classified read;
+ * a latency shape's are its SLOs' totals minus their good events: from
  * the total-events recording of the same window (recorded just before in the group, so `_count` is read once per
  * window), or, for a tile count, from the counts.
  */
 function shapeErrors(shape: SliShape, w: PromDuration, fn: Fn): string {
+  if (shape.sli.kind === 'error-rate' && fn === 'rate') return joined(shape, fromClassified(shape, w, true));
   if (shape.sli.kind !== 'latency') return joined(shape, shapeErrorExpr(shape, w, fn));
   const good = latencyGoodJoined(shape as SliShape & { sli: { kind: 'latency' } }, w, fn);
   return fn === 'rate' ? `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})\n${good}` : `${shapeTotals(shape, w, fn)}\n-\n${good}`;
@@ -152,8 +177,9 @@ function shapeTotalExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
   }
 }
 
-/** All events over `w` per SLO of the shape. */
+/** All events over `w` per SLO of the shape (an error-rate shape's per-second rates from its classified read). */
 function shapeTotals(shape: SliShape, w: PromDuration, fn: Fn): string {
+  if (shape.sli.kind === 'error-rate' && fn === 'rate') return joined(shape, fromClassified(shape, w, false));
   return joined(shape, shapeTotalExpr(shape, w, fn));
 }
 

@@ -4,10 +4,12 @@ import { buildSloModel, generateSloRuleFiles, ServiceSpec, sloRuleGroupOrder } f
 import { promtool, writeTree } from '../helpers/tools';
 
 /**
- * Latency SLOs of one histogram share one SLI shape whatever their thresholds: one bucket read per window for all of
- * them (`le` a join label like `service`), `_count` read once per window. Proven by the real promtool on series
- * written the ways clients write them: Go's `le="1"`, Python's and Prometheus 3's `le="1.0"`, and both at once (a
- * service whose old pods still run the other client, or the hour after an upgrade to Prometheus 3).
+ * The raw reads of the SLI shapes, each raw series read once per window. Latency SLOs of one histogram share one SLI
+ * shape whatever their thresholds: one bucket read per window for all of them (`le` a join label like `service`),
+ * `_count` read once per window. An error-rate shape reads its counter once per window, classified bad/other.
+ * Proven by the real promtool; latency on series written the ways clients write them: Go's `le="1"`, Python's and
+ * Prometheus 3's `le="1.0"`, and both at once (a service whose old pods still run the other client, or the hour after
+ * an upgrade to Prometheus 3).
  */
 
 const SERVICES: ServiceSpec[] = [
@@ -100,5 +102,60 @@ describe('latency SLOs with different thresholds share one shape', () => {
     const r = promtool(['test', 'rules', 'test.yml'], dir);
     expect(r.output.trim()).toMatch(/SUCCESS$/);
     expect(r.status).toBe(0);
+  });
+});
+
+describe('an error-rate shape reads its raw series once per window', () => {
+  const errorModel = buildSloModel([
+    { name: 'svc-e', slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate' } }] },
+    { name: 'svc-f', slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate' } }] },
+  ]);
+  const errorFiles = generateSloRuleFiles(errorModel);
+  const errorRecords = errorFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r): r is RecordingRule => !isAlertingRule(r));
+
+  test('one raw selector per window, classified; bad and all events summed from it', () => {
+    for (const w of ['5m', '30m', '1h']) {
+      const raw = errorRecords.flatMap((r) => [...r.expr.matchAll(new RegExp(`http_requests_total(\\{[^}]*\\})?\\[${w}\\]`, 'g'))].map((m) => m[0]));
+      expect(raw).toEqual([`http_requests_total[${w}]`]);
+    }
+  });
+
+  test('promtool: the classified read counts what the status matcher counted (anchored; a series without status is not an error)', () => {
+    const r = 'http_requests_total';
+    const input = [
+      counter(`${r}{service="svc-e", instance="e-0", status="200"}`, 960),
+      counter(`${r}{service="svc-e", instance="e-0", status="500"}`, 30),
+      counter(`${r}{service="svc-e", instance="e-0", status="503"}`, 10),
+      // "5000" is not an error status: the regex is anchored, as the =~ matcher is
+      counter(`${r}{service="svc-e", instance="e-1", status="5000"}`, 1000),
+      // svc-f: a series without the status label, and no error series at all
+      counter(`${r}{service="svc-f", instance="f-0"}`, 500),
+    ];
+    const test = {
+      rule_files: errorFiles.map((f) => f.fileName),
+      evaluation_interval: '1m',
+      group_eval_order: sloRuleGroupOrder(errorModel),
+      tests: [
+        {
+          interval: '1m',
+          input_series: input,
+          promql_expr_test: [
+            {
+              expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate1h))',
+              eval_time: '15m',
+              // svc-e: 40 of 2000 per minute; svc-f: none of 500
+              exp_samples: [
+                { labels: '{sloth_id="svc-e-errors"}', value: 20_000 },
+                { labels: '{sloth_id="svc-f-errors"}', value: 0 },
+              ],
+            },
+          ],
+        },
+      ],
+    };
+    const dir = writeTree({ ...Object.fromEntries(errorFiles.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-classified-');
+    const res = promtool(['test', 'rules', 'test.yml'], dir);
+    expect(res.output.trim()).toMatch(/SUCCESS$/);
+    expect(res.status).toBe(0);
   });
 });
