@@ -13,7 +13,7 @@
  */
 import { spawnSync, SpawnSyncOptions } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { builderManifest, COLLECTOR_COMPONENTS } from '../src/components/otel-collector/distribution';
@@ -168,14 +168,21 @@ export function versionLine(binary: string, path: string): string {
   return `${r.stdout ?? ''}${r.stderr ?? ''}`.split('\n').find((l) => /\d+\.\d+\.\d+/.test(l))?.trim() ?? '';
 }
 
+/**
+ * Links `src` at `dest`, atomically: a link already pointing there is left alone, and a new one is made beside it
+ * and renamed over `dest`, so a program started meanwhile (tests run beside `--check`) never finds `dest` missing.
+ */
 function linkInto(src: string, dest: string): void {
-  if (existsSync(dest) || isLink(dest)) unlinkSync(dest);
+  if (isLink(dest) && readlinkSync(dest) === src) return;
+  const tmp = `${dest}.tmp-${process.pid}`;
+  if (existsSync(tmp) || isLink(tmp)) unlinkSync(tmp);
   try {
-    symlinkSync(src, dest);
+    symlinkSync(src, tmp);
   } catch {
-    cpSync(src, dest);
-    chmodSync(dest, 0o755);
+    cpSync(src, tmp);
+    chmodSync(tmp, 0o755);
   }
+  renameSync(tmp, dest);
 }
 
 function isLink(p: string): boolean {
