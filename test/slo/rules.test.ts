@@ -96,7 +96,12 @@ describe('SLO rule generators', () => {
     expect(parts[1]).toMatch(
       /^slo:sli_total_events:rate5m\n- ignoring \(sloth_window\)\nsum without \(service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting\) \(\n {2}\(sum by \(service, le\) \(rate\(http_request_duration_seconds_bucket\{le="0\.2"\}\[5m\]\)\)\)\n {2}\* on \(service, le\) group_right \(\)\n {2}slo:sli_threshold:info\{slo_sli_shape="latency-[0-9a-f]{10}"\}\n\)$/,
     );
-    expect(record('slo:sli_error_events:rate30m').expr).toContain('((sum by (service) (count_over_time(up[30m])) - sum by (service) (sum_over_time(up[30m]))) / 1800)');
+    // availability: the window's samples (recorded just before) minus the successful ones
+    expect(record('slo:sli_error_events:rate30m').expr.split('\n)\nor\n(\n')[0]).toBe(
+      '(\nslo:sli_total_events:rate30m\n- ignoring (sloth_window)\nsum without (service, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (\n  (sum by (service) (sum_over_time(up[30m])) / 1800)\n  * on (service) group_right ()\n  slo:definition:info{slo_sli_shape="' +
+        record('slo:definition:info', 0).labels!.slo_sli_shape +
+        '"}\n)',
+    );
   });
 
   test('one ratio rule per window for every SLO; tiles from the 5m rates; long windows and the period from the tiles', () => {

@@ -159,3 +159,14 @@ describe('an error-rate shape reads its raw series once per window', () => {
     expect(res.status).toBe(0);
   });
 });
+
+describe('an availability shape reads its samples twice per window (count and sum), not three times', () => {
+  test('count_over_time in the total events, sum_over_time in the bad events (total minus successful)', () => {
+    const m = buildSloModel([{ name: 'svc-g', slos: [{ name: 'up', objective: 99.9, sli: { kind: 'availability', source: 'up' } }] }]);
+    const rs = generateSloRuleFiles(m).flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r): r is RecordingRule => !isAlertingRule(r));
+    for (const w of ['5m', '30m', '1h']) {
+      const reads = rs.flatMap((r) => [...r.expr.matchAll(new RegExp(`(\\w+)\\(up\\[${w}\\]\\)`, 'g'))].map((x) => x[1]));
+      expect(reads.sort()).toEqual(['count_over_time', 'sum_over_time']);
+    }
+  });
+});

@@ -152,12 +152,18 @@ function fromClassified(shape: SliShape, w: PromDuration, bad: boolean): string 
 
 /**
  * Bad events over `w` per SLO of the shape. An error-rate shape's per-second rates come from its classified read;
- * a latency shape's are its SLOs' totals minus their good events: from
+ * an availability shape's are its samples per second (the total-events recording) minus the successful ones; a
+ * latency shape's are its SLOs' totals minus their good events: from
  * the total-events recording of the same window (recorded just before in the group, so `_count` is read once per
  * window), or, for a tile count, from the counts.
  */
 function shapeErrors(shape: SliShape, w: PromDuration, fn: Fn): string {
   if (shape.sli.kind === 'error-rate' && fn === 'rate') return joined(shape, fromClassified(shape, w, true));
+  if (shape.sli.kind === 'availability' && fn === 'rate') {
+    // the failed samples: the window's samples (the total-events recording) minus the successful ones
+    const good = joined(shape, `sum by (${shape.selectorLabels.join(', ')}) (sum_over_time(${shape.sli.metric}[${w}])) / ${w.seconds}`);
+    return `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})\n${good}`;
+  }
   if (shape.sli.kind !== 'latency') return joined(shape, shapeErrorExpr(shape, w, fn));
   const good = latencyGoodJoined(shape as SliShape & { sli: { kind: 'latency' } }, w, fn);
   return fn === 'rate' ? `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})\n${good}` : `${shapeTotals(shape, w, fn)}\n-\n${good}`;
