@@ -2,7 +2,7 @@ import { formatDuration } from '../src/common/duration';
 import { MachineInfo } from './lib/proc';
 import { formatBytes, formatCount, formatNumber, formatSummary, Summary } from './lib/stats';
 import { RuleEvalResult, SetResult } from './rule-eval';
-import { BASELINE_ERROR_RATIO, DIURNAL_AMPLITUDE, PODS_PER_SERVICE } from './rule-eval/openmetrics';
+import { BASELINE_ERROR_RATIO, DIURNAL_AMPLITUDE, PODS_PER_SERVICE, REQUESTS_METRIC } from './rule-eval/openmetrics';
 import { SLOTH_WINDOWS } from './rule-eval/rulesets';
 import { servicesOf, SynthCase, SynthResult } from './synth';
 
@@ -48,6 +48,23 @@ function firingOf(set: SetResult | undefined, prefix: string): string[] {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Engine time of the rules of a set that read the raw series (their expression names the history's metric), seconds. */
+export function rawReadSeconds(set: SetResult): number {
+  const raw = new RegExp(`\\b${REQUESTS_METRIC}\\b`);
+  return set.costs.filter((c) => raw.test(c.rule.expr)).reduce((a, c) => a + (c.evalSeconds ?? 0), 0);
+}
+
+/** Why the engine-time target is not met, from the measurement: the raw reads alone bound the ratio. */
+export function engineNote(shared: SetResult, legacy: SetResult): string {
+  const raw = rawReadSeconds(shared);
+  const bound = raw > 0 ? legacy.evalSeconds.median / raw : Number.POSITIVE_INFINITY;
+  return (
+    `the generated rules that read the raw series (the 5m/30m/1h windows, each raw series once per window, and the absent check) take ` +
+    `${formatNumber(raw * 1000)} ms of the ${formatNumber(shared.evalSeconds.median * 1000)} ms alone: even with every other rule free the ratio ` +
+    `could be at most 1/${formatNumber(bound)}; exact multiwindow timing needs those reads (the per-SLO rules and Sloth's make them too, see the costliest rules below)`
+  );
 }
 
 export function targetChecks(r: BenchResults): TargetCheck[] {
@@ -116,10 +133,7 @@ export function targetChecks(r: BenchResults): TargetCheck[] {
       target: 'engine time per cycle of the shared rules ≤ 1/10 of the per-SLO rules’, samples per cycle no worse',
       measured: `1/${formatNumber(ratio)} (${formatNumber(shared.evalSeconds.median * 1000)} ms vs ${formatNumber(legacy.evalSeconds.median * 1000)} ms, medians); samples ${formatCount(shared.projected)} vs ${formatCount(legacy.projected)} (30-day depth)`,
       verdict: ratio >= 10 && samplesOk ? 'met' : 'not met',
-      note:
-        ratio >= 10
-          ? undefined
-          : 'the short windows (5m, 30m, 1h) still read every raw sample — the same samples as before and as Sloth; the shared rules cut the per-query overhead (fewer rules), not those reads (see the costliest rules below)',
+      note: ratio >= 10 ? undefined : engineNote(shared, legacy),
     });
   }
   const gen = setById(r.rules, 'generated');

@@ -1,4 +1,4 @@
-import { BenchResults, renderMarkdown, targetChecks } from '../../bench/report';
+import { BenchResults, engineNote, rawReadSeconds, renderMarkdown, targetChecks } from '../../bench/report';
 import { summarize } from '../../bench/lib/stats';
 import type { SynthCase } from '../../bench/synth';
 import type { RuleEvalResult, SetResult } from '../../bench/rule-eval';
@@ -84,5 +84,31 @@ describe('target verdicts', () => {
     const md = renderMarkdown(BASE);
     expect(md).toContain('| CPU | 2 × cpu |');
     expect(md).toContain('| in-process synth of 1000 services < 2 s | not run | not measured |');
+  });
+});
+
+describe('the engine-time note', () => {
+  const cost = (expr: string, ms: number) => ({
+    rule: { set: 'generated' as const, file: 'f', group: 'g', intervalSeconds: 15, kind: 'record' as const, name: 'r', expr, labels: {} },
+    samples: 1,
+    projected: 1,
+    maxRangeSeconds: 0,
+    evalSeconds: ms / 1000,
+  });
+
+  test('bounds the ratio by the raw reads: only rules naming the raw metric count', () => {
+    // GIVEN generated rules of 40 ms, 30 of them reading http_requests_total, and per-SLO rules of 150 ms
+    const shared: SetResult = {
+      ...set('generated', 1, []),
+      evalSeconds: summarize([0.04]),
+      costs: [cost('sum by (service) (rate(http_requests_total[5m]))', 20), cost('group by (service) (http_requests_total)', 10), cost('slo:sli_total_events:rate5m * 300', 10)],
+    };
+    const legacy: SetResult = { ...set('generated', 1, []), id: 'legacy' as SetResult['id'], evalSeconds: summarize([0.15]) };
+    // WHEN the note is written
+    const note = engineNote(shared, legacy);
+    // THEN it names the raw reads' time and the bound they set (150 / 30 = 5)
+    expect(rawReadSeconds(shared)).toBeCloseTo(0.03, 10);
+    expect(note).toContain('take 30 ms of the 40 ms alone');
+    expect(note).toContain('at most 1/5;');
   });
 });
