@@ -216,12 +216,34 @@ export function nearestBuckets(buckets: readonly number[], value: number): numbe
   return [...(below.length ? [below[below.length - 1]] : []), ...(above.length ? [above[0]] : [])];
 }
 
-function leMatcher(threshold: number): LabelMatcher {
-  if (Number.isInteger(threshold)) {
-    // Go clients write le="1", Python clients and Prometheus 3's normalization le="1.0".
-    return { name: 'le', op: '=~', value: `${threshold}|${threshold}\\.0` };
-  }
-  return { name: 'le', op: '=', value: String(threshold) };
+/** A threshold as its bucket's `le` value, the one a Go client writes (`0.2`, `1`). */
+export function thresholdLabelValue(threshold: number): string {
+  return String(threshold);
+}
+
+/**
+ * The bucket matcher of one or more thresholds: every spelling of each (`le="0.2"` for a single non-integer). Go
+ * clients write le="1", Python clients and Prometheus 3's normalization le="1.0".
+ */
+export function leMatcher(thresholds: readonly number[]): LabelMatcher {
+  if (thresholds.length === 1 && !Number.isInteger(thresholds[0])) return { name: SLO_LABELS.threshold, op: '=', value: thresholdLabelValue(thresholds[0]) };
+  const spellings = thresholds.map((t) => {
+    const v = thresholdLabelValue(t).replace(/\./g, '\\.');
+    return Number.isInteger(t) ? `${v}|${v}\\.0` : v;
+  });
+  return { name: SLO_LABELS.threshold, op: '=~', value: spellings.join('|') };
+}
+
+/**
+ * The labels an SLI's `slo:definition:info` carries for its shape's joins: the selector's per-service labels and a
+ * latency SLI's threshold `le`.
+ */
+export function definitionJoinLabels(sli: SliModel): Record<string, string> {
+  if (sli.kind === 'raw') return {};
+  const out: Record<string, string> = {};
+  for (const m of sli.matchers) out[m.name] = m.value;
+  if (sli.kind === 'latency') out[SLO_LABELS.threshold] = thresholdLabelValue(sli.threshold);
+  return out;
 }
 
 interface ServiceContext {
@@ -264,7 +286,7 @@ function resolveSli(sli: SliSpec, ctx: ServiceContext, path: string, problems: P
           fix: `declare histogramBuckets including ${t} on service ${ctx.spec.name} (and the same buckets in the application's histogram), or use ${near.map((b) => `${b} (${formatSeconds(b)})`).join(' or ')} as the threshold.`,
         });
       }
-      return { kind: 'latency', bucketMetric: `${base}_bucket`, countMetric: `${base}_count`, matchers: ctx.matchers, threshold: t, le: leMatcher(t) };
+      return { kind: 'latency', bucketMetric: `${base}_bucket`, countMetric: `${base}_count`, matchers: ctx.matchers, threshold: t, le: leMatcher([t]) };
     }
     case 'availability': {
       const source = sli.source ?? 'up';

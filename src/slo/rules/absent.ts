@@ -1,11 +1,11 @@
 import { PromDuration } from '../../common/duration';
 import { AlertingRule, RecordingRule } from '../../common/rules';
 import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
-import { SloDefinition, SloSettings } from '../model';
+import { leMatcher, SloDefinition, SloSettings } from '../model';
 import { identityAlertLabels, joinShape } from './alerts';
 import { quote, selector, sloIdLabels, sortedLabels, sourceAbsentExpr, sourceDescription } from './expr';
 import { AlertingShape, labelTemplate, SliShape } from './shapes';
-import { DEFINITION_ONLY_LABELS, definitionSelector, thresholdsMatcher } from './sli';
+import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 
 /**
  * The SLI's source series disappeared (renamed metric, broken scrape, wrong `service` label): every ratio of the SLO
@@ -41,7 +41,7 @@ export function shapeAbsentRule(shape: SliShape): RecordingRule {
   const sli = shape.sli;
   if (sli.kind !== 'latency') return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${by})\ngroup by (${by}) (${sli.metric})` };
   const byLe = [...shape.selectorLabels, SLO_LABELS.threshold].join(', ');
-  const present = `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}\nand on (${byLe})\ngroup by (${byLe}) (${selector(sli.bucketMetric, [thresholdsMatcher(shape.thresholds)])})`;
+  const present = `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}\nand on (${byLe})\ngroup by (${byLe}) (${selector(sli.bucketMetric, [leMatcher(shape.thresholds)])})`;
   return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${SLO_LABELS.id})\n(\n${present}\n)` };
 }
 

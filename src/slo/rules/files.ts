@@ -74,7 +74,8 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
  * The shared groups (`slo.rules.yml`), their size independent of the number of SLOs:
  * - `slo-sli-recordings` (global interval): the latency SLOs' threshold join keys; the error-rate shapes' one raw
  *   read per short window (classified bad/other); per SLI shape and short window, all and bad events per second
- *   joined onto the shape's SLOs (each rule after those it reads: a group evaluates in order); one ratio rule per window; per shape, the absent-source recording;
+ *   joined onto the shape's SLOs (each rule after those it reads: a group evaluates in order); one ratio rule per
+ *   window; per shape, the absent-source recording;
  * - `slo-sli-tiles` (every tile, 5m): bad and all events of the last tile;
  * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles;
  * - `slo-meta-recordings`: Sloth's metadata recordings and the alert conditions;

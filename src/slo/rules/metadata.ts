@@ -1,9 +1,9 @@
 import { RecordingRule } from '../../common/rules';
 import { SLO_INFO_VALUES, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../conventions';
-import { allSlos, SloDefinition, SloModel } from '../model';
+import { allSlos, definitionJoinLabels, SloDefinition, SloModel } from '../model';
 import { num, sloIdLabels, sortedLabels } from './expr';
 import { SloShapes } from './shapes';
-import { DEFINITION_ONLY_LABELS, definitionSelector, thresholdLabelValue } from './sli';
+import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 
 /**
  * Metadata: the one per-SLO rule (`slo:definition:info`) and Sloth's metadata recordings derived from it for every
@@ -20,9 +20,7 @@ const IGNORING_WINDOW = `ignoring (${SLO_LABELS.window})`;
  * threshold `le` (the join keys of its SLI shape) and extra labels (joined onto its alerts).
  */
 export function definitionRule(slo: SloDefinition, shapes: SloShapes): RecordingRule {
-  const selector: Record<string, string> = {};
-  if (slo.sli.kind !== 'raw') for (const m of slo.sli.matchers) selector[m.name] = m.value;
-  if (slo.sli.kind === 'latency') selector[SLO_LABELS.threshold] = thresholdLabelValue(slo.sli.threshold);
+  const selector = definitionJoinLabels(slo.sli);
   return {
     record: SLO_METRICS.definition,
     expr: 'vector(1)',
@@ -50,7 +48,7 @@ export function metadataRules(model: SloModel): RecordingRule[] {
   const slos = allSlos(model);
   if (slos.length === 0) return [];
   // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
-  const selectorLabels = [...new Set(slos.flatMap((s) => (s.sli.kind === 'raw' ? [] : [...s.sli.matchers.map((m) => m.name), ...(s.sli.kind === 'latency' ? [SLO_LABELS.threshold] : [])])))];
+  const selectorLabels = [...new Set(slos.flatMap((s) => Object.keys(definitionJoinLabels(s.sli))))];
   const without = [...selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ');
   const withoutInfo = [...selectorLabels, ...DEFINITION_ONLY_LABELS.filter((l) => l !== SLO_LABELS.objective)].join(', ');
   const current = [...new Set(slos.map((s) => s.alertWindows.page.quick.shortWindow.toString()))].sort();

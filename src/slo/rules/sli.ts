@@ -1,7 +1,7 @@
 import { PromDuration } from '../../common/duration';
 import { RecordingRule } from '../../common/rules';
 import { SLO_EVENT_METRICS, SLO_LABELS, SLO_METRICS, sliErrorRatioRecord } from '../../conventions';
-import { LabelMatcher, SloDefinition, SloModel, SloSettings } from '../model';
+import { definitionJoinLabels, leMatcher, SloDefinition, SloModel, SloSettings } from '../model';
 import { renderWindowQuery } from '../promql-check';
 import {
   classifiedRateRecord,
@@ -54,10 +54,6 @@ function indent(text: string, by = '  '): string {
     .join('\n');
 }
 
-/** Labels of a shape's definitions that are not the SLO's identity: its selector labels and a latency SLO's threshold. */
-function definitionJoinLabels(shape: SliShape): string[] {
-  return shape.sli.kind === 'latency' ? [...shape.selectorLabels, SLO_LABELS.threshold] : [...shape.selectorLabels];
-}
 
 /**
  * The shape's per-selector expression joined onto its SLOs: one series per SLO with its identity and extra labels
@@ -68,29 +64,13 @@ function definitionJoinLabels(shape: SliShape): string[] {
 function joined(shape: SliShape, inner: string, join: { on?: readonly string[]; info?: string } = {}): string {
   const on = (join.on ?? shape.selectorLabels).join(', ');
   const info = join.info ?? definitionSelector({ [SLO_LABELS.sliShape]: shape.id });
-  return `sum without (${[...definitionJoinLabels(shape), ...DEFINITION_ONLY_LABELS].join(', ')}) (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${info}\n)`;
-}
-
-/** A threshold as its bucket's `le` value, the one a Go client writes (`0.2`, `1`). */
-export function thresholdLabelValue(threshold: number): string {
-  return String(threshold);
-}
-
-/** The bucket matcher of a latency shape: every spelling of every threshold (`le="0.2"` for a single non-integer). */
-export function thresholdsMatcher(thresholds: readonly number[]): LabelMatcher {
-  if (thresholds.length === 1 && !Number.isInteger(thresholds[0])) return { name: SLO_LABELS.threshold, op: '=', value: thresholdLabelValue(thresholds[0]) };
-  const spellings = thresholds.map((t) => {
-    const v = thresholdLabelValue(t).replace(/\./g, '\\.');
-    // Go clients write le="1", Python clients and Prometheus 3's normalization le="1.0"
-    return Number.isInteger(t) ? `${v}|${v}\\.0` : v;
-  });
-  return { name: SLO_LABELS.threshold, op: '=~', value: spellings.join('|') };
+  return `sum without (${[...Object.keys(definitionJoinLabels(shape.sli)), ...DEFINITION_ONLY_LABELS].join(', ')}) (\n${indent(`(${inner})`)}\n  * on (${on}) group_right ()\n  ${info}\n)`;
 }
 
 /** Good events of a latency shape over `w`, per SLO: its threshold bucket (every spelling), joined on (<selector labels>, le). */
 function latencyGoodJoined(shape: SliShape & { sli: { kind: 'latency' } }, w: PromDuration, fn: Fn): string {
   const by = [...shape.selectorLabels, SLO_LABELS.threshold];
-  const inner = `sum by (${by.join(', ')}) (${fn}(${selector(shape.sli.bucketMetric, [thresholdsMatcher(shape.thresholds)])}[${w}]))`;
+  const inner = `sum by (${by.join(', ')}) (${fn}(${selector(shape.sli.bucketMetric, [leMatcher(shape.thresholds)])}[${w}]))`;
   return joined(shape, inner, { on: by, info: `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}` });
 }
 
@@ -111,22 +91,6 @@ export function thresholdInfoRules(shapes: SloShapes): RecordingRule[] {
 }
 
 type Fn = 'rate' | 'increase';
-
-/** Bad events over `w` of an error-rate or availability shape, `sum by (<selector labels>)`: per second (`rate`) or a count (`increase`). */
-function shapeErrorExpr(shape: SliShape, w: PromDuration, fn: Fn): string {
-  const by = `sum by (${shape.selectorLabels.join(', ')})`;
-  const sli = shape.sli;
-  switch (sli.kind) {
-    case 'error-rate':
-      return `${by} (${fn}(${selector(sli.metric, [{ name: sli.statusLabel, op: '=~', value: sli.errorStatus }])}[${w}]))`;
-    case 'latency':
-      throw new Error('latency shapes join their bad events per SLO (shapeErrors)');
-    case 'availability': {
-      const counts = `${by} (count_over_time(${sli.metric}[${w}])) - ${by} (sum_over_time(${sli.metric}[${w}]))`;
-      return fn === 'rate' ? `(${counts}) / ${w.seconds}` : counts;
-    }
-  }
-}
 
 /**
  * An error-rate shape's one raw read of a short window: events per second `sum by (<selector labels>, slo_bad)`,
@@ -150,23 +114,28 @@ function fromClassified(shape: SliShape, w: PromDuration, bad: boolean): string 
   return `sum by (${shape.selectorLabels.join(', ')}) (${classifiedRateRecord(w)}{${SLO_LABELS.sliShape}=${quote(shape.id)}${filter}})`;
 }
 
+/** Good events over `w` per SLO of a latency or availability shape: its threshold bucket, or its successful samples. */
+function shapeGood(shape: SliShape, w: PromDuration, fn: Fn): string {
+  const sli = shape.sli;
+  if (sli.kind === 'latency') return latencyGoodJoined(shape as SliShape & { sli: { kind: 'latency' } }, w, fn);
+  const good = `sum by (${shape.selectorLabels.join(', ')}) (sum_over_time(${(sli as { metric: string }).metric}[${w}]))`;
+  return joined(shape, fn === 'rate' ? `${good} / ${w.seconds}` : good);
+}
+
 /**
- * Bad events over `w` per SLO of the shape. An error-rate shape's per-second rates come from its classified read;
- * an availability shape's are its samples per second (the total-events recording) minus the successful ones; a
- * latency shape's are its SLOs' totals minus their good events: from
- * the total-events recording of the same window (recorded just before in the group, so `_count` is read once per
- * window), or, for a tile count, from the counts.
+ * Bad events over `w` per SLO of the shape. An error-rate shape's per-second rates come from its classified read
+ * (a tile count from its error series); a latency or availability shape's are its events minus the good ones: per
+ * second, the total-events recording of the same window (recorded just before in the group, so the count or the
+ * samples are read once per window for it), or, for a tile count, the counts.
  */
 function shapeErrors(shape: SliShape, w: PromDuration, fn: Fn): string {
-  if (shape.sli.kind === 'error-rate' && fn === 'rate') return joined(shape, fromClassified(shape, w, true));
-  if (shape.sli.kind === 'availability' && fn === 'rate') {
-    // the failed samples: the window's samples (the total-events recording) minus the successful ones
-    const good = joined(shape, `sum by (${shape.selectorLabels.join(', ')}) (sum_over_time(${shape.sli.metric}[${w}])) / ${w.seconds}`);
-    return `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})\n${good}`;
+  const sli = shape.sli;
+  if (sli.kind === 'error-rate') {
+    if (fn === 'rate') return joined(shape, fromClassified(shape, w, true));
+    return joined(shape, `sum by (${shape.selectorLabels.join(', ')}) (increase(${selector(sli.metric, [{ name: sli.statusLabel, op: '=~', value: sli.errorStatus }])}[${w}]))`);
   }
-  if (shape.sli.kind !== 'latency') return joined(shape, shapeErrorExpr(shape, w, fn));
-  const good = latencyGoodJoined(shape as SliShape & { sli: { kind: 'latency' } }, w, fn);
-  return fn === 'rate' ? `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})\n${good}` : `${shapeTotals(shape, w, fn)}\n-\n${good}`;
+  const total = fn === 'rate' ? `${totalRateRecord(w)}\n- ignoring (${SLO_LABELS.window})` : `${shapeTotals(shape, w, fn)}\n-`;
+  return `${total}\n${shapeGood(shape, w, fn)}`;
 }
 
 /** All events over `w` of the shape. */
