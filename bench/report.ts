@@ -16,6 +16,8 @@ export interface BenchResults {
   readonly versions: Readonly<Record<string, string>>;
   readonly synth?: SynthResult;
   readonly rules?: RuleEvalResult;
+  /** The per-SLO and generated rules only, at a larger catalog (`--scale-services`): the engine-time target's measurement. */
+  readonly rulesAtScale?: RuleEvalResult;
   readonly totalSeconds: number;
 }
 
@@ -65,6 +67,37 @@ export function engineNote(shared: SetResult, legacy: SetResult): string {
     `${formatNumber(raw * 1000)} ms of the ${formatNumber(shared.evalSeconds.median * 1000)} ms alone: even with every other rule free the ratio ` +
     `could be at most 1/${formatNumber(bound)}; exact multiwindow timing needs those reads (the per-SLO rules and Sloth's make them too, see the costliest rules below)`
   );
+}
+
+/** Engine time of the generated rules against the per-SLO rules' in one measurement: `1/<ratio> (… ms vs … ms)`. */
+function engineRatio(r: RuleEvalResult | undefined): { shared: SetResult; legacy: SetResult; ratio: number; text: string } | undefined {
+  const shared = setById(r, 'generated');
+  const legacy = setById(r, 'legacy');
+  if (!shared || !legacy || !r) return undefined;
+  const ratio = legacy.evalSeconds.median / shared.evalSeconds.median;
+  const text = `1/${formatNumber(ratio)} at ${r.options.services} SLOs (${formatNumber(shared.evalSeconds.median * 1000)} ms vs ${formatNumber(legacy.evalSeconds.median * 1000)} ms, medians)`;
+  return { shared, legacy, ratio, text };
+}
+
+/**
+ * The engine-time target, judged at the larger of the measured catalogs (the at-scale run when there is one: at 10
+ * SLOs the per-rule overhead of both sets dominates); the other measurement is quoted beside it.
+ */
+export function engineCheck(r: BenchResults): TargetCheck[] {
+  const small = engineRatio(r.rules);
+  const scale = engineRatio(r.rulesAtScale);
+  const judged = scale ?? small;
+  if (!judged) return [];
+  const samplesOk = judged.shared.projected <= judged.legacy.projected;
+  const other = scale && small ? `; ${small.text}` : '';
+  return [
+    {
+      target: 'engine time per cycle of the shared rules ≤ 1/10 of the per-SLO rules’, samples per cycle no worse',
+      measured: `${judged.text}; samples ${formatCount(judged.shared.projected)} vs ${formatCount(judged.legacy.projected)} (30-day depth)${other}`,
+      verdict: judged.ratio >= 10 && samplesOk ? 'met' : 'not met',
+      note: judged.ratio >= 10 ? undefined : engineNote(judged.shared, judged.legacy),
+    },
+  ];
 }
 
 export function targetChecks(r: BenchResults): TargetCheck[] {
@@ -124,18 +157,7 @@ export function targetChecks(r: BenchResults): TargetCheck[] {
       verdict: ok ? 'met' : 'not met',
     });
   }
-  const shared = setById(r.rules, 'generated');
-  const legacy = setById(r.rules, 'legacy');
-  if (shared && legacy) {
-    const ratio = legacy.evalSeconds.median / shared.evalSeconds.median;
-    const samplesOk = shared.projected <= legacy.projected;
-    checks.push({
-      target: 'engine time per cycle of the shared rules ≤ 1/10 of the per-SLO rules’, samples per cycle no worse',
-      measured: `1/${formatNumber(ratio)} (${formatNumber(shared.evalSeconds.median * 1000)} ms vs ${formatNumber(legacy.evalSeconds.median * 1000)} ms, medians); samples ${formatCount(shared.projected)} vs ${formatCount(legacy.projected)} (30-day depth)`,
-      verdict: ratio >= 10 && samplesOk ? 'met' : 'not met',
-      note: ratio >= 10 ? undefined : engineNote(shared, legacy),
-    });
-  }
+  checks.push(...engineCheck(r));
   const gen = setById(r.rules, 'generated');
   const naive = setById(r.rules, 'naive');
   const sloth = setById(r.rules, 'sloth');
@@ -267,6 +289,49 @@ export function groupFamily(group: string): string {
   return group.replace(/-svc-\d+(-error-rate)?$/, '');
 }
 
+/** Where the engine time goes: each rule's evalTotalTime (median of the repetitions), the costliest first. */
+function costliestRules(r: RuleEvalResult): string[] {
+  const timed = r.sets.filter((x) => x.id === 'generated' || x.id === 'legacy');
+  if (timed.length === 0) return [];
+  const trows: string[][] = [];
+  for (const x of timed) {
+    const sorted = [...x.costs].sort((a, b) => (b.evalSeconds ?? 0) - (a.evalSeconds ?? 0));
+    for (const c of sorted.slice(0, 8)) trows.push([x.id, c.rule.group, c.rule.name, `${formatNumber((c.evalSeconds ?? 0) * 1000)} ms`, formatCount(c.samples)]);
+    const rest = sorted.slice(8);
+    trows.push([x.id, `${rest.length} other rules`, '', `${formatNumber(rest.reduce((a, c) => a + (c.evalSeconds ?? 0), 0) * 1000)} ms`, formatCount(rest.reduce((a, c) => a + c.samples, 0))]);
+  }
+  return [
+    'Where the engine time goes (each rule’s `evalTotalTime`, median of the repetitions; the 8 costliest rules of each set, then the rest):',
+    '',
+    table(['set', 'group', 'rule', 'engine time', 'samples (measured depth)'], trows),
+    '',
+  ];
+}
+
+/** The at-scale measurement: the per-SLO and the generated rules over a larger catalog's history. */
+function scaleSection(r: RuleEvalResult): string[] {
+  const o = r.options;
+  const h = r.history;
+  const out: string[] = [`### At scale: ${o.services} services`, ''];
+  out.push(
+    `The same history generator and measurement as above for ${o.services} services (${formatCount(h.series)} series, ${formatCount(h.samples)} samples, ` +
+      `${o.days} day${o.days === 1 ? '' : 's'} at ${o.scrapeSeconds} s; OpenMetrics ${formatBytes(h.bytes)} imported in ${formatNumber(h.importSeconds)} s), ` +
+      `the per-SLO and the generated rules only: at 10 SLOs the per-rule overhead of both sets dominates; here what each set reads does. ` +
+      `The engine-time target is judged on this run.`,
+    '',
+  );
+  out.push(
+    table(
+      ['rule set', 'rules (record/alert)', `samples per cycle (${o.days} d)`, 'samples per cycle (30 d)', 'eval time per cycle', 'same count every rep'],
+      r.sets.map((x) => [x.title, `${x.rules} (${x.recordings}/${x.alerts})`, formatCount(x.samples), formatCount(x.projected), formatSummary(x.evalSeconds, 'ms', 1000), x.deterministic ? 'yes' : 'NO']),
+    ),
+    '',
+  );
+  out.push(...costliestRules(r));
+  out.push(`At-scale part: ${formatNumber(r.totalSeconds)} s in all.`, '');
+  return out;
+}
+
 function ruleSection(r: RuleEvalResult): string[] {
   const o = r.options;
   const h = r.history;
@@ -349,18 +414,7 @@ function ruleSection(r: RuleEvalResult): string[] {
   }
   out.push(table(['set', 'group', 'interval', 'rules per SLO', 'samples per SLO per cycle'], rows), '');
   // where the engine time goes: each rule's evalTotalTime (median of the repetitions), the costliest first
-  const timed = r.sets.filter((x) => x.id === 'generated' || x.id === 'legacy');
-  if (timed.length > 0) {
-    out.push('Where the engine time goes (each rule’s `evalTotalTime`, median of the repetitions; the 8 costliest rules of each set, then the rest):', '');
-    const trows: string[][] = [];
-    for (const x of timed) {
-      const sorted = [...x.costs].sort((a, b) => (b.evalSeconds ?? 0) - (a.evalSeconds ?? 0));
-      for (const c of sorted.slice(0, 8)) trows.push([x.id, c.rule.group, c.rule.name, `${formatNumber((c.evalSeconds ?? 0) * 1000)} ms`, formatCount(c.samples)]);
-      const rest = sorted.slice(8);
-      trows.push([x.id, `${rest.length} other rules`, '', `${formatNumber(rest.reduce((a, c) => a + (c.evalSeconds ?? 0), 0) * 1000)} ms`, formatCount(rest.reduce((a, c) => a + c.samples, 0))]);
-    }
-    out.push(table(['set', 'group', 'rule', 'engine time', 'samples (measured depth)'], trows), '');
-  }
+  out.push(...costliestRules(r));
   out.push(
     `Producing the recorded series the cycle reads (\`promtool tsdb create-blocks-from rules\` against the running server, in dependency layers, ` +
       `each recording only as far back as a reader needs it), then waiting for Prometheus to compact the backfilled blocks before timing:`,
@@ -473,13 +527,14 @@ export function renderMarkdown(r: BenchResults): string {
   ];
   if (r.synth) out.push(...synthSection(r.synth));
   if (r.rules) out.push(...ruleSection(r.rules));
+  if (r.rulesAtScale) out.push(...scaleSection(r.rulesAtScale));
   out.push(
     '## How to run',
     '',
     '```',
     'npm run bench                                  # everything, as above (writes bench/RESULTS.md)',
     'npm run bench -- --only synth --sizes 10,100   # one part, chosen sizes (prints; --write to write RESULTS.md)',
-    'npm run bench -- --only rules --rule-services 10 --days 7 --reps 5',
+    'npm run bench -- --only rules --rule-services 10 --days 7 --reps 5 --scale-services 0   # without the at-scale run',
     'npm run bench -- --help',
     '```',
     '',
@@ -508,6 +563,10 @@ export function renderConsole(r: BenchResults): string {
         `  ${x.id.padEnd(10)} ${String(x.rules).padStart(4)} rules  ${formatCount(x.samples).padStart(9)} samples/cycle (${r.rules.options.days} d)  ${formatCount(x.projected).padStart(9)} (30 d)  eval ${formatSummary(x.evalSeconds, 'ms', 1000)}`,
       );
     }
+  }
+  if (r.rulesAtScale) {
+    lines.push(`Rule evaluation at scale (${r.rulesAtScale.options.services} services, ${r.rulesAtScale.options.days} days):`);
+    for (const x of r.rulesAtScale.sets) lines.push(`  ${x.id.padEnd(10)} ${String(x.rules).padStart(5)} rules  ${formatCount(x.projected).padStart(9)} samples/cycle (30 d)  eval ${formatSummary(x.evalSeconds, 'ms', 1000)}`);
   }
   lines.push('Targets:');
   for (const c of targetChecks(r)) lines.push(`  [${c.verdict}] ${c.target}: ${c.measured}${c.note ? ` — ${c.note}` : ''}`);

@@ -25,6 +25,8 @@ export interface RuleEvalOptions {
   /** Prometheus' global evaluation interval (the stack's default, 15s). */
   readonly evaluationInterval: string;
   readonly objective: number;
+  /** The rule sets to measure (default: all four); BENCH_SETS=generated,legacy overrides it while iterating. */
+  readonly sets?: readonly RuleSetId[];
   readonly workDir: string;
   readonly log: (msg: string) => void;
 }
@@ -308,7 +310,7 @@ export async function runRuleEval(o: RuleEvalOptions): Promise<RuleEvalResult> {
   const setOptions = { services, objective: o.objective, evaluationInterval: o.evaluationInterval };
   const sets: SetResult[] = [];
   // BENCH_SETS=generated,legacy measures only those (while iterating; the report needs all four)
-  const only = process.env.BENCH_SETS?.split(',');
+  const only = process.env.BENCH_SETS?.split(',') ?? o.sets;
   const all = [naiveRuleSet(setOptions), slothRuleSet(setOptions), legacyRuleSet(setOptions), generatedRuleSet(setOptions)];
   for (const set of all.filter((x) => !only || only.includes(x.id))) {
     o.log(`rule-eval: measuring ${set.id} (${set.rules.length} rules)`);

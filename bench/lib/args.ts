@@ -11,6 +11,10 @@ export interface CliOptions {
   readonly noDashboardsVariant: boolean;
   readonly ruleServices: number;
   readonly days: number;
+  /** Services of the at-scale rule measurement (per-SLO rules against the generated ones only; 0: skipped). */
+  readonly scaleServices: number;
+  /** Days of history of the at-scale measurement. */
+  readonly scaleDays: number;
   readonly reps: number;
   /** Write bench/RESULTS.md: true for a full run, else only when asked. */
   readonly write: boolean;
@@ -27,6 +31,8 @@ export const USAGE = `npm run bench -- [options]
   --no-variant           skip the "largest size without SLO dashboards" diagnostic case
   --rule-services 10     services (one error-rate SLO each) of the rule part
   --days 7               days of history (at most 19); 30-day figures are projected linearly
+  --scale-services 100   services of the at-scale engine-time measurement (per-SLO vs generated rules; 0 skips it)
+  --scale-days 1         days of history of the at-scale measurement
   --reps 5               measured cycles per rule set (after one warm-up)
   --write                write bench/RESULTS.md even for a partial run
   --keep                 keep bench/.work/ (scratch data)`;
@@ -46,6 +52,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
   let noDashboardsVariant = true;
   let ruleServices = 10;
   let days = 7;
+  let scaleServices = 100;
+  let scaleDays = 1;
   let reps = 5;
   let write: boolean | undefined;
   let keep = false;
@@ -89,6 +97,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         days = positiveInt(a, next());
         if (days > 19) throw new Error(`--days must be at most 19, got ${days}`);
         break;
+      case '--scale-services': {
+        const v = next();
+        scaleServices = v === '0' ? 0 : positiveInt(a, v);
+        break;
+      }
+      case '--scale-days':
+        scaleDays = positiveInt(a, next());
+        if (scaleDays > 19) throw new Error(`--scale-days must be at most 19, got ${scaleDays}`);
+        break;
       case '--reps':
         reps = positiveInt(a, next());
         break;
@@ -107,5 +124,5 @@ export function parseArgs(argv: readonly string[]): CliOptions {
     }
   }
   const full = parts.length === 2;
-  return { parts, sizes, modes, runs, largeRuns, noDashboardsVariant, ruleServices, days, reps, write: write ?? full, keep, help };
+  return { parts, sizes, modes, runs, largeRuns, noDashboardsVariant, ruleServices, days, scaleServices, scaleDays, reps, write: write ?? full, keep, help };
 }

@@ -56,7 +56,12 @@ describe('summary statistics', () => {
 
 describe('command line', () => {
   test('a bare run measures both parts at the issue\'s sizes and writes RESULTS.md', () => {
-    expect(parseArgs([])).toMatchObject({ parts: ['synth', 'rules'], sizes: [10, 100, 1000], modes: ['inproc', 'cli'], ruleServices: 10, days: 7, write: true });
+    expect(parseArgs([])).toMatchObject({ parts: ['synth', 'rules'], sizes: [10, 100, 1000], modes: ['inproc', 'cli'], ruleServices: 10, days: 7, scaleServices: 100, scaleDays: 1, write: true });
+  });
+
+  test('the at-scale engine-time run can be sized or skipped', () => {
+    expect(parseArgs(['--scale-services', '300', '--scale-days', '2'])).toMatchObject({ scaleServices: 300, scaleDays: 2 });
+    expect(parseArgs(['--scale-services', '0'])).toMatchObject({ scaleServices: 0 });
   });
 
   test('a partial run does not overwrite RESULTS.md unless asked', () => {
@@ -67,6 +72,8 @@ describe('command line', () => {
   test.each([
     [['--only', 'everything'], /--only takes synth or rules, got everything/],
     [['--days', '30'], /--days must be at most 19, got 30/],
+    [['--scale-days', '20'], /--scale-days must be at most 19, got 20/],
+    [['--scale-services', '-1'], /--scale-services needs a positive integer, got -1/],
     [['--runs', '0'], /--runs needs a positive integer, got 0/],
     [['--modes', 'k8s'], /--modes takes inproc and\/or cli, got k8s/],
     [['--frobnicate'], /unknown option --frobnicate/],

@@ -1,4 +1,4 @@
-import { BenchResults, engineNote, rawReadSeconds, renderMarkdown, targetChecks } from '../../bench/report';
+import { BenchResults, engineCheck, engineNote, rawReadSeconds, renderMarkdown, targetChecks } from '../../bench/report';
 import { summarize } from '../../bench/lib/stats';
 import type { SynthCase } from '../../bench/synth';
 import type { RuleEvalResult, SetResult } from '../../bench/rule-eval';
@@ -110,5 +110,38 @@ describe('the engine-time note', () => {
     expect(rawReadSeconds(shared)).toBeCloseTo(0.03, 10);
     expect(note).toContain('take 30 ms of the 40 ms alone');
     expect(note).toContain('at most 1/5;');
+  });
+});
+
+describe('the engine-time target', () => {
+  const timed = (id: 'generated' | 'legacy', ms: number): SetResult => ({ ...set('generated', 100, []), id: id as SetResult['id'], evalSeconds: summarize([ms / 1000]) });
+  const run = (services: number, generatedMs: number, legacyMs: number): RuleEvalResult =>
+    ({
+      options: { services, days: 1, scrapeSeconds: 30, reps: 1, seed: 1, evaluationInterval: '15s', objective: 99.9 },
+      history: { series: services * 24, samples: 1, bytes: 1, generateSeconds: 1, importSeconds: 1, blockBytes: 1, startSeconds: 0, endSeconds: 1 },
+      scenarios: [],
+      sets: [timed('legacy', legacyMs), timed('generated', generatedMs)],
+      totalSeconds: 1,
+    }) as unknown as RuleEvalResult;
+
+  test('is judged on the at-scale run when there is one, the small catalog quoted beside it', () => {
+    // GIVEN 1/2 at 10 SLOs and 1/12 at 100
+    const r: BenchResults = { ...BASE, rules: run(10, 40, 80), rulesAtScale: run(100, 50, 600) };
+    // WHEN the target is checked
+    const [c] = engineCheck(r);
+    // THEN the verdict is the at-scale ratio's, and both measurements are named
+    expect(c.verdict).toBe('met');
+    expect(c.measured).toContain('1/12 at 100 SLOs (50 ms vs 600 ms, medians)');
+    expect(c.measured).toContain('1/2 at 10 SLOs (40 ms vs 80 ms, medians)');
+    // AND without the at-scale run the small catalog decides
+    expect(engineCheck({ ...BASE, rules: run(10, 40, 80) })[0].verdict).toBe('not met');
+    // AND a slower at-scale ratio fails even when the small one would pass
+    expect(engineCheck({ ...BASE, rules: run(10, 5, 80), rulesAtScale: run(100, 100, 600) })[0].verdict).toBe('not met');
+  });
+
+  test('the report has an at-scale section with both sets', () => {
+    const md = renderMarkdown({ ...BASE, rules: run(10, 40, 80), rulesAtScale: run(100, 50, 600) });
+    expect(md).toContain('### At scale: 100 services');
+    expect(md.slice(md.indexOf('### At scale'))).toMatch(/\| generated \| 1 \(0\/1\) \| 100 \| 200 \| 50 ms/);
   });
 });
