@@ -357,7 +357,7 @@ function ruleSection(r: RuleEvalResult): string[] {
   out.push(
     `Every rule's expression run once as an instant query at the end of the history (\`/api/v1/query?stats=all\`), ` +
       `\`totalQueryableSamples\` summed; execution time is the sum of the engine's \`evalTotalTime\` over the cycle, ` +
-      `${o.reps} repetitions after one warm-up. "30-day depth" projects rules whose ranges reach past the ${o.days}-day history ` +
+      `${o.reps} repetitions after one warm-up, in interleaved rounds (every set on its own Prometheus, each round every set once, the order rotated: the machine's drift hits all sets alike). "30-day depth" projects rules whose ranges reach past the ${o.days}-day history ` +
       `(the 30-day windows) linearly to 30 days (× 30/${o.days}); every other rule reads the same samples at any depth.`,
     '',
   );

@@ -152,7 +152,14 @@ function firingKey(rule: BenchRule, metric: Readonly<Record<string, string>>): s
   return tier ? `${rule.name}/${tier}/${service}` : `${rule.name}/${service}`;
 }
 
-async function measureSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, endSeconds: number): Promise<SetResult> {
+/** A rule set's Prometheus, its recorded series backfilled and compacted: ready to be measured. */
+interface PreparedSet {
+  readonly set: RuleSet;
+  readonly server: PrometheusServer;
+  readonly backfill: SetResult['backfill'];
+}
+
+async function prepareSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, endSeconds: number): Promise<PreparedSet> {
   const historySeconds = o.days * D;
   const dir = join(o.workDir, set.id);
   const dataDir = join(dir, 'data');
@@ -200,6 +207,7 @@ async function measureSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, e
         if (r.status !== 0) throw new Error(`promtool rule backfill failed (${r.status}): ${r.stderr.slice(-2000)}`);
       }
       await server.stop();
+      server = undefined;
       for (const out of outDirs) for (const b of blockDirs(out)) renameSync(join(out, b), join(dataDir, b));
       server = await startPrometheus({ configFile, dataDir, logFile });
       restarts++;
@@ -208,60 +216,101 @@ async function measureSet(set: RuleSet, o: RuleEvalOptions, rawBlocks: string, e
       o.log(`  ${set.id}: waiting for Prometheus to compact the backfilled blocks`);
       compactionWaitSeconds = (await waitForCompaction(server)).seconds;
     }
-
-    // One warm-up cycle, then the measured ones.
-    const perRep: { samples: number[]; evals: number[]; eval: number; wall: number }[] = [];
-    let firing: string[] = [];
-    const ratios: Record<string, number> = {};
-    for (let rep = 0; rep <= o.reps; rep++) {
-      const samples: number[] = [];
-      const evals: number[] = [];
-      let evalSum = 0;
-      let wallSum = 0;
-      for (const rule of set.rules) {
-        const q = await instantQuery(server.url, rule.expr, endSeconds);
-        samples.push(q.samples);
-        evals.push(q.evalSeconds);
-        evalSum += q.evalSeconds;
-        wallSum += q.wallSeconds;
-        if (rep === 1) {
-          if (rule.kind === 'alert') for (const s of q.series) firing.push(firingKey(rule, s.metric));
-          const w = /^slo:sli_error:ratio_rate(.+)$/.exec(rule.name);
-          if (w) for (const s of q.series) ratios[`${s.metric.sloth_service ?? rule.labels.sloth_service}/${w[1]}`] = s.value;
-        }
-      }
-      if (rep > 0) perRep.push({ samples, evals, eval: evalSum, wall: wallSum });
-    }
-    firing = [...new Set(firing)].sort();
-    const first = perRep[0].samples;
-    const deterministic = perRep.every((p) => p.samples.every((v, i) => v === first[i]));
-    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-    const costs = set.rules.map((rule, i): RuleCost => ({ rule, samples: first[i], ...projectedSamples(rule, first[i], historySeconds), evalSeconds: median(perRep.map((p) => p.evals[i])) }));
-    // where the engine time goes: the costliest rules of the set
-    for (const c of [...costs].sort((a, b) => b.evalSeconds - a.evalSeconds).slice(0, 12)) {
-      o.log(`    ${set.id} ${(c.evalSeconds * 1000).toFixed(2)} ms ${c.samples} samples ${c.rule.group} ${c.rule.name} ${c.rule.expr.replace(/\s+/g, ' ').slice(0, 90)}`);
-    }
-    o.log(`    ${set.id}: ${costs.length} rules, median per rule ${(median(costs.map((c) => c.evalSeconds)) * 1000).toFixed(3)} ms`);
-    const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
-    return {
-      id: set.id,
-      title: set.title,
-      rules: set.rules.length,
-      recordings: set.rules.filter((r) => r.kind === 'record').length,
-      alerts: set.rules.filter((r) => r.kind === 'alert').length,
-      costs,
-      samples: sum(costs.map((c) => c.samples)),
-      projected: sum(costs.map((c) => c.projected)),
-      projectedPerHour: sum(costs.map((c) => (c.projected * 3600) / c.rule.intervalSeconds)),
-      evalSeconds: summarize(perRep.map((p) => p.eval)),
-      wallSeconds: summarize(perRep.map((p) => p.wall)),
-      deterministic,
-      backfill: { steps: steps.length, layers: layers.length, seconds: backfillSeconds, restarts, compactionWaitSeconds },
-      firing,
-      ratios,
-    };
-  } finally {
+    return { set, server, backfill: { steps: steps.length, layers: layers.length, seconds: backfillSeconds, restarts, compactionWaitSeconds } };
+  } catch (e) {
     if (server) await server.stop();
+    throw e;
+  }
+}
+
+/** One cycle of a set: every rule's expression as an instant query at the end of the history. */
+interface Cycle {
+  readonly samples: number[];
+  readonly evals: number[];
+  readonly eval: number;
+  readonly wall: number;
+}
+
+async function measureCycle(p: PreparedSet, endSeconds: number, seen?: { firing: string[]; ratios: Record<string, number> }): Promise<Cycle> {
+  const samples: number[] = [];
+  const evals: number[] = [];
+  let evalSum = 0;
+  let wallSum = 0;
+  for (const rule of p.set.rules) {
+    const q = await instantQuery(p.server.url, rule.expr, endSeconds);
+    samples.push(q.samples);
+    evals.push(q.evalSeconds);
+    evalSum += q.evalSeconds;
+    wallSum += q.wallSeconds;
+    if (seen) {
+      if (rule.kind === 'alert') for (const s of q.series) seen.firing.push(firingKey(rule, s.metric));
+      const w = /^slo:sli_error:ratio_rate(.+)$/.exec(rule.name);
+      if (w) for (const s of q.series) seen.ratios[`${s.metric.sloth_service ?? rule.labels.sloth_service}/${w[1]}`] = s.value;
+    }
+  }
+  return { samples, evals, eval: evalSum, wall: wallSum };
+}
+
+function setResult(p: PreparedSet, perRep: readonly Cycle[], seen: { firing: string[]; ratios: Record<string, number> }, o: RuleEvalOptions): SetResult {
+  const { set } = p;
+  const historySeconds = o.days * D;
+  const firing = [...new Set(seen.firing)].sort();
+  const first = perRep[0].samples;
+  const deterministic = perRep.every((c) => c.samples.every((v, i) => v === first[i]));
+  const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const costs = set.rules.map((rule, i): RuleCost => ({ rule, samples: first[i], ...projectedSamples(rule, first[i], historySeconds), evalSeconds: median(perRep.map((c) => c.evals[i])) }));
+  // where the engine time goes: the costliest rules of the set
+  for (const c of [...costs].sort((a, b) => b.evalSeconds - a.evalSeconds).slice(0, 12)) {
+    o.log(`    ${set.id} ${(c.evalSeconds * 1000).toFixed(2)} ms ${c.samples} samples ${c.rule.group} ${c.rule.name} ${c.rule.expr.replace(/\s+/g, ' ').slice(0, 90)}`);
+  }
+  o.log(`    ${set.id}: ${costs.length} rules, median per rule ${(median(costs.map((c) => c.evalSeconds)) * 1000).toFixed(3)} ms`);
+  const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+  return {
+    id: set.id,
+    title: set.title,
+    rules: set.rules.length,
+    recordings: set.rules.filter((r) => r.kind === 'record').length,
+    alerts: set.rules.filter((r) => r.kind === 'alert').length,
+    costs,
+    samples: sum(costs.map((c) => c.samples)),
+    projected: sum(costs.map((c) => c.projected)),
+    projectedPerHour: sum(costs.map((c) => (c.projected * 3600) / c.rule.intervalSeconds)),
+    evalSeconds: summarize(perRep.map((c) => c.eval)),
+    wallSeconds: summarize(perRep.map((c) => c.wall)),
+    deterministic,
+    backfill: p.backfill,
+    firing,
+    ratios: seen.ratios,
+  };
+}
+
+/**
+ * Every set prepared on its own Prometheus (all running, idle between queries), then measured in interleaved
+ * cycles — one warm-up, then `reps` rounds, each round every set once, the order rotated per round — so the sets
+ * compared share the machine's conditions (a shared VM's speed drifts over minutes; sequential runs gave the same
+ * pair ratios from 1/2.6 to 1/4.5).
+ */
+async function measureSets(sets: readonly RuleSet[], o: RuleEvalOptions, rawBlocks: string, endSeconds: number): Promise<SetResult[]> {
+  const prepared: PreparedSet[] = [];
+  try {
+    for (const set of sets) {
+      o.log(`rule-eval: preparing ${set.id} (${set.rules.length} rules)`);
+      prepared.push(await prepareSet(set, o, rawBlocks, endSeconds));
+    }
+    const seen = prepared.map(() => ({ firing: [] as string[], ratios: {} as Record<string, number> }));
+    const perRep: Cycle[][] = prepared.map(() => []);
+    for (let rep = 0; rep <= o.reps; rep++) {
+      o.log(`rule-eval: ${rep === 0 ? 'warm-up cycle' : `round ${rep}/${o.reps}`}`);
+      for (let k = 0; k < prepared.length; k++) {
+        const i = (k + rep) % prepared.length;
+        const c = await measureCycle(prepared[i], endSeconds, rep === 1 ? seen[i] : undefined);
+        if (rep > 0) perRep[i].push(c);
+      }
+    }
+    return prepared.map((p, i) => setResult(p, perRep[i], seen[i], o));
+  } finally {
+    for (const p of prepared) await p.server.stop();
+    for (const set of sets) rmSync(join(o.workDir, set.id), { recursive: true, force: true });
   }
 }
 
@@ -312,11 +361,7 @@ export async function runRuleEval(o: RuleEvalOptions): Promise<RuleEvalResult> {
   // BENCH_SETS=generated,legacy measures only those (while iterating; the report needs all four)
   const only = process.env.BENCH_SETS?.split(',') ?? o.sets;
   const all = [naiveRuleSet(setOptions), slothRuleSet(setOptions), legacyRuleSet(setOptions), generatedRuleSet(setOptions)];
-  for (const set of all.filter((x) => !only || only.includes(x.id))) {
-    o.log(`rule-eval: measuring ${set.id} (${set.rules.length} rules)`);
-    sets.push(await measureSet(set, o, rawBlocks, endSeconds));
-    rmSync(join(o.workDir, set.id), { recursive: true, force: true });
-  }
+  sets.push(...(await measureSets(all.filter((x) => !only || only.includes(x.id)), o, rawBlocks, endSeconds)));
   const naivePeriod = await naivePeriodRatios(o, rawBlocks, endSeconds);
   const blockBytes = dirBytes(rawBlocks);
   rmSync(rawBlocks, { recursive: true, force: true });
