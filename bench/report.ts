@@ -413,7 +413,6 @@ function ruleSection(r: RuleEvalResult): string[] {
     }
   }
   out.push(table(['set', 'group', 'interval', 'rules per SLO', 'samples per SLO per cycle'], rows), '');
-  // where the engine time goes: each rule's evalTotalTime (median of the repetitions), the costliest first
   out.push(...costliestRules(r));
   out.push(
     `Producing the recorded series the cycle reads (\`promtool tsdb create-blocks-from rules\` against the running server, in dependency layers, ` +
@@ -481,7 +480,7 @@ function ruleSection(r: RuleEvalResult): string[] {
           x.service,
           formatNumber((gen.ratios[`${x.service}/30d`] ?? NaN) * 100, 4) + '%',
           formatNumber((sloth.ratios[`${x.service}/30d`] ?? NaN) * 100, 4) + '%',
-          formatNumber((r.naivePeriodRatios[x.service] ?? NaN) * 100, 4) + '%',
+          r.naivePeriodRatios[x.service] === undefined ? 'not measured' : formatNumber(r.naivePeriodRatios[x.service] * 100, 4) + '%',
         ]),
       ),
       '',

@@ -71,31 +71,12 @@ async function main(): Promise<void> {
       });
     }
     if (o.parts.includes('rules')) {
-      results.rules = await runRuleEval({
-        services: o.ruleServices,
-        days: o.days,
-        scrapeSeconds: 30,
-        reps: o.reps,
-        seed: 20240601,
-        evaluationInterval: '15s',
-        objective: 99.9,
-        workDir: join(work, 'rules'),
-        log,
-      });
+      // one history generator, Prometheus setup and SLO objective for both rule measurements
+      const history = { scrapeSeconds: 30, reps: o.reps, seed: 20240601, evaluationInterval: '15s', objective: 99.9, log };
+      results.rules = await runRuleEval({ ...history, services: o.ruleServices, days: o.days, workDir: join(work, 'rules') });
       if (o.scaleServices > 0) {
         // the engine-time target at a catalog's scale: per-rule overhead no longer hides what each set reads
-        results.rulesAtScale = await runRuleEval({
-          services: o.scaleServices,
-          days: o.scaleDays,
-          scrapeSeconds: 30,
-          reps: o.reps,
-          seed: 20240601,
-          evaluationInterval: '15s',
-          objective: 99.9,
-          sets: ['legacy', 'generated'],
-          workDir: join(work, 'rules-at-scale'),
-          log,
-        });
+        results.rulesAtScale = await runRuleEval({ ...history, services: o.scaleServices, days: o.scaleDays, sets: ['legacy', 'generated'], workDir: join(work, 'rules-at-scale') });
       }
     }
   } finally {
