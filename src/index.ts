@@ -132,7 +132,7 @@ export { DEMO_SERVICES, ORDER_SERVICE } from './slo/examples';
 export { GOOGLE_28D, GOOGLE_30D, WINDOW_TABLES } from './slo/windows';
 export type { TierWindows, WindowSpec, WindowTable } from './slo/windows';
 export { buildSloModel } from './slo/model';
-export type { AvailabilitySliModel, ErrorRateSliModel, LabelMatcher, LatencySliModel, RawSliModel, ServiceModel, SliModel, SliWindow, SliWindowSource, SloDefinition, SloModel, SloModelOptions, SloSettings, TierModel } from './slo/model';
+export type { AvailabilitySliModel, ErrorRateSliModel, LabelMatcher, LatencySliModel, RawSliModel, ServiceModel, SliModel, SliWindow, ShortWindowSource, SliWindowSource, SloDefinition, SloModel, SloModelOptions, SloSettings, TierModel } from './slo/model';
 export type { AlertSpeed, AlertTier, AlertWindow, AlertWindows, TierAlertWindows } from './slo/burn-rate';
 export { budgetConsumed, budgetMinutes, burnRate, errorBudget, timeToExhaustion } from './slo/budget';
 export type { SloDashboardsMode } from './slo/dashboards';

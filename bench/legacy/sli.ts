@@ -28,11 +28,11 @@ import {
  * (https://github.com/slok/sloth/blob/main/internal/prometheus/recording_rules.go).
  */
 
-/** Short-window recordings over the raw series (the group at the global evaluation interval). */
+/** Short-window recordings over the raw series, every short window (the group at the global evaluation interval): the per-SLO rules never summed pieces. */
 export function sliShortWindowRules(slo: SloDefinition): RecordingRule[] {
   const f = sloFilter(slo);
   return slo.sliWindows
-    .filter((w) => w.source === 'raw')
+    .filter((w) => w.source !== 'tiles')
     .flatMap((w): RecordingRule[] => [
       { record: errorRateRecord(w.window), expr: errorEventsRateExpr(slo.sli, w.window), labels: windowLabels(slo, w.window) },
       { record: totalRateRecord(w.window), expr: totalEventsRateExpr(slo.sli, w.window), labels: windowLabels(slo, w.window) },

@@ -40,16 +40,35 @@ export interface SloModelOptions {
    * delta so the alerts' instant reads never miss a sample. @default '1m'
    */
   readonly longWindowInterval?: DurationString;
-  /** Windows up to this length are computed over the raw source series; longer ones from tiles. @default '1h' */
+  /**
+   * Windows up to this length follow the source at every evaluation (exact timing, as Sloth's); longer ones are
+   * sums of tiles. @default '1h'
+   */
   readonly rawWindowMax?: DurationString;
+  /**
+   * How a short window twice as long as another one is computed (1h, with the default windows 5m/30m/1h). `'pieces'`:
+   * the sum of the shorter window's recording at the instant and one window before (`rate30m` + `rate30m offset
+   * 30m`), so the raw series are not read over the longest short window at all; the halves meet without overlap and
+   * the one scrape interval between them is estimated as `rate()` estimates a window's edges. A half missing (the SLO
+   * is newer than the window, Prometheus was down) counts as no events in both the bad and the total events, so the
+   * ratio is then that of the half there is. `'raw'`: every short window reads the raw series. @default 'pieces'
+   */
+  readonly shortWindows?: ShortWindowSource;
   /** The absent-source alert: `absent_over_time(source[window])` held for `for`. @default { window: '10m', for: '5m' } */
   readonly absent?: { readonly enabled?: boolean; readonly window?: DurationString; readonly for?: DurationString };
   /** The seed's `SLOBreach` alert (period SLI below objective). @default { enabled: true, for: '5m', severity: 'warning' } */
   readonly breach?: { readonly enabled?: boolean; readonly for?: DurationString; readonly severity?: string };
 }
 
-/** Where an SLI window's ratio comes from. */
-export type SliWindowSource = 'raw' | 'tiles';
+/** How a short window twice as long as another one is computed (`SloModelOptions.shortWindows`). */
+export type ShortWindowSource = 'pieces' | 'raw';
+
+/**
+ * Where an SLI window's ratio comes from: `raw`, the source series over the window; `pieces`, the sum of the
+ * recordings of the raw window half as long, at the instant and one half before (a short window, updated at every
+ * evaluation); `tiles`, the sum of the tiles (long windows and the period).
+ */
+export type SliWindowSource = 'raw' | 'pieces' | 'tiles';
 
 export interface SliWindow {
   /** Canonical (`5m`, `30d`), as the recording names carry it. */
@@ -167,6 +186,7 @@ export interface SloSettings {
   readonly tileInterval: PromDuration;
   readonly longWindowInterval: PromDuration;
   readonly rawWindowMax: PromDuration;
+  readonly shortWindows: ShortWindowSource;
   readonly absent: { readonly enabled: boolean; readonly window: PromDuration; readonly for: PromDuration };
   readonly breach: { readonly enabled: boolean; readonly for: PromDuration; readonly severity: string };
 }
@@ -380,12 +400,17 @@ function resolveSettings(options: SloModelOptions, problems: ProblemCollector, p
   if (longWindowInterval.seconds >= 300) {
     problems.add({ path: `${path}.longWindowInterval`, message: "must be shorter than Prometheus' 5m lookback delta", value: options.longWindowInterval, fix: "use '1m' (the default) or '2m', so alerts reading these recordings never see a gap." });
   }
+  const shortWindows = options.shortWindows ?? 'pieces';
+  if (shortWindows !== 'pieces' && shortWindows !== 'raw') {
+    problems.add({ path: `${path}.shortWindows`, message: "must be 'pieces' or 'raw'", value: options.shortWindows, fix: "leave it out ('pieces': a window twice as long as another, 1h, is the sum of its two halves), or use 'raw' to read the raw series for every short window." });
+  }
   return {
     evaluationInterval,
     ruleInterval,
     tileInterval,
     longWindowInterval,
     rawWindowMax: dur(options.rawWindowMax ?? '1h', 'rawWindowMax'),
+    shortWindows,
     absent: { enabled: options.absent?.enabled ?? true, window: dur(options.absent?.window ?? '10m', 'absent.window'), for: dur(options.absent?.for ?? '5m', 'absent.for') },
     breach: { enabled: options.breach?.enabled ?? true, for: dur(options.breach?.for ?? '5m', 'breach.for'), severity: options.breach?.severity ?? SEVERITY.warning },
   };
@@ -446,10 +471,15 @@ function resolveSlo(
   const period = PromDuration.seconds(PromDuration.parse(found.table.period, `windowTables.${found.key}.period`).seconds);
   const budget = errorBudget(o);
   const requestBased = sli.kind !== 'availability';
-  const windows = sliWindows(alertWindows, period).map((w): SliWindow => {
-    const isPeriod = w.seconds === period.seconds;
-    return { window: w, source: w.seconds <= settings.rawWindowMax.seconds && !isPeriod ? 'raw' : 'tiles', isPeriod };
-  });
+  const all = sliWindows(alertWindows, period);
+  const short = (w: PromDuration) => w.seconds <= settings.rawWindowMax.seconds && w.seconds !== period.seconds;
+  const sources = new Map<number, SliWindowSource>();
+  for (const w of all) {
+    // a short window twice as long as one read from the raw series is its two halves (pieces)
+    const half = sources.get(w.seconds / 2);
+    sources.set(w.seconds, !short(w) ? 'tiles' : settings.shortWindows === 'pieces' && half === 'raw' ? 'pieces' : 'raw');
+  }
+  const windows = all.map((w): SliWindow => ({ window: w, source: sources.get(w.seconds)!, isPeriod: w.seconds === period.seconds }));
   const smallestTiled = Math.min(...windows.filter((w) => w.source === 'tiles').map((w) => w.window.seconds));
   if (settings.tileInterval.seconds * 4 > smallestTiled) {
     problems.add({ path: `${optionsPath}.tileInterval`, message: `must be at most a quarter of the shortest tiled window (${PromDuration.seconds(smallestTiled)})`, value: settings.tileInterval.toString() });

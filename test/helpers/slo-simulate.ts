@@ -1,6 +1,7 @@
 import { PromDuration } from '../../src/common/duration';
 import { errorRatioThreshold } from '../../src/slo/burn-rate';
 import { SloDefinition, SloSettings, TierModel } from '../../src/slo/model';
+import { pieceChain } from '../../src/slo/rules/sli';
 
 /**
  * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules` of the
@@ -254,6 +255,12 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
   const budget = slo.errorBudget;
   const currentWindow = slo.alertWindows.page.quick.shortWindow;
   const guard = slo.page.windows.quick;
+  const pieces = pieceChain(slo.sliWindows.filter((x) => x.source === 'pieces').map((x) => x.window));
+  // the recordings of the short windows at every evaluation, for the pieces' `offset` reads: an instant read at T
+  // sees the last evaluation at or before T (within the 5m lookback; evaluations are at most 5m apart)
+  const history = new Map<string, Map<number, Events>>();
+  const stepMs = evalStepSeconds * 1000;
+  const recordedAt = (w: string, atMs: number): Events | undefined => (atMs < 0 ? undefined : history.get(w)?.get(Math.floor(atMs / stepMs) * stepMs));
   for (let t = 0; t <= endSeconds; t += evalStepSeconds) {
     const tMs = t * 1000;
     const ratios: Record<string, number | undefined> = {};
@@ -270,6 +277,31 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
       errorRates[String(w.window)] = error;
       ratios[String(w.window)] = e.error !== undefined && e.total !== undefined ? e.error / e.total : undefined;
     }
+    // the piece windows: the mean of the half window's recordings at the instant and one half before, a missing
+    // half (or a half's missing bad events) counting as zero, summed left to right as PromQL does
+    for (const { window, piece, count } of pieces) {
+      const w = String(window);
+      const now = rawRates[String(piece)] ?? {};
+      let total: number | undefined;
+      let error: number | undefined;
+      if (now.total !== undefined) {
+        const zero = 0 * now.total;
+        total = now.total;
+        error = now.error ?? zero;
+        for (let k = 1; k < count; k++) {
+          const then = recordedAt(String(piece), tMs - k * piece.seconds * 1000);
+          total += then?.total ?? zero;
+          error += then?.error ?? zero;
+        }
+        total /= count;
+        error /= count;
+      }
+      rawRates[w] = { error, total };
+      totalRates[w] = total;
+      errorRates[w] = error;
+      ratios[w] = error !== undefined && total !== undefined ? error / total : undefined;
+    }
+    for (const [w, e] of Object.entries(rawRates)) (history.get(w) ?? history.set(w, new Map()).get(w)!).set(tMs, e);
     // slo-sli-tiles
     const tile = tileEvents(rawRates[String(settings.tileInterval)] ?? {}, tileMs);
     errTiles.add(tMs, tile.error);

@@ -38,7 +38,7 @@ describe('SLO model', () => {
       minBadEvents: 2,
     });
     expect(slos[2]).toMatchObject({ sli: { kind: 'error-rate', metric: 'http_requests_total', statusLabel: 'status', errorStatus: '5..' }, minRequestRate: undefined, minBadEvents: 2 });
-    expect(slos[2].sliWindows.map((w) => `${w.window}:${w.source}`)).toEqual(['5m:raw', '30m:raw', '1h:raw', '2h:tiles', '6h:tiles', '1d:tiles', '3d:tiles', '30d:tiles']);
+    expect(slos[2].sliWindows.map((w) => `${w.window}:${w.source}`)).toEqual(['5m:raw', '30m:raw', '1h:pieces', '2h:tiles', '6h:tiles', '1d:tiles', '3d:tiles', '30d:tiles']);
     const pq = slos[2].alertWindows.page.quick;
     expect([pq.factor, String(pq.shortWindow), String(pq.longWindow)]).toEqual([14.4, '5m', '1h']);
     const s = model.settings;
@@ -179,5 +179,6 @@ describe('SLO model', () => {
   test('rejects settings that would break the rules', () => {
     expect(() => buildSloModel([ORDER_SERVICE], { longWindowInterval: '5m' })).toThrow(/options\.longWindowInterval: must be shorter than Prometheus' 5m lookback delta/);
     expect(() => buildSloModel([ORDER_SERVICE], { tileInterval: '1h' })).toThrow(/options\.tileInterval: must be between 1m and 30m/);
+    expect(() => buildSloModel([ORDER_SERVICE], { shortWindows: 'halves' as never })).toThrow(/options\.shortWindows: must be 'pieces' or 'raw'.*got "halves"/);
   });
 });

@@ -64,7 +64,7 @@ const EXPECTED_PPM: Record<string, number> = {
 };
 
 describe('latency SLOs with different thresholds share one shape', () => {
-  test('one SLI shape for the four thresholds: one bucket read and one _count read per window', () => {
+  test('one SLI shape for the four thresholds: one bucket read and one _count read per raw window (5m, 30m), none for 1h', () => {
     expect(new Set(records.filter((r) => r.record === 'slo:definition:info').map((r) => r.labels?.slo_sli_shape)).size).toBe(1);
     expect(records.filter((r) => r.record === 'slo:definition:info').map((r) => [r.labels?.sloth_id, r.labels?.le])).toEqual([
       ['svc-a-fast', '0.1'],
@@ -73,11 +73,12 @@ describe('latency SLOs with different thresholds share one shape', () => {
       ['svc-c-p99', '0.2'],
       ['svc-d-p99', '0.5'],
     ]);
-    for (const w of ['5m', '30m', '1h']) {
+    for (const w of ['5m', '30m']) {
       const window = records.filter((r) => r.labels?.sloth_window === w && /^slo:sli_(error|total)_events:rate/.test(r.record)).map((r) => r.expr).join('\n');
       expect(window.match(new RegExp(`${h}_bucket\\{[^}]*\\}\\[${w}\\]`, 'g'))).toEqual([`${h}_bucket{le=~"0\\\\.1|0\\\\.2|0\\\\.5|1|1\\\\.0"}[${w}]`]);
       expect(window.match(new RegExp(`${h}_count\\[${w}\\]`, 'g'))).toHaveLength(1);
     }
+    expect(records.map((r) => r.expr).join('\n')).not.toMatch(/\[1h\]/);
   });
 
   test('promtool: each SLO gets its own threshold, every spelling counted; a missing threshold bucket is absent', () => {
@@ -113,10 +114,10 @@ describe('an error-rate shape reads its raw series once per window', () => {
   const errorFiles = generateSloRuleFiles(errorModel);
   const errorRecords = errorFiles.flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r): r is RecordingRule => !isAlertingRule(r));
 
-  test('one raw selector per window, classified; bad and all events summed from it', () => {
+  test('one raw selector per raw window (5m, 30m), classified; bad and all events summed from it; none for 1h', () => {
     for (const w of ['5m', '30m', '1h']) {
       const raw = errorRecords.flatMap((r) => [...r.expr.matchAll(new RegExp(`http_requests_total(\\{[^}]*\\})?\\[${w}\\]`, 'g'))].map((m) => m[0]));
-      expect(raw).toEqual([`http_requests_total[${w}]`]);
+      expect(raw).toEqual(w === '1h' ? [] : [`http_requests_total[${w}]`]);
     }
   });
 
@@ -166,7 +167,57 @@ describe('an availability shape reads its samples twice per window (count and su
     const rs = generateSloRuleFiles(m).flatMap((f) => f.groups.flatMap((g) => g.rules)).filter((r): r is RecordingRule => !isAlertingRule(r));
     for (const w of ['5m', '30m', '1h']) {
       const reads = rs.flatMap((r) => [...r.expr.matchAll(new RegExp(`(\\w+)\\(up\\[${w}\\]\\)`, 'g'))].map((x) => x[1]));
-      expect(reads.sort()).toEqual(['count_over_time', 'sum_over_time']);
+      expect(reads.sort()).toEqual(w === '1h' ? [] : ['count_over_time', 'sum_over_time']);
     }
+  });
+});
+
+describe('the 1h window is its two 30m halves (shortWindows: pieces, the default)', () => {
+  // svc-h: 1000 requests a minute, 10 of them errors for the first 30 minutes, none after
+  const r = 'http_requests_total';
+  const input = [
+    { series: `${r}{service="svc-h", instance="h-0", status="200"}`, values: '0+990x30 30700+1000x59' },
+    { series: `${r}{service="svc-h", instance="h-0", status="500"}`, values: '0+10x30 300+0x60' },
+  ];
+  const spec: ServiceSpec[] = [{ name: 'svc-h', slos: [{ name: 'errors', objective: 99.9, sli: { kind: 'error-rate' } }] }];
+  const ratio1h = (shortWindows: 'pieces' | 'raw', evalTime: string, ppm: number): { ok: boolean; output: string } => {
+    const m = buildSloModel(spec, { shortWindows });
+    const fs = generateSloRuleFiles(m);
+    const test = {
+      rule_files: fs.map((f) => f.fileName),
+      evaluation_interval: '1m',
+      group_eval_order: sloRuleGroupOrder(m),
+      tests: [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', eval_time: evalTime, exp_samples: [{ labels: '{}', value: ppm }] }] }],
+    };
+    const dir = writeTree({ ...Object.fromEntries(fs.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-pieces-');
+    const res = promtool(['test', 'rules', 'test.yml'], dir);
+    return { ok: res.status === 0 && /SUCCESS$/.test(res.output.trim()), output: res.status === 0 ? "" : res.output };
+  };
+
+  test('the rules: 1h = (rate30m + (rate30m offset 30m or 0 * rate30m)) / 2, for bad and all events; the raw option reads [1h]', () => {
+    const rules = (shortWindows: 'pieces' | 'raw') =>
+      generateSloRuleFiles(buildSloModel(spec, { shortWindows }))
+        .flatMap((f) => f.groups.flatMap((g) => g.rules))
+        .filter((x): x is RecordingRule => !isAlertingRule(x));
+    const total1h = rules('pieces').find((x) => x.record === 'slo:sli_total_events:rate1h')!;
+    expect(total1h.expr.replace(/\s+/g, ' ')).toBe('( slo:sli_total_events:rate30m + (slo:sli_total_events:rate30m offset 30m or 0 * slo:sli_total_events:rate30m) ) / 2');
+    expect(total1h.labels).toEqual({ sloth_window: '1h' });
+    const error1h = rules('pieces').find((x) => x.record === 'slo:sli_error_events:rate1h')!;
+    expect(error1h.expr.replace(/\s+/g, ' ')).toBe(
+      '( (slo:sli_error_events:rate30m or 0 * slo:sli_total_events:rate30m) + (slo:sli_error_events:rate30m offset 30m or 0 * slo:sli_total_events:rate30m) ) / 2',
+    );
+    expect(rules('raw').map((x) => x.expr).join('\n')).toMatch(/http_requests_total\[1h\]/);
+  });
+
+  test('promtool: 45 minutes after the errors stopped, the halves hold what the raw read holds (extrapolated at one edge each)', () => {
+    // (15m, 75m]: the bad events are the 15 minutes 16..30 (150 of 60,000). The half (15m, 45m] reads 140 of them over
+    // 29 minutes of samples and extrapolates to 30 (144.8); the raw read 140 over 59 minutes, extrapolated to 60 (142.4)
+    expect(ratio1h('pieces', '75m', 2414)).toEqual({ ok: true, output: "" });
+    expect(ratio1h('raw', '75m', 2373)).toEqual({ ok: true, output: "" });
+  });
+
+  test('promtool: a half not recorded yet counts as no events in both: the ratio is the recorded half\'s', () => {
+    // at 20m the half 30m before does not exist: the 1h ratio is the 30m one, 10 of 1000
+    expect(ratio1h('pieces', '20m', 10_000)).toEqual({ ok: true, output: "" });
   });
 });

@@ -6,7 +6,7 @@ import { alertConditionRules, burnRateAlertRules } from './alerts';
 import { sloBreachAlertRule } from './breach';
 import { definitionRule, metadataRules } from './metadata';
 import { SloShapes, sloShapes } from './shapes';
-import { classifiedRateRules, longWindowRules, rawRateRules, ratioRules, shapeRateRules, thresholdInfoRules, tileRules } from './sli';
+import { classifiedRateRules, longWindowRules, pieceRules, rawRateRules, ratioRules, shapeRateRules, thresholdInfoRules, tileRules } from './sli';
 
 /**
  * Recording rules of one group that write the same series name with the same labels become one rule, their
@@ -73,9 +73,10 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
 /**
  * The shared groups (`slo.rules.yml`), their size independent of the number of SLOs:
  * - `slo-sli-recordings` (global interval): the latency SLOs' threshold join keys; the error-rate shapes' one raw
- *   read per short window (classified bad/other); per SLI shape and short window, all and bad events per second
- *   joined onto the shape's SLOs (each rule after those it reads: a group evaluates in order); one ratio rule per
- *   window; per shape, the absent-source recording;
+ *   read per raw short window (5m, 30m; classified bad/other); per SLI shape and raw window, all and bad events per
+ *   second joined onto the shape's SLOs (each rule after those it reads: a group evaluates in order); the 1h window
+ *   as its two 30m halves, one rule each for every SLO; one ratio rule per window; per shape, the absent-source
+ *   recording;
  * - `slo-sli-tiles` (every tile, 5m): bad and all events of the last tile;
  * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles;
  * - `slo-meta-recordings`: Sloth's metadata recordings and the alert conditions;
@@ -94,7 +95,7 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
   });
   const groups: RuleGroup[] = [
-    { name: sli, interval: s.ruleInterval?.toString(), rules: [...thresholdInfoRules(shapes), ...shapes.sli.flatMap(classifiedRateRules), ...shapes.sli.flatMap(shapeRateRules), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
+    { name: sli, interval: s.ruleInterval?.toString(), rules: [...thresholdInfoRules(shapes), ...shapes.sli.flatMap(classifiedRateRules), ...shapes.sli.flatMap(shapeRateRules), ...pieceRules(model), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
     { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
     { name: long, interval: s.longWindowInterval.toString(), rules: longWindowRules(model, s) },
     { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model), ...alertConditionRules(model, shapes)] },

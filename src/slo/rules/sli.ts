@@ -23,10 +23,12 @@ import { SliShape, SloShapes } from './shapes';
 /**
  * SLI recordings, `slo:sli_error:ratio_rate<window>` with Sloth's labels, shared by every SLO of an SLI shape:
  *
- * - short windows (≤ `rawWindowMax`, 5m/30m/1h by default): per shape and window, bad and all events per second
- *   `sum by (<selector labels>)` over the raw series, joined once onto the shape's `slo:definition:info` series
- *   (`* on (<selector labels>) group_right`) and summed by the SLO identity; the ratio is ONE rule per window for
- *   every SLO of every shape;
+ * - short windows (≤ `rawWindowMax`, 5m/30m/1h by default) read from the raw series (5m, 30m): per shape and window,
+ *   bad and all events per second `sum by (<selector labels>)` over the raw series, joined once onto the shape's
+ *   `slo:definition:info` series (`* on (<selector labels>) group_right`) and summed by the SLO identity;
+ * - a short window twice as long as a raw one (1h): its two halves, the 30m recordings at the instant and 30m before
+ *   (`pieces`), one rule each for every SLO of every shape; with `shortWindows: 'raw'` read from the raw series;
+ * - the ratio of each short window is ONE rule for every SLO of every shape;
  * - tiles (every `tileInterval`, 5m): the bad and all events of the last tile, `rate<tile> × tile seconds` of the
  *   short-window recording (no raw read; the same number `increase()` gives), one rule each for every SLO;
  * - long windows (2h, 6h, 1d, 3d) and the period (30d): `sum_over_time` of the bad tiles over `sum_over_time` of
@@ -182,11 +184,46 @@ export function rawRateRules(slo: SloDefinition): RecordingRule[] {
     ]);
 }
 
-/** Every raw window of the model, ascending. */
-function rawWindowsOf(model: SloModel): PromDuration[] {
+/** Every short window of the model (read from the raw series or summed from pieces), ascending. */
+function shortWindowsOf(model: SloModel, source?: 'raw' | 'pieces'): PromDuration[] {
   const seconds = new Set<number>();
-  for (const svc of model.services) for (const slo of svc.slos) for (const w of slo.sliWindows) if (w.source === 'raw') seconds.add(w.window.seconds);
+  for (const svc of model.services) for (const slo of svc.slos) for (const w of slo.sliWindows) if (w.source !== 'tiles' && (source === undefined || w.source === source)) seconds.add(w.window.seconds);
   return [...seconds].sort((a, b) => a - b).map((s) => PromDuration.seconds(s));
+}
+
+/** A window summed from pieces: `count` consecutive windows of `piece`, the last one ending at the instant. */
+export interface PieceWindow {
+  readonly window: PromDuration;
+  readonly piece: PromDuration;
+  readonly count: number;
+}
+
+/** The model's windows summed from pieces, ascending: each is two of the raw window half as long (1h = two 30m). */
+export function pieceWindows(model: SloModel): PieceWindow[] {
+  return pieceChain(shortWindowsOf(model, 'pieces'));
+}
+
+/** `pieceWindows` of given windows. */
+export function pieceChain(windows: readonly PromDuration[]): PieceWindow[] {
+  return windows.map((w) => ({ window: w, piece: PromDuration.seconds(w.seconds / 2), count: 2 }));
+}
+
+/**
+ * The piece windows' event rates: the mean of the half window's recordings at the instant and one half before,
+ * `(r + (r offset 30m or 0 * r)) / 2`, from one recorded series per SLO instead of every raw series. The halves meet
+ * without overlap. A half missing (the SLO is newer than the window, Prometheus was down) counts as zero in the bad
+ * and the total events alike; the bad events of a half with no bad-event series count as zero.
+ */
+export function pieceRules(model: SloModel): RecordingRule[] {
+  return pieceWindows(model).flatMap(({ window, piece, count }): RecordingRule[] => {
+    const total = totalRateRecord(piece);
+    const terms = (first: string, of: string) => [first, ...Array.from({ length: count - 1 }, (_, i) => `(${of} offset ${PromDuration.seconds(piece.seconds * (i + 1))} or 0 * ${total})`)];
+    const mean = (parts: string[]) => `(\n  ${parts.join('\n  + ')}\n)\n/ ${count}`;
+    return [
+      { record: totalRateRecord(window), expr: mean(terms(total, total)), labels: windowLabel(window) },
+      { record: errorRateRecord(window), expr: mean(terms(`(${errorRateRecord(piece)} or 0 * ${total})`, errorRateRecord(piece))), labels: windowLabel(window) },
+    ];
+  });
 }
 
 /**
@@ -194,7 +231,7 @@ function rawWindowsOf(model: SloModel): PromDuration[] {
  * failed exposes no `status="500"` series) counts as zero, so the ratio exists as soon as there is traffic.
  */
 export function ratioRules(model: SloModel): RecordingRule[] {
-  return rawWindowsOf(model).map((w) => ({
+  return shortWindowsOf(model).map((w) => ({
     record: sliErrorRatioRecord(w),
     expr: `(${errorRateRecord(w)} or 0 * ${totalRateRecord(w)})\n/\n${totalRateRecord(w)}`,
     labels: windowLabel(w),
