@@ -63,25 +63,33 @@ export function engineNote(shared: SetResult, legacy: SetResult): string {
   const raw = rawReadSeconds(shared);
   const bound = raw > 0 ? legacy.evalSeconds.median / raw : Number.POSITIVE_INFINITY;
   return (
-    `the generated rules that read the raw series (the 5m/30m/1h windows, each raw series once per window, and the absent check) take ` +
+    `the generated rules that read the raw series (the 5m and 30m windows, each raw series once per window, and the absent check) take ` +
     `${formatNumber(raw * 1000)} ms of the ${formatNumber(shared.evalSeconds.median * 1000)} ms alone: even with every other rule free the ratio ` +
     `could be at most 1/${formatNumber(bound)}; exact multiwindow timing needs those reads (the per-SLO rules and Sloth's make them too, see the costliest rules below)`
   );
 }
 
-/** Engine time of the generated rules against the per-SLO rules' in one measurement: `1/<ratio> (… ms vs … ms)`. */
-function engineRatio(r: RuleEvalResult | undefined): { shared: SetResult; legacy: SetResult; ratio: number; text: string } | undefined {
+/**
+ * Engine time of the generated rules against the per-SLO rules' in one measurement: per cycle (every rule once) and
+ * per global interval (each rule at its group's interval, the CPU a running Prometheus spends).
+ */
+function engineRatio(r: RuleEvalResult | undefined): { shared: SetResult; legacy: SetResult; ratio: number; ratioPerInterval: number; text: string } | undefined {
   const shared = setById(r, 'generated');
   const legacy = setById(r, 'legacy');
   if (!shared || !legacy || !r) return undefined;
   const ratio = legacy.evalSeconds.median / shared.evalSeconds.median;
-  const text = `1/${formatNumber(ratio)} at ${r.options.services} SLOs (${formatNumber(shared.evalSeconds.median * 1000)} ms vs ${formatNumber(legacy.evalSeconds.median * 1000)} ms, medians)`;
-  return { shared, legacy, ratio, text };
+  const ratioPerInterval = legacy.evalSecondsPerInterval.median / shared.evalSecondsPerInterval.median;
+  const ms = (x: number) => `${formatNumber(x * 1000)} ms`;
+  const text =
+    `1/${formatNumber(ratio)} at ${r.options.services} SLOs per cycle (${ms(shared.evalSeconds.median)} vs ${ms(legacy.evalSeconds.median)}, medians), ` +
+    `1/${formatNumber(ratioPerInterval)} per ${r.options.evaluationInterval} at the groups' intervals (${ms(shared.evalSecondsPerInterval.median)} vs ${ms(legacy.evalSecondsPerInterval.median)})`;
+  return { shared, legacy, ratio, ratioPerInterval, text };
 }
 
 /**
  * The engine-time target, judged at the larger of the measured catalogs (the at-scale run when there is one: at 10
- * SLOs the per-rule overhead of both sets dominates); the other measurement is quoted beside it.
+ * SLOs the per-rule overhead of both sets dominates); the other measurement is quoted beside it. Met only when both
+ * the per-cycle and the per-interval ratio reach 1/10.
  */
 export function engineCheck(r: BenchResults): TargetCheck[] {
   const small = engineRatio(r.rules);
@@ -90,12 +98,13 @@ export function engineCheck(r: BenchResults): TargetCheck[] {
   if (!judged) return [];
   const samplesOk = judged.shared.projected <= judged.legacy.projected;
   const other = scale && small ? `; ${small.text}` : '';
+  const met = judged.ratio >= 10 && judged.ratioPerInterval >= 10;
   return [
     {
       target: 'engine time per cycle of the shared rules ≤ 1/10 of the per-SLO rules’, samples per cycle no worse',
       measured: `${judged.text}; samples ${formatCount(judged.shared.projected)} vs ${formatCount(judged.legacy.projected)} (30-day depth)${other}`,
-      verdict: judged.ratio >= 10 && samplesOk ? 'met' : 'not met',
-      note: judged.ratio >= 10 ? undefined : engineNote(judged.shared, judged.legacy),
+      verdict: met && samplesOk ? 'met' : 'not met',
+      note: met ? undefined : engineNote(judged.shared, judged.legacy),
     },
   ];
 }
@@ -322,8 +331,16 @@ function scaleSection(r: RuleEvalResult): string[] {
   );
   out.push(
     table(
-      ['rule set', 'rules (record/alert)', `samples per cycle (${o.days} d)`, 'samples per cycle (30 d)', 'eval time per cycle', 'same count every rep'],
-      r.sets.map((x) => [x.title, `${x.rules} (${x.recordings}/${x.alerts})`, formatCount(x.samples), formatCount(x.projected), formatSummary(x.evalSeconds, 'ms', 1000), x.deterministic ? 'yes' : 'NO']),
+      ['rule set', 'rules (record/alert)', `samples per cycle (${o.days} d)`, 'samples per cycle (30 d)', 'eval time per cycle', `eval time per ${o.evaluationInterval} (groups at their intervals)`, 'same count every rep'],
+      r.sets.map((x) => [
+        x.title,
+        `${x.rules} (${x.recordings}/${x.alerts})`,
+        formatCount(x.samples),
+        formatCount(x.projected),
+        formatSummary(x.evalSeconds, 'ms', 1000),
+        formatSummary(x.evalSecondsPerInterval, 'ms', 1000),
+        x.deterministic ? 'yes' : 'NO',
+      ]),
     ),
     '',
   );
@@ -363,7 +380,7 @@ function ruleSection(r: RuleEvalResult): string[] {
   );
   out.push(
     table(
-      ['rule set', 'rules (record/alert)', `samples per cycle (${o.days} d)`, 'samples per cycle (30 d)', 'samples per hour (30 d, at group intervals)', 'eval time per cycle', 'client round trips per cycle (HTTP + JSON)', 'same count every rep'],
+      ['rule set', 'rules (record/alert)', `samples per cycle (${o.days} d)`, 'samples per cycle (30 d)', 'samples per hour (30 d, at group intervals)', 'eval time per cycle', `eval time per ${o.evaluationInterval} (groups at their intervals)`, 'client round trips per cycle (HTTP + JSON)', 'same count every rep'],
       r.sets.map((x) => [
         x.title,
         `${x.rules} (${x.recordings}/${x.alerts})`,
@@ -371,6 +388,7 @@ function ruleSection(r: RuleEvalResult): string[] {
         formatCount(x.projected),
         formatCount(x.projectedPerHour),
         formatSummary(x.evalSeconds, 'ms', 1000),
+        formatSummary(x.evalSecondsPerInterval, 'ms', 1000),
         formatSummary(x.wallSeconds, 's'),
         x.deterministic ? 'yes' : 'NO',
       ]),
@@ -565,7 +583,7 @@ export function renderConsole(r: BenchResults): string {
   }
   if (r.rulesAtScale) {
     lines.push(`Rule evaluation at scale (${r.rulesAtScale.options.services} services, ${r.rulesAtScale.options.days} days):`);
-    for (const x of r.rulesAtScale.sets) lines.push(`  ${x.id.padEnd(10)} ${String(x.rules).padStart(5)} rules  ${formatCount(x.projected).padStart(9)} samples/cycle (30 d)  eval ${formatSummary(x.evalSeconds, 'ms', 1000)}`);
+    for (const x of r.rulesAtScale.sets) lines.push(`  ${x.id.padEnd(10)} ${String(x.rules).padStart(5)} rules  ${formatCount(x.projected).padStart(9)} samples/cycle (30 d)  eval ${formatSummary(x.evalSeconds, 'ms', 1000)}, per interval ${formatSummary(x.evalSecondsPerInterval, 'ms', 1000)}`);
   }
   lines.push('Targets:');
   for (const c of targetChecks(r)) lines.push(`  [${c.verdict}] ${c.target}: ${c.measured}${c.note ? ` — ${c.note}` : ''}`);

@@ -1,6 +1,6 @@
 import { cpSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatDuration } from '../src/common/duration';
+import { formatDuration, parseDuration } from '../src/common/duration';
 import { RuleGroup, renderRuleFile } from '../src/common/rules';
 import { toYaml } from '../src/common/serialize';
 import { runMeasured } from './lib/proc';
@@ -63,6 +63,12 @@ export interface SetResult {
   readonly projectedPerHour: number;
   /** Sum of the engine's evalTotalTime over one cycle, seconds, per repetition. */
   readonly evalSeconds: Summary;
+  /**
+   * Engine time per global evaluation interval (15 s) of wall clock, seconds, per repetition: each rule's
+   * evalTotalTime × global interval / its group's interval (a 1m group runs once every four 15 s cycles). The CPU the
+   * rules cost a running Prometheus.
+   */
+  readonly evalSecondsPerInterval: Summary;
   /** Client round trips of one cycle, seconds. */
   readonly wallSeconds: Summary;
   /** Whether every repetition counted the same samples. */
@@ -271,6 +277,16 @@ function setResult(p: PreparedSet, perRep: readonly Cycle[], seen: Seen, o: Rule
   }
   o.log(`    ${set.id}: ${costs.length} rules, median per rule ${(median(costs.map((c) => c.evalSeconds)) * 1000).toFixed(3)} ms`);
   const sum = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0);
+  const globalSeconds = parseDuration(o.evaluationInterval, 'evaluationInterval');
+  // where the engine time goes, by group (median per rule summed), and each group's share per 15 s
+  const groups = new Map<string, { rules: number; seconds: number; interval: number }>();
+  for (const c of costs) {
+    const family = c.rule.group.replace(/-svc-\d+(-error-rate)?$/, '');
+    const g = groups.get(family) ?? groups.set(family, { rules: 0, seconds: 0, interval: c.rule.intervalSeconds }).get(family)!;
+    g.rules++;
+    g.seconds += c.evalSeconds;
+  }
+  for (const [name, g] of groups) o.log(`    ${set.id} group ${name} (${g.interval} s): ${g.rules} rules ${(g.seconds * 1000).toFixed(2)} ms per run, ${((g.seconds * globalSeconds * 1000) / g.interval).toFixed(2)} ms per ${globalSeconds} s`);
   return {
     id: set.id,
     title: set.title,
@@ -282,6 +298,7 @@ function setResult(p: PreparedSet, perRep: readonly Cycle[], seen: Seen, o: Rule
     projected: sum(costs.map((c) => c.projected)),
     projectedPerHour: sum(costs.map((c) => (c.projected * 3600) / c.rule.intervalSeconds)),
     evalSeconds: summarize(perRep.map((c) => c.eval)),
+    evalSecondsPerInterval: summarize(perRep.map((c) => sum(c.evals.map((e, i) => (e * globalSeconds) / set.rules[i].intervalSeconds)))),
     wallSeconds: summarize(perRep.map((c) => c.wall)),
     deterministic,
     backfill: p.backfill,

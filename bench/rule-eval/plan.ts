@@ -13,10 +13,14 @@ import { BenchRule } from './rulesets';
  * and each recording only as far back as some reader needs it.
  */
 
-/** A series a rule reads: the metric name and the longest range it is selected over (0: an instant selector). */
+/**
+ * A series a rule reads: the metric name, the longest range it is selected over (0: an instant selector) and the
+ * longest `offset` it is read at (`rate30m offset 30m` reads the recording half an hour back).
+ */
 export interface Read {
   readonly metric: string;
   readonly rangeSeconds: number;
+  readonly offsetSeconds: number;
 }
 
 const NAME_CHAR = /[a-zA-Z0-9_:]/;
@@ -41,7 +45,7 @@ function skipMatchers(expr: string, i: number): number {
  * in the rules benchmarked here.
  */
 export function readsOf(expr: string, metrics: ReadonlySet<string>): Read[] {
-  const out = new Map<string, number>();
+  const out = new Map<string, { range: number; offset: number }>();
   const token = /[a-zA-Z_:][a-zA-Z0-9_:]*/g;
   let m: RegExpExecArray | null;
   while ((m = token.exec(expr)) !== null) {
@@ -58,11 +62,16 @@ export function readsOf(expr: string, metrics: ReadonlySet<string>): Read[] {
       const close = expr.indexOf(']', i);
       const inner = expr.slice(i + 1, close).split(':')[0].trim();
       range = parseDuration(inner, `range of ${name} in ${expr}`);
-      token.lastIndex = close + 1;
+      i = close + 1;
+      token.lastIndex = i;
     }
-    out.set(name, Math.max(out.get(name) ?? 0, range));
+    const off = /^\s*offset\s+([0-9a-z]+)/.exec(expr.slice(i));
+    const offset = off ? parseDuration(off[1], `offset of ${name} in ${expr}`) : 0;
+    if (off) token.lastIndex = i + off[0].length;
+    const prev = out.get(name) ?? { range: 0, offset: 0 };
+    out.set(name, { range: Math.max(prev.range, range), offset: Math.max(prev.offset, offset) });
   }
-  return [...out.entries()].map(([metric, rangeSeconds]) => ({ metric, rangeSeconds })).sort((a, b) => (a.metric < b.metric ? -1 : 1));
+  return [...out.entries()].map(([metric, r]) => ({ metric, rangeSeconds: r.range, offsetSeconds: r.offset })).sort((a, b) => (a.metric < b.metric ? -1 : 1));
 }
 
 /** Every range (seconds) selected anywhere in `expr`, raw or recorded. */
@@ -132,7 +141,7 @@ export function planRecordings(rules: readonly BenchRule[], o: PlanOptions): Pla
     const from = reader.kind === 'record' ? need.get(reader) ?? 0 : 0;
     for (const rd of reads.get(reader) ?? []) {
       for (const p of producers.get(rd.metric) ?? []) {
-        const back = from + (rd.rangeSeconds > 0 ? rd.rangeSeconds : o.lookbackSeconds) + p.intervalSeconds;
+        const back = from + rd.offsetSeconds + (rd.rangeSeconds > 0 ? rd.rangeSeconds : o.lookbackSeconds) + p.intervalSeconds;
         need.set(p, Math.max(need.get(p) ?? 0, back));
       }
     }

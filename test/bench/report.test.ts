@@ -22,6 +22,7 @@ function set(id: 'generated' | 'naive' | 'sloth', samples: number, firing: strin
     projected: samples * 2,
     projectedPerHour: samples,
     evalSeconds: summarize([0.1]),
+    evalSecondsPerInterval: summarize([0.08]),
     wallSeconds: summarize([0.2]),
     deterministic: true,
     backfill: { steps: 0, layers: 0, seconds: 0, restarts: 0, compactionWaitSeconds: 0 },
@@ -114,13 +115,18 @@ describe('the engine-time note', () => {
 });
 
 describe('the engine-time target', () => {
-  const timed = (id: 'generated' | 'legacy', ms: number): SetResult => ({ ...set('generated', 100, []), id: id as SetResult['id'], evalSeconds: summarize([ms / 1000]) });
-  const run = (services: number, generatedMs: number, legacyMs: number): RuleEvalResult =>
+  const timed = (id: 'generated' | 'legacy', ms: number, perIntervalMs = ms): SetResult => ({
+    ...set('generated', 100, []),
+    id: id as SetResult['id'],
+    evalSeconds: summarize([ms / 1000]),
+    evalSecondsPerInterval: summarize([perIntervalMs / 1000]),
+  });
+  const run = (services: number, generatedMs: number, legacyMs: number, perInterval?: { generated: number; legacy: number }): RuleEvalResult =>
     ({
       options: { services, days: 1, scrapeSeconds: 30, reps: 1, seed: 1, evaluationInterval: '15s', objective: 99.9 },
       history: { series: services * 24, samples: 1, bytes: 1, generateSeconds: 1, importSeconds: 1, blockBytes: 1, startSeconds: 0, endSeconds: 1 },
       scenarios: [],
-      sets: [timed('legacy', legacyMs), timed('generated', generatedMs)],
+      sets: [timed('legacy', legacyMs, perInterval?.legacy), timed('generated', generatedMs, perInterval?.generated)],
       totalSeconds: 1,
     }) as unknown as RuleEvalResult;
 
@@ -131,17 +137,26 @@ describe('the engine-time target', () => {
     const [c] = engineCheck(r);
     // THEN the verdict is the at-scale ratio's, and both measurements are named
     expect(c.verdict).toBe('met');
-    expect(c.measured).toContain('1/12 at 100 SLOs (50 ms vs 600 ms, medians)');
-    expect(c.measured).toContain('1/2 at 10 SLOs (40 ms vs 80 ms, medians)');
+    expect(c.measured).toContain('1/12 at 100 SLOs per cycle (50 ms vs 600 ms, medians), 1/12 per 15s at the groups\' intervals (50 ms vs 600 ms)');
+    expect(c.measured).toContain('1/2 at 10 SLOs per cycle (40 ms vs 80 ms, medians)');
     // AND without the at-scale run the small catalog decides
     expect(engineCheck({ ...BASE, rules: run(10, 40, 80) })[0].verdict).toBe('not met');
     // AND a slower at-scale ratio fails even when the small one would pass
     expect(engineCheck({ ...BASE, rules: run(10, 5, 80), rulesAtScale: run(100, 100, 600) })[0].verdict).toBe('not met');
   });
 
+  test('needs both ratios: every rule once per cycle, and each rule at its group\'s interval', () => {
+    // GIVEN 1/12 per cycle but 1/6 per 15 s (the per-SLO rules' cost sits in slow groups)
+    const r: BenchResults = { ...BASE, rulesAtScale: run(100, 50, 600, { generated: 40, legacy: 240 }) };
+    // WHEN the target is checked THEN it is not met, and the per-interval ratio is named
+    const [c] = engineCheck(r);
+    expect(c.verdict).toBe('not met');
+    expect(c.measured).toContain("1/6 per 15s at the groups' intervals (40 ms vs 240 ms)");
+  });
+
   test('the report has an at-scale section with both sets', () => {
     const md = renderMarkdown({ ...BASE, rules: run(10, 40, 80), rulesAtScale: run(100, 50, 600) });
     expect(md).toContain('### At scale: 100 services');
-    expect(md.slice(md.indexOf('### At scale'))).toMatch(/\| generated \| 1 \(0\/1\) \| 100 \| 200 \| 50 ms/);
+    expect(md.slice(md.indexOf('### At scale'))).toMatch(/\| generated \| 1 \(0\/1\) \| 100 \| 200 \| 50 ms \(n=1\) \| 50 ms/);
   });
 });

@@ -58,8 +58,13 @@ describe('what must be backfilled before measuring', () => {
   test('reads of recordings, with the range each is selected over', () => {
     const names = new Set(['slo:sli_error:ratio_rate5m', 'slo:error_budget:ratio', 'tiles:x']);
     expect(readsOf('sum_over_time(slo:sli_error:ratio_rate5m{a="b}"}[30d]) / slo:error_budget:ratio{a="b"} + rate(raw[5m])', names)).toEqual([
-      { metric: 'slo:error_budget:ratio', rangeSeconds: 0 },
-      { metric: 'slo:sli_error:ratio_rate5m', rangeSeconds: 30 * DAY },
+      { metric: 'slo:error_budget:ratio', rangeSeconds: 0, offsetSeconds: 0 },
+      { metric: 'slo:sli_error:ratio_rate5m', rangeSeconds: 30 * DAY, offsetSeconds: 0 },
+    ]);
+    // An offset read reaches back by the offset: the 1h halves read the 30m recording half an hour back.
+    expect(readsOf('slo:error_budget:ratio + (slo:error_budget:ratio offset 30m or tiles:x[5m] offset 1h)', names)).toEqual([
+      { metric: 'slo:error_budget:ratio', rangeSeconds: 0, offsetSeconds: 1800 },
+      { metric: 'tiles:x', rangeSeconds: 300, offsetSeconds: 3600 },
     ]);
     // A longer name sharing a prefix is another metric; a name inside a label value is not a read.
     expect(readsOf('slo:sli_error:ratio_rate5mx + x{a="slo:error_budget:ratio"}', names)).toEqual([]);
@@ -87,6 +92,14 @@ describe('what must be backfilled before measuring', () => {
     const steps = backfillSteps(planned);
     expect(steps.map((s) => s.layer)).toEqual([...steps.map((s) => s.layer)].sort((a, b) => a - b));
     expect(steps[0]).toMatchObject({ layer: 0, fromSeconds: 7 * DAY });
+  });
+
+  test("the generated 30m recordings exist an offset, a lookback and an interval back: the 1h halves read them 30m back", () => {
+    const planned = planRecordings(generatedRuleSet(OPTIONS).rules, PLAN);
+    const need = planned.filter((p) => /^slo:sli_(total|error)_events:rate30m$/.test(p.rule.name)).map((p) => p.needSeconds);
+    expect(need.length).toBe(2);
+    // 30m offset + 5m lookback + 15s interval, rounded up to the plan's granularity
+    for (const n of need) expect(n).toBeGreaterThanOrEqual(1800 + 300 + 15);
   });
 
   test('a cycle of recordings is refused', () => {
