@@ -76,8 +76,11 @@ describe('SLO rule generators', () => {
       ...['5m', '30m'].map((w) => `slo:sli_events_by_class:rate${w}`),
       ...['5m', '30m', '1h'].flatMap((w) => [`slo:sli_total_events:rate${w}`, `slo:sli_error_events:rate${w}`]),
       ...['5m', '30m', '1h'].map((w) => `slo:sli_error:ratio_rate${w}`),
-      'slo:sli_source_absent:info',
     ]);
+    // the absent check (an instant read of every raw series) runs with the long windows, once a minute
+    const long = shared.groups.find((g) => g.name === 'slo-sli-long-windows')!;
+    expect(long.interval).toBe('1m');
+    expect(long.rules.map((r) => (r as RecordingRule).record)).toEqual([...['2h', '6h', '1d', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`), 'slo:sli_source_absent:info']);
     const errors = record('slo:sli_error_events:rate5m');
     expect(errors.labels).toEqual({ sloth_window: '5m' });
     // the three shapes of the seed (availability, latency, error rate), OR-ed: their SLOs are disjoint

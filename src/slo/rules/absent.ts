@@ -13,7 +13,10 @@ import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
  * (`slo:sli_source_absent:info`: the shape's SLOs none of whose source series has a sample within Prometheus' 5m
  * lookback, read as an instant vector: one sample per series), alerted per alerting shape and held for the rest of
  * the absent window plus `for`: fires 15 minutes after the last sample (10m window + 5m), as
- * `absent_over_time(source[10m])` held for 5m would, reading 1 sample per series instead of 20.
+ * `absent_over_time(source[10m])` held for 5m would, reading 1 sample per series instead of 20. The recording runs
+ * in the long-window group (every minute, `longWindowInterval`): the instant read of every raw series is the
+ * costliest rule of a cycle after the raw windows, and a minute more on a 15-minute alert does not matter, so in a
+ * running Prometheus the alert fires up to one minute later (promtool's proofs evaluate every group at one step).
  */
 
 /** Prometheus' default lookback delta: an instant selector sees a series until 5m after its last sample. */

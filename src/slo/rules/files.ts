@@ -75,10 +75,10 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
  * - `slo-sli-recordings` (global interval): the latency SLOs' threshold join keys; the error-rate shapes' one raw
  *   read per raw short window (5m, 30m; classified bad/other); per SLI shape and raw window, all and bad events per
  *   second joined onto the shape's SLOs (each rule after those it reads: a group evaluates in order); the 1h window
- *   as its two 30m halves, one rule each for every SLO; one ratio rule per window; per shape, the absent-source
- *   recording;
+ *   as its two 30m halves, one rule each for every SLO; one ratio rule per window;
  * - `slo-sli-tiles` (every tile, 5m): bad and all events of the last tile;
- * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles;
+ * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles; per shape, the absent-source
+ *   recording (an instant read of every raw series: once a minute, not every cycle; its alert waits 10 minutes);
  * - `slo-meta-recordings`: Sloth's metadata recordings and the alert conditions;
  * - `slo-alerts`: per alerting shape, burn-rate (page, ticket), absent-source and SLOBreach alerts.
  */
@@ -95,9 +95,9 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
   });
   const groups: RuleGroup[] = [
-    { name: sli, interval: s.ruleInterval?.toString(), rules: [...thresholdInfoRules(shapes), ...shapes.sli.flatMap(classifiedRateRules), ...shapes.sli.flatMap(shapeRateRules), ...pieceRules(model), ...ratioRules(model), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
+    { name: sli, interval: s.ruleInterval?.toString(), rules: [...thresholdInfoRules(shapes), ...shapes.sli.flatMap(classifiedRateRules), ...shapes.sli.flatMap(shapeRateRules), ...pieceRules(model), ...ratioRules(model)] },
     { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
-    { name: long, interval: s.longWindowInterval.toString(), rules: longWindowRules(model, s) },
+    { name: long, interval: s.longWindowInterval.toString(), rules: [...longWindowRules(model, s), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
     { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model), ...alertConditionRules(model, shapes)] },
     { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
   ];
