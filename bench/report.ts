@@ -479,7 +479,8 @@ function ruleSection(r: RuleEvalResult): string[] {
     }
     out.push(
       'SLI error ratios (`slo:sli_error:ratio_rate<window>`) of the generated rules against the Sloth shape, largest relative difference over the services. ' +
-        'Windows up to 1h read the raw counters in both (the generated ratio divides two recordings made at the previous evaluation, Sloth\'s reads the counters at the instant); ' +
+        '5m and 30m read the raw counters in both (the generated ratio divides two recordings made at the previous evaluation, Sloth\'s reads the counters at the instant); ' +
+        '1h is the sum of the two 30m halves in the generated rules (the recording at the instant and 30 minutes before), `rate()` over the raw counters in Sloth\'s; ' +
         '2h–3d are sums of 5-minute tiles (edges aligned to tiles) against `rate()` over the raw counters; 30d is traffic-weighted in the generated rules and the naive rule, ' +
         'a plain mean of 5-minute ratios in Sloth\'s. Tiled windows lag by up to one tile (5 min) plus one long-window interval (1 min): ' +
         'the difference is largest where an incident starts or stops inside that lag.',
