@@ -1,7 +1,7 @@
 import { formatDuration } from '../src/common/duration';
 import { MachineInfo } from './lib/proc';
 import { formatBytes, formatCount, formatNumber, formatSummary, Summary } from './lib/stats';
-import { RuleEvalResult, SetResult } from './rule-eval';
+import type { RuleEvalResult, SetResult } from './rule-eval';
 import { BASELINE_ERROR_RATIO, DIURNAL_AMPLITUDE, PODS_PER_SERVICE, REQUESTS_METRIC } from './rule-eval/openmetrics';
 import { SLOTH_WINDOWS } from './rule-eval/rulesets';
 import { servicesOf, SynthCase, SynthResult } from './synth';

@@ -4,6 +4,7 @@ import { formatDuration, parseDuration } from '../src/common/duration';
 import { RuleGroup, renderRuleFile } from '../src/common/rules';
 import { toYaml } from '../src/common/serialize';
 import { runMeasured } from './lib/proc';
+import { groupFamily } from './report';
 import { summarize, Summary } from './lib/stats';
 import { historyServiceName, HistorySpec, REQUESTS_METRIC, scenarioOf, writeOpenMetrics } from './rule-eval/openmetrics';
 import { backfillSteps, BackfillStep, planRecordings, rangesOf } from './rule-eval/plan';
@@ -281,7 +282,7 @@ function setResult(p: PreparedSet, perRep: readonly Cycle[], seen: Seen, o: Rule
   // where the engine time goes, by group (median per rule summed), and each group's share per 15 s
   const groups = new Map<string, { rules: number; seconds: number; interval: number }>();
   for (const c of costs) {
-    const family = c.rule.group.replace(/-svc-\d+(-error-rate)?$/, '');
+    const family = groupFamily(c.rule.group);
     const g = groups.get(family) ?? groups.set(family, { rules: 0, seconds: 0, interval: c.rule.intervalSeconds }).get(family)!;
     g.rules++;
     g.seconds += c.evalSeconds;

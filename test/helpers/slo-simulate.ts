@@ -1,7 +1,7 @@
 import { PromDuration } from '../../src/common/duration';
 import { errorRatioThreshold } from '../../src/slo/burn-rate';
 import { SloDefinition, SloSettings, TierModel } from '../../src/slo/model';
-import { pieceChain } from '../../src/slo/rules/sli';
+import { halvesOf } from '../../src/slo/rules/sli';
 
 /**
  * Reference semantics of the generated SLO rules, evaluated on synthetic series the way `promtool test rules` of the
@@ -255,8 +255,8 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
   const budget = slo.errorBudget;
   const currentWindow = slo.alertWindows.page.quick.shortWindow;
   const guard = slo.page.windows.quick;
-  const pieces = pieceChain(slo.sliWindows.filter((x) => x.source === 'pieces').map((x) => x.window));
-  // the recordings of the short windows at every evaluation, for the pieces' `offset` reads: an instant read at T
+  const halved = halvesOf(slo.sliWindows.filter((x) => x.source === 'pieces').map((x) => x.window));
+  // the recordings of the short windows at every evaluation, for the halves' `offset` reads: an instant read at T
   // sees the last evaluation at or before T (within the 5m lookback; evaluations are at most 5m apart)
   const history = new Map<string, Map<number, Events>>();
   const stepMs = evalStepSeconds * 1000;
@@ -279,22 +279,16 @@ export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimS
     }
     // the piece windows: the mean of the half window's recordings at the instant and one half before, a missing
     // half (or a half's missing bad events) counting as zero, summed left to right as PromQL does
-    for (const { window, piece, count } of pieces) {
+    for (const { window, half } of halved) {
       const w = String(window);
-      const now = rawRates[String(piece)] ?? {};
+      const now = rawRates[String(half)] ?? {};
       let total: number | undefined;
       let error: number | undefined;
       if (now.total !== undefined) {
         const zero = 0 * now.total;
-        total = now.total;
-        error = now.error ?? zero;
-        for (let k = 1; k < count; k++) {
-          const then = recordedAt(String(piece), tMs - k * piece.seconds * 1000);
-          total += then?.total ?? zero;
-          error += then?.error ?? zero;
-        }
-        total /= count;
-        error /= count;
+        const then = recordedAt(String(half), tMs - half.seconds * 1000);
+        total = (now.total + (then?.total ?? zero)) / 2;
+        error = ((now.error ?? zero) + (then?.error ?? zero)) / 2;
       }
       rawRates[w] = { error, total };
       totalRates[w] = total;

@@ -191,21 +191,20 @@ function shortWindowsOf(model: SloModel, source?: 'raw' | 'pieces'): PromDuratio
   return [...seconds].sort((a, b) => a - b).map((s) => PromDuration.seconds(s));
 }
 
-/** A window summed from pieces: `count` consecutive windows of `piece`, the last one ending at the instant. */
-export interface PieceWindow {
+/** A window recorded as its two halves: the `half` window's recordings at the instant and one half before. */
+export interface HalvedWindow {
   readonly window: PromDuration;
-  readonly piece: PromDuration;
-  readonly count: number;
+  readonly half: PromDuration;
 }
 
-/** The model's windows summed from pieces, ascending: each is two of the raw window half as long (1h = two 30m). */
-export function pieceWindows(model: SloModel): PieceWindow[] {
-  return pieceChain(shortWindowsOf(model, 'pieces'));
+/** The model's windows recorded from pieces, ascending: each is two of the raw window half as long (1h = two 30m). */
+export function halvedWindows(model: SloModel): HalvedWindow[] {
+  return halvesOf(shortWindowsOf(model, 'pieces'));
 }
 
-/** `pieceWindows` of given windows. */
-export function pieceChain(windows: readonly PromDuration[]): PieceWindow[] {
-  return windows.map((w) => ({ window: w, piece: PromDuration.seconds(w.seconds / 2), count: 2 }));
+/** The halves of windows whose source is `pieces`. */
+export function halvesOf(windows: readonly PromDuration[]): HalvedWindow[] {
+  return windows.map((w) => ({ window: w, half: PromDuration.seconds(w.seconds / 2) }));
 }
 
 /**
@@ -215,13 +214,12 @@ export function pieceChain(windows: readonly PromDuration[]): PieceWindow[] {
  * and the total events alike; the bad events of a half with no bad-event series count as zero.
  */
 export function pieceRules(model: SloModel): RecordingRule[] {
-  return pieceWindows(model).flatMap(({ window, piece, count }): RecordingRule[] => {
-    const total = totalRateRecord(piece);
-    const terms = (first: string, of: string) => [first, ...Array.from({ length: count - 1 }, (_, i) => `(${of} offset ${PromDuration.seconds(piece.seconds * (i + 1))} or 0 * ${total})`)];
-    const mean = (parts: string[]) => `(\n  ${parts.join('\n  + ')}\n)\n/ ${count}`;
+  return halvedWindows(model).flatMap(({ window, half }): RecordingRule[] => {
+    const total = totalRateRecord(half);
+    const mean = (now: string, of: string) => `(\n  ${now}\n  + (${of} offset ${half} or 0 * ${total})\n)\n/ 2`;
     return [
-      { record: totalRateRecord(window), expr: mean(terms(total, total)), labels: windowLabel(window) },
-      { record: errorRateRecord(window), expr: mean(terms(`(${errorRateRecord(piece)} or 0 * ${total})`, errorRateRecord(piece))), labels: windowLabel(window) },
+      { record: totalRateRecord(window), expr: mean(total, total), labels: windowLabel(window) },
+      { record: errorRateRecord(window), expr: mean(`(${errorRateRecord(half)} or 0 * ${total})`, errorRateRecord(half)), labels: windowLabel(window) },
     ];
   });
 }
