@@ -1,12 +1,13 @@
-import * as common from '@grafana/grafana-foundation-sdk/common';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
-import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
-import * as stat from '@grafana/grafana-foundation-sdk/stat';
-import * as table from '@grafana/grafana-foundation-sdk/table';
-import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
+import type * as common from '@grafana/grafana-foundation-sdk/common';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as heatmap from '@grafana/grafana-foundation-sdk/heatmap';
+import type * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import type * as stat from '@grafana/grafana-foundation-sdk/stat';
+import type * as table from '@grafana/grafana-foundation-sdk/table';
+import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import { ConfigError } from '../common/errors';
 import { PROMETHEUS_DATASOURCE } from './queries';
+import { sdk } from './sdk';
 
 /**
  * Panel factories shared by every dashboard of the stack: current Grafana visualizations only (`timeseries`, `stat`,
@@ -99,7 +100,7 @@ function applyCommon<T extends CommonPanelBuilder<T>>(builder: T, o: PanelOption
   if (o.max !== undefined) builder.max(o.max);
   if (o.decimals !== undefined) builder.decimals(o.decimals);
   const steps: dashboard.Threshold[] = [{ value: null, color: 'green' }, ...(o.thresholds ?? []).map((s) => ({ value: s.value, color: s.color }))];
-  builder.thresholds(new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps));
+  builder.thresholds(new sdk.dashboard.ThresholdsConfigBuilder().mode(sdk.dashboard.ThresholdsMode.Absolute).steps(steps));
   return builder;
 }
 
@@ -117,21 +118,21 @@ export interface TimeseriesPanelOptions extends PanelOptions {
  * are drawn as dashed lines.
  */
 export function timeseriesPanel(o: TimeseriesPanelOptions): timeseries.PanelBuilder {
-  const p = applyCommon(new timeseries.PanelBuilder(), o)
+  const p = applyCommon(new sdk.timeseries.PanelBuilder(), o)
     .lineWidth(1)
     .fillOpacity(o.fillOpacity ?? 10)
-    .showPoints(common.VisibilityMode.Never)
+    .showPoints(sdk.common.VisibilityMode.Never)
     .legend(
-      new common.VizLegendOptionsBuilder()
+      new sdk.common.VizLegendOptionsBuilder()
         .showLegend(true)
-        .displayMode(common.LegendDisplayMode.List)
-        .placement(common.LegendPlacement.Bottom),
+        .displayMode(sdk.common.LegendDisplayMode.List)
+        .placement(sdk.common.LegendPlacement.Bottom),
     )
-    .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending));
-  if (o.stacked) p.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+    .tooltip(new sdk.common.VizTooltipOptionsBuilder().mode(sdk.common.TooltipDisplayMode.Multi).sort(sdk.common.SortOrder.Descending));
+  if (o.stacked) p.stacking(new sdk.common.StackingConfigBuilder().mode(sdk.common.StackingMode.Normal));
   if (o.axisLabel !== undefined) p.axisLabel(o.axisLabel);
   if ((o.thresholds ?? []).length > 0) {
-    p.thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder().mode(common.GraphThresholdsStyleMode.Dashed));
+    p.thresholdsStyle(new sdk.common.GraphThresholdsStyleConfigBuilder().mode(sdk.common.GraphThresholdsStyleMode.Dashed));
   }
   return p;
 }
@@ -145,13 +146,13 @@ export interface StatPanelOptions extends PanelOptions {
 
 /** A stat panel: one big value per series, coloured by the thresholds. */
 export function statPanel(o: StatPanelOptions): stat.PanelBuilder {
-  return applyCommon(new stat.PanelBuilder(), o)
-    .reduceOptions(new common.ReduceDataOptionsBuilder().values(false).calcs([o.reducer ?? 'lastNotNull']))
-    .graphMode((o.sparkline ?? true) ? common.BigValueGraphMode.Area : common.BigValueGraphMode.None)
-    .colorMode(common.BigValueColorMode.Value)
-    .textMode(common.BigValueTextMode.Auto)
-    .justifyMode(common.BigValueJustifyMode.Auto)
-    .orientation(common.VizOrientation.Auto);
+  return applyCommon(new sdk.stat.PanelBuilder(), o)
+    .reduceOptions(new sdk.common.ReduceDataOptionsBuilder().values(false).calcs([o.reducer ?? 'lastNotNull']))
+    .graphMode((o.sparkline ?? true) ? sdk.common.BigValueGraphMode.Area : sdk.common.BigValueGraphMode.None)
+    .colorMode(sdk.common.BigValueColorMode.Value)
+    .textMode(sdk.common.BigValueTextMode.Auto)
+    .justifyMode(sdk.common.BigValueJustifyMode.Auto)
+    .orientation(sdk.common.VizOrientation.Auto);
 }
 
 export interface HeatmapPanelOptions extends PanelOptions {
@@ -166,24 +167,24 @@ export interface HeatmapPanelOptions extends PanelOptions {
  */
 export function heatmapPanel(o: HeatmapPanelOptions): heatmap.PanelBuilder {
   const cellUnit = o.cellUnit ?? 'short';
-  return applyCommon(new heatmap.PanelBuilder(), o, cellUnit)
+  return applyCommon(new sdk.heatmap.PanelBuilder(), o, cellUnit)
     .calculate(false)
-    .rowsFrame(new heatmap.RowsHeatmapOptionsBuilder().layout(common.HeatmapCellLayout.Le))
-    .yAxis(new heatmap.YAxisConfigBuilder().unit(o.unit))
-    .cellValues(new heatmap.CellValuesBuilder().unit(cellUnit))
+    .rowsFrame(new sdk.heatmap.RowsHeatmapOptionsBuilder().layout(sdk.common.HeatmapCellLayout.Le))
+    .yAxis(new sdk.heatmap.YAxisConfigBuilder().unit(o.unit))
+    .cellValues(new sdk.heatmap.CellValuesBuilder().unit(cellUnit))
     .color(
-      new heatmap.HeatmapColorOptionsBuilder()
-        .mode(heatmap.HeatmapColorMode.Scheme)
+      new sdk.heatmap.HeatmapColorOptionsBuilder()
+        .mode(sdk.heatmap.HeatmapColorMode.Scheme)
         .scheme('Spectral')
         .fill('dark-orange')
-        .scale(heatmap.HeatmapColorScale.Exponential)
+        .scale(sdk.heatmap.HeatmapColorScale.Exponential)
         .exponent(0.5)
         .steps(64),
     )
-    .showValue(common.VisibilityMode.Never)
+    .showValue(sdk.common.VisibilityMode.Never)
     .cellGap(1)
     .showLegend()
-    .tooltip(new heatmap.HeatmapTooltipBuilder().mode(common.TooltipDisplayMode.Single).yHistogram(true));
+    .tooltip(new sdk.heatmap.HeatmapTooltipBuilder().mode(sdk.common.TooltipDisplayMode.Single).yHistogram(true));
 }
 
 /**
@@ -195,8 +196,8 @@ export function colourSteps(base: string, steps: readonly ThresholdStep[]): dash
   for (const s of [...steps].sort((a, b) => a.value - b.value)) {
     if (!sorted.some((t) => t.value === s.value)) sorted.push(s);
   }
-  return new dashboard.ThresholdsConfigBuilder()
-    .mode(dashboard.ThresholdsMode.Absolute)
+  return new sdk.dashboard.ThresholdsConfigBuilder()
+    .mode(sdk.dashboard.ThresholdsMode.Absolute)
     .steps([{ value: null, color: base }, ...sorted.map((s) => ({ value: s.value, color: s.color }))]);
 }
 
@@ -222,7 +223,7 @@ export interface TablePanelOptions extends PanelOptions {
 export function tablePanel(o: TablePanelOptions): table.PanelBuilder {
   checkGrid(o, 24);
   o.targets.forEach((t, i) => t.refId(refId(i)));
-  const p = new table.PanelBuilder()
+  const p = new sdk.table.PanelBuilder()
     .title(o.title)
     .datasource(PROMETHEUS_DATASOURCE)
     .targets([...o.targets])
@@ -231,7 +232,7 @@ export function tablePanel(o: TablePanelOptions): table.PanelBuilder {
     .unit(o.unit)
     .thresholds(colourSteps('green', o.thresholds ?? []))
     .showHeader(true)
-    .cellHeight(common.TableCellHeight.Sm)
+    .cellHeight(sdk.common.TableCellHeight.Sm)
     .filterable(o.filterable ?? true)
     .transformations([...(o.transformations ?? [])]);
   if (o.description !== undefined) p.description(o.description);
@@ -239,6 +240,6 @@ export function tablePanel(o: TablePanelOptions): table.PanelBuilder {
   if (o.min !== undefined) p.min(o.min);
   if (o.max !== undefined) p.max(o.max);
   if (o.decimals !== undefined) p.decimals(o.decimals);
-  if (o.sortBy !== undefined) p.sortBy([new common.TableSortByFieldStateBuilder().displayName(o.sortBy.column).desc(o.sortBy.desc)]);
+  if (o.sortBy !== undefined) p.sortBy([new sdk.common.TableSortByFieldStateBuilder().displayName(o.sortBy.column).desc(o.sortBy.desc)]);
   return p;
 }

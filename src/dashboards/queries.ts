@@ -1,6 +1,7 @@
 import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/common';
-import * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
+import type * as prometheus from '@grafana/grafana-foundation-sdk/prometheus';
 import { DATASOURCE_UIDS } from '../conventions';
+import { sdk } from './sdk';
 
 /**
  * Query factories shared by every dashboard of the stack. Queries are bound to the provisioned Prometheus datasource
@@ -32,20 +33,20 @@ export interface PromQueryOptions {
   readonly exemplar?: boolean;
 }
 
-const FORMATS: Record<NonNullable<PromQueryOptions['format']>, prometheus.PromQueryFormat> = {
-  time_series: prometheus.PromQueryFormat.TimeSeries,
-  table: prometheus.PromQueryFormat.Table,
-  heatmap: prometheus.PromQueryFormat.Heatmap,
-};
+/** The SDK's format of a query (a function, not a table: the SDK loads on first use, see ./sdk). */
+function queryFormat(format: NonNullable<PromQueryOptions['format']>): prometheus.PromQueryFormat {
+  const f = sdk.prometheus.PromQueryFormat;
+  return { time_series: f.TimeSeries, table: f.Table, heatmap: f.Heatmap }[format];
+}
 
 /** A PromQL query target against the stack's Prometheus datasource. */
 export function promQuery(expr: string, options: PromQueryOptions = {}): prometheus.DataqueryBuilder {
-  const q = new prometheus.DataqueryBuilder()
+  const q = new sdk.prometheus.DataqueryBuilder()
     .datasource(PROMETHEUS_DATASOURCE)
     .refId(options.refId ?? 'A')
     .expr(expr)
-    .editorMode(prometheus.QueryEditorMode.Code)
-    .format(FORMATS[options.format ?? 'time_series']);
+    .editorMode(sdk.prometheus.QueryEditorMode.Code)
+    .format(queryFormat(options.format ?? 'time_series'));
   if (options.instant) q.instant();
   else q.range();
   if (options.legend !== undefined) q.legendFormat(options.legend);

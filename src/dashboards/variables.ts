@@ -1,5 +1,6 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PROMETHEUS_DATASOURCE } from './queries';
+import { sdk } from './sdk';
 
 export interface LabelVariableOptions {
   /** The metric whose label values list the choices. */
@@ -27,13 +28,13 @@ export interface LabelVariableOptions {
  */
 export function labelValuesVariable(name: string, options: LabelVariableOptions): dashboard.QueryVariableBuilder {
   const query = `label_values(${options.metric}, ${options.label})`;
-  const v = new dashboard.QueryVariableBuilder(name)
+  const v = new sdk.dashboard.QueryVariableBuilder(name)
     .label(options.title ?? name)
     .datasource(PROMETHEUS_DATASOURCE)
     .query(query)
     .definition(query)
-    .refresh(dashboard.VariableRefresh.OnDashboardLoad)
-    .sort(dashboard.VariableSort.AlphabeticalAsc)
+    .refresh(sdk.dashboard.VariableRefresh.OnDashboardLoad)
+    .sort(sdk.dashboard.VariableSort.AlphabeticalAsc)
     .multi(options.multi ?? true)
     .includeAll(options.includeAll ?? true);
   if (options.includeAll ?? true) v.allValue(options.allValue ?? '.*');

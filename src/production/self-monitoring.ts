@@ -1,5 +1,4 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RuleFile, RuleGroup } from '../common/rules';
 import { ComponentNetwork } from '../network/peer';
 import { timeseriesPanel, statPanel } from '../dashboards/panels';
@@ -8,6 +7,7 @@ import { KUBELET_PORT, PROMETHEUS_PATHS } from '../components/prometheus/default
 import { componentTargetLabels, keepComponentPods } from '../components/prometheus/relabel';
 import { ScrapeConfig } from '../components/prometheus/scrape-config';
 import { Route } from '../components/alertmanager/config';
+import { sdk } from '../dashboards/sdk';
 
 /**
  * The stack watching itself (pure generators): a scrape job per component on its own metrics port, the kubelet's
@@ -280,30 +280,30 @@ export function watchdogRoute(receiver = HEARTBEAT_RECEIVER): Route {
 /** The stack-health dashboard (pure): targets up per job, rule failures, notifications, collector flow, volumes. */
 export function stackHealthDashboard(jobs: StackJobs): dashboard.Dashboard {
   const prom = `job="${jobs.prometheus}"`;
-  const builder = new dashboard.DashboardBuilder('Stack Health')
+  const builder = new sdk.dashboard.DashboardBuilder('Stack Health')
     .uid(STACK_HEALTH_DASHBOARD_UID)
     .description('The observability stack watching itself: its targets, rule evaluation, notifications, collector flow and volumes.')
     .tags(['observability-stack', 'stack-health'])
     .time({ from: 'now-6h', to: 'now' })
     .refresh('1m')
     .timezone('browser')
-    .withPanel(statPanel({ id: 1, title: 'Targets down', description: 'Scrape targets of the stack\'s jobs that are down.', unit: units.Short, targets: [promQuery('count(up == 0) or vector(0)')] }))
+    .withPanel(statPanel({ id: 1, title: 'Targets down', description: 'Scrape targets of the stack\'s jobs that are down.', unit: sdk.units.Short, targets: [promQuery('count(up == 0) or vector(0)')] }))
     .withPanel(
-      timeseriesPanel({ id: 2, title: 'Targets up by job', description: 'Share of each job\'s targets up.', unit: units.PercentUnit, min: 0, max: 1, targets: [promQuery('avg by (job) (up)', { legend: '{{job}}' })] }),
+      timeseriesPanel({ id: 2, title: 'Targets up by job', description: 'Share of each job\'s targets up.', unit: sdk.units.PercentUnit, min: 0, max: 1, targets: [promQuery('avg by (job) (up)', { legend: '{{job}}' })] }),
     )
     .withPanel(
-      timeseriesPanel({ id: 3, title: 'Rule evaluation failures', description: 'Failed rule evaluations per second, per Prometheus replica.', unit: units.OpsPerSecond, min: 0, targets: [promQuery(`sum by (pod) (rate(prometheus_rule_evaluation_failures_total{${prom}}[5m]))`, { legend: '{{pod}}' })] }),
+      timeseriesPanel({ id: 3, title: 'Rule evaluation failures', description: 'Failed rule evaluations per second, per Prometheus replica.', unit: sdk.units.OpsPerSecond, min: 0, targets: [promQuery(`sum by (pod) (rate(prometheus_rule_evaluation_failures_total{${prom}}[5m]))`, { legend: '{{pod}}' })] }),
     )
     .withPanel(
-      timeseriesPanel({ id: 4, title: 'Head series', description: 'Active series in each Prometheus replica\'s head.', unit: units.Short, min: 0, targets: [promQuery(`prometheus_tsdb_head_series{${prom}}`, { legend: '{{pod}}' })] }),
+      timeseriesPanel({ id: 4, title: 'Head series', description: 'Active series in each Prometheus replica\'s head.', unit: sdk.units.Short, min: 0, targets: [promQuery(`prometheus_tsdb_head_series{${prom}}`, { legend: '{{pod}}' })] }),
     );
   let id = 5;
   if (jobs.alertmanager) {
     builder.withPanel(
-      timeseriesPanel({ id: id++, title: 'Notifications failing', description: 'Failed notifications per second, per integration.', unit: units.OpsPerSecond, min: 0, targets: [promQuery(`sum by (integration) (rate(alertmanager_notifications_failed_total{job="${jobs.alertmanager}"}[5m]))`, { legend: '{{integration}}' })] }),
+      timeseriesPanel({ id: id++, title: 'Notifications failing', description: 'Failed notifications per second, per integration.', unit: sdk.units.OpsPerSecond, min: 0, targets: [promQuery(`sum by (integration) (rate(alertmanager_notifications_failed_total{job="${jobs.alertmanager}"}[5m]))`, { legend: '{{integration}}' })] }),
     );
     builder.withPanel(
-      timeseriesPanel({ id: id++, title: 'Alertmanager cluster members', description: 'Members each Alertmanager sees.', unit: units.Short, min: 0, targets: [promQuery(`alertmanager_cluster_members{job="${jobs.alertmanager}"}`, { legend: '{{pod}}' })] }),
+      timeseriesPanel({ id: id++, title: 'Alertmanager cluster members', description: 'Members each Alertmanager sees.', unit: sdk.units.Short, min: 0, targets: [promQuery(`alertmanager_cluster_members{job="${jobs.alertmanager}"}`, { legend: '{{pod}}' })] }),
     );
   }
   if (jobs.collectors.length > 0) {
@@ -313,7 +313,7 @@ export function stackHealthDashboard(jobs: StackJobs): dashboard.Dashboard {
         id: id++,
         title: 'Collector: refused, send-failed, dropped',
         description: 'Items per second the collectors refuse, fail to send, or drop (queue full).',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         targets: [
           promQuery(`sum by (job) (rate({__name__=~"otelcol_receiver_refused_.+_total", ${sel}}[5m]))`, { legend: 'refused {{job}}' }),
@@ -323,12 +323,12 @@ export function stackHealthDashboard(jobs: StackJobs): dashboard.Dashboard {
       }),
     );
     builder.withPanel(
-      timeseriesPanel({ id: id++, title: 'Collector queue fill', description: 'Sending-queue size over capacity, per exporter.', unit: units.PercentUnit, min: 0, max: 1, targets: [promQuery(`max by (exporter) (otelcol_exporter_queue_size{${sel}} / otelcol_exporter_queue_capacity{${sel}})`, { legend: '{{exporter}}' })] }),
+      timeseriesPanel({ id: id++, title: 'Collector queue fill', description: 'Sending-queue size over capacity, per exporter.', unit: sdk.units.PercentUnit, min: 0, max: 1, targets: [promQuery(`max by (exporter) (otelcol_exporter_queue_size{${sel}} / otelcol_exporter_queue_capacity{${sel}})`, { legend: '{{exporter}}' })] }),
     );
   }
   if (jobs.kubelet) {
     builder.withPanel(
-      timeseriesPanel({ id: id++, title: 'Volumes used', description: 'Share of each PersistentVolumeClaim used.', unit: units.PercentUnit, min: 0, max: 1, targets: [promQuery(`1 - kubelet_volume_stats_available_bytes{job="${jobs.kubelet}"} / kubelet_volume_stats_capacity_bytes{job="${jobs.kubelet}"}`, { legend: '{{namespace}}/{{persistentvolumeclaim}}' })] }),
+      timeseriesPanel({ id: id++, title: 'Volumes used', description: 'Share of each PersistentVolumeClaim used.', unit: sdk.units.PercentUnit, min: 0, max: 1, targets: [promQuery(`1 - kubelet_volume_stats_available_bytes{job="${jobs.kubelet}"} / kubelet_volume_stats_capacity_bytes{job="${jobs.kubelet}"}`, { legend: '{{namespace}}/{{persistentvolumeclaim}}' })] }),
     );
   }
   return builder.build();

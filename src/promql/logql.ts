@@ -1,7 +1,7 @@
 // @grafana/lezer-logql 0.3 ships CommonJS (`require` → index.cjs) and ESM (`import` → index.es.js) behind its
-// `exports` map. This project compiles to CommonJS (`module: node20`), so the import below becomes `require()` and
-// loads index.cjs under ts-jest and under tsx alike; the types come from the `types` condition. (0.4 needs Node 24.)
-import { parser } from '@grafana/lezer-logql';
+// `exports` map. This project compiles to CommonJS (`module: node20`): `grammar()` below `require()`s index.cjs on the
+// first validation (under ts-jest, tsx and node alike); the types come from the `types` condition. (0.4 needs Node 24.)
+import type { parser } from '@grafana/lezer-logql';
 import { ConfigError, ConfigProblem } from '../common/errors';
 import {
   DURATION_FIX,
@@ -36,6 +36,11 @@ import {
  */
 
 type Node = ReturnType<typeof parser.parse>['topNode'];
+
+/** The LogQL grammar, loaded on the first validation, not when the library loads (`require` caches it). */
+function grammar(): typeof parser {
+  return (require('@grafana/lezer-logql') as { parser: typeof parser }).parser;
+}
 
 export interface LogQLOptions {
   /**
@@ -93,7 +98,7 @@ export function logqlProblems(expr: string, path: string, options: LogQLOptions 
   const basic = notAnExpression('LogQL', expr, path, 'sum by (app) (count_over_time({app="api"} |= "error" [5m]))');
   if (basic.length > 0) return basic;
   const prepared = prepare(expr, options.placeholders ?? false);
-  const tree = parser.parse(prepared.text);
+  const tree = grammar().parse(prepared.text);
   let errorPos = -1;
   tree.iterate({
     enter: (n) => {

@@ -1,8 +1,8 @@
 // @prometheus-io/lezer-promql ships CommonJS (`require` → dist/index.cjs) and ESM (`import` → dist/index.es.js) behind
-// its `exports` map. This project compiles to CommonJS (`module: node20`, no `"type": "module"`), so this import
-// becomes `require()` and loads the .cjs build both under ts-jest and under tsx; TypeScript reads the types from the
-// `types` condition (module node20 allows requiring that ESM-typed entry). No dynamic import or interop shim needed.
-import { parser } from '@prometheus-io/lezer-promql';
+// its `exports` map. This project compiles to CommonJS (`module: node20`, no `"type": "module"`): `grammar()` below
+// `require()`s the .cjs build on the first validation (under ts-jest, tsx and node alike); TypeScript reads the types
+// from the `types` condition (module node20 allows that ESM-typed entry). No dynamic import or interop shim needed.
+import type { parser } from '@prometheus-io/lezer-promql';
 import { ConfigError, ConfigProblem } from '../common/errors';
 import { AGGREGATIONS, CALL_KEYWORDS, FUNCTIONS, FunctionSignature, ValueType, usage } from './promql-functions';
 import {
@@ -40,6 +40,11 @@ import {
  */
 
 type Node = ReturnType<typeof parser.parse>['topNode'];
+
+/** The PromQL grammar, loaded on the first validation, not when the library loads (`require` caches it). */
+function grammar(): typeof parser {
+  return (require('@prometheus-io/lezer-promql') as { parser: typeof parser }).parser;
+}
 /** A value type, or `any` for a placeholder standing in for something Grafana fills in. */
 type Type = ValueType | 'any';
 
@@ -93,7 +98,7 @@ function uncachedPromqlProblems(expr: string, path: string, options: PromQLOptio
   const basic = notAnExpression('PromQL', expr, path, 'sum(rate(http_requests_total[5m]))');
   if (basic.length > 0) return basic;
   const prepared = prepare(expr, options.placeholders ?? false);
-  const tree = parser.parse(prepared.text);
+  const tree = grammar().parse(prepared.text);
   let errorPos = -1;
   tree.iterate({
     enter: (n) => {

@@ -1,9 +1,9 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import { colourSteps, statPanel, timeseriesPanel, ThresholdStep } from '../../dashboards/panels';
 import { promQuery, RATE_INTERVAL, variableMatcher } from '../../dashboards/queries';
 import { labelValuesVariable } from '../../dashboards/variables';
+import { sdk } from '../../dashboards/sdk';
 
 /**
  * The shape every database dashboard shares, built with the Grafana foundation SDK through the stack's panel
@@ -68,21 +68,21 @@ export interface DatabaseDashboardSpec {
 /** A database dashboard (pure: two calls return equal JSON models). */
 export function databaseDashboard(spec: DatabaseDashboardSpec): dashboard.Dashboard {
   let id = 1;
-  const builder = new dashboard.DashboardBuilder(spec.title)
+  const builder = new sdk.dashboard.DashboardBuilder(spec.title)
     .uid(spec.uid)
     .description(spec.description)
     .tags([...spec.tags])
     .time({ from: 'now-3h', to: 'now' })
     .refresh('1m')
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .tooltip(sdk.dashboard.DashboardCursorSync.Crosshair)
     .withVariable(labelValuesVariable(INSTANCE_VARIABLE, { metric: spec.status.metric, label: 'instance', title: 'Instance' }))
     .withPanel(
       statPanel({
         id: id++,
         title: spec.status.title,
         description: spec.status.description,
-        unit: units.Short,
+        unit: sdk.units.Short,
         decimals: 0,
         width: 24,
         height: 4,
@@ -93,7 +93,7 @@ export function databaseDashboard(spec: DatabaseDashboardSpec): dashboard.Dashbo
       })
         // Red at 0, green from 1.
         .thresholds(colourSteps('red', [{ value: 1, color: 'green' }]))
-        .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.Thresholds)),
+        .colorScheme(new sdk.dashboard.FieldColorBuilder().mode(sdk.dashboard.FieldColorModeId.Thresholds)),
     );
   const panels: cog.Builder<dashboard.Panel>[] = spec.panels.map((p) =>
     timeseriesPanel({

@@ -1,7 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
 import { byInstance, databaseDashboard, rateOf } from './dashboard';
 import { KAFKA_METRICS as M } from './metrics';
+import { sdk } from '../../dashboards/sdk';
 
 /** The Kafka dashboard's stable uid. */
 export const KAFKA_DASHBOARD_UID = 'database-kafka';
@@ -23,7 +23,7 @@ export function kafkaDashboard(): dashboard.Dashboard {
       {
         title: 'Messages in',
         description: 'Messages appended per second per topic (growth of the newest offsets).',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         stacked: true,
         queries: [{ expr: `topk(10, sum by (instance, topic) (${rateOf(byInstance(M.currentOffset, 'topic!="__consumer_offsets"'))}))`, legend: '{{topic}}' }],
@@ -31,28 +31,28 @@ export function kafkaDashboard(): dashboard.Dashboard {
       {
         title: 'Under-replicated partitions',
         description: 'Partitions with fewer in-sync replicas than replicas, per topic.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `sum by (instance, topic) (${byInstance(M.underReplicated)}) > 0`, legend: '{{topic}}' }],
       },
       {
         title: 'Partitions',
         description: 'Partitions per topic.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `topk(10, max by (instance, topic) (${byInstance(M.topicPartitions, 'topic!="__consumer_offsets"')}))`, legend: '{{topic}}' }],
       },
       {
         title: 'Consumer group lag',
         description: 'Messages each consumer group is behind, per topic.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `topk(10, sum by (instance, consumergroup, topic) (${byInstance(M.consumerGroupLag)}))`, legend: '{{consumergroup}} {{topic}}' }],
       },
       {
         title: 'Consumer group members',
         description: 'Members of each consumer group.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `max by (instance, consumergroup) (${byInstance(M.consumerGroupMembers)})`, legend: '{{consumergroup}}' }],
       },

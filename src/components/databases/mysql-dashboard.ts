@@ -1,7 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
 import { byInstance, databaseDashboard, rateOf } from './dashboard';
 import { MYSQL_METRICS as M } from './metrics';
+import { sdk } from '../../dashboards/sdk';
 
 /** The MySQL dashboard's stable uid. */
 export const MYSQL_DASHBOARD_UID = 'database-mysql';
@@ -22,7 +22,7 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'Connections in use',
         description: 'Connected threads over max_connections.',
-        unit: units.PercentUnit,
+        unit: sdk.units.PercentUnit,
         min: 0,
         max: 1,
         thresholds: [{ value: 0.8, color: 'orange' }, { value: 1, color: 'red' }],
@@ -31,7 +31,7 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'Threads',
         description: 'Connected and running threads.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [
           { expr: `max by (instance) (${byInstance(M.threadsConnected)})`, legend: '{{instance}} connected' },
@@ -41,14 +41,14 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'Queries',
         description: 'Statements per second sent by clients (Questions).',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         queries: [{ expr: `sum by (instance) (${rateOf(byInstance(M.questions))})`, legend: '{{instance}}' }],
       },
       {
         title: 'Top commands',
         description: 'The ten most frequent statement types (Com_*).',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         stacked: true,
         queries: [{ expr: `topk(10, sum by (instance, command) (${rateOf(byInstance(M.commands))}) > 0)`, legend: '{{instance}} {{command}}' }],
@@ -56,14 +56,14 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'Slow queries',
         description: 'Queries slower than long_query_time, per minute.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `sum by (instance) (${rateOf(byInstance(M.slowQueries))}) * 60`, legend: '{{instance}}' }],
       },
       {
         title: 'Refused and aborted connections',
         description: 'Connections refused at max_connections and failed connection attempts, per second.',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         queries: [
           { expr: `sum by (instance) (${rateOf(byInstance(M.connectionErrors, 'error="max_connections"'))})`, legend: '{{instance}} refused (max_connections)' },
@@ -73,7 +73,7 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'InnoDB lock waits and deadlocks',
         description: 'Row lock waits and deadlocks (MariaDB) per minute.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [
           { expr: `sum by (instance) (${rateOf(byInstance(M.innodbRowLockWaits))}) * 60`, legend: '{{instance}} row lock waits' },
@@ -83,7 +83,7 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'Replication lag',
         description: 'Seconds behind the source, minus the configured SQL_Delay (replicas only).',
-        unit: units.Seconds,
+        unit: sdk.units.Seconds,
         min: 0,
         queries: [
           {
@@ -95,7 +95,7 @@ export function mysqlDashboard(): dashboard.Dashboard {
       {
         title: 'Query response time',
         description: 'p50 and p99 of every statement (QUERY_RESPONSE_TIME plugin: MariaDB, Percona Server; empty elsewhere).',
-        unit: units.Seconds,
+        unit: sdk.units.Seconds,
         min: 0,
         width: 24,
         queries: [

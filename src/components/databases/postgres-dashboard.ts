@@ -1,7 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
 import { byInstance, databaseDashboard, rateOf } from './dashboard';
 import { POSTGRES_METRICS as M } from './metrics';
+import { sdk } from '../../dashboards/sdk';
 
 /** The PostgreSQL dashboard's stable uid. */
 export const POSTGRES_DASHBOARD_UID = 'database-postgres';
@@ -25,7 +25,7 @@ export function postgresDashboard(): dashboard.Dashboard {
       {
         title: 'Connections in use',
         description: 'Client connections over max_connections minus superuser_reserved_connections (what ordinary roles may open).',
-        unit: units.PercentUnit,
+        unit: sdk.units.PercentUnit,
         min: 0,
         max: 1,
         thresholds: [{ value: 0.8, color: 'orange' }, { value: 1, color: 'red' }],
@@ -34,7 +34,7 @@ export function postgresDashboard(): dashboard.Dashboard {
       {
         title: 'Connections by state',
         description: 'Client connections per state (active, idle, idle in transaction, ...).',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         stacked: true,
         queries: [{ expr: `sum by (instance, state) (${byInstance(M.activityCount)}) > 0`, legend: '{{instance}} {{state}}' }],
@@ -42,7 +42,7 @@ export function postgresDashboard(): dashboard.Dashboard {
       {
         title: 'Transactions',
         description: 'Commits and rollbacks per second.',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         queries: [
           { expr: `sum by (instance) (${rateOf(byInstance(M.xactCommit, DB))})`, legend: '{{instance}} commits' },
@@ -52,7 +52,7 @@ export function postgresDashboard(): dashboard.Dashboard {
       {
         title: 'Oldest open transaction',
         description: 'Age of the longest-running transaction per database (pg_stat_activity).',
-        unit: units.Seconds,
+        unit: sdk.units.Seconds,
         min: 0,
         thresholds: [{ value: 120, color: 'orange' }],
         queries: [{ expr: `max by (instance, datname) (${byInstance(M.activityMaxTxDuration, DB)})`, legend: '{{instance}}/{{datname}}' }],
@@ -60,14 +60,14 @@ export function postgresDashboard(): dashboard.Dashboard {
       {
         title: 'Deadlocks',
         description: 'Deadlocks per minute per database.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `sum by (instance, datname) (${rateOf(byInstance(M.deadlocks, DB))}) * 60`, legend: '{{instance}}/{{datname}}' }],
       },
       {
         title: 'Cache hit ratio',
         description: 'Share of block reads served from shared buffers.',
-        unit: units.PercentUnit,
+        unit: sdk.units.PercentUnit,
         max: 1,
         thresholds: [{ value: 0.98, color: 'green' }],
         queries: [
@@ -80,21 +80,21 @@ export function postgresDashboard(): dashboard.Dashboard {
       {
         title: 'Replication lag',
         description: 'Seconds since a replica replayed its last transaction (0 on a primary).',
-        unit: units.Seconds,
+        unit: sdk.units.Seconds,
         min: 0,
         queries: [{ expr: `max by (instance) (${byInstance(M.replicationLag)}) and on (instance) (max by (instance) (${byInstance(M.isReplica)}) == 1)`, legend: '{{instance}}' }],
       },
       {
         title: 'Database size',
         description: 'Size of each database on disk.',
-        unit: units.BytesIEC,
+        unit: sdk.units.BytesIEC,
         min: 0,
         queries: [{ expr: `sum by (instance, datname) (${byInstance(M.databaseSize, DB)})`, legend: '{{instance}}/{{datname}}' }],
       },
       {
         title: 'Locks by mode',
         description: 'Locks held, per lock mode.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         stacked: true,
         width: 24,

@@ -1,7 +1,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
 import { byInstance, databaseDashboard, rateOf } from './dashboard';
 import { REDIS_METRICS as M } from './metrics';
+import { sdk } from '../../dashboards/sdk';
 
 /** The Redis dashboard's stable uid. */
 export const REDIS_DASHBOARD_UID = 'database-redis';
@@ -21,7 +21,7 @@ export function redisDashboard(): dashboard.Dashboard {
       {
         title: 'Memory used',
         description: 'used_memory against maxmemory (no maxmemory line when unlimited).',
-        unit: units.BytesIEC,
+        unit: sdk.units.BytesIEC,
         min: 0,
         queries: [
           { expr: `max by (instance) (${byInstance(M.memoryUsed)})`, legend: '{{instance}} used' },
@@ -31,7 +31,7 @@ export function redisDashboard(): dashboard.Dashboard {
       {
         title: 'Evicted and expired keys',
         description: 'Keys evicted at maxmemory and keys expired by TTL, per second.',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         queries: [
           { expr: `sum by (instance) (${rateOf(byInstance(M.evictedKeys))})`, legend: '{{instance}} evicted' },
@@ -41,7 +41,7 @@ export function redisDashboard(): dashboard.Dashboard {
       {
         title: 'Clients',
         description: 'Connected clients over maxclients, and clients blocked on a blocking command.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [
           { expr: `max by (instance) (${byInstance(M.connectedClients)})`, legend: '{{instance}} connected' },
@@ -51,21 +51,21 @@ export function redisDashboard(): dashboard.Dashboard {
       {
         title: 'Rejected connections',
         description: 'Connections refused because maxclients was reached, per second.',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         queries: [{ expr: `sum by (instance) (${rateOf(byInstance(M.rejectedConnections))})`, legend: '{{instance}}' }],
       },
       {
         title: 'Commands',
         description: 'Commands processed per second.',
-        unit: units.OpsPerSecond,
+        unit: sdk.units.OpsPerSecond,
         min: 0,
         queries: [{ expr: `sum by (instance) (${rateOf(byInstance(M.commandsProcessed))})`, legend: '{{instance}}' }],
       },
       {
         title: 'Keyspace hit ratio',
         description: 'Share of key lookups that found the key.',
-        unit: units.PercentUnit,
+        unit: sdk.units.PercentUnit,
         min: 0,
         max: 1,
         queries: [
@@ -78,14 +78,14 @@ export function redisDashboard(): dashboard.Dashboard {
       {
         title: 'Keys',
         description: 'Keys per logical database.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [{ expr: `sum by (instance, db) (${byInstance(M.dbKeys)})`, legend: '{{instance}} {{db}}' }],
       },
       {
         title: 'Replication',
         description: 'Replicas connected to a master, and the master link of a replica (1 up, 0 down).',
-        unit: units.Short,
+        unit: sdk.units.Short,
         min: 0,
         queries: [
           { expr: `max by (instance) (${byInstance(M.connectedSlaves)})`, legend: '{{instance}} replicas' },

@@ -1,9 +1,9 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { APP_LABELS, APP_METRICS, TARGET_LABELS } from '../../conventions';
 import { heatmapPanel, statPanel, timeseriesPanel } from '../../dashboards/panels';
 import { promQuery, rate, selector, sumBy, variableMatcher } from '../../dashboards/queries';
 import { labelValuesVariable } from '../../dashboards/variables';
+import { sdk } from '../../dashboards/sdk';
 
 /** The dashboard's stable uid: links and bookmarks survive reinstalls. */
 export const SERVICE_OVERVIEW_UID = 'service-overview';
@@ -26,14 +26,14 @@ export function serviceOverviewDashboard(): dashboard.Dashboard {
   const perService = [TARGET_LABELS.service];
   const legend = `{{${TARGET_LABELS.service}}}`;
 
-  return new dashboard.DashboardBuilder('Service Overview')
+  return new sdk.dashboard.DashboardBuilder('Service Overview')
     .uid(SERVICE_OVERVIEW_UID)
     .description('Request rate, error rate, latency distribution and active connections per service.')
     .tags(['observability-stack', 'services'])
     .time({ from: 'now-1h', to: 'now' })
     .refresh('30s')
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .tooltip(sdk.dashboard.DashboardCursorSync.Crosshair)
     .withVariable(
       labelValuesVariable(SERVICE_VARIABLE, { metric: APP_METRICS.requestsTotal, label: TARGET_LABELS.service, title: 'Service' }),
     )
@@ -42,7 +42,7 @@ export function serviceOverviewDashboard(): dashboard.Dashboard {
         id: 1,
         title: 'Request Rate',
         description: 'HTTP requests per second, per service. Exemplar dots link to the trace in Jaeger.',
-        unit: units.RequestsPerSecond,
+        unit: sdk.units.RequestsPerSecond,
         axisLabel: 'Requests/sec',
         min: 0,
         targets: [promQuery(sumBy(perService, rate(requests)), { legend, exemplar: true })],
@@ -53,7 +53,7 @@ export function serviceOverviewDashboard(): dashboard.Dashboard {
         id: 2,
         title: 'Error Rate',
         description: 'Share of requests answered with a 5xx status, per service, in percent. Exemplar dots link to the trace in Jaeger.',
-        unit: units.Percent,
+        unit: sdk.units.Percent,
         axisLabel: 'Error %',
         min: 0,
         max: 100,
@@ -68,8 +68,8 @@ export function serviceOverviewDashboard(): dashboard.Dashboard {
         id: 3,
         title: `Latency Distribution ($${SERVICE_VARIABLE})`,
         description: 'Requests per latency bucket (http_request_duration_seconds) of the service, per second.',
-        unit: units.Seconds,
-        cellUnit: units.RequestsPerSecond,
+        unit: sdk.units.Seconds,
+        cellUnit: sdk.units.RequestsPerSecond,
         // the full row, which Grafana splits between the repeated panels (at most 2 side by side)
         width: 24,
         targets: [promQuery(sumBy(['le'], rate(buckets)), { format: 'heatmap', legend: '{{le}}' })],
@@ -83,7 +83,7 @@ export function serviceOverviewDashboard(): dashboard.Dashboard {
         id: 4,
         title: 'Active Connections',
         description: 'Requests being served now, per service.',
-        unit: units.Short,
+        unit: sdk.units.Short,
         decimals: 0,
         targets: [promQuery(sumBy(perService, connections), { legend })],
       }),

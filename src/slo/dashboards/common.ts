@@ -1,6 +1,5 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { checksum } from '../../common/serialize';
 import { DASHBOARD_UID, DASHBOARD_UID_MAX } from '../../components/grafana/config';
 import { ALERT_LABELS, SLO_METRICS, SLOTH_SEVERITY } from '../../conventions';
@@ -10,6 +9,7 @@ import { promQuery, selector } from '../../dashboards/queries';
 import { AlertTier, AlertWindow } from '../burn-rate';
 import { SloDefinition } from '../model';
 import { firingAlertsCountExpr, labelEquals } from './queries';
+import { sdk } from '../../dashboards/sdk';
 
 /**
  * What the SLO dashboards share: stable uids, tags, variables, colours, and the panels both the per-service row and
@@ -138,7 +138,7 @@ export function budgetRemainingStat(id: number, description: string, budgetExpr:
     id,
     title: 'Error budget remaining',
     description,
-    unit: units.Percent,
+    unit: sdk.units.Percent,
     decimals: 1,
     width: 4,
     targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],
@@ -157,7 +157,7 @@ export function firingAlertsStat(id: number, description: string, service: strin
     id,
     title: 'Firing alerts',
     description,
-    unit: units.Short,
+    unit: sdk.units.Short,
     decimals: 0,
     width: 4,
     sparkline: false,
@@ -176,7 +176,7 @@ export function budgetRemainingTimeseries(id: number, description: string, budge
     id,
     title: 'Error budget remaining',
     description,
-    unit: units.Percent,
+    unit: sdk.units.Percent,
     decimals: 1,
     thresholds: [...BUDGET_STEPS],
     targets: [promQuery(budgetExpr, { legend: 'Budget remaining' })],

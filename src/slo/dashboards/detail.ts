@@ -1,6 +1,5 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { PromDuration } from '../../common/duration';
 import { ConfigError } from '../../common/errors';
 import { SLO_LABELS, SLO_METRICS } from '../../conventions';
@@ -33,6 +32,7 @@ import {
   tierOrder,
 } from './common';
 import { budgetRemainingPercentExpr, burnRateExpr, labelEquals, periodSliPercentExpr, sliPercentExpr } from './queries';
+import { sdk } from '../../dashboards/sdk';
 
 /**
  * The templated SLO detail dashboard (uid `obs-slo-detail`), the way Sloth and Pyrra ship it: ONE dashboard whose `service`
@@ -145,7 +145,7 @@ export function sloDetailDashboard(slos: readonly SloDefinition[]): dashboard.Da
       id: nextId(),
       title: 'SLI vs objective',
       description: `Share of good events over the last 5m, 1h and the SLO's period (1 − slo:sli_error:ratio_rate<window>); the dashed line is the objective (slo:objective:ratio).`,
-      unit: units.Percent,
+      unit: sdk.units.Percent,
       max: 100,
       decimals,
       targets: [
@@ -160,7 +160,7 @@ export function sloDetailDashboard(slos: readonly SloDefinition[]): dashboard.Da
       id: nextId(),
       title: sloPeriod,
       description: 'Share of good events over the whole period of the SLO, next to its objective (the budget panels turn red once the SLI is below it).',
-      unit: units.Percent,
+      unit: sdk.units.Percent,
       decimals,
       width: 4,
       thresholds: [],
@@ -231,17 +231,17 @@ export function sloDetailDashboard(slos: readonly SloDefinition[]): dashboard.Da
   }
 
   const infoBySlo = selector(SLO_METRICS.info, [labelEquals(SLO_LABELS.service, `$${SLO_SERVICE_VARIABLE}`)]);
-  const builder = new dashboard.DashboardBuilder(SLO_DETAIL_TITLE)
+  const builder = new sdk.dashboard.DashboardBuilder(SLO_DETAIL_TITLE)
     .uid(SLO_DETAIL_UID)
     .description('One SLO in detail, picked with the service and SLO variables: SLI against objective, error budget and burn rates, from the SLO recording rules.')
     .tags([SLO_DASHBOARD_TAGS.stack, SLO_DASHBOARD_TAGS.all, SLO_DASHBOARD_TAGS.service])
     .time({ from: 'now-7d', to: 'now' })
     .refresh('1m')
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .tooltip(sdk.dashboard.DashboardCursorSync.Crosshair)
     .withVariable(labelValuesVariable(SLO_SERVICE_VARIABLE, { metric: SLO_METRICS.info, label: SLO_LABELS.service, title: 'Service', multi: false, includeAll: false }))
     .withVariable(labelValuesVariable(SLO_SLO_VARIABLE, { metric: infoBySlo, label: SLO_LABELS.slo, title: 'SLO', multi: false, includeAll: false }))
-    .link(dashboardLink({ title: 'SLO overview', type: dashboard.DashboardLinkType.Link, url: `/d/${SLO_OVERVIEW_UID}`, icon: 'dashboard' }));
+    .link(dashboardLink({ title: 'SLO overview', type: sdk.dashboard.DashboardLinkType.Link, url: `/d/${SLO_OVERVIEW_UID}`, icon: 'dashboard' }));
   for (const p of panels) builder.withPanel(p);
   return builder.build();
 }

@@ -1,4 +1,4 @@
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { ConfigError } from '../../common/errors';
 import { allSlos, ServiceModel, SloModel } from '../model';
 import { SLO_DETAIL_UID, sloDetailDashboard } from './detail';

@@ -1,7 +1,5 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import * as common from '@grafana/grafana-foundation-sdk/common';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { ConfigError } from '../../common/errors';
 import { ALERT_LABELS, SLO_LABELS, SLO_METRICS, SLOTH_SEVERITY } from '../../conventions';
 import { dashboardLink } from '../../dashboards/links';
@@ -25,6 +23,7 @@ import {
   sliDecimals,
 } from './common';
 import { countOrZero, firingAlertsCountExpr, labelEquals, maxBySlo, periodSliPercentExpr } from './queries';
+import { sdk } from '../../dashboards/sdk';
 
 /** The platform's SLOs in one table, worst budget first, with links into the detail or per-service dashboards. */
 
@@ -67,7 +66,7 @@ export function sloOverviewDashboard(slos: readonly SloDefinition[], options: Sl
   const nextId = (): number => ++id;
 
   const countStat = (title: string, description: string, expr: string, steps: ThresholdStep[]): cog.Builder<dashboard.Panel> =>
-    statPanel({ id: nextId(), title, description, unit: units.Short, decimals: 0, width: 6, height: 4, thresholds: steps, targets: [promQuery(expr, { legend: title })] });
+    statPanel({ id: nextId(), title, description, unit: sdk.units.Short, decimals: 0, width: 6, height: 4, thresholds: steps, targets: [promQuery(expr, { legend: title })] });
 
   const stats = [
     countStat('SLOs', 'SLOs of the selected services.', `count(${selector(SLO_METRICS.objectiveRatio, f)})`, []),
@@ -100,7 +99,7 @@ export function sloOverviewDashboard(slos: readonly SloDefinition[], options: Sl
     id: nextId(),
     title: 'SLOs, lowest error budget first',
     description: 'Every SLO of the selected services, from the SLO recording rules: objective, SLI over the SLO\'s period, share of the period\'s error budget left, and the current and period burn rates. Sorted by budget left, worst first; click a service for its SLO dashboard.',
-    unit: units.Short,
+    unit: sdk.units.Short,
     width: 24,
     height: 20,
     targets: columns.map((c) => promQuery(c.expr, instant)),
@@ -123,37 +122,37 @@ export function sloOverviewDashboard(slos: readonly SloDefinition[], options: Sl
       },
     ])
     .overrideByName(C.slo, options.detailUid ? [{ id: 'links', value: [{ title: 'SLO detail of ${__value.text}', url: detailUrl(options.detailUid) }] }] : [])
-    .overrideByName(C.objective, [{ id: 'unit', value: units.Percent }, { id: 'decimals', value: decimals }])
-    .overrideByName(C.sli, [{ id: 'unit', value: units.Percent }, { id: 'decimals', value: decimals }])
+    .overrideByName(C.objective, [{ id: 'unit', value: sdk.units.Percent }, { id: 'decimals', value: decimals }])
+    .overrideByName(C.sli, [{ id: 'unit', value: sdk.units.Percent }, { id: 'decimals', value: decimals }])
     .overrideByName(C.budgetRemaining, [
-      { id: 'unit', value: units.Percent },
+      { id: 'unit', value: sdk.units.Percent },
       { id: 'decimals', value: 1 },
-      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorBackground, mode: common.TableCellBackgroundDisplayMode.Basic } },
+      { id: 'custom.cellOptions', value: { type: sdk.common.TableCellDisplayMode.ColorBackground, mode: sdk.common.TableCellBackgroundDisplayMode.Basic } },
       colourStepsOverride(COLOURS.bad, BUDGET_STEPS),
     ])
     .overrideByName(C.currentBurnRate, [
       { id: 'unit', value: BURN_RATE_UNIT },
       { id: 'decimals', value: 2 },
-      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorText } },
+      { id: 'custom.cellOptions', value: { type: sdk.common.TableCellDisplayMode.ColorText } },
       colourStepsOverride(COLOURS.ok, currentSteps),
     ])
     .overrideByName(C.periodBurnRate, [
       { id: 'unit', value: BURN_RATE_UNIT },
       { id: 'decimals', value: 2 },
-      { id: 'custom.cellOptions', value: { type: common.TableCellDisplayMode.ColorText } },
+      { id: 'custom.cellOptions', value: { type: sdk.common.TableCellDisplayMode.ColorText } },
       colourStepsOverride(COLOURS.ok, PERIOD_BURN_STEPS),
     ]);
 
-  return new dashboard.DashboardBuilder('SLO overview')
+  return new sdk.dashboard.DashboardBuilder('SLO overview')
     .uid(SLO_OVERVIEW_UID)
     .description('Every SLO of the platform: objectives, SLIs, error budgets left and burn rates, worst first.')
     .tags([SLO_DASHBOARD_TAGS.stack, SLO_DASHBOARD_TAGS.all])
     .time({ from: 'now-24h', to: 'now' })
     .refresh('1m')
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
+    .tooltip(sdk.dashboard.DashboardCursorSync.Crosshair)
     .withVariable(labelValuesVariable(SLO_SERVICE_VARIABLE, { metric: SLO_METRICS.info, label: SLO_LABELS.service, title: 'Service' }))
-    .link(dashboardLink({ title: 'Service SLOs', type: dashboard.DashboardLinkType.Dashboards, tags: [SLO_DASHBOARD_TAGS.service], asDropdown: true }))
+    .link(dashboardLink({ title: 'Service SLOs', type: sdk.dashboard.DashboardLinkType.Dashboards, tags: [SLO_DASHBOARD_TAGS.service], asDropdown: true }))
     .withPanel(stats[0])
     .withPanel(stats[1])
     .withPanel(stats[2])

@@ -1,6 +1,5 @@
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
-import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import * as units from '@grafana/grafana-foundation-sdk/units';
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { ConfigError } from '../../common/errors';
 import { dashboardLink } from '../../dashboards/links';
 import { colourSteps, statPanel, timeseriesPanel } from '../../dashboards/panels';
@@ -27,6 +26,7 @@ import {
   sortedWindows,
 } from './common';
 import { budgetRemainingPercentExpr, burnRateExpr, sliPercentExpr, sloMatchers } from './queries';
+import { sdk } from '../../dashboards/sdk';
 
 /**
  * One service's SLO dashboard, built with the Grafana foundation SDK on the Sloth-compatible recordings of the SLO
@@ -54,7 +54,7 @@ function sloRowPanels(s: SloDefinition, nextId: () => number): cog.Builder<dashb
       id: nextId(),
       title: 'SLI vs objective',
       description: panelDescription(s, `Share of good events over the last 5m, 1h and ${period} (1 − slo:sli_error:ratio_rate<window>); the dashed line is the objective.`),
-      unit: units.Percent,
+      unit: sdk.units.Percent,
       max: 100,
       decimals,
       thresholds: sliSteps(s.objective),
@@ -66,7 +66,7 @@ function sloRowPanels(s: SloDefinition, nextId: () => number): cog.Builder<dashb
       id: nextId(),
       title: `SLI (${period})`,
       description: panelDescription(s, `Share of good events over the whole period; red below the objective.`),
-      unit: units.Percent,
+      unit: sdk.units.Percent,
       decimals,
       width: 4,
       targets: [promQuery(sliPercentExpr(m, period), { legend: `SLI ${period}` })],
@@ -154,17 +154,17 @@ export function sloServiceDashboard(service: ServiceModel): dashboard.Dashboard 
   }
   let id = 0;
   const nextId = (): number => ++id;
-  const builder = new dashboard.DashboardBuilder(`SLOs / ${service.name}`)
+  const builder = new sdk.dashboard.DashboardBuilder(`SLOs / ${service.name}`)
     .uid(sloDashboardUid(service.name))
     .description(`Service level objectives of ${service.name}: SLIs against objectives, error budgets and burn rates, from the SLO recording rules.`)
     .tags([SLO_DASHBOARD_TAGS.stack, SLO_DASHBOARD_TAGS.all, SLO_DASHBOARD_TAGS.service])
     .time({ from: 'now-7d', to: 'now' })
     .refresh('1m')
     .timezone('browser')
-    .tooltip(dashboard.DashboardCursorSync.Crosshair)
-    .link(dashboardLink({ title: 'SLO overview', type: dashboard.DashboardLinkType.Link, url: `/d/${SLO_OVERVIEW_UID}`, icon: 'dashboard' }));
+    .tooltip(sdk.dashboard.DashboardCursorSync.Crosshair)
+    .link(dashboardLink({ title: 'SLO overview', type: sdk.dashboard.DashboardLinkType.Link, url: `/d/${SLO_OVERVIEW_UID}`, icon: 'dashboard' }));
   for (const s of [...service.slos].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-    builder.withRow(new dashboard.RowBuilder(`${s.name}: ${s.objective}% over ${s.period}`).id(nextId()));
+    builder.withRow(new sdk.dashboard.RowBuilder(`${s.name}: ${s.objective}% over ${s.period}`).id(nextId()));
     for (const p of sloRowPanels(s, nextId)) builder.withPanel(p);
   }
   return builder.build();
