@@ -14,8 +14,10 @@ process.once('exit', () => {
   for (const p of running) p.kill('SIGKILL');
 });
 
-/** A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before it is returned). */
-export function freePort(): Promise<number> {
+/** Ports this process handed out: a port closed again before its server binds it is never handed out twice. */
+const handedOut = new Set<number>();
+
+function osPort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const srv = createServer();
     srv.once('error', reject);
@@ -26,12 +28,24 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * A free TCP port on 127.0.0.1 (the OS picks it; the listener is closed before it is returned), never one this
+ * process returned before: a test that allocates the ports of several servers before they bind gets distinct ones.
+ */
+export async function freePort(): Promise<number> {
+  for (let i = 0; i < 1000; i++) {
+    const p = await osPort();
+    if (!handedOut.has(p)) {
+      handedOut.add(p);
+      return p;
+    }
+  }
+  throw new Error('no free port on 127.0.0.1 after 1000 tries');
+}
+
 export async function freePorts(n: number): Promise<number[]> {
   const out: number[] = [];
-  while (out.length < n) {
-    const p = await freePort();
-    if (!out.includes(p)) out.push(p);
-  }
+  for (let i = 0; i < n; i++) out.push(await freePort());
   return out;
 }
 
