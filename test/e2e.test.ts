@@ -446,7 +446,8 @@ describe('from a service to a page, on the real programs', () => {
     const tileWarmupMs = times.faults - times.firstScrape;
     predictedTileMs = nextEvaluationMs(tileGroup, prom.orderRuleFile, phases.tile, times.faults + OUTAGE_TO_WARMUP * tileWarmupMs);
     const longAfterTile = nextEvaluationMs(longGroup, prom.orderRuleFile, phases.long, predictedTileMs);
-    predicted.ticketFires = nextEvaluationMs(alertGroup, prom.orderRuleFile, phases.alert, nextEvaluationMs(SLO_RULE_GROUPS.meta, prom.orderRuleFile, phases.meta, longAfterTile));
+    // (the ticket condition is recorded in the long-window group, right after the long windows it compares)
+    predicted.ticketFires = nextEvaluationMs(alertGroup, prom.orderRuleFile, phases.alert, longAfterTile);
     // WHEN the error-rate SLO's page windows (5m and 1h, both holding all data here) cross 14.4 × budget:
     // errors are visible from the first scrape of the new 5xx series, at most one scrape after the switch, so the
     // ratio e·(t − S)/(W + t) passes threshold θ at t = (e·S + θ·W)/(e − θ); then one scrape to see it, the recording
@@ -494,7 +495,8 @@ describe('from a service to a page, on the real programs', () => {
 
   test("at the first 5-minute tile, both SLOs' tickets fire; the error-rate ticket is inhibited by its page, the latency ticket is not", async () => {
     // The tickets (2h/1d and 6h/3d windows) read the 5-minute tiles: the first tile group evaluation (its phase chosen
-    // above), then the long-window group's next evaluation (every 1 m) and the alert group's (every 15 s).
+    // above), then the long-window group's next evaluation (every 1 m: the long windows, then the ticket condition)
+    // and the alert group's (every 15 s).
     const tickets = await waitFor(
       'both tickets in Prometheus',
       async () => {

@@ -77,10 +77,22 @@ describe('SLO rule generators', () => {
       ...['5m', '30m', '1h'].flatMap((w) => [`slo:sli_total_events:rate${w}`, `slo:sli_error_events:rate${w}`]),
       ...['5m', '30m', '1h'].map((w) => `slo:sli_error:ratio_rate${w}`),
     ]);
-    // the absent check (an instant read of every raw series) runs with the long windows, once a minute
+    // once a minute with the long windows: the metadata that changes no faster (after the period ratio it reads), the
+    // breach condition, and the absent check (an instant read of every raw series)
     const long = shared.groups.find((g) => g.name === 'slo-sli-long-windows')!;
     expect(long.interval).toBe('1m');
-    expect(long.rules.map((r) => (r as RecordingRule).record)).toEqual([...['2h', '6h', '1d', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`), 'slo:sli_source_absent:info']);
+    expect(long.rules.map((r) => (r as RecordingRule).record)).toEqual([
+      ...['2h', '6h', '1d', '3d', '30d'].map((w) => `slo:sli_error:ratio_rate${w}`),
+      'slo:objective:ratio',
+      'slo:error_budget:ratio',
+      'slo:time_period:days',
+      'slo:period_burn_rate:ratio',
+      'slo:period_error_budget_remaining:ratio',
+      'sloth_slo_info',
+      'slo:period_sli_breach:ratio',
+      'slo:ticket_burn_rate:ratio',
+      'slo:sli_source_absent:info',
+    ]);
     const errors = record('slo:sli_error_events:rate5m');
     expect(errors.labels).toEqual({ sloth_window: '5m' });
     // the three shapes of the seed (availability, latency, error rate), OR-ed: their SLOs are disjoint
@@ -126,25 +138,18 @@ describe('SLO rule generators', () => {
     }
   });
 
-  test("Sloth's metadata recordings, for every SLO in a constant number of rules", () => {
+  test("Sloth's metadata recordings, for every SLO in a constant number of rules: every cycle only the current burn rate", () => {
+    // every cycle: the current burn rate and the page condition that reads it (the ticket's windows are all tiled: it
+    // is evaluated with the long windows, see the alerts below)
     const meta = shared.groups.find((g) => g.name === 'slo-meta-recordings')!.rules as RecordingRule[];
-    expect(meta.map((r) => r.record)).toEqual([
-      'slo:objective:ratio',
-      'slo:error_budget:ratio',
-      'slo:time_period:days',
-      'slo:current_burn_rate:ratio',
-      'slo:period_burn_rate:ratio',
-      'slo:period_error_budget_remaining:ratio',
-      'sloth_slo_info',
-      'slo:page_burn_rate:ratio',
-      'slo:ticket_burn_rate:ratio',
-      'slo:period_sli_breach:ratio',
-    ]);
-    expect(meta[0].expr).toBe(
+    expect(meta.map((r) => r.record)).toEqual(['slo:current_burn_rate:ratio', 'slo:page_burn_rate:ratio']);
+    expect(meta[0].expr).toBe('(slo:sli_error:ratio_rate5m\n/ ignoring (sloth_window)\nslo:error_budget:ratio)');
+    // once a minute (the long-window group): constants of the definitions, the period's burn rate and budget
+    expect(record('slo:objective:ratio').expr).toBe(
       '0.99 * group without (service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99"})\nor\n0.999 * group without (service, le, sloth_objective, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info{sloth_objective="99.9"})',
     );
-    expect(meta[3].expr).toBe('(slo:sli_error:ratio_rate5m\n/ ignoring (sloth_window)\nslo:error_budget:ratio)');
-    expect(meta[6]).toEqual({
+    expect(record('slo:period_burn_rate:ratio').expr).toBe('slo:sli_error:ratio_rate30d\n/ ignoring (sloth_window)\nslo:error_budget:ratio');
+    expect(record('sloth_slo_info')).toEqual({
       record: 'sloth_slo_info',
       expr: 'group without (service, le, slo_period, slo_sli_shape, slo_alerting) (slo:definition:info)',
       labels: { sloth_mode: 'observability-stack', sloth_spec: 'observability-stack/slo/v1', sloth_version: 'v1' },
@@ -165,6 +170,20 @@ describe('SLO rule generators', () => {
       expect(ticket.expr).toContain('slo:sli_error:ratio_rate2h > on (sloth_id) group_left () (3 * slo:error_budget:ratio)');
       expect(ticket.expr).toContain('slo:sli_error:ratio_rate3d > on (sloth_id) group_left () (1 * slo:error_budget:ratio)');
       expect(ticket.expr).not.toContain('unless');
+      // evaluated with the long windows (all its windows are tiled): its value, the current burn rate, is computed
+      // there from the 5m ratio (the metadata group runs after it)
+      expect(ticket.expr).toMatch(/^\(\n\(slo:sli_error:ratio_rate5m\n\/ ignoring \(sloth_window\)\nslo:error_budget:ratio\)\n\)\nand on \(sloth_id\)\n\(/);
+    });
+
+    test('a ticket over a short window stays in the metadata group, every cycle, reading the current burn rate', () => {
+      const table = { period: '30d', source: 'test', page: { quick: { budgetShare: 0.02, shortWindow: '5m', longWindow: '1h' }, slow: { budgetShare: 0.05, shortWindow: '30m', longWindow: '6h' } }, ticket: { quick: { budgetShare: 0.1, shortWindow: '30m', longWindow: '1d' }, slow: { budgetShare: 0.1, shortWindow: '6h', longWindow: '3d' } } };
+      const groups = generateSloRuleFiles(buildSloModel([ORDER_SERVICE], { windowTables: { '30d': table } })).find((f) => f.fileName === 'slo.rules.yml')!.groups;
+      const recordsOf = (name: string) => (groups.find((g) => g.name === name)!.rules as RecordingRule[]).map((r) => r.record);
+      expect(recordsOf('slo-meta-recordings')).toEqual(['slo:current_burn_rate:ratio', 'slo:page_burn_rate:ratio', 'slo:ticket_burn_rate:ratio']);
+      expect(recordsOf('slo-sli-long-windows')).not.toContain('slo:ticket_burn_rate:ratio');
+      const ticket = groups.find((g) => g.name === 'slo-meta-recordings')!.rules[2] as RecordingRule;
+      expect(ticket.expr).toMatch(/^slo:current_burn_rate:ratio\nand on \(sloth_id\)\n\(/);
+      expect(ticket.expr).toContain('slo:sli_error:ratio_rate30m > on (sloth_id) group_left () (');
     });
 
     test('an alerting shape joins its SLOs onto the condition; labels from the identity; no sloth_window', () => {

@@ -4,6 +4,7 @@ import { AlertWindow } from '../burn-rate';
 import { allSlos, SloDefinition, SloModel, TierModel } from '../model';
 import { num, sortedLabels, totalRateRecord } from './expr';
 import { AlertingShape, labelTemplate, SloShapes } from './shapes';
+import { currentBurnRateExpr } from './metadata';
 import { definitionSelector, errorEventsOver } from './sli';
 
 /**
@@ -37,10 +38,10 @@ function byPeriod(slos: readonly SloDefinition[]): Map<string, SloDefinition[]> 
 }
 
 /** The PromQL of one tier's condition for the SLOs of a period. */
-export function burnConditionExpr(slos: readonly SloDefinition[], tier: 'page' | 'ticket', filterPeriod: boolean, shapes: SloShapes): string {
+export function burnConditionExpr(slos: readonly SloDefinition[], tier: 'page' | 'ticket', filterPeriod: boolean, shapes: SloShapes, value: string = SLO_METRICS.currentBurnRate): string {
   const first = slos[0];
   const windows = first[tier].windows;
-  const lines = [SLO_METRICS.currentBurnRate, `and ${ON}`, `(`, windowPair(windows.quick), `    or ${ON}`, windowPair(windows.slow), `)`];
+  const lines = [value, `and ${ON}`, `(`, windowPair(windows.quick), `    or ${ON}`, windowPair(windows.slow), `)`];
   if (filterPeriod) lines.push(`and ${ON}`, definitionSelector({ [SLO_LABELS.period]: first.period.toString() }));
   if (tier === 'page') {
     const q = windows.quick;
@@ -67,20 +68,42 @@ export function burnConditionExpr(slos: readonly SloDefinition[], tier: 'page' |
   return lines.join('\n');
 }
 
-/** The page and ticket conditions and the breach condition, recorded once per period for every SLO. */
-export function alertConditionRules(model: SloModel, shapes: SloShapes): RecordingRule[] {
+/** Whether every window of the SLOs' tier is summed from the tiles (it then changes only when the long windows do). */
+function tierFromTiles(slos: readonly SloDefinition[], tier: 'page' | 'ticket'): boolean {
+  return slos.every((s) => {
+    const { quick, slow } = s[tier].windows;
+    return [quick.shortWindow, quick.longWindow, slow.shortWindow, slow.longWindow].every((w) => s.sliWindows.find((x) => x.window.seconds === w.seconds)?.source === 'tiles');
+  });
+}
+
+/**
+ * The page and ticket conditions, recorded once per period for every SLO: `everyCycle` (the global interval, after
+ * the current burn rate) and `withLongWindows` (the long-window group, after the ratios they compare). A ticket whose
+ * windows are all summed from the tiles (the workbook's 2h/1d and 6h/3d) goes with the long windows: its condition
+ * can change only when they are recorded, so it is evaluated right after them, once a minute instead of every cycle
+ * (its value, the current burn rate, is then the one of that minute). Pages, and tickets over a short window, stay
+ * every cycle.
+ */
+export function alertConditionRules(model: SloModel, shapes: SloShapes): { everyCycle: RecordingRule[]; withLongWindows: RecordingRule[] } {
   const periods = byPeriod(allSlos(model));
   const filter = periods.size > 1;
-  const out: RecordingRule[] = [];
+  const everyCycle: RecordingRule[] = [];
+  const withLongWindows: RecordingRule[] = [];
+  const current = currentBurnRateExpr(allSlos(model));
+  for (const slos of periods.values()) everyCycle.push({ record: SLO_EVENT_METRICS.pageBurn, expr: burnConditionExpr(slos, 'page', filter, shapes) });
   for (const slos of periods.values()) {
-    out.push({ record: SLO_EVENT_METRICS.pageBurn, expr: burnConditionExpr(slos, 'page', filter, shapes) });
-    out.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes) });
+    if (tierFromTiles(slos, 'ticket')) withLongWindows.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes, `(\n${current}\n)`) });
+    else everyCycle.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes) });
   }
-  // each period has its own ratio recording
-  for (const p of periods.keys()) {
-    out.push({ record: SLO_EVENT_METRICS.breach, expr: `(1 - ${sliErrorRatioRecord(p)}) < ignoring (${SLO_LABELS.window}) ${SLO_METRICS.objectiveRatio}` });
-  }
-  return out;
+  return { everyCycle, withLongWindows };
+}
+
+/**
+ * The period-breach condition (`slo:period_sli_breach:ratio`, read by `SLOBreach`): in the long-window group, after
+ * the period ratio and the objective it compares (both change once a minute). Each period has its own ratio recording.
+ */
+export function breachConditionRules(model: SloModel): RecordingRule[] {
+  return [...byPeriod(allSlos(model)).keys()].map((p) => ({ record: SLO_EVENT_METRICS.breach, expr: `(1 - ${sliErrorRatioRecord(p)}) < ignoring (${SLO_LABELS.window}) ${SLO_METRICS.objectiveRatio}` }));
 }
 
 /** `<condition> * on (sloth_id) group_left (<extra labels>) slo:definition:info{…}`: the condition's SLOs of one shape, with their labels. */

@@ -2,9 +2,9 @@ import { isAlertingRule, RecordingRule, RULE_FILE_SUFFIX, Rule, RuleFile, RuleGr
 import { SLO_RULE_GROUPS } from '../../conventions';
 import { ServiceModel, SloModel } from '../model';
 import { rawAbsentRule, shapeAbsentRule, sourceAbsentAlertRule } from './absent';
-import { alertConditionRules, burnRateAlertRules } from './alerts';
+import { alertConditionRules, breachConditionRules, burnRateAlertRules } from './alerts';
 import { sloBreachAlertRule } from './breach';
-import { definitionRule, metadataRules } from './metadata';
+import { currentBurnRateRules, definitionRule, slowMetadataRules } from './metadata';
 import { SloShapes, sloShapes } from './shapes';
 import { classifiedRateRules, longWindowRules, pieceRules, rawRateRules, ratioRules, shapeRateRules, thresholdInfoRules, tileRules } from './sli';
 
@@ -77,9 +77,11 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
  *   second joined onto the shape's SLOs (each rule after those it reads: a group evaluates in order); the 1h window
  *   as its two 30m halves, one rule each for every SLO; one ratio rule per window;
  * - `slo-sli-tiles` (every tile, 5m): bad and all events of the last tile;
- * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles; per shape, the absent-source
+ * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles; Sloth's metadata that changes at
+ *   most once a minute (objective, budget, period days, period burn rate and budget remaining, `sloth_slo_info`), the
+ *   period-breach condition and the ticket condition when all its windows are tiled; per shape, the absent-source
  *   recording (an instant read of every raw series: once a minute, not every cycle; its alert waits 10 minutes);
- * - `slo-meta-recordings`: Sloth's metadata recordings and the alert conditions;
+ * - `slo-meta-recordings`: the current burn rate and the page condition (and a ticket over a short window);
  * - `slo-alerts`: per alerting shape, burn-rate (page, ticket), absent-source and SLOBreach alerts.
  */
 export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[] {
@@ -94,11 +96,16 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
         ];
     return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
   });
+  const conditions = alertConditionRules(model, shapes);
   const groups: RuleGroup[] = [
     { name: sli, interval: s.ruleInterval?.toString(), rules: [...thresholdInfoRules(shapes), ...shapes.sli.flatMap(classifiedRateRules), ...shapes.sli.flatMap(shapeRateRules), ...pieceRules(model), ...ratioRules(model)] },
     { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
-    { name: long, interval: s.longWindowInterval.toString(), rules: [...longWindowRules(model, s), ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])] },
-    { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadataRules(model), ...alertConditionRules(model, shapes)] },
+    {
+      name: long,
+      interval: s.longWindowInterval.toString(),
+      rules: [...longWindowRules(model, s), ...slowMetadataRules(model), ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])],
+    },
+    { name: meta, interval: s.ruleInterval?.toString(), rules: [...currentBurnRateRules(model), ...conditions.everyCycle] },
     { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
   ];
   return groups.filter((g) => g.rules.length > 0).map((g) => ({ ...g, rules: mergeRecordings(g.rules) }));

@@ -43,38 +43,64 @@ function byDistinct(slos: readonly SloDefinition[], value: (s: SloDefinition) =>
     .join('\nor\n');
 }
 
-/** Sloth's metadata recordings for every SLO of the model: a constant number of rules. */
-export function metadataRules(model: SloModel): RecordingRule[] {
-  const slos = allSlos(model);
-  if (slos.length === 0) return [];
-  // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
-  const selectorLabels = [...new Set(slos.flatMap((s) => Object.keys(definitionJoinLabels(s.sli))))];
-  const without = [...selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ');
-  const withoutInfo = [...selectorLabels, ...DEFINITION_ONLY_LABELS.filter((l) => l !== SLO_LABELS.objective)].join(', ');
+/**
+ * The current burn rate of every SLO: the page-quick short window's ratio (5m) over the budget; SLOs whose tables
+ * have another such window are told apart by period.
+ */
+export function currentBurnRateExpr(slos: readonly SloDefinition[]): string {
   const current = [...new Set(slos.map((s) => s.alertWindows.page.quick.shortWindow.toString()))].sort();
-  const periods = [...new Set(slos.map((s) => s.period.toString()))].sort();
-  const currentExpr = current
+  return current
     .map((w) => {
       const ps = [...new Set(slos.filter((s) => s.alertWindows.page.quick.shortWindow.toString() === w).map((s) => s.period.toString()))].sort();
       const filter = current.length === 1 ? '' : `\nand on (${SLO_LABELS.id})\n${definitionSelector({ [SLO_LABELS.period]: ps.length === 1 ? ps[0] : `=~${ps.join('|')}` })}`;
       return `(${sliErrorRatioRecord(w)}\n/ ${IGNORING_WINDOW}\n${SLO_METRICS.errorBudgetRatio})${filter}`;
     })
     .join('\nor\n');
-  return [
-    { record: SLO_METRICS.objectiveRatio, expr: byDistinct(slos, (s) => s.objectiveRatio, SLO_LABELS.objective, (s) => num(s.objective), without) },
-    { record: SLO_METRICS.errorBudgetRatio, expr: byDistinct(slos, (s) => s.errorBudget, SLO_LABELS.objective, (s) => num(s.objective), without) },
-    { record: SLO_METRICS.timePeriodDays, expr: byDistinct(slos, (s) => s.periodDays, SLO_LABELS.period, (s) => s.period.toString(), without) },
-    { record: SLO_METRICS.currentBurnRate, expr: currentExpr },
-    {
-      record: SLO_METRICS.periodBurnRate,
-      // each period has its own ratio recording: the SLOs of the other periods have none
-      expr: periods.map((p) => `${sliErrorRatioRecord(p)}\n/ ${IGNORING_WINDOW}\n${SLO_METRICS.errorBudgetRatio}`).join('\nor\n'),
-    },
-    { record: SLO_METRICS.periodErrorBudgetRemaining, expr: `1 - ${SLO_METRICS.periodBurnRate}` },
-    {
-      record: SLO_METRICS.info,
-      expr: `group without (${withoutInfo}) (${SLO_METRICS.definition})`,
-      labels: { [SLO_LABELS.mode]: SLO_INFO_VALUES.mode, [SLO_LABELS.spec]: SLO_INFO_VALUES.spec, [SLO_LABELS.version]: SLO_INFO_VALUES.version },
-    },
-  ];
+}
+
+/**
+ * Sloth's metadata recordings for every SLO of the model, a constant number of rules, in two parts by how often they
+ * change: `slowMetadataRules` (the constants and the period's burn rate and budget, in the long-window group: once a
+ * minute, as their inputs) and `currentBurnRateRules` (the short window's burn rate, every cycle with the pages).
+ */
+function metadataRules(model: SloModel): { slow: RecordingRule[]; current: RecordingRule[] } {
+  const slos = allSlos(model);
+  // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
+  const selectorLabels = [...new Set(slos.flatMap((s) => Object.keys(definitionJoinLabels(s.sli))))];
+  const without = [...selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ');
+  const withoutInfo = [...selectorLabels, ...DEFINITION_ONLY_LABELS.filter((l) => l !== SLO_LABELS.objective)].join(', ');
+  const periods = [...new Set(slos.map((s) => s.period.toString()))].sort();
+  return {
+    slow: [
+      { record: SLO_METRICS.objectiveRatio, expr: byDistinct(slos, (s) => s.objectiveRatio, SLO_LABELS.objective, (s) => num(s.objective), without) },
+      { record: SLO_METRICS.errorBudgetRatio, expr: byDistinct(slos, (s) => s.errorBudget, SLO_LABELS.objective, (s) => num(s.objective), without) },
+      { record: SLO_METRICS.timePeriodDays, expr: byDistinct(slos, (s) => s.periodDays, SLO_LABELS.period, (s) => s.period.toString(), without) },
+      {
+        record: SLO_METRICS.periodBurnRate,
+        // each period has its own ratio recording: the SLOs of the other periods have none
+        expr: periods.map((p) => `${sliErrorRatioRecord(p)}\n/ ${IGNORING_WINDOW}\n${SLO_METRICS.errorBudgetRatio}`).join('\nor\n'),
+      },
+      { record: SLO_METRICS.periodErrorBudgetRemaining, expr: `1 - ${SLO_METRICS.periodBurnRate}` },
+      {
+        record: SLO_METRICS.info,
+        expr: `group without (${withoutInfo}) (${SLO_METRICS.definition})`,
+        labels: { [SLO_LABELS.mode]: SLO_INFO_VALUES.mode, [SLO_LABELS.spec]: SLO_INFO_VALUES.spec, [SLO_LABELS.version]: SLO_INFO_VALUES.version },
+      },
+    ],
+    current: [{ record: SLO_METRICS.currentBurnRate, expr: currentBurnRateExpr(slos) }],
+  };
+}
+
+/**
+ * The metadata that changes at most once a minute (the long-window group, after the period ratios it reads):
+ * objective, error budget, period in days, the period's burn rate and budget remaining, `sloth_slo_info`. The pages
+ * read the error budget every cycle: a new SLO's first page waits for its first budget, up to a minute.
+ */
+export function slowMetadataRules(model: SloModel): RecordingRule[] {
+  return allSlos(model).length === 0 ? [] : metadataRules(model).slow;
+}
+
+/** `slo:current_burn_rate:ratio` (the page-quick short window's ratio over the budget): every cycle, with the alert conditions. */
+export function currentBurnRateRules(model: SloModel): RecordingRule[] {
+  return allSlos(model).length === 0 ? [] : metadataRules(model).current;
 }
