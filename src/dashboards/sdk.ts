@@ -12,31 +12,43 @@ import type * as units from '@grafana/grafana-foundation-sdk/units';
  * time. Every other module imports the SDK's types only (`import type`) and reaches its builders through `sdk`, so
  * loading the library, or synthesizing a stack without Grafana (`grafana: false`) or a catalog without dashboards,
  * never loads the SDK (its packages are ~470 modules, ~160 ms to load: each panel package loads the dashboard
- * v2 schemas too). `require` caches, so a repeated access costs a property lookup.
+ * v2 schemas too). Each package is kept once loaded: a repeated access is a property read, not a `require()` (whose
+ * resolution, under tsx's hooks, costs far more).
  */
+const loaded: {
+  common?: typeof common;
+  dashboard?: typeof dashboard;
+  heatmap?: typeof heatmap;
+  prometheus?: typeof prometheus;
+  stat?: typeof stat;
+  table?: typeof table;
+  timeseries?: typeof timeseries;
+  units?: typeof units;
+} = {};
+
 export const sdk = {
   get common(): typeof common {
-    return require('@grafana/grafana-foundation-sdk/common');
+    return (loaded.common ??= require('@grafana/grafana-foundation-sdk/common'));
   },
   get dashboard(): typeof dashboard {
-    return require('@grafana/grafana-foundation-sdk/dashboard');
+    return (loaded.dashboard ??= require('@grafana/grafana-foundation-sdk/dashboard'));
   },
   get heatmap(): typeof heatmap {
-    return require('@grafana/grafana-foundation-sdk/heatmap');
+    return (loaded.heatmap ??= require('@grafana/grafana-foundation-sdk/heatmap'));
   },
   get prometheus(): typeof prometheus {
-    return require('@grafana/grafana-foundation-sdk/prometheus');
+    return (loaded.prometheus ??= require('@grafana/grafana-foundation-sdk/prometheus'));
   },
   get stat(): typeof stat {
-    return require('@grafana/grafana-foundation-sdk/stat');
+    return (loaded.stat ??= require('@grafana/grafana-foundation-sdk/stat'));
   },
   get table(): typeof table {
-    return require('@grafana/grafana-foundation-sdk/table');
+    return (loaded.table ??= require('@grafana/grafana-foundation-sdk/table'));
   },
   get timeseries(): typeof timeseries {
-    return require('@grafana/grafana-foundation-sdk/timeseries');
+    return (loaded.timeseries ??= require('@grafana/grafana-foundation-sdk/timeseries'));
   },
   get units(): typeof units {
-    return require('@grafana/grafana-foundation-sdk/units');
+    return (loaded.units ??= require('@grafana/grafana-foundation-sdk/units'));
   },
 };

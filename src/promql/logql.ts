@@ -37,9 +37,10 @@ import {
 
 type Node = ReturnType<typeof parser.parse>['topNode'];
 
-/** The LogQL grammar, loaded on the first validation, not when the library loads (`require` caches it). */
+/** The LogQL grammar, loaded on the first validation, not when the library loads, and kept (no `require()` per validation). */
+let loadedParser: typeof parser | undefined;
 function grammar(): typeof parser {
-  return (require('@grafana/lezer-logql') as { parser: typeof parser }).parser;
+  return (loadedParser ??= (require('@grafana/lezer-logql') as { parser: typeof parser }).parser);
 }
 
 export interface LogQLOptions {

@@ -41,9 +41,10 @@ import {
 
 type Node = ReturnType<typeof parser.parse>['topNode'];
 
-/** The PromQL grammar, loaded on the first validation, not when the library loads (`require` caches it). */
+/** The PromQL grammar, loaded on the first validation, not when the library loads, and kept (no `require()` per validation). */
+let loadedParser: typeof parser | undefined;
 function grammar(): typeof parser {
-  return (require('@prometheus-io/lezer-promql') as { parser: typeof parser }).parser;
+  return (loadedParser ??= (require('@prometheus-io/lezer-promql') as { parser: typeof parser }).parser);
 }
 /** A value type, or `any` for a placeholder standing in for something Grafana fills in. */
 type Type = ValueType | 'any';
