@@ -464,7 +464,7 @@ function resolveSlo(
   if (slo.minRequestRate !== undefined && (typeof slo.minRequestRate !== 'number' || !Number.isFinite(slo.minRequestRate) || slo.minRequestRate < 0)) {
     problems.add({ path: `${path}.minRequestRate`, message: 'must be a number of requests per second, 0 or more', value: slo.minRequestRate, fix: 'use 0 to disable the low-traffic guard.' });
   }
-  const alertWindows = found ? problems.value(() => computeAlertWindows(found.table, `windowTables.${found.key}`)) : undefined;
+  const alertWindows = found ? problems.value(() => alertWindowsOf(found.table, `windowTables.${found.key}`)) : undefined;
   if (problems.list.length > before || !sli || !alertWindows || !found) return undefined;
 
   // The canonical period (`30d`, whatever the spelling), as the period recording and the labels carry it.
@@ -542,6 +542,18 @@ function serviceMatchers(spec: ServiceSpec, path: string, problems: ProblemColle
     problems.addAll(labelNameProblems(name, `${path}.matchers.${name}`, { allowReserved: true }));
     return { name, op: '=' as const, value: given[name] };
   });
+}
+
+/** A table's alert windows, computed once per table (every SLO of its period shares them; a bad table throws each time). */
+const windowsByTable = new WeakMap<WindowTable, Map<string, AlertWindows>>();
+
+function alertWindowsOf(table: WindowTable, path: string): AlertWindows {
+  const byPath = windowsByTable.get(table) ?? windowsByTable.set(table, new Map()).get(table)!;
+  const known = byPath.get(path);
+  if (known) return known;
+  const computed = computeAlertWindows(table, path);
+  byPath.set(path, computed);
+  return computed;
 }
 
 /**

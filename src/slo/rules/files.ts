@@ -4,7 +4,7 @@ import { ServiceModel, SloModel } from '../model';
 import { rawAbsentRule, shapeAbsentRule, sourceAbsentAlertRule } from './absent';
 import { alertConditionRules, breachConditionRules, burnRateAlertRules } from './alerts';
 import { sloBreachAlertRule } from './breach';
-import { currentBurnRateRules, definitionRule, slowMetadataRules } from './metadata';
+import { definitionRule, sloMetadataRules } from './metadata';
 import { SloShapes, sloShapes } from './shapes';
 import { classifiedRateRules, longWindowRules, pieceRules, rawRateRules, ratioRules, shapeRateRules, thresholdInfoRules, tileRules } from './sli';
 
@@ -97,15 +97,16 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
   });
   const conditions = alertConditionRules(model, shapes);
+  const metadata = sloMetadataRules(model);
   const groups: RuleGroup[] = [
     { name: sli, interval: s.ruleInterval?.toString(), rules: [...thresholdInfoRules(shapes), ...shapes.sli.flatMap(classifiedRateRules), ...shapes.sli.flatMap(shapeRateRules), ...pieceRules(model), ...ratioRules(model)] },
     { name: tiles, interval: s.tileInterval.toString(), rules: tileRules(model, shapes) },
     {
       name: long,
       interval: s.longWindowInterval.toString(),
-      rules: [...longWindowRules(model, s), ...slowMetadataRules(model), ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])],
+      rules: [...longWindowRules(model, s), ...metadata.slow, ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])],
     },
-    { name: meta, interval: s.ruleInterval?.toString(), rules: [...currentBurnRateRules(model), ...conditions.everyCycle] },
+    { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadata.current, ...conditions.everyCycle] },
     { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
   ];
   return groups.filter((g) => g.rules.length > 0).map((g) => ({ ...g, rules: mergeRecordings(g.rules) }));

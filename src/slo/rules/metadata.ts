@@ -58,11 +58,7 @@ export function currentBurnRateExpr(slos: readonly SloDefinition[]): string {
     .join('\nor\n');
 }
 
-/**
- * Sloth's metadata recordings for every SLO of the model, a constant number of rules, in two parts by how often they
- * change: `slowMetadataRules` (the constants and the period's burn rate and budget, in the long-window group: once a
- * minute, as their inputs) and `currentBurnRateRules` (the short window's burn rate, every cycle with the pages).
- */
+/** Sloth's metadata recordings for every SLO of the model, a constant number of rules, by how often they change (see `sloMetadataRules`). */
 function metadataRules(model: SloModel): { slow: RecordingRule[]; current: RecordingRule[] } {
   const slos = allSlos(model);
   // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
@@ -92,15 +88,12 @@ function metadataRules(model: SloModel): { slow: RecordingRule[]; current: Recor
 }
 
 /**
- * The metadata that changes at most once a minute (the long-window group, after the period ratios it reads):
- * objective, error budget, period in days, the period's burn rate and budget remaining, `sloth_slo_info`. The pages
- * read the error budget every cycle: a new SLO's first page waits for its first budget, up to a minute.
+ * Sloth's metadata recordings of the model (none without SLOs), computed once: `slow`, the metadata that changes at
+ * most once a minute (the long-window group, after the period ratios it reads: objective, error budget, period in
+ * days, the period's burn rate and budget remaining, `sloth_slo_info`; the pages read the error budget every cycle,
+ * so a new SLO's first page waits for its first budget, up to a minute), and `current`, `slo:current_burn_rate:ratio`
+ * (every cycle, with the alert conditions).
  */
-export function slowMetadataRules(model: SloModel): RecordingRule[] {
-  return allSlos(model).length === 0 ? [] : metadataRules(model).slow;
-}
-
-/** `slo:current_burn_rate:ratio` (the page-quick short window's ratio over the budget): every cycle, with the alert conditions. */
-export function currentBurnRateRules(model: SloModel): RecordingRule[] {
-  return allSlos(model).length === 0 ? [] : metadataRules(model).current;
+export function sloMetadataRules(model: SloModel): { slow: RecordingRule[]; current: RecordingRule[] } {
+  return allSlos(model).length === 0 ? { slow: [], current: [] } : metadataRules(model);
 }

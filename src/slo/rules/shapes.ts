@@ -75,7 +75,15 @@ function sliShapeKey(slo: SloDefinition): string | undefined {
  * templates already are left alone.
  */
 export function labelTemplate(text: string, slo: SloDefinition): string {
-  if (text.includes('{{')) return text;
+  return text.includes('{{') ? text : templaterOf(slo)(text);
+}
+
+/** Per SLO, the replacement of its names (the regular expression built once: every text of every SLO goes through it). */
+const templaters = new WeakMap<SloDefinition, (text: string) => string>();
+
+function templaterOf(slo: SloDefinition): (text: string) => string {
+  const known = templaters.get(slo);
+  if (known) return known;
   const values: [string, string][] = (
     [
       [slo.id, SLO_LABELS.id],
@@ -87,7 +95,9 @@ export function labelTemplate(text: string, slo: SloDefinition): string {
     .sort((a, b) => b[0].length - a[0].length);
   const re = new RegExp(values.map(([v]) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   const label = new Map(values);
-  return text.replace(re, (m) => `{{ $labels.${label.get(m)} }}`);
+  const fn = (text: string) => text.replace(re, (m) => `{{ $labels.${label.get(m)} }}`);
+  templaters.set(slo, fn);
+  return fn;
 }
 
 function templated(o: Readonly<Record<string, string>>, slo: SloDefinition): Record<string, string> {
@@ -96,12 +106,20 @@ function templated(o: Readonly<Record<string, string>>, slo: SloDefinition): Rec
   return out;
 }
 
+/** The window table's part of the key, serialized once per table (SLOs of one period share the object). */
+const windowKeys = new WeakMap<SloDefinition['alertWindows'], unknown>();
+
+function windowsKey(w: SloDefinition['alertWindows']): unknown {
+  if (!windowKeys.has(w)) windowKeys.set(w, JSON.parse(JSON.stringify(w)));
+  return windowKeys.get(w);
+}
+
 /** What SLOs sharing alert rules must have in common. */
 function alertingKey(slo: SloDefinition): string {
   const tier = (t: SloDefinition['page']) => ({ enabled: t.enabled, severity: t.severity, labels: templated(t.labels, slo), annotations: templated(t.annotations, slo) });
   return JSON.stringify({
     period: slo.period.toString(),
-    windows: slo.alertWindows,
+    windows: windowsKey(slo.alertWindows),
     requestBased: slo.requestBased,
     minBadEvents: slo.minBadEvents ?? null,
     minRequestRate: slo.minRequestRate ?? null,
