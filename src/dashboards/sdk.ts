@@ -15,40 +15,22 @@ import type * as units from '@grafana/grafana-foundation-sdk/units';
  * v2 schemas too). Each package is kept once loaded: a repeated access is a property read, not a `require()` (whose
  * resolution, under tsx's hooks, costs far more).
  */
-const loaded: {
-  common?: typeof common;
-  dashboard?: typeof dashboard;
-  heatmap?: typeof heatmap;
-  prometheus?: typeof prometheus;
-  stat?: typeof stat;
-  table?: typeof table;
-  timeseries?: typeof timeseries;
-  units?: typeof units;
-} = {};
+/** The SDK packages the stack uses, by their subpath (`@grafana/grafana-foundation-sdk/<name>`). */
+export interface Sdk {
+  readonly common: typeof common;
+  readonly dashboard: typeof dashboard;
+  readonly heatmap: typeof heatmap;
+  readonly prometheus: typeof prometheus;
+  readonly stat: typeof stat;
+  readonly table: typeof table;
+  readonly timeseries: typeof timeseries;
+  readonly units: typeof units;
+}
 
-export const sdk = {
-  get common(): typeof common {
-    return (loaded.common ??= require('@grafana/grafana-foundation-sdk/common'));
-  },
-  get dashboard(): typeof dashboard {
-    return (loaded.dashboard ??= require('@grafana/grafana-foundation-sdk/dashboard'));
-  },
-  get heatmap(): typeof heatmap {
-    return (loaded.heatmap ??= require('@grafana/grafana-foundation-sdk/heatmap'));
-  },
-  get prometheus(): typeof prometheus {
-    return (loaded.prometheus ??= require('@grafana/grafana-foundation-sdk/prometheus'));
-  },
-  get stat(): typeof stat {
-    return (loaded.stat ??= require('@grafana/grafana-foundation-sdk/stat'));
-  },
-  get table(): typeof table {
-    return (loaded.table ??= require('@grafana/grafana-foundation-sdk/table'));
-  },
-  get timeseries(): typeof timeseries {
-    return (loaded.timeseries ??= require('@grafana/grafana-foundation-sdk/timeseries'));
-  },
-  get units(): typeof units {
-    return (loaded.units ??= require('@grafana/grafana-foundation-sdk/units'));
-  },
-};
+const PACKAGES: readonly (keyof Sdk)[] = ['common', 'dashboard', 'heatmap', 'prometheus', 'stat', 'table', 'timeseries', 'units'];
+const loaded: Partial<Record<keyof Sdk, unknown>> = {};
+
+export const sdk = {} as Sdk;
+for (const name of PACKAGES) {
+  Object.defineProperty(sdk, name, { enumerable: true, get: () => (loaded[name] ??= require(`@grafana/grafana-foundation-sdk/${name}`)) });
+}
