@@ -7,14 +7,8 @@ import type * as table from '@grafana/grafana-foundation-sdk/table';
 import type * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type * as units from '@grafana/grafana-foundation-sdk/units';
 
-/**
- * The Grafana foundation SDK's packages, loaded on first use: the one place the stack's code loads the SDK at run
- * time. Every other module imports the SDK's types only (`import type`) and reaches its builders through `sdk`, so
- * loading the library, or synthesizing a stack without Grafana (`grafana: false`) or a catalog without dashboards,
- * never loads the SDK (its packages are ~470 modules, ~160 ms to load: each panel package loads the dashboard
- * v2 schemas too). Each package is kept once loaded: a repeated access is a property read, not a `require()` (whose
- * resolution, under tsx's hooks, costs far more).
- */
+import { once } from '../common/memo';
+
 /** The SDK packages the stack uses, by their subpath (`@grafana/grafana-foundation-sdk/<name>`). */
 export interface Sdk {
   readonly common: typeof common;
@@ -28,9 +22,15 @@ export interface Sdk {
 }
 
 const PACKAGES: readonly (keyof Sdk)[] = ['common', 'dashboard', 'heatmap', 'prometheus', 'stat', 'table', 'timeseries', 'units'];
-const loaded: Partial<Record<keyof Sdk, unknown>> = {};
 
+/**
+ * The Grafana foundation SDK's packages, each loaded on its first use and kept: the one place the stack's code loads
+ * the SDK at run time. Every other module imports the SDK's types only (`import type`) and reaches its builders
+ * through `sdk`, so loading the library, or synthesizing a stack without Grafana (`grafana: false`), never loads the
+ * SDK (~240 modules: each panel package loads the dashboard v2 schemas too). A repeated access is a closure call,
+ * not a `require()` (whose resolution, under tsx's hooks, costs far more).
+ */
 export const sdk = {} as Sdk;
 for (const name of PACKAGES) {
-  Object.defineProperty(sdk, name, { enumerable: true, get: () => (loaded[name] ??= require(`@grafana/grafana-foundation-sdk/${name}`)) });
+  Object.defineProperty(sdk, name, { enumerable: true, get: once(() => require(`@grafana/grafana-foundation-sdk/${name}`)) });
 }

@@ -3,6 +3,7 @@
 // first validation (under ts-jest, tsx and node alike); the types come from the `types` condition. (0.4 needs Node 24.)
 import type { parser } from '@grafana/lezer-logql';
 import { ConfigError, ConfigProblem } from '../common/errors';
+import { once } from '../common/memo';
 import {
   DURATION_FIX,
   PLACEHOLDER_FIX,
@@ -38,10 +39,7 @@ import {
 type Node = ReturnType<typeof parser.parse>['topNode'];
 
 /** The LogQL grammar, loaded on the first validation, not when the library loads, and kept (no `require()` per validation). */
-let loadedParser: typeof parser | undefined;
-function grammar(): typeof parser {
-  return (loadedParser ??= (require('@grafana/lezer-logql') as { parser: typeof parser }).parser);
-}
+const grammar = once((): typeof parser => (require('@grafana/lezer-logql') as { parser: typeof parser }).parser);
 
 export interface LogQLOptions {
   /**

@@ -4,6 +4,7 @@
 // from the `types` condition (module node20 allows that ESM-typed entry). No dynamic import or interop shim needed.
 import type { parser } from '@prometheus-io/lezer-promql';
 import { ConfigError, ConfigProblem } from '../common/errors';
+import { once } from '../common/memo';
 import { AGGREGATIONS, CALL_KEYWORDS, FUNCTIONS, FunctionSignature, ValueType, usage } from './promql-functions';
 import {
   DURATION_FIX,
@@ -42,10 +43,7 @@ import {
 type Node = ReturnType<typeof parser.parse>['topNode'];
 
 /** The PromQL grammar, loaded on the first validation, not when the library loads, and kept (no `require()` per validation). */
-let loadedParser: typeof parser | undefined;
-function grammar(): typeof parser {
-  return (loadedParser ??= (require('@prometheus-io/lezer-promql') as { parser: typeof parser }).parser);
-}
+const grammar = once((): typeof parser => (require('@prometheus-io/lezer-promql') as { parser: typeof parser }).parser);
 /** A value type, or `any` for a placeholder standing in for something Grafana fills in. */
 type Type = ValueType | 'any';
 

@@ -1,5 +1,6 @@
 import { DurationInput, DurationString, PromDuration } from '../common/duration';
 import { ConfigError, ProblemCollector } from '../common/errors';
+import { memoByObject } from '../common/memo';
 import { ALERT_LABELS, APP_LABELS, APP_METRICS, EXPORTER_METRICS, SEVERITY, SLO_ALERT_NAMES, SLO_LABELS, TARGET_LABELS } from '../conventions';
 import { AlertWindows, cleanNumber, computeAlertWindows, sliWindows, TierAlertWindows } from './burn-rate';
 import { errorBudget, objectiveProblems } from './budget';
@@ -545,16 +546,7 @@ function serviceMatchers(spec: ServiceSpec, path: string, problems: ProblemColle
 }
 
 /** A table's alert windows, computed once per table (every SLO of its period shares them; a bad table throws each time). */
-const windowsByTable = new WeakMap<WindowTable, Map<string, AlertWindows>>();
-
-function alertWindowsOf(table: WindowTable, path: string): AlertWindows {
-  const byPath = windowsByTable.get(table) ?? windowsByTable.set(table, new Map()).get(table)!;
-  const known = byPath.get(path);
-  if (known) return known;
-  const computed = computeAlertWindows(table, path);
-  byPath.set(path, computed);
-  return computed;
-}
+const alertWindowsOf = memoByObject(computeAlertWindows);
 
 /**
  * Validates the catalog and resolves every default. Collects every problem and throws them together as one

@@ -58,9 +58,16 @@ export function currentBurnRateExpr(slos: readonly SloDefinition[]): string {
     .join('\nor\n');
 }
 
-/** Sloth's metadata recordings for every SLO of the model, a constant number of rules, by how often they change (see `sloMetadataRules`). */
-function metadataRules(model: SloModel): { slow: RecordingRule[]; current: RecordingRule[] } {
+/**
+ * Sloth's metadata recordings of the model (none without SLOs), a constant number of rules, by how often they change:
+ * `slow`, the metadata that changes at most once a minute (the long-window group, after the period ratios it reads:
+ * objective, error budget, period in days, the period's burn rate and budget remaining, `sloth_slo_info`; the pages
+ * read the error budget every cycle, so a new SLO's first page waits for its first budget, up to a minute), and
+ * `current`, `slo:current_burn_rate:ratio` (every cycle, with the alert conditions).
+ */
+export function sloMetadataRules(model: SloModel): { slow: RecordingRule[]; current: RecordingRule[] } {
   const slos = allSlos(model);
+  if (slos.length === 0) return { slow: [], current: [] };
   // the identity and extra labels stay (as Sloth labels its metadata); selector and definition labels go
   const selectorLabels = [...new Set(slos.flatMap((s) => Object.keys(definitionJoinLabels(s.sli))))];
   const without = [...selectorLabels, ...DEFINITION_ONLY_LABELS].join(', ');
@@ -85,15 +92,4 @@ function metadataRules(model: SloModel): { slow: RecordingRule[]; current: Recor
     ],
     current: [{ record: SLO_METRICS.currentBurnRate, expr: currentBurnRateExpr(slos) }],
   };
-}
-
-/**
- * Sloth's metadata recordings of the model (none without SLOs), computed once: `slow`, the metadata that changes at
- * most once a minute (the long-window group, after the period ratios it reads: objective, error budget, period in
- * days, the period's burn rate and budget remaining, `sloth_slo_info`; the pages read the error budget every cycle,
- * so a new SLO's first page waits for its first budget, up to a minute), and `current`, `slo:current_burn_rate:ratio`
- * (every cycle, with the alert conditions).
- */
-export function sloMetadataRules(model: SloModel): { slow: RecordingRule[]; current: RecordingRule[] } {
-  return allSlos(model).length === 0 ? { slow: [], current: [] } : metadataRules(model);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PromDuration } from '../../common/duration';
+import { memoByObject } from '../../common/memo';
 import { SLO_LABELS } from '../../conventions';
 import { allSlos, SliModel, SloDefinition, SloModel } from '../model';
 
@@ -79,11 +80,7 @@ export function labelTemplate(text: string, slo: SloDefinition): string {
 }
 
 /** Per SLO, the replacement of its names (the regular expression built once: every text of every SLO goes through it). */
-const templaters = new WeakMap<SloDefinition, (text: string) => string>();
-
-function templaterOf(slo: SloDefinition): (text: string) => string {
-  const known = templaters.get(slo);
-  if (known) return known;
+const templaterOf = memoByObject((slo: SloDefinition): ((text: string) => string) => {
   const values: [string, string][] = (
     [
       [slo.id, SLO_LABELS.id],
@@ -95,10 +92,8 @@ function templaterOf(slo: SloDefinition): (text: string) => string {
     .sort((a, b) => b[0].length - a[0].length);
   const re = new RegExp(values.map(([v]) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
   const label = new Map(values);
-  const fn = (text: string) => text.replace(re, (m) => `{{ $labels.${label.get(m)} }}`);
-  templaters.set(slo, fn);
-  return fn;
-}
+  return (text: string) => text.replace(re, (m) => `{{ $labels.${label.get(m)} }}`);
+});
 
 function templated(o: Readonly<Record<string, string>>, slo: SloDefinition): Record<string, string> {
   const out: Record<string, string> = {};
@@ -107,12 +102,7 @@ function templated(o: Readonly<Record<string, string>>, slo: SloDefinition): Rec
 }
 
 /** The window table's part of the key, serialized once per table (SLOs of one period share the object). */
-const windowKeys = new WeakMap<SloDefinition['alertWindows'], unknown>();
-
-function windowsKey(w: SloDefinition['alertWindows']): unknown {
-  if (!windowKeys.has(w)) windowKeys.set(w, JSON.parse(JSON.stringify(w)));
-  return windowKeys.get(w);
-}
+const windowsKey = memoByObject((w: SloDefinition['alertWindows']): unknown => JSON.parse(JSON.stringify(w)));
 
 /** What SLOs sharing alert rules must have in common. */
 function alertingKey(slo: SloDefinition): string {
