@@ -29,6 +29,8 @@ export interface RuleEvalOptions {
   /** The rule sets to measure (default: all four); BENCH_SETS=generated,legacy overrides it while iterating. */
   readonly sets?: readonly RuleSetId[];
   readonly workDir: string;
+  /** Keep the TSDBs (the raw blocks and each set's data directory) in workDir, to query them after the run. */
+  readonly keep?: boolean;
   readonly log: (msg: string) => void;
 }
 
@@ -334,7 +336,7 @@ async function measureSets(sets: readonly RuleSet[], o: RuleEvalOptions, rawBloc
     return prepared.map((p, i) => setResult(p, perRep[i], seen[i], o));
   } finally {
     for (const p of prepared) await p.server.stop();
-    for (const set of sets) rmSync(join(o.workDir, set.id), { recursive: true, force: true });
+    if (!o.keep) for (const set of sets) rmSync(join(o.workDir, set.id), { recursive: true, force: true });
   }
 }
 
@@ -388,7 +390,7 @@ export async function runRuleEval(o: RuleEvalOptions): Promise<RuleEvalResult> {
   // the period values the report compares with the naive rule's, only when the naive set is measured
   const naivePeriod = sets.some((x) => x.id === 'naive') ? await naivePeriodRatios(o, rawBlocks, endSeconds) : {};
   const blockBytes = dirBytes(rawBlocks);
-  rmSync(rawBlocks, { recursive: true, force: true });
+  if (!o.keep) rmSync(rawBlocks, { recursive: true, force: true });
   return {
     options: { services: o.services, days: o.days, scrapeSeconds: o.scrapeSeconds, reps: o.reps, seed: o.seed, evaluationInterval: o.evaluationInterval, objective: o.objective },
     history: {

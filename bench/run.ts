@@ -73,10 +73,10 @@ async function main(): Promise<void> {
     if (o.parts.includes('rules')) {
       // one history generator, Prometheus setup and SLO objective for both rule measurements
       const history = { scrapeSeconds: 30, reps: o.reps, seed: 20240601, evaluationInterval: '15s', objective: 99.9, log };
-      results.rules = await runRuleEval({ ...history, services: o.ruleServices, days: o.days, workDir: join(work, 'rules') });
+      results.rules = await runRuleEval({ ...history, services: o.ruleServices, days: o.days, workDir: join(work, 'rules'), keep: o.keep });
       if (o.scaleServices > 0) {
         // the engine-time target at a catalog's scale: per-rule overhead no longer hides what each set reads
-        results.rulesAtScale = await runRuleEval({ ...history, services: o.scaleServices, days: o.scaleDays, sets: ['legacy', 'generated'], workDir: join(work, 'rules-at-scale') });
+        results.rulesAtScale = await runRuleEval({ ...history, services: o.scaleServices, days: o.scaleDays, sets: ['legacy', 'generated'], workDir: join(work, 'rules-at-scale'), keep: o.keep });
       }
     }
   } finally {
