@@ -446,8 +446,9 @@ describe('from a service to a page, on the real programs', () => {
     const tileWarmupMs = times.faults - times.firstScrape;
     predictedTileMs = nextEvaluationMs(tileGroup, prom.orderRuleFile, phases.tile, times.faults + OUTAGE_TO_WARMUP * tileWarmupMs);
     const longAfterTile = nextEvaluationMs(longGroup, prom.orderRuleFile, phases.long, predictedTileMs);
-    // (the ticket condition is recorded in the long-window group, right after the long windows it compares)
-    predicted.ticketFires = nextEvaluationMs(alertGroup, prom.orderRuleFile, phases.alert, longAfterTile);
+    // (the ticket condition is recorded in the long-window group, right after the long windows it compares, and its
+    // alert is evaluated right after it, in the same group)
+    predicted.ticketFires = longAfterTile;
     // WHEN the error-rate SLO's page windows (5m and 1h, both holding all data here) cross 14.4 × budget:
     // errors are visible from the first scrape of the new 5xx series, at most one scrape after the switch, so the
     // ratio e·(t − S)/(W + t) passes threshold θ at t = (e·S + θ·W)/(e − θ); then one scrape to see it, the recording

@@ -76,6 +76,11 @@ function tierFromTiles(slos: readonly SloDefinition[], tier: 'page' | 'ticket'):
   });
 }
 
+/** The periods whose ticket condition is recorded in the long-window group (all its windows summed from the tiles). */
+export function ticketsWithLongWindows(model: SloModel): ReadonlySet<string> {
+  return new Set([...byPeriod(allSlos(model))].filter(([, slos]) => tierFromTiles(slos, 'ticket')).map(([period]) => period));
+}
+
 /**
  * The page and ticket conditions, recorded once per period for every SLO: `everyCycle` (the global interval, after
  * the current burn rate) and `withLongWindows` (the long-window group, after the ratios they compare). A ticket whose
@@ -90,9 +95,10 @@ export function alertConditionRules(model: SloModel, shapes: SloShapes): { every
   const everyCycle: RecordingRule[] = [];
   const withLongWindows: RecordingRule[] = [];
   const current = currentBurnRateExpr(allSlos(model));
+  const tiled = ticketsWithLongWindows(model);
   for (const slos of periods.values()) everyCycle.push({ record: SLO_EVENT_METRICS.pageBurn, expr: burnConditionExpr(slos, 'page', filter, shapes) });
-  for (const slos of periods.values()) {
-    if (tierFromTiles(slos, 'ticket')) withLongWindows.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes, `(\n${current}\n)`) });
+  for (const [period, slos] of periods) {
+    if (tiled.has(period)) withLongWindows.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes, `(\n${current}\n)`) });
     else everyCycle.push({ record: SLO_EVENT_METRICS.ticketBurn, expr: burnConditionExpr(slos, 'ticket', filter, shapes) });
   }
   return { everyCycle, withLongWindows };
@@ -160,8 +166,8 @@ function tierRule(shape: AlertingShape, tier: TierModel, name: 'page' | 'ticket'
   };
 }
 
-/** The page and ticket alerts of an alerting shape (each only if its tier is enabled). */
-export function burnRateAlertRules(shape: AlertingShape): AlertingRule[] {
-  const slo = shape.first;
-  return [...(slo.page.enabled ? [tierRule(shape, slo.page, 'page')] : []), ...(slo.ticket.enabled ? [tierRule(shape, slo.ticket, 'ticket')] : [])];
+/** The page or ticket alert of an alerting shape (none if the tier is off). */
+export function burnRateAlertRule(shape: AlertingShape, tier: 'page' | 'ticket'): AlertingRule | undefined {
+  const t = shape.first[tier];
+  return t.enabled ? tierRule(shape, t, tier) : undefined;
 }

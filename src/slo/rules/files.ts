@@ -2,7 +2,7 @@ import { isAlertingRule, RecordingRule, RULE_FILE_SUFFIX, Rule, RuleFile, RuleGr
 import { SLO_RULE_GROUPS } from '../../conventions';
 import { ServiceModel, SloModel } from '../model';
 import { rawAbsentRule, shapeAbsentRule, sourceAbsentAlertRule } from './absent';
-import { alertConditionRules, breachConditionRules, burnRateAlertRules } from './alerts';
+import { alertConditionRules, breachConditionRules, burnRateAlertRule, ticketsWithLongWindows } from './alerts';
 import { sloBreachAlertRule } from './breach';
 import { definitionRule, sloMetadataRules } from './metadata';
 import { SloShapes, sloShapes } from './shapes';
@@ -81,21 +81,31 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
  *   most once a minute (objective, budget, period days, period burn rate and budget remaining, `sloth_slo_info`), the
  *   period-breach condition and the ticket condition when all its windows are tiled; per shape, the absent-source
  *   recording (an instant read of every raw series: once a minute, not every cycle; its alert waits 10 minutes);
+ *   last, per alerting shape, the alerts that read these once-a-minute conditions: the tiled ticket, SLOBreach and
+ *   the shapes' absent-source alerts (right after what they read, as often as it can change);
  * - `slo-meta-recordings`: the current burn rate and the page condition (and a ticket over a short window);
- * - `slo-alerts`: per alerting shape, burn-rate (page, ticket), absent-source and SLOBreach alerts.
+ * - `slo-alerts`: per alerting shape, the page alert (and a ticket over a short window, a raw SLI's absent alert).
  */
 export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[] {
   const s = model.settings;
   const [sli, tiles, long, meta, alerts] = SHARED_RULE_GROUP_NAMES;
-  const alertRules: Rule[] = shapes.alerting.flatMap((a) => {
-    const absent = !s.absent.enabled
-      ? []
-      : [
-          ...shapes.sli.filter((sh) => sh.slos.some((slo) => shapes.alertingOf.get(slo.id) === a.id)).map((sh) => sourceAbsentAlertRule(a, sh.slos.find((slo) => shapes.alertingOf.get(slo.id) === a.id)!, sh, s)),
-          ...shapes.raw.filter((slo) => shapes.alertingOf.get(slo.id) === a.id).map((slo) => sourceAbsentAlertRule(a, slo, undefined, s)),
-        ];
-    return [...burnRateAlertRules(a), ...absent, ...(s.breach.enabled ? [sloBreachAlertRule(a, s)] : [])];
-  });
+  // Each alert goes with the condition it reads: where that is recorded once a minute (the long-window group: the
+  // breach, a tiled ticket, a shape's absent recording), the alert is evaluated right after it there, as often as
+  // it can change; pages, short-window tickets and raw SLIs' absent alerts every cycle.
+  const tiledTickets = ticketsWithLongWindows(model);
+  const everyCycleAlerts: Rule[] = [];
+  const slowAlerts: Rule[] = [];
+  for (const a of shapes.alerting) {
+    const page = burnRateAlertRule(a, 'page');
+    const ticket = burnRateAlertRule(a, 'ticket');
+    if (page) everyCycleAlerts.push(page);
+    if (ticket) (tiledTickets.has(a.first.period.toString()) ? slowAlerts : everyCycleAlerts).push(ticket);
+    if (s.absent.enabled) {
+      for (const sh of shapes.sli.filter((x) => x.slos.some((slo) => shapes.alertingOf.get(slo.id) === a.id))) slowAlerts.push(sourceAbsentAlertRule(a, sh.slos.find((slo) => shapes.alertingOf.get(slo.id) === a.id)!, sh, s));
+      for (const slo of shapes.raw.filter((x) => shapes.alertingOf.get(x.id) === a.id)) everyCycleAlerts.push(sourceAbsentAlertRule(a, slo, undefined, s));
+    }
+    if (s.breach.enabled) slowAlerts.push(sloBreachAlertRule(a, s));
+  }
   const conditions = alertConditionRules(model, shapes);
   const metadata = sloMetadataRules(model);
   const groups: RuleGroup[] = [
@@ -104,10 +114,10 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     {
       name: long,
       interval: s.longWindowInterval.toString(),
-      rules: [...longWindowRules(model, s), ...metadata.slow, ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : [])],
+      rules: [...longWindowRules(model, s), ...metadata.slow, ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : []), ...slowAlerts],
     },
     { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadata.current, ...conditions.everyCycle] },
-    { name: alerts, interval: s.ruleInterval?.toString(), rules: alertRules },
+    { name: alerts, interval: s.ruleInterval?.toString(), rules: everyCycleAlerts },
   ];
   return groups.filter((g) => g.rules.length > 0).map((g) => ({ ...g, rules: mergeRecordings(g.rules) }));
 }

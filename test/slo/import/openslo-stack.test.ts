@@ -28,7 +28,7 @@ describe('getting-started.yaml: Service, DataSource, SLI by reference, four aler
 
   test('the four conditions enable both tiers with the stack severities (page → critical, ticket → warning)', () => {
     const alerts = burnRateAlerts(rules, 'SLOErrorBudgetBurn', 'my-service', 'requests-availability');
-    expect(alerts.map((a) => [a.labels.sloth_severity, a.labels.severity])).toEqual([
+    expect(alerts.map((a) => [a.labels.sloth_severity, a.labels.severity]).sort()).toEqual([
       ['page', 'critical'],
       ['ticket', 'warning'],
     ]);
