@@ -7,7 +7,7 @@ import { kubernetesPodMetadata } from '@observability-stack/instrumentation';
 import { DEMO_MAIN, LoadRequest, LoadResult, runLoad } from '@observability-stack/instrumentation/demo';
 import { podAnnotationMeta, podLabelMeta } from '../src/components/prometheus/relabel';
 import { SLO_RULE_GROUPS } from '../src/conventions';
-import { SLO_SHARED_RULE_FILE } from '../src/slo/rules/files';
+import { serviceRuleGroupNames, SLO_SHARED_RULE_FILE, sloRuleFileName } from '../src/slo/rules/files';
 import { allSlos, buildSloModel, ORDER_SERVICE, SloDefinition } from '../src/slo';
 import { serviceOverviewDashboard } from '../src/components/grafana/service-overview';
 import { toJson } from '../src/common/serialize';
@@ -339,8 +339,8 @@ beforeAll(async () => {
   // evaluation 1 to 10 s after it, the metadata group's (the alert conditions) and then the alert group's 1 to 6 s
   // after each other (no ties, no needless wait). The group intervals are the generated ones.
   const promDir = join(dir, 'prometheus');
-  const orderRules = parseYaml(configFile(objects, SLO_SHARED_RULE_FILE)).groups;
-  const intervalMs = (name: string) => durationMs(orderRules.find((g: any) => g.name === name).interval ?? parseYaml(configFile(objects, 'prometheus.yml')).global.evaluation_interval);
+  const intervalMs = (name: string, file = SLO_SHARED_RULE_FILE) =>
+    durationMs(parseYaml(configFile(objects, file)).groups.find((g: any) => g.name === name).interval ?? parseYaml(configFile(objects, 'prometheus.yml')).global.evaluation_interval);
   phases = { sli: intervalMs(SLO_RULE_GROUPS.sli), tile: intervalMs(tileGroup), long: intervalMs(longGroup), meta: intervalMs(SLO_RULE_GROUPS.meta), alert: intervalMs(alertGroup) };
   const target = Date.now() + PHASE_LEAD_S * 1000;
   for (let k = 0; k < 1_000_000 && !rulesDir; k++) {
@@ -353,6 +353,11 @@ beforeAll(async () => {
     const meta = nextEvaluationMs(SLO_RULE_GROUPS.meta, file, phases.meta, long);
     const alert = nextEvaluationMs(alertGroup, file, phases.alert, meta);
     if (long - tile < 1_000 || long - tile > 10_000 || meta - long < 1_000 || meta - long > 6_000 || alert - meta < 1_000 || alert - meta > 6_000) continue;
+    // the SLO definitions (a constant, recorded once a minute) first evaluated soon after the start, so the SLIs are
+    // recorded before the outage
+    const defsName = serviceRuleGroupNames(PODS.order.service)[0];
+    const defs = nextEvaluationMs(defsName, join(promDir, `rules-${k}`, sloRuleFileName(PODS.order.service)), intervalMs(defsName, sloRuleFileName(PODS.order.service)), Date.now());
+    if (defs - Date.now() > 25_000) continue;
     rulesDir = `rules-${k}`;
   }
   expect(rulesDir).not.toBe('');
@@ -417,13 +422,16 @@ describe('from a service to a page, on the real programs', () => {
   });
 
   test('before the outage: traffic is measured and no SLO alert of order-service is pending or firing', async () => {
+    // (and the SLO definitions' first evaluation: a constant, recorded once a minute, so on a fresh Prometheus the SLI
+    // recordings that join it start up to a minute after the start)
     await waitFor(
-      `${WARMUP_SCRAPES} scrapes of the traffic`,
+      `${WARMUP_SCRAPES} scrapes of the traffic and the SLI recorded`,
       async () => {
         const r = await query(prom, 'count_over_time(http_requests_total{service="order-service", endpoint="/health", status="200"}[5m])');
-        return Number(r[0]?.value[1] ?? 0) >= WARMUP_SCRAPES + 1 ? true : undefined;
+        if (Number(r[0]?.value[1] ?? 0) < WARMUP_SCRAPES + 1) return undefined;
+        return (await query(prom, 'slo:sli_error:ratio_rate5m{sloth_id="order-service-error-rate"}')).length > 0 ? true : undefined;
       },
-      60_000,
+      90_000,
       () => prom.server.log(),
     );
     const alerts = (await promAlerts(prom)).filter((a) => a.labels.service === 'order-service' && a.labels.alertname === 'SLOErrorBudgetBurn');

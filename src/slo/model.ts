@@ -37,8 +37,9 @@ export interface SloModelOptions {
    */
   readonly tileInterval?: DurationString;
   /**
-   * Interval of the group deriving the long-window ratios from the tiles. Must stay under Prometheus' 5m lookback
-   * delta so the alerts' instant reads never miss a sample. @default '1m'
+   * Interval of the group deriving the long-window ratios from the tiles, and of the services' SLO definitions
+   * (constants). Must stay under Prometheus' 5m lookback delta so the alerts' instant reads never miss a sample.
+   * @default '1m'
    */
   readonly longWindowInterval?: DurationString;
   /**

@@ -57,14 +57,17 @@ export function sloRuleGroupOrder(model: SloModel): string[] {
 
 /**
  * A service's groups: `slo-definitions-<service>` (one `slo:definition:info` per SLO) and, for raw SLIs only (their
- * queries are arbitrary PromQL, shared with nothing), `slo-sli-recordings-<service>` with their event rates.
+ * queries are arbitrary PromQL, shared with nothing), `slo-sli-recordings-<service>` with their event rates. The
+ * definitions are constants: they are recorded at the long-window interval (1m), well inside the 5m lookback of the
+ * every-cycle joins that read them, not every cycle (one rule per SLO is the part of the rules that grows with the
+ * catalog). A definition that changes or goes away is replaced or marked stale at the group's next evaluation.
  */
 export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes: SloShapes): RuleGroup[] {
   const s = model.settings;
   const [defs, sli] = serviceRuleGroupNames(service.name);
   const raw = service.slos.filter((slo) => slo.sli.kind === 'raw');
   const groups: RuleGroup[] = [
-    { name: defs, interval: s.ruleInterval?.toString(), rules: service.slos.map((slo) => definitionRule(slo, shapes)) },
+    { name: defs, interval: s.longWindowInterval.toString(), rules: service.slos.map((slo) => definitionRule(slo, shapes)) },
     { name: sli, interval: s.ruleInterval?.toString(), rules: [...raw.flatMap(rawRateRules), ...(s.absent.enabled ? raw.map((slo) => rawAbsentRule(slo, s)) : [])] },
   ];
   return groups.filter((g) => g.rules.length > 0);
