@@ -342,6 +342,9 @@ beforeAll(async () => {
   const intervalMs = (name: string, file = SLO_SHARED_RULE_FILE) =>
     durationMs(parseYaml(configFile(objects, file)).groups.find((g: any) => g.name === name).interval ?? parseYaml(configFile(objects, 'prometheus.yml')).global.evaluation_interval);
   phases = { sli: intervalMs(SLO_RULE_GROUPS.sli), tile: intervalMs(tileGroup), long: intervalMs(longGroup), meta: intervalMs(SLO_RULE_GROUPS.meta), alert: intervalMs(alertGroup) };
+  const defsName = serviceRuleGroupNames(PODS.order.service)[0];
+  const defsFile = sloRuleFileName(PODS.order.service);
+  const defsInterval = intervalMs(defsName, defsFile);
   const target = Date.now() + PHASE_LEAD_S * 1000;
   for (let k = 0; k < 1_000_000 && !rulesDir; k++) {
     const file = join(promDir, `rules-${k}`, SLO_SHARED_RULE_FILE);
@@ -355,8 +358,7 @@ beforeAll(async () => {
     if (long - tile < 1_000 || long - tile > 10_000 || meta - long < 1_000 || meta - long > 6_000 || alert - meta < 1_000 || alert - meta > 6_000) continue;
     // the SLO definitions (a constant, recorded once a minute) first evaluated soon after the start, so the SLIs are
     // recorded before the outage
-    const defsName = serviceRuleGroupNames(PODS.order.service)[0];
-    const defs = nextEvaluationMs(defsName, join(promDir, `rules-${k}`, sloRuleFileName(PODS.order.service)), intervalMs(defsName, sloRuleFileName(PODS.order.service)), Date.now());
+    const defs = nextEvaluationMs(defsName, join(promDir, `rules-${k}`, defsFile), defsInterval, Date.now());
     if (defs - Date.now() > 25_000) continue;
     rulesDir = `rules-${k}`;
   }

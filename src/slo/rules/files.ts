@@ -104,8 +104,12 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     if (page) everyCycleAlerts.push(page);
     if (ticket) (tiledTickets.has(a.first.period.toString()) ? slowAlerts : everyCycleAlerts).push(ticket);
     if (s.absent.enabled) {
-      for (const sh of shapes.sli.filter((x) => x.slos.some((slo) => shapes.alertingOf.get(slo.id) === a.id))) slowAlerts.push(sourceAbsentAlertRule(a, sh.slos.find((slo) => shapes.alertingOf.get(slo.id) === a.id)!, sh, s));
-      for (const slo of shapes.raw.filter((x) => shapes.alertingOf.get(x.id) === a.id)) everyCycleAlerts.push(sourceAbsentAlertRule(a, slo, undefined, s));
+      const ofShape = (slo: { id: string }) => shapes.alertingOf.get(slo.id) === a.id;
+      for (const sh of shapes.sli) {
+        const first = sh.slos.find(ofShape);
+        if (first) slowAlerts.push(sourceAbsentAlertRule(a, first, sh, s));
+      }
+      for (const slo of shapes.raw.filter(ofShape)) everyCycleAlerts.push(sourceAbsentAlertRule(a, slo, undefined, s));
     }
     if (s.breach.enabled) slowAlerts.push(sloBreachAlertRule(a, s));
   }
