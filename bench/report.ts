@@ -4,7 +4,7 @@ import { formatBytes, formatCount, formatNumber, formatSummary, Summary } from '
 import type { RuleEvalResult, SetResult } from './rule-eval';
 import { BASELINE_ERROR_RATIO, DIURNAL_AMPLITUDE, PODS_PER_SERVICE, REQUESTS_METRIC } from './rule-eval/openmetrics';
 import { SLOTH_WINDOWS } from './rule-eval/rulesets';
-import { servicesOf, SynthCase, SynthResult } from './synth';
+import { DEFAULT_PLATFORM, servicesOf, SynthCase, SynthResult } from './synth';
 
 /** The console table and bench/RESULTS.md, from one run's results. */
 
@@ -134,28 +134,7 @@ export function targetChecks(r: BenchResults): TargetCheck[] {
       note: big.rss.max < 400 * MB ? undefined : why,
     });
   }
-  const cli100 = synthCase(r.synth, 'cli', '100');
-  const floor = synthCase(r.synth, 'cli', 'floor');
-  if (!cli100 || !floor) {
-    checks.push({ target: 'CLI synth of 100 services within 1.2× the floor', measured: 'not run', verdict: 'not measured' });
-  } else {
-    const ratio = cli100.seconds.median / floor.seconds.median;
-    const in100 = synthCase(r.synth, 'inproc', '100');
-    const inFloor = synthCase(r.synth, 'inproc', 'floor');
-    const note =
-      ratio <= 1.2
-        ? undefined
-        : `the ${formatNumber(cli100.seconds.median - floor.seconds.median)} s above the floor` +
-          (in100 && inFloor && in100.importSeconds && inFloor.importSeconds
-            ? ` ≈ loading the stack's modules (${formatNumber(in100.importSeconds.median - inFloor.importSeconds.median)} s more than the floor's) + construction and synth (${formatNumber(in100.seconds.median)} s, in-process)`
-            : '');
-    checks.push({
-      target: 'CLI synth of 100 services within 1.2× the floor',
-      measured: `${formatNumber(ratio)}× (${formatNumber(cli100.seconds.median)} s vs ${formatNumber(floor.seconds.median)} s, medians)`,
-      verdict: ratio <= 1.2 ? 'met' : 'not met',
-      note,
-    });
-  }
+  checks.push(cliCheck(r, DEFAULT_PLATFORM), cliCheck(r, '100'));
   if (big) {
     const rulesFamily = big.output.largest.find((l) => l.family.startsWith('ConfigMap/prometheus-rules'));
     const ruleBytes = rulesFamily?.bytes ?? big.output.bytes;
@@ -208,8 +187,34 @@ function table(head: readonly string[], rows: readonly (readonly string[])[]): s
   return [`| ${head.map(esc).join(' | ')} |`, `|${head.map(() => '---').join('|')}|`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
 }
 
+/** The CLI target for one size: `cdk8s synth` within 1.2× the floor (the same runner synthesizing an empty chart). */
+function cliCheck(r: BenchResults, size: string): TargetCheck {
+  const target = `CLI synth of ${size === DEFAULT_PLATFORM ? 'the default platform (src/main.ts)' : `${size} services`} within 1.2× the floor`;
+  const cli = synthCase(r.synth, 'cli', size);
+  const floor = synthCase(r.synth, 'cli', 'floor');
+  if (!cli || !floor) return { target, measured: 'not run', verdict: 'not measured' };
+  const ratio = cli.seconds.median / floor.seconds.median;
+  // The in-process run of the same catalog explains the time above the floor (the default platform has none).
+  const inproc = synthCase(r.synth, 'inproc', size);
+  const inFloor = synthCase(r.synth, 'inproc', 'floor');
+  const note =
+    ratio <= 1.2
+      ? undefined
+      : `the ${formatNumber(cli.seconds.median - floor.seconds.median)} s above the floor` +
+        (inproc && inFloor && inproc.importSeconds && inFloor.importSeconds
+          ? ` ≈ loading the stack's modules (${formatNumber(inproc.importSeconds.median - inFloor.importSeconds.median)} s more than the floor's) + construction and synth (${formatNumber(inproc.seconds.median)} s, in-process)`
+          : '');
+  return {
+    target,
+    measured: `${formatNumber(ratio)}× (${formatNumber(cli.seconds.median)} s vs ${formatNumber(floor.seconds.median)} s, medians)`,
+    verdict: ratio <= 1.2 ? 'met' : 'not met',
+    note,
+  };
+}
+
 function sizeTitle(size: string): string {
   if (size === 'floor') return 'floor (empty chart)';
+  if (size === DEFAULT_PLATFORM) return 'default platform (src/main.ts)';
   if (size.endsWith('-nodash')) return `${servicesOf(size)} (no SLO dashboards)`;
   return size;
 }
@@ -247,7 +252,7 @@ function synthSection(r: SynthResult): string[] {
   const cli = r.cases.filter((c) => c.mode === 'cli');
   if (cli.length > 0) {
     const floor = cli.find((c) => c.size === 'floor');
-    out.push('### (b) CLI: `cdk8s synth --no-check-upgrade --app "node_modules/.bin/tsx bench/synth-app.ts"`', '');
+    out.push('### (b) CLI: `cdk8s synth --no-check-upgrade --app "node_modules/.bin/tsx bench/synth-app.ts"` (the default platform: cdk8s.yaml\'s app, as `npm run synth` runs it)', '');
     out.push(
       table(
         ['services', 'wall time', '× floor (medians)', 'peak RSS (largest process)', 'objects', 'bytes', 'rules', 'same bytes every run'],

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { countOutput, hashOutput, OutputCount } from './lib/manifests';
 import { runMeasured } from './lib/proc';
@@ -13,12 +13,25 @@ import type { SynthChildResult } from './synth-child';
  */
 
 export type SynthMode = 'inproc' | 'cli';
-/** `floor`, a number of services (`100`), or `<n>-nodash`: the catalog without SLO dashboards (in-process only). */
+/**
+ * `floor`, a number of services (`100`), `<n>-nodash`: the catalog without SLO dashboards (in-process only), or
+ * `default`: the default platform, the app cdk8s.yaml runs (src/main.ts; CLI only).
+ */
 export type SynthSize = string;
 
-/** Services of a size label (0 for the floor). */
+/** The size label of the default platform (CLI only). */
+export const DEFAULT_PLATFORM = 'default';
+
+/** Services of a size label (0 for the floor and the default platform, which is not a synthetic catalog). */
 export function servicesOf(size: SynthSize): number {
-  return size === 'floor' ? 0 : Number.parseInt(size, 10);
+  return size === 'floor' || size === DEFAULT_PLATFORM ? 0 : Number.parseInt(size, 10);
+}
+
+/** The app command of the repository's cdk8s.yaml (what `npm run synth` runs), e.g. `node_modules/.bin/tsx src/main.ts`. */
+export function cdk8sYamlApp(repoRoot: string): string {
+  const m = /^app:\s*(.+?)\s*$/m.exec(readFileSync(join(repoRoot, 'cdk8s.yaml'), 'utf8'));
+  if (!m) throw new Error(`${join(repoRoot, 'cdk8s.yaml')} has no "app:" line`);
+  return m[1];
 }
 
 export interface SynthOptions {
@@ -96,7 +109,9 @@ function runOnce(mode: SynthMode, size: SynthSize, o: SynthOptions, count: boole
       };
     }
     const env = { ...process.env, BENCH_SERVICES: size, CDK8S_CHECK_UPGRADE: 'false' };
-    const args = ['synth', '--no-check-upgrade', '--app', `${TSX} bench/synth-app.ts`, '--output', out];
+    // The default platform is synthesized exactly as `npm run synth` does it (cdk8s.yaml's app, the same tsx runner).
+    const appCommand = size === DEFAULT_PLATFORM ? cdk8sYamlApp(o.repoRoot) : `${TSX} bench/synth-app.ts`;
+    const args = ['synth', '--no-check-upgrade', '--app', appCommand, '--output', out];
     const r = runMeasured(CDK8S, args, { cwd: o.repoRoot, env, scratchDir: o.workDir, timeoutMs: 900_000 });
     if (r.status !== 0) throw new Error(`cdk8s synth of ${size} failed (${r.status}): ${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
     const output = count ? countOutput(out) : undefined;
@@ -123,6 +138,7 @@ export function runSynth(o: SynthOptions): SynthResult {
     const largest = Math.max(0, ...o.sizes);
     const sizes: SynthSize[] = [
       'floor',
+      ...(mode === 'cli' ? [DEFAULT_PLATFORM] : []),
       ...o.sizes.map(String),
       ...(mode === 'inproc' && o.noDashboardsVariant && largest > 0 ? [`${largest}-nodash`] : []),
     ];
@@ -136,7 +152,7 @@ export function runSynth(o: SynthOptions): SynthResult {
     for (let round = 0; round < rounds; round++) {
       for (const size of sizes) {
         if (round >= runsOf(size)) continue;
-        o.log(`synth ${mode}: ${size} services, run ${round + 1}/${runsOf(size)}`);
+        o.log(`synth ${mode}: ${size === DEFAULT_PLATFORM || size === 'floor' ? size : `${size} services`}, run ${round + 1}/${runsOf(size)}`);
         // The first run also counts what it wrote: after its measurement (time and peak RSS are taken before).
         const { run, output } = runOnce(mode, size, o, round === 0);
         runs.get(size)?.push(run);

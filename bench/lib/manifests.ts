@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import * as yaml from 'js-yaml';
 
 /** What a synth wrote: Kubernetes objects, bytes, Prometheus rules carried in ConfigMaps, and a content hash. */
@@ -27,10 +27,21 @@ export function objectFamily(kind: string, name: string): string {
   return `${kind}/${name.replace(/-\d+$/, '-*')}`;
 }
 
+/**
+ * The YAML files of a synth output directory, relative to it, sorted: the top level (one file per chart) and the
+ * folders of the default platform's file-per-component layout (`observability/prometheus.k8s.yaml`, ...).
+ */
+export function yamlFiles(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[])
+    .map((f) => f.split(sep).join('/'))
+    .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
+    .sort();
+}
+
 /** SHA-256 of the YAML files of a synth output directory (names and contents, sorted by name). */
 export function hashOutput(dir: string): string {
   const hash = createHash('sha256');
-  for (const f of readdirSync(dir).filter((n) => n.endsWith('.yaml') || n.endsWith('.yml')).sort()) {
+  for (const f of yamlFiles(dir)) {
     hash.update(f).update('\0').update(readFileSync(join(dir, f), 'utf8'));
   }
   return hash.digest('hex');
@@ -38,7 +49,7 @@ export function hashOutput(dir: string): string {
 
 /** Counts the YAML manifests in a synth output directory. */
 export function countOutput(dir: string): OutputCount {
-  const files = readdirSync(dir).filter((f) => f.endsWith('.yaml') || f.endsWith('.yml')).sort();
+  const files = yamlFiles(dir);
   const hash = createHash('sha256');
   let objects = 0;
   let bytes = 0;

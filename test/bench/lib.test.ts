@@ -1,3 +1,7 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { countOutput, hashOutput, yamlFiles } from '../../bench/lib/manifests';
 import { parseArgs } from '../../bench/lib/args';
 import { mulberry32, poisson, seedOf } from '../../bench/lib/prng';
 import { formatBytes, formatCount, formatSummary, quantile, summarize } from '../../bench/lib/stats';
@@ -79,5 +83,28 @@ describe('command line', () => {
     [['--frobnicate'], /unknown option --frobnicate/],
   ])('rejects %p', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
+  });
+});
+
+describe('synth output', () => {
+  test('counts and hashes the YAML of nested folders too (the default platform writes one folder per chart)', () => {
+    // GIVEN a top-level chart file and a folder with a component file holding a rule file
+    const dir = mkdtempSync(join(tmpdir(), 'bench-output-'));
+    try {
+      writeFileSync(join(dir, 'top.k8s.yaml'), 'kind: Service\nmetadata:\n  name: a\n');
+      mkdirSync(join(dir, 'observability'));
+      const rules = 'groups:\n  - name: g\n    rules:\n      - record: r\n        expr: vector(1)\n';
+      writeFileSync(join(dir, 'observability', 'prometheus.k8s.yaml'), `kind: ConfigMap\nmetadata:\n  name: prometheus-rules-0\ndata:\n  x.rules.yml: ${JSON.stringify(rules)}\n`);
+      // WHEN
+      const counted = countOutput(dir);
+      // THEN both files count, by their relative paths, and a change inside the folder changes the hash
+      expect(yamlFiles(dir)).toEqual(['observability/prometheus.k8s.yaml', 'top.k8s.yaml']);
+      expect(counted).toMatchObject({ objects: 2, rules: 1, ruleFiles: 1 });
+      const before = hashOutput(dir);
+      writeFileSync(join(dir, 'observability', 'prometheus.k8s.yaml'), 'kind: ConfigMap\nmetadata:\n  name: other\n');
+      expect(hashOutput(dir)).not.toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

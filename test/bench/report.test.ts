@@ -42,11 +42,11 @@ const BASE: BenchResults = {
 
 describe('target verdicts', () => {
   test('parts that did not run are not measured, never met', () => {
-    expect(targetChecks(BASE).map((c) => c.verdict)).toEqual(Array(6).fill('not measured'));
+    expect(targetChecks(BASE).map((c) => c.verdict)).toEqual(Array(7).fill('not measured'));
   });
 
-  test('synth targets: median time and worst peak RSS at 1000 services, CLI 100 against its floor', () => {
-    // GIVEN a fast, lean in-process synth and a CLI 1.5× its floor
+  test('synth targets: median time and worst peak RSS at 1000 services, CLI default platform and 100 against its floor', () => {
+    // GIVEN a fast, lean in-process synth, a default platform 1.1× and 100 services 1.5× the CLI floor
     const r: BenchResults = {
       ...BASE,
       synth: {
@@ -54,16 +54,18 @@ describe('target verdicts', () => {
         cases: [
           synthCase('inproc', '1000', [1.5, 1.9, 2.5], [300, 350, 401]),
           synthCase('cli', 'floor', [2, 2, 2], [100]),
+          synthCase('cli', 'default', [2.2, 2.2, 2.2], [100]),
           synthCase('cli', '100', [3, 3, 3], [100]),
         ],
       },
     };
     // WHEN
-    const [time, rss, cli] = targetChecks(r);
+    const [time, rss, cliDefault, cli] = targetChecks(r);
     // THEN
     expect(time).toMatchObject({ verdict: 'met' });
     expect(rss).toMatchObject({ verdict: 'not met', measured: expect.stringMatching(/^401 MB \(worst run/) });
-    expect(cli).toMatchObject({ verdict: 'not met', measured: expect.stringMatching(/^1\.5×/) });
+    expect(cliDefault).toMatchObject({ target: expect.stringContaining('default platform'), verdict: 'met', measured: expect.stringMatching(/^1\.1×/) });
+    expect(cli).toMatchObject({ target: expect.stringContaining('100 services'), verdict: 'not met', measured: expect.stringMatching(/^1\.5×/) });
   });
 
   test('rule targets: sample ratios at 30-day depth and identical alerts', () => {
@@ -75,10 +77,10 @@ describe('target verdicts', () => {
         set('generated', 100, ['SLOBreach/svc-01', 'SLOErrorBudgetBurn/page/svc-01']),
       ],
     } as unknown as RuleEvalResult;
-    const checks = targetChecks({ ...BASE, rules }).slice(3);
+    const checks = targetChecks({ ...BASE, rules }).slice(4);
     expect(checks.map((c) => c.verdict)).toEqual(['met', 'met', 'met']);
     const differs = { ...rules, sets: [rules.sets[0], set('sloth', 301, []), rules.sets[2]] } as RuleEvalResult;
-    expect(targetChecks({ ...BASE, rules: differs }).slice(3).map((c) => c.verdict)).toEqual(['met', 'met', 'not met']);
+    expect(targetChecks({ ...BASE, rules: differs }).slice(4).map((c) => c.verdict)).toEqual(['met', 'met', 'not met']);
   });
 
   test('the report names the machine and every target', () => {
