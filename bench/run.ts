@@ -56,8 +56,12 @@ async function main(): Promise<void> {
     },
     totalSeconds: 0,
   };
+  // the scratch folders of the parts this run measures: a run without --keep removes only these, not what an earlier
+  // run kept for another part (e.g. the TSDBs of `--only rules --keep`)
+  const scratch: string[] = [];
   try {
     if (o.parts.includes('synth')) {
+      scratch.push(join(work, 'synth'));
       results.synth = runSynth({
         sizes: o.sizes,
         modes: o.modes,
@@ -73,14 +77,16 @@ async function main(): Promise<void> {
     if (o.parts.includes('rules')) {
       // one history generator, Prometheus setup and SLO objective for both rule measurements
       const history = { scrapeSeconds: 30, reps: o.reps, seed: 20240601, evaluationInterval: '15s', objective: 99.9, log };
+      scratch.push(join(work, 'rules'));
       results.rules = await runRuleEval({ ...history, services: o.ruleServices, days: o.days, workDir: join(work, 'rules'), keep: o.keep });
       if (o.scaleServices > 0) {
         // the engine-time target at a catalog's scale: per-rule overhead no longer hides what each set reads
+        scratch.push(join(work, 'rules-at-scale'));
         results.rulesAtScale = await runRuleEval({ ...history, services: o.scaleServices, days: o.scaleDays, sets: ['legacy', 'generated'], workDir: join(work, 'rules-at-scale'), keep: o.keep });
       }
     }
   } finally {
-    if (!o.keep) rmSync(work, { recursive: true, force: true });
+    if (!o.keep) for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
   }
   results.loadAverage = { start: loadStart, end: loadavg() };
   results.totalSeconds = (performance.now() - started) / 1000;
