@@ -562,7 +562,7 @@ export function renderMarkdown(r: BenchResults): string {
     '```',
     '',
     'Needs `prometheus` and `promtool` at the deployed release in .tools/bin (`bash scripts/install-tools.sh`); GNU time (`/usr/bin/time`) for the CLI\'s peak RSS. ' +
-      'Scratch data goes to bench/.work/<part>/ (gitignored); each measured part removes its own at the end unless `--keep` (a run leaves other parts' kept data alone).',
+      'Scratch data goes to bench/.work/<part>/ (gitignored); each measured part removes its own at the end unless `--keep` (a run leaves what another part kept alone).',
     '',
   );
   return out.join('\n');
