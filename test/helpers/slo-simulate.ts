@@ -242,9 +242,9 @@ function pairFires(ratios: Readonly<Record<string, number | undefined>>, tier: T
  */
 export function simulateSlo(slo: SloDefinition, settings: SloSettings, src: SimSource, evalStepSeconds: number, endSeconds: number): SimTick[] {
   const tileMs = settings.tileInterval.seconds * 1000;
-  // an instant selector within the 5m lookback, held for the rest of the absent window plus `for`
-  const absentMs = 300 * 1000;
-  const absentForMs = (Math.max(0, settings.absent.window.seconds - 300) + settings.absent.for.seconds) * 1000;
+  // a sample within the absent window (`present_over_time`, left-open as Prometheus 3's ranges), held for `for`
+  const absentMs = settings.absent.window.seconds * 1000;
+  const absentForMs = settings.absent.for.seconds * 1000;
   const breachForMs = settings.breach.for.seconds * 1000;
   const errTiles = new Recorded();
   const totTiles = new Recorded();

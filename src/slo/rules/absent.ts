@@ -1,4 +1,3 @@
-import { PromDuration } from '../../common/duration';
 import { AlertingRule, RecordingRule } from '../../common/rules';
 import { ALERT_LABELS, SLO_ALERT_NAMES, SLO_ANNOTATIONS, SLO_EVENT_METRICS, SLO_LABELS } from '../../conventions';
 import { leMatcher, SloDefinition, SloSettings } from '../model';
@@ -10,22 +9,16 @@ import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
 /**
  * The SLI's source series disappeared (renamed metric, broken scrape, wrong `service` label): every ratio of the SLO
  * is then empty and no burn-rate alert can fire, so say so. Recorded once per SLI shape
- * (`slo:sli_source_absent:info`: the shape's SLOs none of whose source series has a sample within Prometheus' 5m
- * lookback, read as an instant vector: one sample per series), alerted per alerting shape and held for the rest of
- * the absent window plus `for`: fires 15 minutes after the last sample (10m window + 5m), as
- * `absent_over_time(source[10m])` held for 5m would, reading 1 sample per series instead of 20. The recording runs
- * in the long-window group (every minute, `longWindowInterval`): the instant read of every raw series is the
- * costliest rule of a cycle after the raw windows, and a minute more on a 15-minute alert does not matter, so in a
- * running Prometheus the alert fires up to one minute later (promtool's proofs evaluate every group at one step).
+ * (`slo:sli_source_absent:info`: the shape's SLOs none of whose source series has a sample within the absent window,
+ * `present_over_time(source[<window>])`), alerted per alerting shape and held for `for`: fires 15 minutes after the
+ * last sample (10m window + 5m), exactly as a raw SLI's `absent_over_time(source[10m])` held for 5m does, whether or
+ * not Prometheus wrote a staleness marker. (An instant read of the source, which this replaced, drops a series at its
+ * staleness marker, which Prometheus writes on the next scrape when a target goes away, its scrape fails or the
+ * series is no longer exposed: the alert then fired about 4 minutes early, 10 minutes plus a scrape after the last
+ * sample.) The range read costs about what the instant read did: the engine's cost follows the series selected, not
+ * the samples. The recording runs in the long-window group (every minute, `longWindowInterval`): in a running
+ * Prometheus the alert fires up to one minute later (promtool's proofs evaluate every group at one step).
  */
-
-/** Prometheus' default lookback delta: an instant selector sees a series until 5m after its last sample. */
-export const LOOKBACK_DELTA_SECONDS = 300;
-
-/** How long the shared absent alert holds: the absent window past the lookback, plus `absent.for`. */
-export function sharedAbsentFor(settings: SloSettings): PromDuration {
-  return PromDuration.seconds(Math.max(0, settings.absent.window.seconds - LOOKBACK_DELTA_SECONDS) + settings.absent.for.seconds);
-}
 
 function templatedSource(shape: SliShape): string {
   const sli = shape.sli;
@@ -35,16 +28,18 @@ function templatedSource(shape: SliShape): string {
 }
 
 /**
- * The absent recording of one SLI shape. A latency SLO is absent when no spelling of its threshold bucket has a
- * sample (its recording keeps the threshold's `le` for the alert's description).
+ * The absent recording of one SLI shape: its SLOs none of whose source series has a sample within the absent window.
+ * A latency SLO is absent when no spelling of its threshold bucket has a sample (its recording keeps the threshold's
+ * `le` for the alert's description).
  */
-export function shapeAbsentRule(shape: SliShape): RecordingRule {
+export function shapeAbsentRule(shape: SliShape, settings: SloSettings): RecordingRule {
   const by = shape.selectorLabels.join(', ');
+  const window = settings.absent.window;
   const definitions = `group without (${DEFINITION_ONLY_LABELS.join(', ')}) (${definitionSelector({ [SLO_LABELS.sliShape]: shape.id })})`;
   const sli = shape.sli;
-  if (sli.kind !== 'latency') return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${by})\ngroup by (${by}) (${sli.metric})` };
+  if (sli.kind !== 'latency') return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${by})\ngroup by (${by}) (present_over_time(${sli.metric}[${window}]))` };
   const byLe = [...shape.selectorLabels, SLO_LABELS.threshold].join(', ');
-  const present = `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}\nand on (${byLe})\ngroup by (${byLe}) (${selector(sli.bucketMetric, [leMatcher(shape.thresholds)])})`;
+  const present = `${SLO_EVENT_METRICS.threshold}{${SLO_LABELS.sliShape}=${quote(shape.id)}}\nand on (${byLe})\ngroup by (${byLe}) (present_over_time(${selector(sli.bucketMetric, [leMatcher(shape.thresholds)])}[${window}]))`;
   return { record: SLO_EVENT_METRICS.sourceAbsent, expr: `${definitions}\nunless on (${SLO_LABELS.id})\n(\n${present}\n)` };
 }
 
@@ -61,7 +56,7 @@ export function sourceAbsentAlertRule(shape: AlertingShape, first: SloDefinition
   return {
     alert: SLO_ALERT_NAMES.sourceAbsent,
     expr: joinShape(SLO_EVENT_METRICS.sourceAbsent, shape, sliShape !== undefined ? { [SLO_LABELS.sliShape]: sliShape.id } : { [SLO_LABELS.id]: first.id }),
-    for: (sliShape !== undefined ? sharedAbsentFor(settings) : settings.absent.for).toString(),
+    for: settings.absent.for.toString(),
     labels: sortedLabels(
       identityAlertLabels(shape),
       { [ALERT_LABELS.severity]: first.ticket.severity },

@@ -121,7 +121,7 @@ export function sharedRuleGroups(model: SloModel, shapes: SloShapes): RuleGroup[
     {
       name: long,
       interval: s.longWindowInterval.toString(),
-      rules: [...longWindowRules(model, s), ...metadata.slow, ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh)) : []), ...slowAlerts],
+      rules: [...longWindowRules(model, s), ...metadata.slow, ...breachConditionRules(model), ...conditions.withLongWindows, ...(s.absent.enabled ? shapes.sli.map((sh) => shapeAbsentRule(sh, s)) : []), ...slowAlerts],
     },
     { name: meta, interval: s.ruleInterval?.toString(), rules: [...metadata.current, ...conditions.everyCycle] },
     { name: alerts, interval: s.ruleInterval?.toString(), rules: everyCycleAlerts },

@@ -1,0 +1,64 @@
+import { dump } from 'js-yaml';
+import { renderRuleFile } from '../../src/common/rules';
+import { buildSloModel, generateSloRuleFiles, ORDER_SERVICE, sloRuleGroupOrder } from '../../src/slo';
+import { promtool, writeTree } from '../helpers/tools';
+import { CHECKOUT_RAW_28D } from './fixtures';
+
+/**
+ * The absent-source alert when the source goes away as it does in a running Prometheus: the scrape after the last
+ * sample writes a staleness marker (the target is gone, its scrape failed, or the series is no longer exposed). Every
+ * SLI kind, shared shapes and a raw SLI alike, fires 15 minutes after the last sample (10m window + 5m `for`), never
+ * earlier. An instant read of the source would drop the series at the marker and fire 4 minutes early. Proven by the
+ * real promtool. The proofs of test/slo/proof.test.ts write gaps without markers.
+ */
+
+const model = buildSloModel([ORDER_SERVICE, CHECKOUT_RAW_28D]);
+const files = generateSloRuleFiles(model);
+
+/** Samples every minute from 0 to 19m, then a staleness marker at 20m. */
+function goneAt20m(series: string, perMinute: number): { series: string; values: string } {
+  return { series, values: `0+${perMinute}x19 stale` };
+}
+
+const svc = 'service="order-service"';
+const INPUT = [
+  goneAt20m(`up{${svc}, instance="o-0"}`, 0),
+  goneAt20m(`http_requests_total{${svc}, instance="o-0", status="200"}`, 100),
+  goneAt20m(`http_request_duration_seconds_bucket{${svc}, instance="o-0", le="0.2"}`, 99),
+  goneAt20m(`http_request_duration_seconds_count{${svc}, instance="o-0"}`, 100),
+  goneAt20m('grpc_server_handled_total{grpc_service="checkout", grpc_code="OK"}', 100),
+];
+
+const FIRING = 'count by (sloth_id) (ALERTS{alertname="SLOSourceMetricAbsent", alertstate="firing"})';
+const PENDING = 'count by (sloth_id) (ALERTS{alertname="SLOSourceMetricAbsent", alertstate="pending"})';
+const ALL = ['checkout-grpc-errors', 'order-service-availability', 'order-service-error-rate', 'order-service-latency'];
+const each = (ids: readonly string[]) => ids.map((id) => ({ labels: `{sloth_id="${id}"}`, value: 1 }));
+
+describe('the absent-source alert after a staleness marker', () => {
+  test('promtool: every SLI kind fires 15 minutes after the last sample (19m), not at the marker plus 10m', () => {
+    const test = {
+      rule_files: files.map((f) => f.fileName),
+      evaluation_interval: '1m',
+      group_eval_order: sloRuleGroupOrder(model),
+      tests: [
+        {
+          interval: '1m',
+          input_series: INPUT,
+          promql_expr_test: [
+            // present while a sample is in the 10m window: an instant read would already see nothing at 20m
+            { expr: 'slo:sli_source_absent:info', eval_time: '28m', exp_samples: [] },
+            // the window (19m, 29m] holds no sample: absent, pending for 5m
+            { expr: PENDING, eval_time: '29m', exp_samples: each(ALL) },
+            { expr: FIRING, eval_time: '33m', exp_samples: [] },
+            // 15 minutes after the last sample
+            { expr: FIRING, eval_time: '34m', exp_samples: each(ALL) },
+          ],
+        },
+      ],
+    };
+    const dir = writeTree({ ...Object.fromEntries(files.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-absent-stale-');
+    const r = promtool(['test', 'rules', 'test.yml'], dir);
+    expect(r.output.trim()).toMatch(/SUCCESS$/);
+    expect(r.status).toBe(0);
+  });
+});
