@@ -83,7 +83,7 @@ export function serviceRuleGroups(service: ServiceModel, model: SloModel, shapes
  * - `slo-sli-long-windows` (1m): 2h/6h/1d/3d/period ratios summed over the tiles; Sloth's metadata that changes at
  *   most once a minute (objective, budget, period days, period burn rate and budget remaining, `sloth_slo_info`), the
  *   period-breach condition and the ticket condition when all its windows are tiled; per shape, the absent-source
- *   recording (an instant read of every raw series: once a minute, not every cycle; its alert waits 10 minutes);
+ *   recording (every raw series over the absent window: once a minute, not every cycle; its alert waits `absent.for`);
  *   last, per alerting shape, the alerts that read these once-a-minute conditions: the tiled ticket, SLOBreach and
  *   the shapes' absent-source alerts (right after what they read, as often as it can change);
  * - `slo-meta-recordings`: the current burn rate and the page condition (and a ticket over a short window);
