@@ -1,8 +1,6 @@
-import { dump } from 'js-yaml';
-import { renderRuleFile } from '../../src/common/rules';
-import { buildSloModel, generateSloRuleFiles, ORDER_SERVICE, sloRuleGroupOrder } from '../../src/slo';
-import { promtool, writeTree } from '../helpers/tools';
+import { buildSloModel, generateSloRuleFiles, ORDER_SERVICE } from '../../src/slo';
 import { CHECKOUT_RAW_28D } from './fixtures';
+import { promtoolSloRules } from './promtool-rules';
 
 /**
  * The absent-source alert when the source goes away as it does in a running Prometheus: the scrape after the last
@@ -36,28 +34,15 @@ const each = (ids: readonly string[]) => ids.map((id) => ({ labels: `{sloth_id="
 
 describe('the absent-source alert after a staleness marker', () => {
   test('promtool: every SLI kind fires 15 minutes after the last sample (19m), not at the marker plus 10m', () => {
-    const test = {
-      rule_files: files.map((f) => f.fileName),
-      evaluation_interval: '1m',
-      group_eval_order: sloRuleGroupOrder(model),
-      tests: [
-        {
-          interval: '1m',
-          input_series: INPUT,
-          promql_expr_test: [
-            // present while a sample is in the 10m window: an instant read would already see nothing at 20m
-            { expr: 'slo:sli_source_absent:info', eval_time: '28m', exp_samples: [] },
-            // the window (19m, 29m] holds no sample: absent, pending for 5m
-            { expr: PENDING, eval_time: '29m', exp_samples: each(ALL) },
-            { expr: FIRING, eval_time: '33m', exp_samples: [] },
-            // 15 minutes after the last sample
-            { expr: FIRING, eval_time: '34m', exp_samples: each(ALL) },
-          ],
-        },
-      ],
-    };
-    const dir = writeTree({ ...Object.fromEntries(files.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-absent-stale-');
-    const r = promtool(['test', 'rules', 'test.yml'], dir);
+    const r = promtoolSloRules(model, files, INPUT, [
+      // present while a sample is in the 10m window: an instant read would already see nothing at 20m
+      { expr: 'slo:sli_source_absent:info', eval_time: '28m', exp_samples: [] },
+      // the window (19m, 29m] holds no sample: absent, pending for 5m
+      { expr: PENDING, eval_time: '29m', exp_samples: each(ALL) },
+      { expr: FIRING, eval_time: '33m', exp_samples: [] },
+      // 15 minutes after the last sample
+      { expr: FIRING, eval_time: '34m', exp_samples: each(ALL) },
+    ], 'slo-absent-stale-');
     expect(r.output.trim()).toMatch(/SUCCESS$/);
     expect(r.status).toBe(0);
   });

@@ -1,7 +1,6 @@
-import { dump } from 'js-yaml';
-import { isAlertingRule, RecordingRule, renderRuleFile } from '../../src/common/rules';
-import { buildSloModel, generateSloRuleFiles, ServiceSpec, sloRuleGroupOrder } from '../../src/slo';
-import { promtool, writeTree } from '../helpers/tools';
+import { isAlertingRule, RecordingRule } from '../../src/common/rules';
+import { buildSloModel, generateSloRuleFiles, ServiceSpec } from '../../src/slo';
+import { promtoolSloRules } from './promtool-rules';
 
 /**
  * The raw reads of the SLI shapes, each raw series read once per window. Latency SLOs of one histogram share one SLI
@@ -82,25 +81,11 @@ describe('latency SLOs with different thresholds share one shape', () => {
   });
 
   test('promtool: each SLO gets its own threshold, every spelling counted; a missing threshold bucket is absent', () => {
-    const order = sloRuleGroupOrder(model);
     const ratio = Object.entries(EXPECTED_PPM).map(([id, ppm]) => ({ labels: `{sloth_id="${id}"}`, value: ppm }));
-    const test = {
-      rule_files: files.map((f) => f.fileName),
-      evaluation_interval: '1m',
-      group_eval_order: order,
-      tests: [
-        {
-          interval: '1m',
-          input_series: INPUT,
-          promql_expr_test: [
-            { expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate5m))', eval_time: '15m', exp_samples: ratio },
-            { expr: 'group by (sloth_id, le) (slo:sli_source_absent:info)', eval_time: '15m', exp_samples: [{ labels: '{le="0.5", sloth_id="svc-d-p99"}', value: 1 }] },
-          ],
-        },
-      ],
-    };
-    const dir = writeTree({ ...Object.fromEntries(files.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-thresholds-');
-    const r = promtool(['test', 'rules', 'test.yml'], dir);
+    const r = promtoolSloRules(model, files, INPUT, [
+      { expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate5m))', eval_time: '15m', exp_samples: ratio },
+      { expr: 'group by (sloth_id, le) (slo:sli_source_absent:info)', eval_time: '15m', exp_samples: [{ labels: '{le="0.5", sloth_id="svc-d-p99"}', value: 1 }] },
+    ], 'slo-thresholds-');
     expect(r.output.trim()).toMatch(/SUCCESS$/);
     expect(r.status).toBe(0);
   });
@@ -132,30 +117,17 @@ describe('an error-rate shape reads its raw series once per window', () => {
       // svc-f: a series without the status label, and no error series at all
       counter(`${r}{service="svc-f", instance="f-0"}`, 500),
     ];
-    const test = {
-      rule_files: errorFiles.map((f) => f.fileName),
-      evaluation_interval: '1m',
-      group_eval_order: sloRuleGroupOrder(errorModel),
-      tests: [
-        {
-          interval: '1m',
-          input_series: input,
-          promql_expr_test: [
-            {
-              expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate1h))',
-              eval_time: '15m',
-              // svc-e: 40 of 2000 per minute; svc-f: none of 500
-              exp_samples: [
-                { labels: '{sloth_id="svc-e-errors"}', value: 20_000 },
-                { labels: '{sloth_id="svc-f-errors"}', value: 0 },
-              ],
-            },
-          ],
-        },
-      ],
-    };
-    const dir = writeTree({ ...Object.fromEntries(errorFiles.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-classified-');
-    const res = promtool(['test', 'rules', 'test.yml'], dir);
+    const res = promtoolSloRules(errorModel, errorFiles, input, [
+      {
+        expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate1h))',
+        eval_time: '15m',
+        // svc-e: 40 of 2000 per minute; svc-f: none of 500
+        exp_samples: [
+          { labels: '{sloth_id="svc-e-errors"}', value: 20_000 },
+          { labels: '{sloth_id="svc-f-errors"}', value: 0 },
+        ],
+      },
+    ], 'slo-classified-');
     expect(res.output.trim()).toMatch(/SUCCESS$/);
     expect(res.status).toBe(0);
   });
@@ -183,14 +155,7 @@ describe('the 1h window is its two 30m halves (shortWindows: pieces, the default
   const ratio1h = (shortWindows: 'pieces' | 'raw', evalTime: string, ppm: number): { ok: boolean; output: string } => {
     const m = buildSloModel(spec, { shortWindows });
     const fs = generateSloRuleFiles(m);
-    const test = {
-      rule_files: fs.map((f) => f.fileName),
-      evaluation_interval: '1m',
-      group_eval_order: sloRuleGroupOrder(m),
-      tests: [{ interval: '1m', input_series: input, promql_expr_test: [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', eval_time: evalTime, exp_samples: [{ labels: '{}', value: ppm }] }] }],
-    };
-    const dir = writeTree({ ...Object.fromEntries(fs.map((f) => [f.fileName, renderRuleFile(f.groups)])), 'test.yml': dump(test, { lineWidth: -1 }) }, 'slo-pieces-');
-    const res = promtool(['test', 'rules', 'test.yml'], dir);
+    const res = promtoolSloRules(m, fs, input, [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', eval_time: evalTime, exp_samples: [{ labels: '{}', value: ppm }] }], 'slo-pieces-');
     return { ok: res.status === 0 && /SUCCESS$/.test(res.output.trim()), output: res.status === 0 ? "" : res.output };
   };
 
