@@ -113,6 +113,25 @@ describe('the engine-time note', () => {
     expect(rawReadSeconds(shared)).toBeCloseTo(0.03, 10);
     expect(note).toContain('take 30 ms of the 40 ms alone');
     expect(note).toContain('at most 1/5;');
+    // the per-SLO rules' costs are unknown here: no comparison without the raw reads
+    expect(note).not.toContain('without each set');
+  });
+
+  test('compares what is left without each set\'s raw reads', () => {
+    // GIVEN generated rules of 40 ms (30 raw) and per-SLO rules of 150 ms (50 raw)
+    const shared: SetResult = {
+      ...set('generated', 1, []),
+      evalSeconds: summarize([0.04]),
+      costs: [cost('sum by (service) (rate(http_requests_total[5m]))', 30), cost('slo:sli_total_events:rate5m * 300', 10)],
+    };
+    const legacy: SetResult = {
+      ...set('generated', 1, []),
+      id: 'legacy' as SetResult['id'],
+      evalSeconds: summarize([0.15]),
+      costs: [cost('sum(rate(http_requests_total{service="a"}[5m]))', 50), cost('slo:sli_error_events:rate5m / slo:sli_total_events:rate5m', 100)],
+    };
+    // WHEN / THEN 10 ms against 100 ms
+    expect(engineNote(shared, legacy)).toContain("; without each set's raw reads, 10 ms vs 100 ms per cycle (1/10)");
   });
 });
 
