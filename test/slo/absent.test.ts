@@ -36,12 +36,12 @@ describe('the absent-source alert after a staleness marker', () => {
   test('promtool: every SLI kind fires 15 minutes after the last sample (19m), not at the marker plus 10m', () => {
     const r = promtoolSloRules(model, files, INPUT, [
       // present while a sample is in the 10m window: an instant read would already see nothing at 20m
-      { expr: 'slo:sli_source_absent:info', eval_time: '28m', exp_samples: [] },
+      { expr: 'slo:sli_source_absent:info', evalTime: '28m', expSamples: [] },
       // the window (19m, 29m] holds no sample: absent, pending for 5m
-      { expr: PENDING, eval_time: '29m', exp_samples: each(ALL) },
-      { expr: FIRING, eval_time: '33m', exp_samples: [] },
+      { expr: PENDING, evalTime: '29m', expSamples: each(ALL) },
+      { expr: FIRING, evalTime: '33m', expSamples: [] },
       // 15 minutes after the last sample
-      { expr: FIRING, eval_time: '34m', exp_samples: each(ALL) },
+      { expr: FIRING, evalTime: '34m', expSamples: each(ALL) },
     ], 'slo-absent-stale-');
     expect(r.output.trim()).toMatch(/SUCCESS$/);
     expect(r.status).toBe(0);

@@ -83,8 +83,8 @@ describe('latency SLOs with different thresholds share one shape', () => {
   test('promtool: each SLO gets its own threshold, every spelling counted; a missing threshold bucket is absent', () => {
     const ratio = Object.entries(EXPECTED_PPM).map(([id, ppm]) => ({ labels: `{sloth_id="${id}"}`, value: ppm }));
     const r = promtoolSloRules(model, files, INPUT, [
-      { expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate5m))', eval_time: '15m', exp_samples: ratio },
-      { expr: 'group by (sloth_id, le) (slo:sli_source_absent:info)', eval_time: '15m', exp_samples: [{ labels: '{le="0.5", sloth_id="svc-d-p99"}', value: 1 }] },
+      { expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate5m))', evalTime: '15m', expSamples: ratio },
+      { expr: 'group by (sloth_id, le) (slo:sli_source_absent:info)', evalTime: '15m', expSamples: [{ labels: '{le="0.5", sloth_id="svc-d-p99"}', value: 1 }] },
     ], 'slo-thresholds-');
     expect(r.output.trim()).toMatch(/SUCCESS$/);
     expect(r.status).toBe(0);
@@ -120,9 +120,9 @@ describe('an error-rate shape reads its raw series once per window', () => {
     const res = promtoolSloRules(errorModel, errorFiles, input, [
       {
         expr: 'sum by (sloth_id) (round(1e6 * slo:sli_error:ratio_rate1h))',
-        eval_time: '15m',
+        evalTime: '15m',
         // svc-e: 40 of 2000 per minute; svc-f: none of 500
-        exp_samples: [
+        expSamples: [
           { labels: '{sloth_id="svc-e-errors"}', value: 20_000 },
           { labels: '{sloth_id="svc-f-errors"}', value: 0 },
         ],
@@ -155,7 +155,7 @@ describe('the 1h window is its two 30m halves (shortWindows: pieces, the default
   const ratio1h = (shortWindows: 'pieces' | 'raw', evalTime: string, ppm: number): { ok: boolean; output: string } => {
     const m = buildSloModel(spec, { shortWindows });
     const fs = generateSloRuleFiles(m);
-    const res = promtoolSloRules(m, fs, input, [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', eval_time: evalTime, exp_samples: [{ labels: '{}', value: ppm }] }], 'slo-pieces-');
+    const res = promtoolSloRules(m, fs, input, [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', evalTime: evalTime, expSamples: [{ labels: '{}', value: ppm }] }], 'slo-pieces-');
     return { ok: res.status === 0 && /SUCCESS$/.test(res.output.trim()), output: res.status === 0 ? "" : res.output };
   };
 

@@ -41,6 +41,8 @@ export interface TestGroup {
 export interface PromtoolTestFile {
   readonly ruleFiles: readonly string[];
   readonly evaluationInterval?: string;
+  /** Groups evaluated in this order at each step (`group_eval_order`). @default - promtool's own order */
+  readonly groupEvalOrder?: readonly string[];
   readonly tests: readonly TestGroup[];
 }
 
@@ -49,6 +51,7 @@ export function renderPromtoolTestFile(f: PromtoolTestFile): string {
     {
       rule_files: [...f.ruleFiles],
       evaluation_interval: f.evaluationInterval,
+      group_eval_order: f.groupEvalOrder ? [...f.groupEvalOrder] : undefined,
       tests: f.tests.map((t) => ({
         interval: t.interval,
         input_series: t.inputSeries.map((s) => ({ series: s.series, values: s.values })),
