@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import * as yaml from 'js-yaml';
 import { countOutput, hashOutput, OutputCount } from './lib/manifests';
 import { runMeasured } from './lib/proc';
 import { summarize, Summary } from './lib/stats';
@@ -29,9 +30,10 @@ export function servicesOf(size: SynthSize): number {
 
 /** The app command of the repository's cdk8s.yaml (what `npm run synth` runs), e.g. `node_modules/.bin/tsx src/main.ts`. */
 export function cdk8sYamlApp(repoRoot: string): string {
-  const m = /^app:\s*(.+?)\s*$/m.exec(readFileSync(join(repoRoot, 'cdk8s.yaml'), 'utf8'));
-  if (!m) throw new Error(`${join(repoRoot, 'cdk8s.yaml')} has no "app:" line`);
-  return m[1];
+  const file = join(repoRoot, 'cdk8s.yaml');
+  const app = (yaml.load(readFileSync(file, 'utf8')) as { app?: unknown } | undefined)?.app;
+  if (typeof app !== 'string' || app.trim() === '') throw new Error(`${file} has no "app" command`);
+  return app;
 }
 
 export interface SynthOptions {

@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countOutput, hashOutput, yamlFiles } from '../../bench/lib/manifests';
+import { cdk8sYamlApp } from '../../bench/synth';
 import { parseArgs } from '../../bench/lib/args';
 import { mulberry32, poisson, seedOf } from '../../bench/lib/prng';
 import { formatBytes, formatCount, formatSummary, quantile, summarize } from '../../bench/lib/stats';
@@ -103,6 +104,22 @@ describe('synth output', () => {
       const before = hashOutput(dir);
       writeFileSync(join(dir, 'observability', 'prometheus.k8s.yaml'), 'kind: ConfigMap\nmetadata:\n  name: other\n');
       expect(hashOutput(dir)).not.toBe(before);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('the default platform in the CLI part', () => {
+  test("runs cdk8s.yaml's own app command, the one npm run synth runs", () => {
+    // GIVEN a project whose cdk8s.yaml names its app
+    const dir = mkdtempSync(join(tmpdir(), 'bench-cdk8s-yaml-'));
+    try {
+      writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node_modules/.bin/tsx src/main.ts\noutput: dist\n');
+      // WHEN / THEN
+      expect(cdk8sYamlApp(dir)).toBe('node_modules/.bin/tsx src/main.ts');
+      writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\noutput: dist\n');
+      expect(() => cdk8sYamlApp(dir)).toThrow(/cdk8s\.yaml has no "app" command/);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
