@@ -1,4 +1,5 @@
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
 
 /**
  * Many generated files (rule files, dashboards) in as few ConfigMaps as the API server allows: it refuses objects
@@ -10,9 +11,14 @@ export function configMapEntryBytes(key: string, content: string): number {
   return Buffer.byteLength(key, 'utf8') + Buffer.byteLength(content, 'utf8');
 }
 
+/** What a pack needs of a ConfigMap: adding entries (`kplus.ConfigMap` and `DataConfigMap` both do). */
+export interface ConfigMapData {
+  addData(key: string, value: string): void;
+}
+
 /** One ConfigMap of a pack. */
 export interface PackedConfigMap {
-  readonly configMap: kplus.ConfigMap;
+  readonly configMap: ConfigMapData;
   /** Bytes of the entries so far. */
   bytes: number;
 }
@@ -51,5 +57,27 @@ export class ConfigMapPack<T extends PackedConfigMap> {
   /** The ConfigMaps, in the order opened. */
   public get configMaps(): readonly T[] {
     return this.packed;
+  }
+}
+
+/**
+ * A ConfigMap of many entries (a Prometheus rule pack holds one per service at a thousand services): a plain
+ * `v1 ConfigMap` API object whose `data` is produced at synth. `kplus.ConfigMap` and the generated `KubeConfigMap`
+ * serialize `data` by spreading the object once per key (`toJson_KubeConfigMapProps`), quadratic in the entries:
+ * about a tenth of a second for a thousand rule files. The YAML is the same (cdk8s sorts the keys either way).
+ */
+export class DataConfigMap extends ApiObject implements ConfigMapData {
+  private readonly entries: Map<string, string>;
+
+  constructor(scope: Construct, id: string, metadata: ApiObjectMetadata) {
+    const entries = new Map<string, string>();
+    // immutable: false, as kplus.ConfigMap writes it (the rules change with the catalog).
+    super(scope, id, { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: Lazy.any({ produce: () => Object.fromEntries(entries) }), immutable: false });
+    this.entries = entries;
+  }
+
+  /** Adds an entry (the pack's callers refuse a key twice before they add it). */
+  public addData(key: string, value: string): void {
+    this.entries.set(key, value);
   }
 }

@@ -5,7 +5,7 @@ import type { PortRole } from '../../network/peer';
 import type { PortSpec } from '../../common/workload';
 import { POD_NAME_ENV, alertReplicaLabelDrop, remoteWriteEgress, remoteWriteMounts, renderRemoteWrite } from './remote-write';
 import * as k8s from '../../../imports/k8s';
-import { ConfigMapPack, PackedConfigMap, configMapEntryBytes } from '../../common/configmap-pack';
+import { ConfigMapPack, DataConfigMap, PackedConfigMap, configMapEntryBytes } from '../../common/configmap-pack';
 import { IAlertmanager, IPrometheus, baseUrl, serviceUrl } from '../../common/endpoints';
 import { ConfigError, ConfigProblem, emitWarnings } from '../../common/errors';
 import { ComponentIdentity, recommendedLabels, selectorLabels } from '../../common/labels';
@@ -415,15 +415,13 @@ export class Prometheus extends Construct implements IPrometheus, INetworkCompon
 
   private openRuleConfigMap(index: number): RuleConfigMap {
     const name = `${this.name}-rules-${index}`;
-    const configMap = new kplus.ConfigMap(this, `Rules-${index}`, {
-      metadata: {
-        name,
-        namespace: this.namespace,
-        labels: recommendedLabels(this.identity),
-        // Client-side apply copies the object into an annotation limited to 256 KiB; rule ConfigMaps can be larger,
-        // so Argo CD applies them server-side (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#server-side-apply).
-        annotations: { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' },
-      },
+    const configMap = new DataConfigMap(this, `Rules-${index}`, {
+      name,
+      namespace: this.namespace,
+      labels: recommendedLabels(this.identity),
+      // Client-side apply copies the object into an annotation limited to 256 KiB; rule ConfigMaps can be larger,
+      // so Argo CD applies them server-side (https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#server-side-apply).
+      annotations: { 'argocd.argoproj.io/sync-options': 'ServerSideApply=true' },
     });
     addVolumeSource(this.statefulSet, RULES_VOLUME, { configMap: { name } });
     return { configMap, name, bytes: 0 };
