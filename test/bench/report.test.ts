@@ -1,4 +1,4 @@
-import { BenchResults, engineCheck, engineNote, rawReadSeconds, renderMarkdown, targetChecks } from '../../bench/report';
+import { BenchResults, engineCheck, engineNote, rawReadSeconds, rawReadSecondsPerInterval, renderMarkdown, targetChecks } from '../../bench/report';
 import { summarize } from '../../bench/lib/stats';
 import type { SynthCase } from '../../bench/synth';
 import type { RuleEvalResult, SetResult } from '../../bench/rule-eval';
@@ -113,8 +113,25 @@ describe('the engine-time note', () => {
     expect(rawReadSeconds(shared)).toBeCloseTo(0.03, 10);
     expect(note).toContain('take 30 ms of the 40 ms alone');
     expect(note).toContain('at most 1/5;');
+    // with the raw reads free, 10 ms are left against 150 ms
+    expect(note).toContain("with the generated rules' raw reads free (the most an approximate or less frequent raw read could save), 10 ms vs 150 ms per cycle (1/15)");
     // the per-SLO rules' costs are unknown here: no comparison without the raw reads
     expect(note).not.toContain('without each set');
+  });
+
+  test('states the bound the other rules set per global interval too, each raw read weighted by its group interval', () => {
+    // GIVEN generated rules of 20 ms per 15 s: a 4 ms raw read every 15 s and a 32 ms one every minute (8 ms per 15 s)
+    const perMinute = { ...cost('group by (service) (present_over_time(http_requests_total[10m]))', 32), rule: { ...cost('', 0).rule, intervalSeconds: 60, expr: 'group by (service) (present_over_time(http_requests_total[10m]))' } };
+    const shared: SetResult = {
+      ...set('generated', 1, []),
+      evalSeconds: summarize([0.05]),
+      evalSecondsPerInterval: summarize([0.02]),
+      costs: [cost('sum by (service) (rate(http_requests_total[5m]))', 4), perMinute, cost('slo:sli_total_events:rate5m * 300', 14)],
+    };
+    const legacy: SetResult = { ...set('generated', 1, []), id: 'legacy' as SetResult['id'], evalSeconds: summarize([0.14]), evalSecondsPerInterval: summarize([0.08]) };
+    // WHEN / THEN 14 ms left per cycle against 140 ms, and 20 - 4 - 8 = 8 ms per 15 s against 80 ms
+    expect(rawReadSecondsPerInterval(shared, 15)).toBeCloseTo(0.012, 10);
+    expect(engineNote(shared, legacy, { label: '15s', seconds: 15 })).toContain('14 ms vs 140 ms per cycle (1/10), 8 ms vs 80 ms per 15s (1/10)');
   });
 
   test('compares what is left without each set\'s raw reads', () => {
