@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as yaml from 'js-yaml';
 import { countOutput, hashOutput, OutputCount } from './lib/manifests';
@@ -8,12 +9,14 @@ import type { SynthChildResult } from './synth-child';
 
 /**
  * Synth scaling: synthetic catalogs of growing size, synthesized (a) in-process (construction + `app.synth()` in a
- * fresh child process per run, bench/synth-child.ts) and (b) through the cdk8s CLI (bench/synth-app.ts), each against
- * its floor: the same runner synthesizing an empty chart. Runs are interleaved round-robin across sizes, so a burst
- * of load from elsewhere on the machine spreads over every size instead of skewing one.
+ * fresh child process per run, bench/synth-child.ts) and (b) through the cdk8s CLI (bench/synth-app.ts under tsx, as
+ * `npm run synth` runs it), and (c) through the CLI with the library compiled by tsc and run by plain `node` (no tsx:
+ * what a faster runner changes), each against its floor: the same runner synthesizing an empty chart. Runs are
+ * interleaved round-robin across sizes, so a burst of load from elsewhere on the machine spreads over every size
+ * instead of skewing one.
  */
 
-export type SynthMode = 'inproc' | 'cli';
+export type SynthMode = 'inproc' | 'cli' | 'cli-node';
 /**
  * `floor`, a number of services (`100`), `<n>-nodash`: the catalog without SLO dashboards (in-process only), or
  * `default`: the default platform, the app cdk8s.yaml runs (src/main.ts; CLI only).
@@ -86,6 +89,40 @@ export interface SynthResult {
 const TSX = 'node_modules/.bin/tsx';
 const CDK8S = 'node_modules/.bin/cdk8s';
 
+/** Where `cli-node` runs compile the library, the default platform and the bench app to (under the work dir). */
+const COMPILED = 'compiled';
+
+/**
+ * Compiles src/ (src/main.ts included), imports/ and the bench app with the project's build settings into
+ * `<workDir>/compiled`, once per bench run, so `node` runs the same code tsx runs (the layout keeps the relative
+ * requires: compiled/bench/synth-app.js requires compiled/src/stack.js).
+ */
+function compileForNode(o: SynthOptions): string {
+  const outDir = join(o.workDir, COMPILED);
+  rmSync(outDir, { recursive: true, force: true });
+  const tsconfig = join(o.workDir, 'tsconfig.compiled.json');
+  const root = (p: string) => join(o.repoRoot, p);
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: root('tsconfig.build.json'),
+      compilerOptions: { rootDir: o.repoRoot, outDir, declaration: false },
+      include: [root('src/**/*.ts'), root('imports/**/*.ts'), root('bench/synth-app.ts'), root('bench/catalog.ts')],
+      exclude: [root('node_modules'), root('lib'), root('dist')],
+    }),
+  );
+  const r = spawnSync(join(o.repoRoot, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: o.repoRoot, encoding: 'utf8', timeout: 600_000 });
+  if (r.status !== 0) throw new Error(`compiling for the cli-node runs failed (${r.status}): ${(r.stdout + r.stderr).slice(-3000)}`);
+  return outDir;
+}
+
+/** The app command of a CLI run: tsx on the sources, or plain node on the compiled library. */
+function appCommandOf(mode: 'cli' | 'cli-node', size: SynthSize, o: SynthOptions): string {
+  if (mode === 'cli') return size === DEFAULT_PLATFORM ? cdk8sYamlApp(o.repoRoot) : `${TSX} bench/synth-app.ts`;
+  const compiled = join(o.workDir, COMPILED);
+  return size === DEFAULT_PLATFORM ? `node ${join(compiled, 'src/main.js')}` : `node ${join(compiled, 'bench/synth-app.js')}`;
+}
+
 function runOnce(mode: SynthMode, size: SynthSize, o: SynthOptions, count: boolean): { run: SynthRun; output?: OutputCount } {
   const out = join(o.workDir, `${mode}-${size}`);
   rmSync(out, { recursive: true, force: true });
@@ -111,8 +148,9 @@ function runOnce(mode: SynthMode, size: SynthSize, o: SynthOptions, count: boole
       };
     }
     const env = { ...process.env, BENCH_SERVICES: size, CDK8S_CHECK_UPGRADE: 'false' };
-    // The default platform is synthesized exactly as `npm run synth` does it (cdk8s.yaml's app, the same tsx runner).
-    const appCommand = size === DEFAULT_PLATFORM ? cdk8sYamlApp(o.repoRoot) : `${TSX} bench/synth-app.ts`;
+    // The default platform is synthesized exactly as `npm run synth` does it (cdk8s.yaml's app, the same tsx runner),
+    // or, in cli-node runs, its compiled src/main.js.
+    const appCommand = appCommandOf(mode, size, o);
     const args = ['synth', '--no-check-upgrade', '--app', appCommand, '--output', out];
     const r = runMeasured(CDK8S, args, { cwd: o.repoRoot, env, scratchDir: o.workDir, timeoutMs: 900_000 });
     if (r.status !== 0) throw new Error(`cdk8s synth of ${size} failed (${r.status}): ${r.stderr.slice(-3000)}${r.stdout.slice(-2000)}`);
@@ -140,10 +178,14 @@ export function runSynth(o: SynthOptions): SynthResult {
     const largest = Math.max(0, ...o.sizes);
     const sizes: SynthSize[] = [
       'floor',
-      ...(mode === 'cli' ? [DEFAULT_PLATFORM] : []),
+      ...(mode !== 'inproc' ? [DEFAULT_PLATFORM] : []),
       ...o.sizes.map(String),
       ...(mode === 'inproc' && o.noDashboardsVariant && largest > 0 ? [`${largest}-nodash`] : []),
     ];
+    if (mode === 'cli-node') {
+      o.log('synth cli-node: compiling the library, the default platform and the bench app with tsc');
+      compileForNode(o);
+    }
     // Warm-up (unmeasured): fills tsx's transform cache and the page cache.
     o.log(`synth ${mode}: warm-up`);
     runOnce(mode, 'floor', o, false);

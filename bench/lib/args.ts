@@ -25,7 +25,7 @@ export interface CliOptions {
 export const USAGE = `npm run bench -- [options]
   --only synth|rules     run one part (default: both)
   --sizes 10,100,1000    catalog sizes of the synth part
-  --modes inproc,cli     synth modes
+  --modes inproc,cli,cli-node   synth modes (cli-node: the CLI running the compiled library under plain node)
   --runs 5               runs per size (synth)
   --large-runs 3         runs for sizes of 1000 services or more
   --no-variant           skip the "largest size without SLO dashboards" diagnostic case
@@ -46,7 +46,7 @@ function positiveInt(flag: string, v: string | undefined): number {
 export function parseArgs(argv: readonly string[]): CliOptions {
   let parts: ('synth' | 'rules')[] = ['synth', 'rules'];
   let sizes = [10, 100, 1000];
-  let modes: SynthMode[] = ['inproc', 'cli'];
+  let modes: SynthMode[] = ['inproc', 'cli', 'cli-node'];
   let runs = 5;
   let largeRuns = 3;
   let noDashboardsVariant = true;
@@ -77,7 +77,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         break;
       case '--modes':
         modes = next().split(',').map((x) => {
-          if (x !== 'inproc' && x !== 'cli') throw new Error(`--modes takes inproc and/or cli, got ${x}`);
+          if (x !== 'inproc' && x !== 'cli' && x !== 'cli-node') throw new Error(`--modes takes inproc, cli and/or cli-node, got ${x}`);
           return x;
         });
         break;

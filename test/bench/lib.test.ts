@@ -61,7 +61,7 @@ describe('summary statistics', () => {
 
 describe('command line', () => {
   test('a bare run measures both parts at the issue\'s sizes and writes RESULTS.md', () => {
-    expect(parseArgs([])).toMatchObject({ parts: ['synth', 'rules'], sizes: [10, 100, 1000], modes: ['inproc', 'cli'], ruleServices: 10, days: 7, scaleServices: 100, scaleDays: 1, write: true });
+    expect(parseArgs([])).toMatchObject({ parts: ['synth', 'rules'], sizes: [10, 100, 1000], modes: ['inproc', 'cli', 'cli-node'], ruleServices: 10, days: 7, scaleServices: 100, scaleDays: 1, write: true });
   });
 
   test('the at-scale engine-time run can be sized or skipped', () => {
@@ -80,7 +80,7 @@ describe('command line', () => {
     [['--scale-days', '20'], /--scale-days must be at most 19, got 20/],
     [['--scale-services', '-1'], /--scale-services needs a positive integer, got -1/],
     [['--runs', '0'], /--runs needs a positive integer, got 0/],
-    [['--modes', 'k8s'], /--modes takes inproc and\/or cli, got k8s/],
+    [['--modes', 'k8s'], /--modes takes inproc, cli and\/or cli-node, got k8s/],
     [['--frobnicate'], /unknown option --frobnicate/],
   ])('rejects %p', (argv, message) => {
     expect(() => parseArgs(argv)).toThrow(message);
