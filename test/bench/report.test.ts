@@ -40,6 +40,11 @@ const BASE: BenchResults = {
   totalSeconds: 1,
 };
 
+/** Results with only a synth part, of these cases. */
+function withSynth(...cases: SynthCase[]): BenchResults {
+  return { ...BASE, synth: { totalSeconds: 1, cases } };
+}
+
 describe('target verdicts', () => {
   test('parts that did not run are not measured, never met', () => {
     expect(targetChecks(BASE).map((c) => c.verdict)).toEqual(Array(7).fill('not measured'));
@@ -47,18 +52,12 @@ describe('target verdicts', () => {
 
   test('synth targets: median time and worst peak RSS at 1000 services, CLI default platform and 100 against its floor', () => {
     // GIVEN a fast, lean in-process synth, a default platform 1.1× and 100 services 1.5× the CLI floor
-    const r: BenchResults = {
-      ...BASE,
-      synth: {
-        totalSeconds: 1,
-        cases: [
-          synthCase('inproc', '1000', [1.5, 1.9, 2.5], [300, 350, 401]),
-          synthCase('cli', 'floor', [2, 2, 2], [100]),
-          synthCase('cli', 'default', [2.2, 2.2, 2.2], [100]),
-          synthCase('cli', '100', [3, 3, 3], [100]),
-        ],
-      },
-    };
+    const r = withSynth(
+      synthCase('inproc', '1000', [1.5, 1.9, 2.5], [300, 350, 401]),
+      synthCase('cli', 'floor', [2, 2, 2], [100]),
+      synthCase('cli', 'default', [2.2, 2.2, 2.2], [100]),
+      synthCase('cli', '100', [3, 3, 3], [100]),
+    );
     // WHEN
     const [time, rss, cliDefault, cli] = targetChecks(r);
     // THEN
@@ -70,18 +69,12 @@ describe('target verdicts', () => {
 
   test('the CLI target quotes the compiled library under plain node against its own floor, and its table says whether it wrote the same bytes', () => {
     // GIVEN tsx CLI runs at 1.5× their floor, and node runs of the compiled library at 1.8× theirs, one with other bytes
-    const r: BenchResults = {
-      ...BASE,
-      synth: {
-        totalSeconds: 1,
-        cases: [
-          synthCase('cli', 'floor', [2, 2, 2], [100], 'f'),
-          synthCase('cli', '100', [3, 3, 3], [100], 'a'),
-          synthCase('cli-node', 'floor', [1, 1, 1], [90], 'f'),
-          synthCase('cli-node', '100', [1.8, 1.8, 1.8], [90], 'b'),
-        ],
-      },
-    };
+    const r = withSynth(
+      synthCase('cli', 'floor', [2, 2, 2], [100], 'f'),
+      synthCase('cli', '100', [3, 3, 3], [100], 'a'),
+      synthCase('cli-node', 'floor', [1, 1, 1], [90], 'f'),
+      synthCase('cli-node', '100', [1.8, 1.8, 1.8], [90], 'b'),
+    );
     // WHEN
     const cli = targetChecks(r).find((c) => c.target.includes('100 services'));
     const md = renderMarkdown(r);
