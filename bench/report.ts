@@ -33,6 +33,14 @@ export interface TargetCheck {
 
 const MB = 1e6;
 const s = (v: Summary, digits = 3): string => formatSummary(v, 's', 1, digits);
+/** Seconds as milliseconds, `12.3 ms`. */
+const ms = (seconds: number): string => `${formatNumber(seconds * 1000)} ms`;
+
+/** Prometheus' global evaluation interval of a measurement, as written and in seconds. */
+interface EvalInterval {
+  readonly label: string;
+  readonly seconds: number;
+}
 const mb = (v: Summary): string => (Number.isNaN(v.median) ? 'n/a' : formatSummary(v, 'MB', 1 / MB));
 
 function synthCase(r: SynthResult | undefined, mode: SynthMode, size: string): SynthCase | undefined {
@@ -69,12 +77,12 @@ export function rawReadSecondsPerInterval(set: SetResult, globalSeconds: number)
 }
 
 /** Why the engine-time target is not met, from the measurement: the raw reads alone bound the ratio. */
-export function engineNote(shared: SetResult, legacy: SetResult, interval: { readonly label: string; readonly seconds: number } = { label: '15s', seconds: 15 }): string {
+export function engineNote(shared: SetResult, legacy: SetResult, interval: EvalInterval = { label: '15s', seconds: 15 }): string {
   const raw = rawReadSeconds(shared);
   const bound = raw > 0 ? legacy.evalSeconds.median / raw : Number.POSITIVE_INFINITY;
   return (
     `the generated rules that read the raw series (the 5m and 30m windows, each raw series once per window, and the absent check) take ` +
-    `${formatNumber(raw * 1000)} ms of the ${formatNumber(shared.evalSeconds.median * 1000)} ms alone: even with every other rule free the ratio ` +
+    `${ms(raw)} of the ${ms(shared.evalSeconds.median)} alone: even with every other rule free the ratio ` +
     `could be at most 1/${formatNumber(bound)}; exact multiwindow timing needs those reads (the per-SLO rules and Sloth's make them too, see the costliest rules below)` +
     restNote(shared, legacy, raw, interval)
   );
@@ -85,10 +93,9 @@ export function engineNote(shared: SetResult, legacy: SetResult, interval: { rea
  * frequent raw read could save: the bound the other rules set), and without each set's raw reads (the rules naming
  * the raw metric: the share that does not depend on the raw series' cardinality), per cycle.
  */
-function restNote(shared: SetResult, legacy: SetResult, sharedRaw: number, interval: { readonly label: string; readonly seconds: number }): string {
+function restNote(shared: SetResult, legacy: SetResult, sharedRaw: number, interval: EvalInterval): string {
   const rest = shared.evalSeconds.median - sharedRaw;
   if (!(rest > 0)) return '';
-  const ms = (x: number) => `${formatNumber(x * 1000)} ms`;
   const restPerInterval = shared.evalSecondsPerInterval.median - rawReadSecondsPerInterval(shared, interval.seconds);
   const perInterval =
     restPerInterval > 0 && legacy.evalSecondsPerInterval.median > 0
@@ -97,7 +104,7 @@ function restNote(shared: SetResult, legacy: SetResult, sharedRaw: number, inter
   const free = `; with the generated rules' raw reads free (the most an approximate or less frequent raw read could save), ${ms(rest)} vs ${ms(legacy.evalSeconds.median)} per cycle (1/${formatNumber(legacy.evalSeconds.median / rest)})${perInterval}`;
   const legacyRest = legacy.evalSeconds.median - rawReadSeconds(legacy);
   if (!(legacyRest > 0) || legacy.costs.length === 0) return free;
-  return `${free}; without each set's raw reads, ${formatNumber(rest * 1000)} ms vs ${formatNumber(legacyRest * 1000)} ms per cycle (1/${formatNumber(legacyRest / rest)})`;
+  return `${free}; without each set's raw reads, ${ms(rest)} vs ${ms(legacyRest)} per cycle (1/${formatNumber(legacyRest / rest)})`;
 }
 
 /**
@@ -106,13 +113,12 @@ function restNote(shared: SetResult, legacy: SetResult, sharedRaw: number, inter
  */
 function engineRatio(
   r: RuleEvalResult | undefined,
-): { shared: SetResult; legacy: SetResult; ratio: number; ratioPerInterval: number; text: string; interval: { label: string; seconds: number } } | undefined {
+): { shared: SetResult; legacy: SetResult; ratio: number; ratioPerInterval: number; text: string; interval: EvalInterval } | undefined {
   const shared = setById(r, 'generated');
   const legacy = setById(r, 'legacy');
   if (!shared || !legacy || !r) return undefined;
   const ratio = legacy.evalSeconds.median / shared.evalSeconds.median;
   const ratioPerInterval = legacy.evalSecondsPerInterval.median / shared.evalSecondsPerInterval.median;
-  const ms = (x: number) => `${formatNumber(x * 1000)} ms`;
   const text =
     `1/${formatNumber(ratio)} at ${r.options.services} SLOs per cycle (${ms(shared.evalSeconds.median)} vs ${ms(legacy.evalSeconds.median)}, medians), ` +
     `1/${formatNumber(ratioPerInterval)} per ${r.options.evaluationInterval} at the groups' intervals (${ms(shared.evalSecondsPerInterval.median)} vs ${ms(legacy.evalSecondsPerInterval.median)})`;
@@ -336,7 +342,7 @@ function synthSection(r: SynthResult): string[] {
       rows.push([
         `${a.size} → ${b.size}`,
         `${formatNumber(b.seconds.median / a.seconds.median)}×`,
-        `${formatNumber(((b.seconds.median - a.seconds.median) / dn) * 1000)} ms`,
+        ms((b.seconds.median - a.seconds.median) / dn),
         `${formatNumber((b.rss.median - a.rss.median) / dn / 1e3)} kB`,
         formatBytes((b.output.bytes - a.output.bytes) / dn),
         formatNumber((b.output.rules - a.output.rules) / dn),
@@ -365,9 +371,9 @@ function costliestRules(r: RuleEvalResult): string[] {
   const trows: string[][] = [];
   for (const x of timed) {
     const sorted = [...x.costs].sort((a, b) => (b.evalSeconds ?? 0) - (a.evalSeconds ?? 0));
-    for (const c of sorted.slice(0, 8)) trows.push([x.id, c.rule.group, c.rule.name, `${formatNumber((c.evalSeconds ?? 0) * 1000)} ms`, formatCount(c.samples)]);
+    for (const c of sorted.slice(0, 8)) trows.push([x.id, c.rule.group, c.rule.name, ms(c.evalSeconds ?? 0), formatCount(c.samples)]);
     const rest = sorted.slice(8);
-    trows.push([x.id, `${rest.length} other rules`, '', `${formatNumber(rest.reduce((a, c) => a + (c.evalSeconds ?? 0), 0) * 1000)} ms`, formatCount(rest.reduce((a, c) => a + c.samples, 0))]);
+    trows.push([x.id, `${rest.length} other rules`, '', ms(rest.reduce((a, c) => a + (c.evalSeconds ?? 0), 0)), formatCount(rest.reduce((a, c) => a + c.samples, 0))]);
   }
   return [
     'Where the engine time goes (each rule’s `evalTotalTime`, median of the repetitions; the 8 costliest rules of each set, then the rest):',

@@ -89,16 +89,18 @@ export interface SynthResult {
 const TSX = 'node_modules/.bin/tsx';
 const CDK8S = 'node_modules/.bin/cdk8s';
 
-/** Where `cli-node` runs compile the library, the default platform and the bench app to (under the work dir). */
-const COMPILED = 'compiled';
+/** Where `cli-node` runs compile the library, the default platform and the bench app to. */
+function compiledDir(o: SynthOptions): string {
+  return join(o.workDir, 'compiled');
+}
 
 /**
  * Compiles src/ (src/main.ts included), imports/ and the bench app with the project's build settings into
  * `<workDir>/compiled`, once per bench run, so `node` runs the same code tsx runs (the layout keeps the relative
  * requires: compiled/bench/synth-app.js requires compiled/src/stack.js).
  */
-function compileForNode(o: SynthOptions): string {
-  const outDir = join(o.workDir, COMPILED);
+function compileForNode(o: SynthOptions): void {
+  const outDir = compiledDir(o);
   rmSync(outDir, { recursive: true, force: true });
   const tsconfig = join(o.workDir, 'tsconfig.compiled.json');
   const root = (p: string) => join(o.repoRoot, p);
@@ -113,13 +115,12 @@ function compileForNode(o: SynthOptions): string {
   );
   const r = spawnSync(join(o.repoRoot, 'node_modules/.bin/tsc'), ['-p', tsconfig], { cwd: o.repoRoot, encoding: 'utf8', timeout: 600_000 });
   if (r.status !== 0) throw new Error(`compiling for the cli-node runs failed (${r.status}): ${(r.stdout + r.stderr).slice(-3000)}`);
-  return outDir;
 }
 
 /** The app command of a CLI run: tsx on the sources, or plain node on the compiled library. */
 function appCommandOf(mode: 'cli' | 'cli-node', size: SynthSize, o: SynthOptions): string {
   if (mode === 'cli') return size === DEFAULT_PLATFORM ? cdk8sYamlApp(o.repoRoot) : `${TSX} bench/synth-app.ts`;
-  const compiled = join(o.workDir, COMPILED);
+  const compiled = compiledDir(o);
   return size === DEFAULT_PLATFORM ? `node ${join(compiled, 'src/main.js')}` : `node ${join(compiled, 'bench/synth-app.js')}`;
 }
 

@@ -1,9 +1,10 @@
+import { SLO_LABELS } from '../../src/conventions';
 import { SloDefinition, labelTemplate } from '../../src/slo';
 import { mulberry32 } from '../../bench/lib/prng';
 
 /** What labelTemplate replaced before: one alternation per SLO, its names longest first. */
-function byRegex(text: string, slo: { id: string; service: string; name: string }): string {
-  const values = ([[slo.id, 'sloth_id'], [slo.service, 'sloth_service'], [slo.name, 'sloth_slo']] as [string, string][])
+function byRegex(text: string, slo: SloDefinition): string {
+  const values = ([[slo.id, SLO_LABELS.id], [slo.service, SLO_LABELS.service], [slo.name, SLO_LABELS.slo]] as [string, string][])
     .filter(([v]) => v.length > 0)
     .sort((a, b) => b[0].length - a[0].length);
   const re = new RegExp(values.map(([v]) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
@@ -29,7 +30,7 @@ describe('labelTemplate', () => {
       const name = pick('ab*-', 1 + Math.floor(rand() * 3));
       const s = slo(service, name);
       const text = pick('ab.*- ', Math.floor(rand() * 16));
-      expect(labelTemplate(text, s)).toBe(byRegex(text, s as unknown as { id: string; service: string; name: string }));
+      expect(labelTemplate(text, s)).toBe(byRegex(text, s));
     }
   });
 });

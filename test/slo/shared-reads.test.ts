@@ -155,7 +155,7 @@ describe('the 1h window is its two 30m halves (shortWindows: pieces, the default
   const ratio1h = (shortWindows: 'pieces' | 'raw', evalTime: string, ppm: number): { ok: boolean; output: string } => {
     const m = buildSloModel(spec, { shortWindows });
     const fs = generateSloRuleFiles(m);
-    const res = promtoolSloRules(m, fs, input, [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', evalTime: evalTime, expSamples: [{ labels: '{}', value: ppm }] }], 'slo-pieces-');
+    const res = promtoolSloRules(m, fs, input, [{ expr: 'round(1e6 * sum(slo:sli_error:ratio_rate1h))', evalTime, expSamples: [{ labels: '{}', value: ppm }] }], 'slo-pieces-');
     return { ok: res.status === 0 && /SUCCESS$/.test(res.output.trim()), output: res.status === 0 ? "" : res.output };
   };
 

@@ -16,8 +16,9 @@ import { DEFINITION_ONLY_LABELS, definitionSelector } from './sli';
  * staleness marker, which Prometheus writes on the next scrape when a target goes away, its scrape fails or the
  * series is no longer exposed: the alert then fired about 4 minutes early, 10 minutes plus a scrape after the last
  * sample.) The range read costs somewhat more than the instant read did (at 100 SLOs, 25–34 ms a minute against
- * about 22 ms: the cost follows the series selected more than the samples), 1–2 ms per 15 s. The recording runs in the long-window group (every minute, `longWindowInterval`): in a running
- * Prometheus the alert fires up to one minute later (promtool's proofs evaluate every group at one step).
+ * about 22 ms: the cost follows the series selected more than the samples), 1–2 ms per 15 s. The recording runs in
+ * the long-window group (every minute, `longWindowInterval`): in a running Prometheus the alert fires up to one
+ * minute later (promtool's proofs evaluate every group at one step).
  */
 
 function templatedSource(shape: SliShape): string {
