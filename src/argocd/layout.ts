@@ -27,31 +27,35 @@ function componentOf(chart: Chart, c: IConstruct): Construct {
   return (scopes[at + 1] ?? chart) as Construct;
 }
 
-/** What cdk8s checks before it writes anything (`node.addValidation`), with its message, so `synthOrExit` reads it alike. */
-function validateApp(app: App): void {
-  const errors: string[] = [];
-  for (const c of app.node.findAll()) for (const e of c.node.validate()) errors.push(`[${c.node.path}] ${e}`);
-  if (errors.length > 0) throw new Error(`Validation failed with the following errors:\n  ${errors.join('\n  ')}`);
-}
-
 /**
- * The objects of a chart, grouped by component file, in the order cdk8s writes them (`chart.toJson()`; pure, the app
- * must be validated first).
+ * The objects of a chart, grouped by component file, in the order cdk8s writes them (`chart.toJson()`, which resolves
+ * the app's dependencies and runs its validations first). Each object is serialized once: its file is found by the
+ * kind and name the object declares; only objects of one kind and name in different files (other namespaces) are
+ * told apart by their JSON's namespace, which takes a second serialization of those few.
  */
 export function componentFiles(chart: Chart): Map<string, unknown[]> {
   type Json = { kind?: string; metadata?: { namespace?: string; name?: string } };
-  const key = (o: Json) => `${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
-  const fileOf = new Map<string, string>();
+  const kindName = (kind: string | undefined, name: string | undefined) => `${kind}/${name}`;
+  const candidates = new Map<string, { object: ApiObject; file: string }[]>();
   for (const c of chart.node.findAll()) {
     if (!(c instanceof ApiObject) || Chart.of(c) !== chart) continue;
     const component = componentOf(chart, c);
-    fileOf.set(key(c.toJson() as Json), componentFileName((component === chart ? chart : component).node.id));
+    const at = kindName(c.kind, c.name);
+    candidates.set(at, [...(candidates.get(at) ?? []), { object: c, file: componentFileName((component === chart ? chart : component).node.id) }]);
   }
+  const namespaceOf = (object: ApiObject) => (object.toJson() as Json).metadata?.namespace;
   const files = new Map<string, unknown[]>();
   for (const json of Object.values(chart.toJson()) as Json[]) {
-    const file = fileOf.get(key(json));
-    if (file === undefined) throw new ConfigError({ path: chart.node.path, message: `holds ${key(json)}, which no construct of the chart declares`, fix: 'report this as a bug.' });
-    files.set(file, [...(files.get(file) ?? []), json]);
+    const at = kindName(json.kind, json.metadata?.name);
+    const found = candidates.get(at) ?? [];
+    const file = new Set(found.map((f) => f.file)).size === 1 ? found[0].file : found.find((f) => namespaceOf(f.object) === json.metadata?.namespace)?.file;
+    if (file === undefined) {
+      const object = `${at} in namespace ${json.metadata?.namespace ?? '(none)'}`;
+      throw new ConfigError({ path: chart.node.path, message: `holds ${object}, which no construct of the chart declares`, fix: 'report this as a bug.' });
+    }
+    const docs = files.get(file);
+    if (docs) docs.push(json);
+    else files.set(file, [json]);
   }
   return files;
 }
@@ -62,12 +66,13 @@ export function componentFiles(chart: Chart): Map<string, unknown[]> {
  * @returns the files written, relative to outdir
  */
 export function synthComponents(app: App): string[] {
-  validateApp(app);
+  // every chart's objects before any file: the first chart.toJson() runs the app's validations (cdk8s' "Validation
+  // failed with the following errors", as its own synth throws it), so a failing app writes nothing
+  const charts = app.charts.map((chart) => ({ folder: componentFileName(chart.node.id), files: componentFiles(chart) }));
   const written: string[] = [];
-  for (const chart of app.charts) {
-    const folder = componentFileName(chart.node.id);
+  for (const { folder, files } of charts) {
     mkdirSync(join(app.outdir, folder), { recursive: true });
-    for (const [file, docs] of componentFiles(chart)) {
+    for (const [file, docs] of files) {
       const rel = join(folder, `${file}${app.outputFileExtension}`);
       Yaml.save(join(app.outdir, rel), docs);
       written.push(rel);

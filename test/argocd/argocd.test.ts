@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ApiObject, App, Chart, Testing, Yaml } from 'cdk8s';
+import { Construct } from 'constructs';
 import * as yaml from 'js-yaml';
 import { ARGOCD_ANNOTATIONS, ArgoCdApplication, ObservabilityApp, SYNC_WAVE, SYNC_WAVES, componentFileName } from '../../src/argocd';
 import { ObservabilityStack, ObservabilityStackProps } from '../../src/stack';
@@ -188,5 +189,26 @@ describe('the file-per-component layout', () => {
     const stack = new ObservabilityStack(app, 'observability', { alertmanager: { route: { receiver: 'oncall' } } });
     void stack;
     expect(() => app.synth()).toThrow(/^Validation failed with the following errors:\n {2}\[observability\/Alertmanager\] route\.receiver: names an unknown receiver/);
+    // nothing written: every chart is serialized (and the app validated) before the first file
+    expect(readdirSync(app.outdir)).toEqual([]);
+  });
+
+  test('objects of one kind and name in other namespaces go to their own components\' files', () => {
+    const app = new ObservabilityApp({ outdir: mkdtempSync(join(tmpdir(), 'obs-layout-')), layout: 'file-per-component' });
+    dirs.push(app.outdir);
+    const chart = new Chart(app, 'platform', { namespace: 'observability' });
+    const role = (scope: Construct, id: string, namespace?: string) =>
+      new ApiObject(scope, id, { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'Role', metadata: { name: 'reader', ...(namespace ? { namespace } : {}) } });
+    role(new Construct(chart, 'Agent'), 'Role', 'kube-system');
+    role(new Construct(chart, 'Gateway'), 'Role');
+    const other = new Construct(chart, 'Other');
+    role(other, 'InDefault', 'default');
+    role(other, 'InApps', 'apps');
+    app.synth();
+    const namespaces = (file: string) => Yaml.load(join(app.outdir, 'platform', file)).map((o: K8sObject) => o.metadata.namespace);
+    expect(readdirSync(join(app.outdir, 'platform')).sort()).toEqual(['agent.k8s.yaml', 'gateway.k8s.yaml', 'other.k8s.yaml']);
+    expect(namespaces('agent.k8s.yaml')).toEqual(['kube-system']);
+    expect(namespaces('gateway.k8s.yaml')).toEqual(['observability']);
+    expect(namespaces('other.k8s.yaml').sort()).toEqual(['apps', 'default']);
   });
 });
