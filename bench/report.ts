@@ -249,7 +249,7 @@ function cliCheck(r: BenchResults, size: string): TargetCheck {
   const nodeFloor = synthCase(r.synth, 'cli-node', 'floor');
   const nodeNote =
     node && nodeFloor
-      ? `the compiled library under plain node (no tsx): ${formatNumber(node.seconds.median / nodeFloor.seconds.median)}× its floor (${formatNumber(node.seconds.median)} s vs ${formatNumber(nodeFloor.seconds.median)} s)`
+      ? `the compiled library under plain node (no tsx hooks): ${formatNumber(node.seconds.median / nodeFloor.seconds.median)}× its floor (${formatNumber(node.seconds.median)} s vs ${formatNumber(nodeFloor.seconds.median)} s)`
       : undefined;
   return {
     target,
@@ -319,15 +319,15 @@ function synthSection(r: SynthResult): string[] {
       '',
     );
   };
-  cliTable('cli', '### (b) CLI: `cdk8s synth --no-check-upgrade --app "node_modules/.bin/tsx bench/synth-app.ts"` (the default platform: cdk8s.yaml\'s app, as `npm run synth` runs it)');
+  cliTable('cli', `### (b) CLI: \`cdk8s synth --no-check-upgrade --app "${r.runner ?? '<runner>'} bench/synth-app.ts"\` (cdk8s.yaml's runner; the default platform: cdk8s.yaml's app, as \`npm run synth\` runs it)`);
   cliTable(
     'cli-node',
-    '### (c) CLI with the compiled library: `cdk8s synth --app "node <work>/compiled/bench/synth-app.js"` (src/, imports/ and the bench app compiled by tsc with the build settings; the default platform: the compiled src/main.js). Not a target: what a faster runner than tsx changes',
+    '### (c) CLI with the compiled library: `cdk8s synth --app "node <work>/compiled/bench/synth-app.js"` (src/, imports/ and the bench app compiled by tsc with the build settings; the default platform: the compiled src/main.js). Not a target: what a faster runner than tsx\'s hooks changes',
     {
-      head: 'same bytes as under tsx',
+      head: 'same bytes as (b)',
       cell: (c) => {
-        const tsx = r.cases.find((x) => x.mode === 'cli' && x.size === c.size);
-        return tsx ? (tsx.output.sha256 === c.output.sha256 ? 'yes' : 'NO') : 'n/a';
+        const cli = r.cases.find((x) => x.mode === 'cli' && x.size === c.size);
+        return cli ? (cli.output.sha256 === c.output.sha256 ? 'yes' : 'NO') : 'n/a';
       },
     },
   );

@@ -1,6 +1,6 @@
 /**
  * The cdk8s app `cdk8s synth` runs in the CLI benchmark (bench/synth.ts):
- *   cdk8s synth --no-check-upgrade --app 'node_modules/.bin/tsx bench/synth-app.ts' --output <dir>
+ *   cdk8s synth --no-check-upgrade --app 'node --require tsx/cjs bench/synth-app.ts' --output <dir>  (cdk8s.yaml's runner)
  * BENCH_SERVICES selects the catalog size; `floor` synthesizes an empty chart with the same runner (the CLI, tsx and
  * cdk8s, without loading the stack).
  */

@@ -9,8 +9,8 @@ import type { SynthChildResult } from './synth-child';
 
 /**
  * Synth scaling: synthetic catalogs of growing size, synthesized (a) in-process (construction + `app.synth()` in a
- * fresh child process per run, bench/synth-child.ts) and (b) through the cdk8s CLI (bench/synth-app.ts under tsx, as
- * `npm run synth` runs it), and (c) through the CLI with the library compiled by tsc and run by plain `node` (no tsx:
+ * fresh child process per run, bench/synth-child.ts) and (b) through the cdk8s CLI (bench/synth-app.ts under cdk8s.yaml's
+ * runner, as `npm run synth` runs src/main.ts), and (c) through the CLI with the library compiled by tsc and run by plain `node` (no tsx:
  * what a faster runner changes), each against its floor: the same runner synthesizing an empty chart. Runs are
  * interleaved round-robin across sizes, so a burst of load from elsewhere on the machine spreads over every size
  * instead of skewing one.
@@ -31,12 +31,25 @@ export function servicesOf(size: SynthSize): number {
   return size === 'floor' || size === DEFAULT_PLATFORM ? 0 : Number.parseInt(size, 10);
 }
 
-/** The app command of the repository's cdk8s.yaml (what `npm run synth` runs), e.g. `node_modules/.bin/tsx src/main.ts`. */
+/** The app command of the repository's cdk8s.yaml (what `npm run synth` runs), e.g. `node --require tsx/cjs src/main.ts`. */
 export function cdk8sYamlApp(repoRoot: string): string {
   const file = join(repoRoot, 'cdk8s.yaml');
   const app = (yaml.load(readFileSync(file, 'utf8')) as { app?: unknown } | undefined)?.app;
   if (typeof app !== 'string' || app.trim() === '') throw new Error(`${file} has no "app" command`);
   return app;
+}
+
+/** The default platform's entry point, the script cdk8s.yaml's app command ends with. */
+const MAIN_SCRIPT = 'src/main.ts';
+
+/**
+ * The runner of cdk8s.yaml's app command (the command without its script, e.g. `node --require tsx/cjs`): the floor
+ * and the synthetic catalogs run under it, so every CLI case pays what `npm run synth` pays to start.
+ */
+export function cdk8sYamlRunner(repoRoot: string): string {
+  const app = cdk8sYamlApp(repoRoot).trim();
+  if (!app.endsWith(` ${MAIN_SCRIPT}`)) throw new Error(`cdk8s.yaml's app command "${app}" does not end with ${MAIN_SCRIPT}: the bench cannot tell its runner`);
+  return app.slice(0, -MAIN_SCRIPT.length).trim();
 }
 
 export interface SynthOptions {
@@ -83,6 +96,8 @@ export interface SynthCase {
 
 export interface SynthResult {
   readonly cases: readonly SynthCase[];
+  /** The runner of the `cli` cases (cdk8s.yaml's, `cdk8sYamlRunner`); absent when no CLI case ran. */
+  readonly runner?: string;
   readonly totalSeconds: number;
 }
 
@@ -117,9 +132,9 @@ function compileForNode(o: SynthOptions): void {
   if (r.status !== 0) throw new Error(`compiling for the cli-node runs failed (${r.status}): ${(r.stdout + r.stderr).slice(-3000)}`);
 }
 
-/** The app command of a CLI run: tsx on the sources, or plain node on the compiled library. */
+/** The app command of a CLI run: cdk8s.yaml's runner (tsx's hooks) on the sources, or plain node on the compiled library. */
 function appCommandOf(mode: 'cli' | 'cli-node', size: SynthSize, o: SynthOptions): string {
-  if (mode === 'cli') return size === DEFAULT_PLATFORM ? cdk8sYamlApp(o.repoRoot) : `${TSX} bench/synth-app.ts`;
+  if (mode === 'cli') return size === DEFAULT_PLATFORM ? cdk8sYamlApp(o.repoRoot) : `${cdk8sYamlRunner(o.repoRoot)} bench/synth-app.ts`;
   const compiled = compiledDir(o);
   return size === DEFAULT_PLATFORM ? `node ${join(compiled, 'src/main.js')}` : `node ${join(compiled, 'bench/synth-app.js')}`;
 }
@@ -149,7 +164,8 @@ function runOnce(mode: SynthMode, size: SynthSize, o: SynthOptions, count: boole
       };
     }
     const env = { ...process.env, BENCH_SERVICES: size, CDK8S_CHECK_UPGRADE: 'false' };
-    // The default platform is synthesized exactly as `npm run synth` does it (cdk8s.yaml's app, the same tsx runner),
+    // The default platform is synthesized exactly as `npm run synth` does it (cdk8s.yaml's app; the other cases run
+    // under its runner),
     // or, in cli-node runs, its compiled src/main.js.
     const appCommand = appCommandOf(mode, size, o);
     const args = ['synth', '--no-check-upgrade', '--app', appCommand, '--output', out];
@@ -222,5 +238,6 @@ export function runSynth(o: SynthOptions): SynthResult {
       });
     }
   }
-  return { cases, totalSeconds: (performance.now() - started) / 1000 };
+  const runner = o.modes.includes('cli') ? cdk8sYamlRunner(o.repoRoot) : undefined;
+  return { cases, ...(runner ? { runner } : {}), totalSeconds: (performance.now() - started) / 1000 };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DashboardBuilder } from '@grafana/grafana-foundation-sdk/dashboard';
 import { App, Testing } from 'cdk8s';
+import { cdk8sYamlRunner } from '../bench/synth';
 import { ConfigError } from '../src/common/errors';
 import { synthOrExit } from '../src/common/synth';
 import { Receiver } from '../src/components/alertmanager';
@@ -487,7 +488,8 @@ describe('cdk8s synth on a bad app', () => {
     try {
       return spawnSync(
         join(ROOT, 'node_modules/.bin/cdk8s'),
-        ['synth', '--no-check-upgrade', '--app', 'node_modules/.bin/tsx test/fixtures/bad-app.ts', '--output', output],
+        // under the runner cdk8s.yaml runs the default platform with
+        ['synth', '--no-check-upgrade', '--app', `${cdk8sYamlRunner(ROOT)} test/fixtures/bad-app.ts`, '--output', output],
         { cwd: ROOT, encoding: 'utf8', env: { ...process.env, BAD_APP: mode, CDK8S_CHECK_UPGRADE: 'false' }, timeout: 110_000 },
       );
     } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 /**
  * The heavy packages load when they are used, not when the library loads (issue 12): the Grafana foundation SDK
  * (~240 modules) only when a dashboard is built, the PromQL and LogQL grammars only on the first validation. Run in
- * a fresh process (tsx, as `cdk8s synth` runs an app), since jest's module registry is not Node's.
+ * a fresh process (under tsx's CommonJS hooks, as cdk8s.yaml runs the app), since jest's module registry is not Node's.
  */
 const ROOT = join(__dirname, '..', '..');
 
@@ -14,7 +14,7 @@ const runs = new Map<string, Loads>();
 function moduleLoads(mode: 'grafana' | 'no-grafana'): Loads {
   const seen = runs.get(mode);
   if (seen) return seen;
-  const r = spawnSync(join(ROOT, 'node_modules/.bin/tsx'), ['test/fixtures/module-loads.ts'], {
+  const r = spawnSync(process.execPath, ['--require', 'tsx/cjs', 'test/fixtures/module-loads.ts'], {
     cwd: ROOT,
     encoding: 'utf8',
     env: { ...process.env, MODULE_LOADS: mode },

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { countOutput, hashOutput, yamlFiles } from '../../bench/lib/manifests';
-import { cdk8sYamlApp } from '../../bench/synth';
+import { cdk8sYamlApp, cdk8sYamlRunner } from '../../bench/synth';
 import { parseArgs } from '../../bench/lib/args';
 import { mulberry32, poisson, seedOf } from '../../bench/lib/prng';
 import { formatBytes, formatCount, formatSummary, quantile, summarize } from '../../bench/lib/stats';
@@ -115,9 +115,12 @@ describe('the default platform in the CLI part', () => {
     // GIVEN a project whose cdk8s.yaml names its app
     const dir = mkdtempSync(join(tmpdir(), 'bench-cdk8s-yaml-'));
     try {
-      writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node_modules/.bin/tsx src/main.ts\noutput: dist\n');
-      // WHEN / THEN
-      expect(cdk8sYamlApp(dir)).toBe('node_modules/.bin/tsx src/main.ts');
+      writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node --require tsx/cjs src/main.ts\noutput: dist\n');
+      // WHEN / THEN: the default platform runs that command; the floor and the catalogs run under its runner
+      expect(cdk8sYamlApp(dir)).toBe('node --require tsx/cjs src/main.ts');
+      expect(cdk8sYamlRunner(dir)).toBe('node --require tsx/cjs');
+      writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\napp: node lib/main.js\noutput: dist\n');
+      expect(() => cdk8sYamlRunner(dir)).toThrow(/does not end with src\/main\.ts: the bench cannot tell its runner/);
       writeFileSync(join(dir, 'cdk8s.yaml'), 'language: typescript\noutput: dist\n');
       expect(() => cdk8sYamlApp(dir)).toThrow(/cdk8s\.yaml has no "app" command/);
     } finally {

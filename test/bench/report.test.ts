@@ -80,8 +80,11 @@ describe('target verdicts', () => {
     const md = renderMarkdown(r);
     // THEN the verdict is the tsx runner's; the node figure is a note
     expect(cli).toMatchObject({ verdict: 'not met', measured: expect.stringMatching(/^1\.5×/) });
-    expect(cli?.note).toContain('the compiled library under plain node (no tsx): 1.8× its floor (1.8 s vs 1 s)');
+    expect(cli?.note).toContain('the compiled library under plain node (no tsx hooks): 1.8× its floor (1.8 s vs 1 s)');
     expect(md).toContain('### (c) CLI with the compiled library');
+    // the (b) heading names the runner the CLI cases ran under (cdk8s.yaml's), or says it is unknown
+    expect(md).toContain('### (b) CLI: `cdk8s synth --no-check-upgrade --app "<runner> bench/synth-app.ts"`');
+    expect(renderMarkdown({ ...r, synth: { ...r.synth!, runner: 'node --require tsx/cjs' } })).toContain('--app "node --require tsx/cjs bench/synth-app.ts"');
     expect(md).toMatch(/\| floor \(empty chart\) \| 1 s .*\| yes \| yes \|/);
     expect(md).toMatch(/\| 100 \| 1\.8 s .*\| 1\.8× .*\| yes \| NO \|/);
   });
