@@ -41,7 +41,10 @@ export function componentFiles(chart: Chart): Map<string, unknown[]> {
     if (!(c instanceof ApiObject) || Chart.of(c) !== chart) continue;
     const component = componentOf(chart, c);
     const at = kindName(c.kind, c.name);
-    candidates.set(at, [...(candidates.get(at) ?? []), { object: c, file: componentFileName((component === chart ? chart : component).node.id) }]);
+    const candidate = { object: c, file: componentFileName((component === chart ? chart : component).node.id) };
+    const same = candidates.get(at);
+    if (same) same.push(candidate);
+    else candidates.set(at, [candidate]);
   }
   const namespaceOf = (object: ApiObject) => (object.toJson() as Json).metadata?.namespace;
   const files = new Map<string, unknown[]>();
