@@ -35,13 +35,13 @@ const MB = 1e6;
 const s = (v: Summary, digits = 3): string => formatSummary(v, 's', 1, digits);
 /** Seconds as milliseconds, `12.3 ms`. */
 const ms = (seconds: number): string => `${formatNumber(seconds * 1000)} ms`;
+const mb = (v: Summary): string => (Number.isNaN(v.median) ? 'n/a' : formatSummary(v, 'MB', 1 / MB));
 
 /** Prometheus' global evaluation interval of a measurement, as written and in seconds. */
 interface EvalInterval {
   readonly label: string;
   readonly seconds: number;
 }
-const mb = (v: Summary): string => (Number.isNaN(v.median) ? 'n/a' : formatSummary(v, 'MB', 1 / MB));
 
 function synthCase(r: SynthResult | undefined, mode: SynthMode, size: string): SynthCase | undefined {
   return r?.cases.find((c) => c.mode === mode && c.size === size);

@@ -9,11 +9,11 @@ import type { SynthChildResult } from './synth-child';
 
 /**
  * Synth scaling: synthetic catalogs of growing size, synthesized (a) in-process (construction + `app.synth()` in a
- * fresh child process per run, bench/synth-child.ts) and (b) through the cdk8s CLI (bench/synth-app.ts under cdk8s.yaml's
- * runner, as `npm run synth` runs src/main.ts), and (c) through the CLI with the library compiled by tsc and run by plain `node` (no tsx:
- * what a faster runner changes), each against its floor: the same runner synthesizing an empty chart. Runs are
- * interleaved round-robin across sizes, so a burst of load from elsewhere on the machine spreads over every size
- * instead of skewing one.
+ * fresh child process per run, bench/synth-child.ts), (b) through the cdk8s CLI (bench/synth-app.ts under cdk8s.yaml's
+ * runner, as `npm run synth` runs src/main.ts) and (c) through the CLI with the library compiled by tsc and run by
+ * plain `node` (no tsx hooks: what a faster runner changes), each against its floor: the same runner synthesizing an
+ * empty chart. Runs are interleaved round-robin across sizes, so a burst of load from elsewhere on the machine
+ * spreads over every size instead of skewing one.
  */
 
 export type SynthMode = 'inproc' | 'cli' | 'cli-node';
@@ -165,8 +165,7 @@ function runOnce(mode: SynthMode, size: SynthSize, o: SynthOptions, count: boole
     }
     const env = { ...process.env, BENCH_SERVICES: size, CDK8S_CHECK_UPGRADE: 'false' };
     // The default platform is synthesized exactly as `npm run synth` does it (cdk8s.yaml's app; the other cases run
-    // under its runner),
-    // or, in cli-node runs, its compiled src/main.js.
+    // under its runner), or, in cli-node runs, as its compiled src/main.js.
     const appCommand = appCommandOf(mode, size, o);
     const args = ['synth', '--no-check-upgrade', '--app', appCommand, '--output', out];
     const r = runMeasured(CDK8S, args, { cwd: o.repoRoot, env, scratchDir: o.workDir, timeoutMs: 900_000 });

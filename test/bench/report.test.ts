@@ -68,7 +68,7 @@ describe('target verdicts', () => {
   });
 
   test('the CLI target quotes the compiled library under plain node against its own floor, and its table says whether it wrote the same bytes', () => {
-    // GIVEN tsx CLI runs at 1.5× their floor, and node runs of the compiled library at 1.8× theirs, one with other bytes
+    // GIVEN CLI runs (cdk8s.yaml's runner) at 1.5× their floor, and node runs of the compiled library at 1.8× theirs, one with other bytes
     const r = withSynth(
       synthCase('cli', 'floor', [2, 2, 2], [100], 'f'),
       synthCase('cli', '100', [3, 3, 3], [100], 'a'),
@@ -78,7 +78,7 @@ describe('target verdicts', () => {
     // WHEN
     const cli = targetChecks(r).find((c) => c.target.includes('100 services'));
     const md = renderMarkdown(r);
-    // THEN the verdict is the tsx runner's; the node figure is a note
+    // THEN the verdict is cdk8s.yaml's runner's; the node figure is a note
     expect(cli).toMatchObject({ verdict: 'not met', measured: expect.stringMatching(/^1\.5×/) });
     expect(cli?.note).toContain('the compiled library under plain node (no tsx hooks): 1.8× its floor (1.8 s vs 1 s)');
     expect(md).toContain('### (c) CLI with the compiled library');
