@@ -38,7 +38,7 @@ const ms = (seconds: number): string => `${formatNumber(seconds * 1000)} ms`;
 const mb = (v: Summary): string => (Number.isNaN(v.median) ? 'n/a' : formatSummary(v, 'MB', 1 / MB));
 
 /** Prometheus' global evaluation interval of a measurement, as written and in seconds. */
-interface EvalInterval {
+export interface EvalInterval {
   readonly label: string;
   readonly seconds: number;
 }
@@ -77,7 +77,7 @@ export function rawReadSecondsPerInterval(set: SetResult, globalSeconds: number)
 }
 
 /** Why the engine-time target is not met, from the measurement: the raw reads alone bound the ratio. */
-export function engineNote(shared: SetResult, legacy: SetResult, interval: EvalInterval = { label: '15s', seconds: 15 }): string {
+export function engineNote(shared: SetResult, legacy: SetResult, interval: EvalInterval): string {
   const raw = rawReadSeconds(shared);
   const bound = raw > 0 ? legacy.evalSeconds.median / raw : Number.POSITIVE_INFINITY;
   return (

@@ -1,7 +1,10 @@
-import { BenchResults, engineCheck, engineNote, rawReadSeconds, rawReadSecondsPerInterval, renderMarkdown, targetChecks } from '../../bench/report';
+import { BenchResults, EvalInterval, engineCheck, engineNote, rawReadSeconds, rawReadSecondsPerInterval, renderMarkdown, targetChecks } from '../../bench/report';
 import { summarize } from '../../bench/lib/stats';
 import type { SynthCase, SynthMode } from '../../bench/synth';
 import type { RuleEvalResult, SetResult } from '../../bench/rule-eval';
+
+/** The global evaluation interval the notes are judged at (the stack's default, as the bench's measurements run). */
+const EVERY_15S: EvalInterval = { label: '15s', seconds: 15 };
 
 const OUTPUT = { objects: 1, bytes: 10, rules: 1, ruleFiles: 1, sha256: 'x', largest: [] };
 
@@ -129,7 +132,7 @@ describe('the engine-time note', () => {
     };
     const legacy: SetResult = { ...set('generated', 1, []), id: 'legacy' as SetResult['id'], evalSeconds: summarize([0.15]) };
     // WHEN the note is written
-    const note = engineNote(shared, legacy);
+    const note = engineNote(shared, legacy, EVERY_15S);
     // THEN it names the raw reads' time and the bound they set (150 / 30 = 5)
     expect(rawReadSeconds(shared)).toBeCloseTo(0.03, 10);
     expect(note).toContain('take 30 ms of the 40 ms alone');
@@ -152,7 +155,7 @@ describe('the engine-time note', () => {
     const legacy: SetResult = { ...set('generated', 1, []), id: 'legacy' as SetResult['id'], evalSeconds: summarize([0.14]), evalSecondsPerInterval: summarize([0.08]) };
     // WHEN / THEN 14 ms left per cycle against 140 ms, and 20 - 4 - 8 = 8 ms per 15 s against 80 ms
     expect(rawReadSecondsPerInterval(shared, 15)).toBeCloseTo(0.012, 10);
-    expect(engineNote(shared, legacy, { label: '15s', seconds: 15 })).toContain('14 ms vs 140 ms per cycle (1/10), 8 ms vs 80 ms per 15s (1/10)');
+    expect(engineNote(shared, legacy, EVERY_15S)).toContain('14 ms vs 140 ms per cycle (1/10), 8 ms vs 80 ms per 15s (1/10)');
   });
 
   test('compares what is left without each set\'s raw reads', () => {
@@ -169,7 +172,7 @@ describe('the engine-time note', () => {
       costs: [cost('sum(rate(http_requests_total{service="a"}[5m]))', 50), cost('slo:sli_error_events:rate5m / slo:sli_total_events:rate5m', 100)],
     };
     // WHEN / THEN 10 ms against 100 ms
-    expect(engineNote(shared, legacy)).toContain("; without each set's raw reads, 10 ms vs 100 ms per cycle (1/10)");
+    expect(engineNote(shared, legacy, EVERY_15S)).toContain("; without each set's raw reads, 10 ms vs 100 ms per cycle (1/10)");
   });
 });
 
